@@ -1,0 +1,73 @@
+"""Permissions from roles: a user has a role's permissions over the area it is assigned to.
+
+``user.has_perm(perm)`` asks "in some area"; ``user.has_perm(perm, area)`` asks about that
+area (an Area, or any object with a ``scope_area`` attribute), checking the assignments
+whose subtree contains it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.backends import ModelBackend
+
+from areas.models import Area, code_prefix
+
+
+def _area_of(obj: Any) -> Area | None:
+    if obj is None:
+        return None
+    if isinstance(obj, Area):
+        return obj
+    area = getattr(obj, "scope_area", None)
+    return area if isinstance(area, Area) else None
+
+
+class RoleBackend(ModelBackend):
+    """Username/password login plus role-based permissions scoped by area."""
+
+    def _role_permissions(self, user_obj: Any) -> list[tuple[str, str]]:
+        """(area prefix, 'app_label.codename') for each active assignment, cached per user."""
+        cached: list[tuple[str, str]] | None = getattr(user_obj, "_wangge_role_perms", None)
+        if cached is None:
+            from accounts.models import RoleAssignment
+
+            rows = (
+                RoleAssignment.objects.active()
+                .filter(user=user_obj)
+                .values_list(
+                    "area__code", "area__level",
+                    "role__permissions__content_type__app_label", "role__permissions__codename",
+                )
+            )
+            cached = [
+                (code_prefix(code, level), f"{app}.{codename}")
+                for code, level, app, codename in rows
+                if codename
+            ]
+            user_obj._wangge_role_perms = cached
+        return cached
+
+    def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
+        if not user_obj.is_active or user_obj.is_anonymous:
+            return set()
+        if user_obj.is_superuser:
+            return super().get_all_permissions(user_obj)
+        area = _area_of(obj)
+        if obj is not None and area is None:
+            return set()
+        return {
+            perm
+            for prefix, perm in self._role_permissions(user_obj)
+            if area is None or area.code.startswith(prefix)
+        }
+
+    def has_perm(self, user_obj: Any, perm: str, obj: Any = None) -> bool:
+        if user_obj.is_active and user_obj.is_superuser:
+            return True
+        return perm in self.get_all_permissions(user_obj, obj)
+
+    def has_module_perms(self, user_obj: Any, app_label: str) -> bool:
+        if user_obj.is_active and user_obj.is_superuser:
+            return True
+        return any(perm.startswith(f"{app_label}.") for perm in self.get_all_permissions(user_obj))

@@ -1,0 +1,77 @@
+"""The default role catalog. Roles are data: administrators edit them; this only fills gaps.
+
+``ensure_default_roles`` runs after every ``migrate`` and creates the roles that are missing,
+with their default permissions; it never changes a role that already exists.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Permission
+from django.utils.translation import gettext_noop
+
+VIEW = ["areas.view_area", "areas.view_gridtag", "accounts.view_teammember", "accounts.view_organisation"]
+TEAM = ["accounts.add_teammember", "accounts.change_teammember", "accounts.delete_teammember", "areas.manage_team"]
+AREA_ADMIN = [
+    "areas.add_area", "areas.change_area", "areas.manage_boundaries",
+    "areas.add_gridtag", "areas.change_gridtag", "areas.delete_gridtag",
+]
+ACCOUNT_ADMIN = [
+    "accounts.view_user", "accounts.add_user", "accounts.change_user",
+    "accounts.view_role", "accounts.view_roleassignment", "accounts.add_roleassignment",
+    "accounts.change_roleassignment", "accounts.delete_roleassignment",
+    "accounts.add_organisation", "accounts.change_organisation",
+    "accounts.view_organisationmember", "accounts.add_organisationmember",
+    "accounts.change_organisationmember", "accounts.delete_organisationmember",
+]
+AUDIT = ["audit.view_changelogentry"]
+
+# (code, name, description, permissions). Names are Chinese data, not UI strings.
+DEFAULT_ROLES: list[tuple[str, str, str, list[str]]] = [
+    ("grid_worker", gettext_noop("网格员"), "专职或兼职网格员：巡查、走访、登记、上报。", VIEW),
+    ("building_head", gettext_noop("楼栋长"), "负责一栋或几栋楼的信息与联络。", VIEW),
+    ("grid_leader", gettext_noop("网格长"), "负责网格的统筹，管理网格服务团队。", VIEW + TEAM),
+    ("supervisor", gettext_noop("督导员"), "督导若干网格的工作。", VIEW),
+    ("community_staff", gettext_noop("社区工作人员"), "社区两委与工作人员：汇总、派单给物业。", VIEW + TEAM),
+    ("street_dispatcher", gettext_noop("街道调度员"), "街道网格中心：派单、督办。", VIEW + TEAM),
+    ("street_leader", gettext_noop("街道领导"), "查看街道全部网格、统计与日志。", VIEW + AUDIT),
+    ("department_handler", gettext_noop("部门处置人员"), "职能部门、执法中队的处置人员。", VIEW),
+    ("property_handler", gettext_noop("物业处置人员"), "物业公司的处置人员。", VIEW),
+    (
+        "area_admin", gettext_noop("区域管理员"), "管理所辖区域的边界、团队、单位、账号与日志。",
+        VIEW + TEAM + AREA_ADMIN + ACCOUNT_ADMIN + AUDIT,
+    ),
+]
+
+
+def _permissions(names: list[str]) -> list[Permission]:
+    found = []
+    for name in names:
+        app_label, codename = name.split(".")
+        found.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    return found
+
+
+def ensure_default_roles() -> int:
+    """Create missing default roles; returns how many were created."""
+    from accounts.models import Role
+
+    for app_config in global_apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+    created = 0
+    for order, (code, name, description, permissions) in enumerate(DEFAULT_ROLES):
+        role, was_created = Role.objects.get_or_create(
+            code=code, defaults={"name": name, "description": description, "sort_order": order * 10}
+        )
+        if was_created:
+            role.permissions.set(_permissions(permissions))
+            created += 1
+    return created
+
+
+def on_post_migrate(sender: Any, **kwargs: Any) -> None:
+    if sender.name == "accounts" and kwargs.get("plan") is not None:
+        ensure_default_roles()

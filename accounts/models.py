@@ -1,0 +1,224 @@
+"""Users, the role catalog, area-scoped role assignments, organisations and grid teams."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser, Permission
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from areas.models import Area
+from core.models import TimeStampedModel
+
+
+class User(AbstractUser):
+    """A person who logs in: grid worker, community staff, dispatcher, handler, administrator."""
+
+    full_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    def active_assignments(self, on: datetime.date | None = None) -> models.QuerySet[RoleAssignment]:
+        return RoleAssignment.objects.active(on).filter(user=self).select_related("role", "area")
+
+
+class Role(models.Model):
+    """A role from the catalog (网格员, 网格长, 社区工作人员, 街道调度员…) with its permissions."""
+
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=50, unique=True)
+    description = models.TextField(_("说明"), blank=True)
+    permissions = models.ManyToManyField(Permission, verbose_name=_("权限"), blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("角色")
+        verbose_name_plural = _("角色")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RoleAssignmentQuerySet(models.QuerySet["RoleAssignment"]):
+    def active(self, on: datetime.date | None = None) -> RoleAssignmentQuerySet:
+        day = on or timezone.localdate()
+        return self.filter(valid_from__lte=day).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+
+
+class RoleAssignment(TimeStampedModel):
+    """(user, role, area, from, until): the user holds the role over the area's whole subtree."""
+
+    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="assignments")
+    role = models.ForeignKey(Role, verbose_name=_("角色"), on_delete=models.PROTECT, related_name="assignments")
+    area = models.ForeignKey(Area, verbose_name=_("区域"), on_delete=models.PROTECT, related_name="assignments")
+    valid_from = models.DateField(_("开始日期"), default=datetime.date.today)
+    valid_until = models.DateField(_("结束日期"), null=True, blank=True)
+
+    objects = RoleAssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user", "area__code"]
+        verbose_name = _("角色分配")
+        verbose_name_plural = _("角色分配")
+        indexes = [models.Index(fields=["user", "valid_from", "valid_until"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.role} · {self.area.name}"
+
+    def clean(self) -> None:
+        if self.valid_until and self.valid_until < self.valid_from:
+            raise ValidationError({"valid_until": _("结束日期不能早于开始日期。")})
+
+
+class OrganisationKind(models.TextChoices):
+    PROPERTY = "property", _("物业公司")
+    ENFORCEMENT = "enforcement", _("综合执法中队")
+    POWER = "power", _("供电")
+    FIRE = "fire", _("消防")
+    HOUSING = "housing", _("住建")
+    CIVIL_AFFAIRS = "civil_affairs", _("民政")
+    POLICE = "police", _("派出所")
+    URBAN_MANAGEMENT = "urban_management", _("城管")
+    JUSTICE = "justice", _("司法所")
+    HEALTH = "health", _("卫健")
+    MARKET = "market", _("市场监管")
+    WATER = "water", _("供水")
+    GAS = "gas", _("燃气")
+    STREET_OFFICE = "street_office", _("街道办事处")
+    COMMUNITY = "community", _("社区居委会")
+    OTHER = "other", _("其他")
+
+
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
+    def visible_to(self, user: Any) -> OrganisationQuerySet:
+        from accounts.scope import restrict
+
+        return restrict(self, user, "home_area__code")
+
+
+class Organisation(TimeStampedModel):
+    """A unit that handles cases (物业公司, 综合执法中队, 供电, 派出所…) and the areas it serves."""
+
+    name = models.CharField(_("名称"), max_length=100)
+    kind = models.CharField(_("类别"), max_length=30, choices=OrganisationKind.choices)
+    home_area = models.ForeignKey(
+        Area, verbose_name=_("所属区域"), on_delete=models.PROTECT, related_name="home_organisations",
+        help_text=_("管理这个单位的区域（通常是区或街道）。"),
+    )
+    service_areas = models.ManyToManyField(
+        Area, verbose_name=_("服务区域"), blank=True, related_name="serving_organisations"
+    )
+    phone = models.CharField(_("值班电话"), max_length=20, blank=True)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("有效"), default=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("处置单位")
+        verbose_name_plural = _("处置单位")
+        constraints = [
+            models.UniqueConstraint(fields=["home_area", "name"], name="organisation_unique_name_in_area"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganisationMember(models.Model):
+    """A user who works for an organisation and handles its cases."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="members"
+    )
+    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="memberships")
+    title = models.CharField(_("职务"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("单位成员")
+        verbose_name_plural = _("单位成员")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "user"], name="organisation_member_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} · {self.user}"
+
+
+class Duty(models.TextChoices):
+    """A seat in a grid's service team, in the order a 公示牌 lists them."""
+
+    GRID_LEADER = "grid_leader", _("网格长")
+    FULLTIME_WORKER = "fulltime_worker", _("专职网格员")
+    PARTTIME_WORKER = "parttime_worker", _("兼职网格员")
+    PARTY_GROUP_LEADER = "party_group_leader", _("网格党小组长")
+    BUILDING_HEAD = "building_head", _("楼栋长")
+    POLICE_OFFICER = "police_officer", _("民警")
+    DEPARTMENT_ASSISTANT = "department_assistant", _("协管员")
+    UNIT_LIAISON = "unit_liaison", _("辖区单位联络员")
+    SUPERVISOR = "supervisor", _("督导员")
+
+
+DUTY_ORDER = {duty: index for index, duty in enumerate(Duty.values)}
+
+
+class TeamMemberQuerySet(models.QuerySet["TeamMember"]):
+    def visible_to(self, user: Any) -> TeamMemberQuerySet:
+        from accounts.scope import restrict
+
+        return restrict(self, user, "area__code")
+
+    def current(self, on: datetime.date | None = None) -> TeamMemberQuerySet:
+        day = on or timezone.localdate()
+        return self.filter(Q(until__isnull=True) | Q(until__gte=day))
+
+
+class TeamMember(TimeStampedModel):
+    """A person on a grid's service team (网格服务团队), shown on the grid page and the 公示牌."""
+
+    area = models.ForeignKey(Area, verbose_name=_("网格"), on_delete=models.CASCADE, related_name="team")
+    duty = models.CharField(_("岗位"), max_length=30, choices=Duty.choices)
+    name = models.CharField(_("姓名"), max_length=50)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    user = models.ForeignKey(
+        User, verbose_name=_("账号"), null=True, blank=True, on_delete=models.SET_NULL, related_name="team_seats"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("派出单位"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="team_members",
+    )
+    department = models.CharField(
+        _("所属部门"), max_length=50, blank=True, help_text=_("协管员、联络员的派出部门或单位。")
+    )
+    responsibility = models.CharField(_("负责范围"), max_length=100, blank=True)
+    is_party_member = models.BooleanField(_("党员"), default=False)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    since = models.DateField(_("上岗日期"), default=datetime.date.today)
+    until = models.DateField(_("离岗日期"), null=True, blank=True)
+
+    objects = TeamMemberQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["area", "sort_order", "id"]
+        verbose_name = _("网格团队成员")
+        verbose_name_plural = _("网格团队成员")
+
+    def __str__(self) -> str:
+        return f"{self.get_duty_display()} {self.name}"
+
+    def clean(self) -> None:
+        if self.area_id and not self.area.is_grid:
+            raise ValidationError({"area": _("服务团队只能配置在网格或微网格上。")})

@@ -1,0 +1,77 @@
+"""The append-only change log of domain records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Action(models.TextChoices):
+    CREATE = "create", _("新增")
+    UPDATE = "update", _("修改")
+    DELETE = "delete", _("删除")
+
+
+class ChangeLogQuerySet(models.QuerySet["ChangeLogEntry"]):
+    def visible_to(self, user: Any) -> ChangeLogQuerySet:
+        from accounts.scope import restrict
+
+        return restrict(self, user, "area_code")
+
+    def update(self, **kwargs: Any) -> int:
+        raise TypeError("The change log is append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise TypeError("The change log is append-only.")
+
+
+class ChangeLogEntry(models.Model):
+    """One create/update/delete of a domain record: who, when, in which request, before/after."""
+
+    time = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+", db_constraint=False,
+    )
+    user_name = models.CharField(_("操作人名称"), max_length=150, blank=True)
+    request_id = models.CharField(_("请求编号"), max_length=64, blank=True, db_index=True)
+    remote_addr = models.CharField(_("来源地址"), max_length=45, blank=True)
+    action = models.CharField(_("操作"), max_length=10, choices=Action.choices)
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("对象类型"), on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.CharField(_("对象编号"), max_length=64, db_index=True)
+    object_repr = models.CharField(_("对象"), max_length=200)
+    area_code = models.CharField(
+        _("所属区域编码"), max_length=18, blank=True, db_index=True,
+        help_text=_("用于按管辖范围筛选日志。"),
+    )
+    before = models.JSONField(_("修改前"), null=True, blank=True)
+    after = models.JSONField(_("修改后"), null=True, blank=True)
+
+    objects = ChangeLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-time", "-id"]
+        verbose_name = _("变更日志")
+        verbose_name_plural = _("变更日志")
+        indexes = [models.Index(fields=["content_type", "object_id", "-time"])]
+
+    def __str__(self) -> str:
+        return f"{self.time:%Y-%m-%d %H:%M} {self.get_action_display()} {self.object_repr}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise TypeError("The change log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise TypeError("The change log is append-only.")
+
+    def changed_fields(self) -> list[str]:
+        before, after = self.before or {}, self.after or {}
+        return sorted(key for key in set(before) | set(after) if before.get(key) != after.get(key))

@@ -1,0 +1,138 @@
+"""Which models are audited, and how a change becomes a ChangeLogEntry.
+
+Models opt in with ``audit.registry.register(Model, area_code=...)`` in their app's
+``ready()``. Signals capture the row before and after each save or delete; the entry is
+written in the same transaction as the change. Bulk ``QuerySet.update()`` bypasses signals:
+code that changes audited records in bulk must log through ``record`` itself.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+
+from core.request_context import current
+
+AreaCodeOf = Callable[[Any], str]
+_registry: dict[type[models.Model], AreaCodeOf] = {}
+_excluded: dict[type[models.Model], frozenset[str]] = {}
+_BEFORE = "_audit_before"
+
+
+def snapshot(instance: models.Model) -> dict[str, Any]:
+    """The concrete field values of a record as JSON-safe data."""
+    values: dict[str, Any] = {}
+    excluded = _excluded.get(type(instance), frozenset())
+    for field in instance._meta.concrete_fields:
+        if field.attname in excluded:
+            continue
+        values[field.attname] = _json_safe(getattr(instance, field.attname))
+    return values
+
+
+def _json_safe(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str | list | dict):
+        return value
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    return str(value)
+
+
+def record(
+    instance: models.Model, action: str, before: dict[str, Any] | None, after: dict[str, Any] | None
+) -> None:
+    from audit.models import ChangeLogEntry
+
+    context = current()
+    user = context.user if context.user is not None and context.user.is_authenticated else None
+    area_code_of = _registry.get(type(instance))
+    ChangeLogEntry.objects.create(
+        user=user,
+        user_name=str(user) if user else "",
+        request_id=context.request_id,
+        remote_addr=context.remote_addr,
+        action=action,
+        content_type=ContentType.objects.get_for_model(type(instance)),
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:200],
+        area_code=(area_code_of(instance) if area_code_of else "") or "",
+        before=before,
+        after=after,
+    )
+
+
+def _pre_save(sender: type[models.Model], instance: models.Model, raw: bool = False, **kwargs: Any) -> None:
+    if raw or instance.pk is None or instance._state.adding:
+        setattr(instance, _BEFORE, None)
+        return
+    stored = sender._default_manager.filter(pk=instance.pk).first()
+    setattr(instance, _BEFORE, snapshot(stored) if stored else None)
+
+
+def _post_save(
+    sender: type[models.Model], instance: models.Model, created: bool, raw: bool = False, **kwargs: Any
+) -> None:
+    if raw:
+        return
+    before = getattr(instance, _BEFORE, None)
+    after = snapshot(instance)
+    if not created and before == after:
+        return
+    record(instance, "create" if created else "update", None if created else before, after)
+
+
+def _post_delete(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    record(instance, "delete", snapshot(instance), None)
+
+
+def _m2m_changed(sender: Any, instance: models.Model, action: str, reverse: bool, **kwargs: Any) -> None:
+    if reverse or type(instance) not in _registry:
+        return
+    field = next(f for f in instance._meta.many_to_many if f.remote_field.through is sender)
+    if action == "pre_clear":
+        ids = sorted(str(pk) for pk in getattr(instance, field.name).values_list("pk", flat=True))
+        setattr(instance, f"_audit_clear_{field.name}", ids)
+        return
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    after_ids = sorted(str(pk) for pk in getattr(instance, field.name).values_list("pk", flat=True))
+    pk_set = {str(pk) for pk in (kwargs.get("pk_set") or set())}
+    if action == "post_add":
+        before_ids = sorted(set(after_ids) - pk_set)
+    elif action == "post_remove":
+        before_ids = sorted(set(after_ids) | pk_set)
+    else:
+        before_ids = getattr(instance, f"_audit_clear_{field.name}", [])
+    record(instance, "update", {field.name: before_ids}, {field.name: after_ids})
+
+
+def register(
+    model: type[models.Model], area_code: AreaCodeOf | None = None, exclude: tuple[str, ...] = ()
+) -> None:
+    """Audit every create/update/delete of ``model``.
+
+    ``area_code`` scopes its log entries; ``exclude`` names fields never logged (secrets,
+    bookkeeping such as ``last_login``).
+    """
+    _registry[model] = area_code or (lambda instance: "")
+    _excluded[model] = frozenset(exclude)
+    uid = f"audit-{model._meta.label}"
+    pre_save.connect(_pre_save, sender=model, dispatch_uid=f"{uid}-pre")
+    post_save.connect(_post_save, sender=model, dispatch_uid=f"{uid}-post")
+    post_delete.connect(_post_delete, sender=model, dispatch_uid=f"{uid}-delete")
+    for field in model._meta.many_to_many:
+        through = field.remote_field.through
+        m2m_changed.connect(_m2m_changed, sender=through, dispatch_uid=f"{uid}-m2m-{field.name}")
+
+
+def is_audited(model: type[models.Model]) -> bool:
+    return model in _registry

@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("网格 · 系统管理")
+admin.site.site_title = _("网格")
+admin.site.index_title = _("系统管理")
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", include("core.urls")),
+    path("", include("accounts.urls")),
+    path("areas/", include("areas.urls")),
+    path("", include("areas.public_urls")),
+    path("audit/", include("audit.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
