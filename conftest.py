@@ -11,6 +11,12 @@ from core.testing import PASSWORD, Cast, build_cast
 ARTIFACTS = Path(__file__).resolve().parent / "test-artifacts"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):  # type: ignore[no-untyped-def]
+    """The real hasher costs seconds per user; tests of hashing itself are Django's business."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def cast(db: None) -> Cast:
     return build_cast()
@@ -61,7 +67,7 @@ def browser_login(page):  # type: ignore[no-untyped-def]
         page.goto("/login/")
         page.fill("#id_username", user.username)
         page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
+        page.click("#login-form button[type=submit]")
         page.wait_for_load_state()
         return page
 

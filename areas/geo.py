@@ -25,10 +25,10 @@ class CoordinateSystem(StrEnum):
         """Accept the usual spellings: 'wgs-84', 'EPSG:4326', 'gcj02', 'GCJ-02', 'bd-09', 'BD09LL'…"""
         if not value:
             return cls.WGS84
-        key = value.upper().replace("-", "").replace("_", "").replace(" ", "")
+        key = value.upper().replace("-", "").replace("_", "").replace(" ", "").replace(":", "")
         aliases = {
             "WGS84": cls.WGS84, "EPSG4326": cls.WGS84, "CRS84": cls.WGS84, "CGCS2000": cls.WGS84,
-            "URN:OGC:DEF:CRS:OGC:1.3:CRS84": cls.WGS84, "URN:OGC:DEF:CRS:EPSG::4326": cls.WGS84,
+            "URNOGCDEFCRSOGC1.3CRS84": cls.WGS84, "URNOGCDEFCRSEPSG4326": cls.WGS84,
             "GCJ02": cls.GCJ02, "GCJ": cls.GCJ02, "MARS": cls.GCJ02,
             "BD09": cls.BD09, "BD09LL": cls.BD09, "BAIDU": cls.BD09,
         }

@@ -85,9 +85,17 @@ def _post_save(
         return
     before = getattr(instance, _BEFORE, None)
     after = snapshot(instance)
-    if not created and before == after:
+    if not created and _without_bookkeeping(sender, before) == _without_bookkeeping(sender, after):
         return
     record(instance, "create" if created else "update", None if created else before, after)
+
+
+def _without_bookkeeping(model: type[models.Model], values: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Values minus fields refreshed on every save (auto_now, e.g. updated_at): no change by themselves."""
+    if values is None:
+        return None
+    automatic = {f.attname for f in model._meta.concrete_fields if getattr(f, "auto_now", False)}
+    return {name: value for name, value in values.items() if name not in automatic}
 
 
 def _post_delete(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:

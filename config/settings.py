@@ -158,6 +158,8 @@ MAP_TILE_SUBDOMAINS = env_str("MAP_TILE_SUBDOMAINS", "abc")
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "")
 # How far (metres) a grid may stick out of its community before the import refuses it.
 BOUNDARY_TOLERANCE_METRES = float(env_str("BOUNDARY_TOLERANCE_METRES", "2"))
+# How often (seconds) the locator checks whether another process changed boundaries.
+LOCATOR_CHECK_SECONDS = float(env_str("LOCATOR_CHECK_SECONDS", "5"))
 
 LOGGING = {
     "version": 1,
