@@ -73,5 +73,6 @@ def ensure_default_roles() -> int:
 
 
 def on_post_migrate(sender: Any, **kwargs: Any) -> None:
-    if sender.name == "accounts" and kwargs.get("plan") is not None:
+    """After migrate (and after a test database flush, which also sends post_migrate)."""
+    if sender.name == "accounts":
         ensure_default_roles()
