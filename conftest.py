@@ -39,9 +39,15 @@ def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    executable = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    if not Path(executable).exists():
+        pytest.fail(
+            f"Browser tests need Chromium at {executable}: apt-get install chromium, or set CHROMIUM_PATH.",
+            pytrace=False,
+        )
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
-            executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+            executable_path=executable,
             headless=True,
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
@@ -68,7 +74,7 @@ def browser_login(page):  # type: ignore[no-untyped-def]
         page.fill("#id_username", user.username)
         page.fill("#id_password", PASSWORD)
         page.click("#login-form button[type=submit]")
-        page.wait_for_load_state()
+        page.wait_for_url(lambda url: "/login/" not in url)
         return page
 
     return _login

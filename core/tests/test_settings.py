@@ -1,0 +1,113 @@
+"""Settings from the environment: development defaults that just work, production refuses unsafe ones.
+
+Each case starts a fresh Python process, because settings are read once at start-up.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings as project_settings
+
+BASE_DIR = Path(project_settings.BASE_DIR)
+GOOD_SECRET = "k3v9-Qm2xT7pLw8zR4nB6yH1cF5jD0sA-gE3uV7iO2eX9rW4tY6qZ8aS1dF3hJ5l"
+PRODUCTION = {"WANGGE_PRODUCTION": "1", "SECRET_KEY": GOOD_SECRET, "ALLOWED_HOSTS": "wangge.example.cn"}
+# Variables a developer's shell, CI or another test (the browser fixture sets
+# DJANGO_ALLOW_ASYNC_UNSAFE) may have set; every case starts without them.
+CONTROLLED = (
+    "WANGGE_PRODUCTION", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DATABASE_URL", "WANGGE_VAR_DIR",
+    "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_PRELOAD", "STATIC_ROOT", "MEDIA_ROOT",
+    "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE",
+)
+SHOW_SETTINGS = """
+import json, django
+from django.conf import settings
+django.setup()
+database = settings.DATABASES["default"]
+print(json.dumps({
+    "engine": database["ENGINE"], "name": str(database["NAME"]), "host": database.get("HOST", ""),
+    "time_zone": settings.TIME_ZONE, "language_code": settings.LANGUAGE_CODE, "debug": settings.DEBUG,
+}))
+"""
+
+
+def run_python(*args: str, **environment: str) -> subprocess.CompletedProcess[str]:
+    env = {key: value for key, value in os.environ.items() if key not in CONTROLLED}
+    env.update(environment, DJANGO_SETTINGS_MODULE="config.settings", PYTHONDONTWRITEBYTECODE="1")
+    return subprocess.run(
+        [sys.executable, *args], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def settings_seen(**environment: str) -> dict[str, object]:
+    result = run_python("-c", SHOW_SETTINGS, **environment)
+    assert result.returncode == 0, result.stderr
+    return dict(json.loads(result.stdout))
+
+
+def test_it_refuses_the_default_secret_key_in_production():
+    without_key = {name: value for name, value in PRODUCTION.items() if name != "SECRET_KEY"}
+    result = run_python("manage.py", "check", **without_key)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: Production mode needs SECRET_KEY" in result.stderr
+
+
+def test_it_refuses_the_development_key_set_explicitly_in_production():
+    result = run_python("manage.py", "check", **{**PRODUCTION, "SECRET_KEY": project_settings.DEVELOPMENT_SECRET_KEY})
+    assert result.returncode != 0
+    assert "Production mode needs SECRET_KEY" in result.stderr
+
+
+def test_it_refuses_a_short_secret_key_in_production():
+    result = run_python("manage.py", "check", **{**PRODUCTION, "SECRET_KEY": "too-short"})
+    assert result.returncode != 0
+    assert "at least 50 characters" in result.stderr
+
+
+def test_it_refuses_debug_in_production():
+    result = run_python("manage.py", "check", **PRODUCTION, DEBUG="1")
+    assert result.returncode != 0
+    assert "refuses to run with DEBUG on" in result.stderr
+
+
+def test_it_refuses_production_without_allowed_hosts():
+    result = run_python("manage.py", "check", **{**PRODUCTION, "ALLOWED_HOSTS": ""})
+    assert result.returncode != 0
+    assert "Production mode needs ALLOWED_HOSTS" in result.stderr
+
+
+def test_it_passes_the_deployment_checklist_when_configured_for_production():
+    result = run_python("manage.py", "check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_it_turns_debug_off_by_default_in_production():
+    assert settings_seen(**PRODUCTION)["debug"] is False
+
+
+def test_it_runs_in_development_with_no_variables_set():
+    seen = settings_seen()
+    assert seen["debug"] is True
+    assert seen["time_zone"] == "Asia/Shanghai"
+    assert seen["language_code"] == "zh-hans"
+
+
+def test_it_uses_sqlite_under_var_without_database_url():
+    seen = settings_seen()
+    assert seen["engine"] == "django.db.backends.sqlite3"
+    assert seen["name"] == str(BASE_DIR / "var" / "wangge.sqlite3")
+
+
+def test_it_keeps_the_sqlite_file_in_wangge_var_dir(tmp_path):
+    seen = settings_seen(WANGGE_VAR_DIR=str(tmp_path))
+    assert seen["name"] == str(tmp_path / "wangge.sqlite3")
+
+
+def test_it_uses_postgresql_when_database_url_is_set():
+    seen = settings_seen(DATABASE_URL="postgres://wangge@db.example.cn:5432/wangge")
+    assert seen["engine"] == "django.db.backends.postgresql"
+    assert seen["name"] == "wangge"
+    assert seen["host"] == "db.example.cn"

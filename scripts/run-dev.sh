@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Start the development web server and the background task worker together.
+#
+# Ctrl-C (or SIGTERM) stops both; if either one stops by itself, the other is stopped too.
+# HOST and PORT choose the address (default 127.0.0.1:8000). Run from `make run`, which has
+# already installed, migrated and seeded everything; var/demo-logins.txt holds what
+# `manage.py seed_demo` printed, shown again once the server answers.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+host=${HOST:-127.0.0.1}
+port=${PORT:-8000}
+python=${PYTHON_BIN:-.venv/bin/python}
+logins=var/demo-logins.txt
+pids=()
+
+stop_all() {
+  trap - EXIT INT TERM
+  local pid
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  printf '\n==> Web server and task worker stopped.\n'
+}
+trap stop_all EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# The address a browser on this machine should open.
+case $host in
+  0.0.0.0 | '::' | '[::]') browse_host=127.0.0.1 ;;
+  *:*) browse_host="[${host#[}" && browse_host="${browse_host%]}]" ;;
+  *) browse_host=$host ;;
+esac
+url="http://$browse_host:$port/"
+bind=$host
+[[ $host == *:* ]] && bind="[${host#[}" && bind="${bind%]}]"
+
+"$python" manage.py db_worker --queue-name '*' &
+pids+=($!)
+"$python" manage.py runserver "$bind:$port" &
+pids+=($!)
+
+# Wait (up to a minute) until the server answers its health check, then say where it is.
+server_ready() {
+  "$python" - "${url}healthz" "${pids[1]}" <<'PY'
+import os, sys, time, urllib.request
+
+url, server_pid = sys.argv[1], int(sys.argv[2])
+for _ in range(120):
+    try:
+        with urllib.request.urlopen(url, timeout=2):
+            sys.exit(0)
+    except OSError:
+        try:
+            os.kill(server_pid, 0)
+        except ProcessLookupError:
+            sys.exit(1)
+        time.sleep(0.5)
+sys.exit(1)
+PY
+}
+
+if server_ready; then
+  printf '\n==================================================================\n'
+  printf ' Wangge is running at %s\n' "$url"
+  printf ' Background task worker: manage.py db_worker (all queues)\n'
+  [[ -s $logins ]] && cat "$logins"
+  printf '\n Press Ctrl-C to stop the web server and the worker.\n'
+  printf '==================================================================\n\n'
+fi
+
+# Either process ending (a crash, a port already in use) ends the pair.
+set +e
+wait -n
+status=$?
+set -e
+if (( status != 0 )); then
+  printf '==> A process stopped with exit status %s; stopping the other one.\n' "$status" >&2
+fi
+exit "$status"
