@@ -180,9 +180,13 @@ def _current_areas(user: User) -> list[Area]:
 
 @admin.register(Role)
 class RoleAdmin(admin.ModelAdmin[Role]):
-    list_display = ("name", "code", "sort_order")
+    list_display = ("role_name", "code", "sort_order")
     search_fields = ("name", "code")
     filter_horizontal = ("permissions",)
+
+    @admin.display(description=_("名称"), ordering="name")
+    def role_name(self, obj: Role) -> str:
+        return obj.display_name
 
     def get_readonly_fields(self, request: HttpRequest, obj: Role | None = None) -> Any:
         return () if request.user.is_superuser else ("permissions",)

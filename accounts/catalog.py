@@ -29,22 +29,32 @@ ACCOUNT_ADMIN = [
 ]
 AUDIT = ["audit.view_changelogentry"]
 
-# (code, name, description, permissions). Names are Chinese data, not UI strings.
+# (code, name, description, permissions). The names and descriptions are stored in Chinese as
+# data; they are marked for translation so Role.display_name shows a default role in the user's
+# language (a renamed or custom role is shown as stored).
 DEFAULT_ROLES: list[tuple[str, str, str, list[str]]] = [
-    ("grid_worker", gettext_noop("网格员"), "专职或兼职网格员：巡查、走访、登记、上报。", VIEW),
-    ("building_head", gettext_noop("楼栋长"), "负责一栋或几栋楼的信息与联络。", VIEW),
-    ("grid_leader", gettext_noop("网格长"), "负责网格的统筹，管理网格服务团队。", VIEW + TEAM),
-    ("supervisor", gettext_noop("督导员"), "督导若干网格的工作。", VIEW),
-    ("community_staff", gettext_noop("社区工作人员"), "社区两委与工作人员：汇总、派单给物业。", VIEW + TEAM),
-    ("street_dispatcher", gettext_noop("街道调度员"), "街道网格中心：派单、督办。", VIEW + TEAM),
-    ("street_leader", gettext_noop("街道领导"), "查看街道全部网格、统计与日志。", VIEW + AUDIT),
-    ("department_handler", gettext_noop("部门处置人员"), "职能部门、执法中队的处置人员。", VIEW),
-    ("property_handler", gettext_noop("物业处置人员"), "物业公司的处置人员。", VIEW),
+    ("grid_worker", gettext_noop("网格员"), gettext_noop("专职或兼职网格员：巡查、走访、登记、上报。"), VIEW),
+    ("building_head", gettext_noop("楼栋长"), gettext_noop("负责一栋或几栋楼的信息与联络。"), VIEW),
+    ("grid_leader", gettext_noop("网格长"), gettext_noop("负责网格的统筹，管理网格服务团队。"), VIEW + TEAM),
+    ("supervisor", gettext_noop("督导员"), gettext_noop("督导若干网格的工作。"), VIEW),
     (
-        "area_admin", gettext_noop("区域管理员"), "管理所辖区域的边界、团队、单位、账号与日志。",
+        "community_staff", gettext_noop("社区工作人员"), gettext_noop("社区两委与工作人员：汇总、派单给物业。"),
+        VIEW + TEAM,
+    ),
+    ("street_dispatcher", gettext_noop("街道调度员"), gettext_noop("街道网格中心：派单、督办。"), VIEW + TEAM),
+    ("street_leader", gettext_noop("街道领导"), gettext_noop("查看街道全部网格、统计与日志。"), VIEW + AUDIT),
+    ("department_handler", gettext_noop("部门处置人员"), gettext_noop("职能部门、执法中队的处置人员。"), VIEW),
+    ("property_handler", gettext_noop("物业处置人员"), gettext_noop("物业公司的处置人员。"), VIEW),
+    (
+        "area_admin", gettext_noop("区域管理员"), gettext_noop("管理所辖区域的边界、团队、单位、账号与日志。"),
         VIEW + TEAM + AREA_ADMIN + ACCOUNT_ADMIN + AUDIT,
     ),
 ]
+
+# The stored texts that have a translation: the default roles' names and descriptions.
+DEFAULT_ROLE_TEXTS: frozenset[str] = frozenset(
+    text for _code, name, description, _granted in DEFAULT_ROLES for text in (name, description)
+)
 
 
 def _permissions(names: list[str]) -> list[Permission]:

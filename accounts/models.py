@@ -10,8 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from accounts.catalog import DEFAULT_ROLE_TEXTS
 from areas.models import Area
 from core.models import TimeStampedModel
 
@@ -24,7 +26,7 @@ class User(AbstractUser):
 
     class Meta:
         verbose_name = _("用户")
-        verbose_name_plural = _("用户")
+        verbose_name_plural = pgettext_lazy("plural", "用户")
 
     def __str__(self) -> str:
         return self.full_name or self.username
@@ -45,10 +47,29 @@ class Role(models.Model):
     class Meta:
         ordering = ["sort_order", "code"]
         verbose_name = _("角色")
-        verbose_name_plural = _("角色")
+        verbose_name_plural = pgettext_lazy("plural", "角色")
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language: a default role's name is translated, a custom one shown as stored."""
+        return _translated_role_text(self.name)
+
+    @property
+    def display_description(self) -> str:
+        """The description in the active language, like ``display_name``."""
+        return _translated_role_text(self.description)
+
+
+def _translated_role_text(text: str) -> str:
+    """A default role's name or description in the active language; any other text unchanged.
+
+    Only the default catalog's texts are looked up, so a custom role that happens to share a
+    word with the interface (say 网格) keeps the name an administrator gave it.
+    """
+    return gettext(text) if text in DEFAULT_ROLE_TEXTS else text
 
 
 class RoleAssignmentQuerySet(models.QuerySet["RoleAssignment"]):
@@ -71,7 +92,7 @@ class RoleAssignment(TimeStampedModel):
     class Meta:
         ordering = ["user", "area__code"]
         verbose_name = _("角色分配")
-        verbose_name_plural = _("角色分配")
+        verbose_name_plural = pgettext_lazy("plural", "角色分配")
         indexes = [models.Index(fields=["user", "valid_from", "valid_until"])]
 
     def __str__(self) -> str:
@@ -129,7 +150,7 @@ class Organisation(TimeStampedModel):
     class Meta:
         ordering = ["kind", "name"]
         verbose_name = _("处置单位")
-        verbose_name_plural = _("处置单位")
+        verbose_name_plural = pgettext_lazy("plural", "处置单位")
         constraints = [
             models.UniqueConstraint(fields=["home_area", "name"], name="organisation_unique_name_in_area"),
         ]
@@ -149,7 +170,7 @@ class OrganisationMember(models.Model):
 
     class Meta:
         verbose_name = _("单位成员")
-        verbose_name_plural = _("单位成员")
+        verbose_name_plural = pgettext_lazy("plural", "单位成员")
         constraints = [
             models.UniqueConstraint(fields=["organisation", "user"], name="organisation_member_unique"),
         ]
@@ -214,7 +235,7 @@ class TeamMember(TimeStampedModel):
     class Meta:
         ordering = ["area", "sort_order", "id"]
         verbose_name = _("网格团队成员")
-        verbose_name_plural = _("网格团队成员")
+        verbose_name_plural = pgettext_lazy("plural", "网格团队成员")
 
     def __str__(self) -> str:
         return f"{self.get_duty_display()} {self.name}"

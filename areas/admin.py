@@ -102,11 +102,11 @@ class AreaAdmin(ScopedAdminMixin, admin.ModelAdmin[Area]):
     def boundary_summary(self, obj: Area | None) -> str:
         import_link = format_html('<a href="{}">{}</a>', reverse("areas:import"), gettext("从 GeoJSON 导入边界"))
         if obj is None or obj.pk is None or obj.boundary is None:
-            return format_html("{}　{}", gettext("尚无边界。"), import_link)
+            return format_html("{}<br>{}", gettext("尚无边界。"), import_link)
         updated = timezone.localtime(obj.boundary_updated_at) if obj.boundary_updated_at else None
         return format_html(
             "{} {}<br>{}: {}<br>{}: {}<br>"
-            '<a href="{}">{}</a>　{}',
+            '<a href="{}">{}</a> | {}',
             gettext("类型"), obj.boundary.get("type", "?"),
             gettext("范围（经度, 纬度）"),
             _bounds_text(obj),

@@ -28,6 +28,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from shapely.geometry.base import BaseGeometry
 
 from areas.geo import CoordinateSystem
@@ -52,6 +53,16 @@ _GRID_KIND_ALIASES: dict[str, str] = {
     "综合网格": GridKind.COMPREHENSIVE.value, "专属网格": GridKind.DEDICATED.value,
     "综合": GridKind.COMPREHENSIVE.value, "专属": GridKind.DEDICATED.value, "": "",
 }
+
+
+def _join_list(items: list[str]) -> str:
+    """Names in a sentence: 、 in Chinese, a comma in English."""
+    return pgettext("list separator", "、").join(items)
+
+
+def _join_messages(messages: list[str]) -> str:
+    """Several complete messages for one field: ； in Chinese, a space after the full stop in English."""
+    return pgettext("message separator", "；").join(messages)
 
 
 class BoundaryFileError(ValueError):
@@ -214,7 +225,7 @@ def _read_tags(value: Any, tags: dict[str, int], report: ImportReport, number: i
         return None
     unknown = [name for name in names if name.strip() not in tags]
     if unknown:
-        report.add(number, code, "tags", _("不认识的特色标签：%(tags)s。") % {"tags": "、".join(unknown)})
+        report.add(number, code, "tags", _("不认识的特色标签：%(tags)s。") % {"tags": _join_list(unknown)})
         return None
     return sorted({tags[name.strip()] for name in names})
 
@@ -304,7 +315,7 @@ def _check_identity(feature: _Feature, stored: _Stored, by_code: dict[str, _Feat
         validate_code(feature.code, feature.level, feature.parent_code or None, parent_level)
     except ValidationError as error:
         for key, messages in error.message_dict.items():
-            report.add(feature.number, feature.code, key, "；".join(messages))
+            report.add(feature.number, feature.code, key, _join_messages(messages))
     existing = feature.existing
     if existing and existing.level != feature.level:
         report.add(feature.number, feature.code, "level", _("系统中该区域是%(level)s，层级不能通过导入修改。")
@@ -448,7 +459,7 @@ def _save_feature(feature: _Feature, parent: Area | None, dry_run: bool) -> bool
         try:
             area.clean() if dry_run else area.full_clean()  # the model's own rules, e.g. 专属网格 needs its unit
         except ValidationError as error:
-            messages = "；".join(message for messages in error.message_dict.values() for message in messages)
+            messages = _join_messages([message for messages in error.message_dict.values() for message in messages])
             raise _Refused(BoundaryProblem(feature.number, feature.code, "properties", messages)) from error
     if changed and not dry_run:
         area.save()

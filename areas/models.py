@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
@@ -89,7 +90,7 @@ class GridTag(models.Model):
     class Meta:
         ordering = ["sort_order", "code"]
         verbose_name = _("网格特色标签")
-        verbose_name_plural = _("网格特色标签")
+        verbose_name_plural = pgettext_lazy("plural", "网格特色标签")
 
     def __str__(self) -> str:
         return self.name
@@ -149,7 +150,7 @@ class Area(TimeStampedModel):
     class Meta:
         ordering = ["code"]
         verbose_name = _("区域")
-        verbose_name_plural = _("区域")
+        verbose_name_plural = pgettext_lazy("plural", "区域")
         constraints = [
             models.UniqueConstraint(fields=["parent", "name"], name="area_unique_name_under_parent"),
         ]
@@ -159,7 +160,8 @@ class Area(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name}（{self.code}）"
+        # The parentheses differ by language: full-width in Chinese, ASCII with a space in English.
+        return gettext("%(name)s（%(code)s）") % {"name": self.name, "code": self.code}
 
     @property
     def prefix(self) -> str:

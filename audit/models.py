@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Action(models.TextChoices):
@@ -58,7 +59,7 @@ class ChangeLogEntry(models.Model):
     class Meta:
         ordering = ["-time", "-id"]
         verbose_name = _("变更日志")
-        verbose_name_plural = _("变更日志")
+        verbose_name_plural = pgettext_lazy("plural", "变更日志")
         indexes = [models.Index(fields=["content_type", "object_id", "-time"])]
 
     def __str__(self) -> str:

@@ -14,9 +14,11 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.utils import translation
 
 from core.request_context import current
 
@@ -63,11 +65,17 @@ def record(
         action=action,
         content_type=ContentType.objects.get_for_model(type(instance)),
         object_id=str(instance.pk),
-        object_repr=str(instance)[:200],
+        object_repr=_label(instance),
         area_code=(area_code_of(instance) if area_code_of else "") or "",
         before=before,
         after=after,
     )
+
+
+def _label(instance: models.Model) -> str:
+    """The object's name in the site's language, whoever made the change (the log is one record)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(instance)[:200]
 
 
 def _pre_save(sender: type[models.Model], instance: models.Model, raw: bool = False, **kwargs: Any) -> None:

@@ -2,9 +2,10 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 admin.site.site_header = _("网格 · 系统管理")
-admin.site.site_title = _("网格")
+admin.site.site_title = pgettext_lazy("product name", "网格")
 admin.site.index_title = _("系统管理")
 
 urlpatterns: list[URLPattern | URLResolver] = [

@@ -1,6 +1,9 @@
+"""Template variables every page may use."""
+
 from django.conf import settings
 from django.http import HttpRequest
 
 
 def wangge(request: HttpRequest) -> dict[str, object]:
-    return {"PRODUCT_NAME": "网格", "DEBUG": settings.DEBUG}
+    """DEBUG for templates (the product name is translated in templates/base.html, not here)."""
+    return {"DEBUG": settings.DEBUG}
