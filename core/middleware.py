@@ -2,7 +2,9 @@
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 
 from core.request_context import acting_as, new_request_id
 
@@ -17,4 +19,28 @@ class RequestContextMiddleware:
         with acting_as(user, request_id, request.META.get("REMOTE_ADDR", "")):
             response = self.get_response(request)
         response["X-Request-Id"] = request_id
+        return response
+
+
+class ChosenLanguageMiddleware:
+    """Chinese unless the user picked another language with the switch (the language cookie).
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language; Wangge's users are
+    Chinese civil servants on whatever browser their office installed, so the product speaks
+    zh-hans by default and English only on request.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        try:
+            language = translation.get_supported_language_variant(chosen) if chosen else settings.LANGUAGE_CODE
+        except LookupError:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response

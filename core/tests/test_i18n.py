@@ -159,3 +159,21 @@ def test_it_has_an_english_translation_for_every_message():
     assert [entry.msgid for entry in catalog.fuzzy_entries()] == []
     assert catalog.percent_translated() == 100
 
+
+
+def test_it_speaks_chinese_to_a_browser_that_prefers_english(client):
+    response = client.get("/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "登录" in visible_text(response)
+    assert response["Content-Language"] == "zh-hans"
+
+
+def test_it_switches_to_english_with_the_language_switch_and_back(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/login/"}, follow=True)
+    assert "Log in" in visible_text(response)
+    response = client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/login/"}, follow=True)
+    assert "登录" in visible_text(response)
+
+
+def test_it_ignores_an_unknown_language_cookie(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "xx-nonsense"
+    assert "登录" in visible_text(client.get("/login/"))
