@@ -7,6 +7,7 @@ endpoint and admin list filters its queryset through ``restrict`` (usually via a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.db import models
@@ -16,23 +17,49 @@ from areas.models import code_prefix
 
 QS = TypeVar("QS", bound=models.QuerySet[Any])
 
-_CACHE_ATTRIBUTE = "_wangge_scope_prefixes"
+_CACHE_ATTRIBUTE = "_wangge_scope_rows"
+
+# Roles whose holders see the registry (people, dwellings) only in the buildings they head,
+# not in their whole area: a 楼栋长 knows their building, not the grid.
+BUILDING_LIMITED_ROLES = frozenset({"building_head"})
+
+Narrow = Callable[[list[str]], Q]
 
 
-def scope_prefixes(user: Any) -> list[str] | None:
-    """Code prefixes of the subtrees the user may see; None means everything (superuser)."""
+def _assignment_rows(user: Any) -> list[tuple[str, str]]:
+    """(area prefix, role code) of the user's active assignments, cached on the user object."""
+    cached: list[tuple[str, str]] | None = getattr(user, _CACHE_ATTRIBUTE, None)
+    if cached is None:
+        from accounts.models import RoleAssignment
+
+        rows = RoleAssignment.objects.active().filter(user=user).values_list("area__code", "area__level", "role__code")
+        cached = [(code_prefix(code, level), role) for code, level, role in rows]
+        setattr(user, _CACHE_ATTRIBUTE, cached)
+    return cached
+
+
+def scope_prefixes(user: Any, *, full_only: bool = False) -> list[str] | None:
+    """Code prefixes of the subtrees the user may see; None means everything (superuser).
+
+    ``full_only`` leaves out assignments of building-limited roles (see ``restrict``).
+    """
     if user is None or not user.is_authenticated or not user.is_active:
         return []
     if user.is_superuser:
         return None
-    cached: list[str] | None = getattr(user, _CACHE_ATTRIBUTE, None)
-    if cached is None:
-        from accounts.models import RoleAssignment
+    rows = _assignment_rows(user)
+    return minimal_prefixes(
+        prefix for prefix, role in rows if not (full_only and role in BUILDING_LIMITED_ROLES)
+    )
 
-        rows = RoleAssignment.objects.active().filter(user=user).values_list("area__code", "area__level")
-        cached = minimal_prefixes(code_prefix(code, level) for code, level in rows)
-        setattr(user, _CACHE_ATTRIBUTE, cached)
-    return cached
+
+def limited_prefixes(user: Any) -> list[str]:
+    """Prefixes where the user holds only a building-limited role (not covered by a full one)."""
+    full = scope_prefixes(user, full_only=True)
+    if full is None:
+        return []
+    limited = minimal_prefixes(prefix for prefix, role in _assignment_rows(user) if role in BUILDING_LIMITED_ROLES)
+    return [prefix for prefix in limited if not any(prefix.startswith(kept) for kept in full)]
 
 
 def minimal_prefixes(prefixes: Any) -> list[str]:
@@ -50,16 +77,32 @@ def forget_scope(user: Any) -> None:
         delattr(user, _CACHE_ATTRIBUTE)
 
 
-def restrict(queryset: QS, user: Any, code_field: str) -> QS:
-    """Filter ``queryset`` to rows whose area code (at ``code_field``) lies in the user's scope."""
-    prefixes = scope_prefixes(user)
-    if prefixes is None:
-        return queryset
-    if not prefixes:
-        return queryset.none()
-    condition = Q()
+def _prefix_condition(code_field: str, prefixes: list[str]) -> Q:
+    condition = Q(pk__in=[])
     for prefix in prefixes:
         condition |= Q(**{f"{code_field}__startswith": prefix})
+    return condition
+
+
+def restrict(queryset: QS, user: Any, code_field: str, narrow: Narrow | None = None) -> QS:
+    """Filter ``queryset`` to rows whose area code (at ``code_field``) lies in the user's scope.
+
+    ``narrow`` is for records that building-limited roles see only in part: given the prefixes
+    where the user holds only such a role, it returns the condition for what they may see there
+    (e.g. the dwellings of the buildings they head). Without it, every assignment counts fully.
+    """
+    if narrow is None:
+        prefixes = scope_prefixes(user)
+        if prefixes is None:
+            return queryset
+        return queryset.filter(_prefix_condition(code_field, prefixes)) if prefixes else queryset.none()
+    full = scope_prefixes(user, full_only=True)
+    if full is None:
+        return queryset
+    condition = _prefix_condition(code_field, full)
+    limited = limited_prefixes(user)
+    if limited:
+        condition |= narrow(limited)
     return queryset.filter(condition)
 
 

@@ -76,3 +76,56 @@ class ChangeLogEntry(models.Model):
     def changed_fields(self) -> list[str]:
         before, after = self.before or {}, self.after or {}
         return sorted(key for key in set(before) | set(after) if before.get(key) != after.get(key))
+
+
+class AccessLogQuerySet(models.QuerySet["AccessLogEntry"]):
+    def visible_to(self, user: Any) -> AccessLogQuerySet:
+        from accounts.scope import restrict
+
+        return restrict(self, user, "area_code")
+
+    def update(self, **kwargs: Any) -> int:
+        raise TypeError("The access log is append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise TypeError("The access log is append-only.")
+
+
+class AccessLogEntry(models.Model):
+    """One look at personal data in clear (an unmasked ID number or phone): who, whose, when, why."""
+
+    time = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("查看人"), null=True, on_delete=models.SET_NULL,
+        related_name="+", db_constraint=False,
+    )
+    user_name = models.CharField(_("查看人名称"), max_length=150)
+    request_id = models.CharField(_("请求编号"), max_length=64, blank=True)
+    remote_addr = models.CharField(_("来源地址"), max_length=45, blank=True)
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("对象类型"), on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.CharField(_("对象编号"), max_length=64, db_index=True)
+    object_repr = models.CharField(_("对象"), max_length=200)
+    area_code = models.CharField(_("所属区域编码"), max_length=18, blank=True, db_index=True)
+    fields = models.CharField(_("查看的字段"), max_length=200)
+    reason = models.CharField(_("查看事由"), max_length=200)
+
+    objects = AccessLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-time", "-id"]
+        verbose_name = _("个人信息查看日志")
+        verbose_name_plural = pgettext_lazy("plural", "个人信息查看日志")
+        indexes = [models.Index(fields=["content_type", "object_id", "-time"])]
+
+    def __str__(self) -> str:
+        return f"{self.time:%Y-%m-%d %H:%M} {self.user_name} → {self.object_repr}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise TypeError("The access log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise TypeError("The access log is append-only.")

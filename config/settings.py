@@ -24,6 +24,15 @@ DEBUG = env_bool("DEBUG", default=not PRODUCTION)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
+# Personal data (registry.pii, docs/personal-data.md): Fernet keys (the first encrypts, every
+# key decrypts) and the key of the blind indexes. The development defaults are public.
+DEVELOPMENT_PII_ENCRYPTION_KEY = "d2FuZ2dlLWRldmVsb3BtZW50LW9ubHktcGlpLWtleSE="
+DEVELOPMENT_PII_INDEX_KEY = "wangge-development-only-blind-index-key"
+PII_ENCRYPTION_KEYS = env_list("PII_ENCRYPTION_KEYS", DEVELOPMENT_PII_ENCRYPTION_KEY)
+PII_INDEX_KEY = env_str("PII_INDEX_KEY", DEVELOPMENT_PII_INDEX_KEY)
+# Records not verified for this many days count as stale on the coverage pages.
+VERIFICATION_STALE_DAYS = env_int("VERIFICATION_STALE_DAYS", 365)
+
 if PRODUCTION:
     if SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50:
         raise ImproperlyConfigured(
@@ -33,6 +42,14 @@ if PRODUCTION:
         raise ImproperlyConfigured("Production mode refuses to run with DEBUG on.")
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("Production mode needs ALLOWED_HOSTS (comma-separated).")
+    if not PII_ENCRYPTION_KEYS or DEVELOPMENT_PII_ENCRYPTION_KEY in PII_ENCRYPTION_KEYS:
+        raise ImproperlyConfigured(
+            "Production mode needs PII_ENCRYPTION_KEYS set to your own Fernet keys (docs/personal-data.md)."
+        )
+    if PII_INDEX_KEY == DEVELOPMENT_PII_INDEX_KEY or len(PII_INDEX_KEY) < 32:
+        raise ImproperlyConfigured(
+            "Production mode needs PII_INDEX_KEY set to a random value of at least 32 characters."
+        )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -51,6 +68,7 @@ INSTALLED_APPS = [
     "areas",
     "accounts",
     "audit",
+    "registry",
 ]
 
 MIDDLEWARE = [

@@ -13,13 +13,18 @@ from django.conf import settings as project_settings
 
 BASE_DIR = Path(project_settings.BASE_DIR)
 GOOD_SECRET = "k3v9-Qm2xT7pLw8zR4nB6yH1cF5jD0sA-gE3uV7iO2eX9rW4tY6qZ8aS1dF3hJ5l"
-PRODUCTION = {"WANGGE_PRODUCTION": "1", "SECRET_KEY": GOOD_SECRET, "ALLOWED_HOSTS": "wangge.example.cn"}
+GOOD_PII_KEY = "3q2-7wYI1aXe0tT9p3sJmQ0n5dGkq8vL2uB6yH1cF5I="
+GOOD_INDEX_KEY = "index-key-9f8e7d6c5b4a39281706f5e4d3c2b1a0"
+PRODUCTION = {
+    "WANGGE_PRODUCTION": "1", "SECRET_KEY": GOOD_SECRET, "ALLOWED_HOSTS": "wangge.example.cn",
+    "PII_ENCRYPTION_KEYS": GOOD_PII_KEY, "PII_INDEX_KEY": GOOD_INDEX_KEY,
+}
 # Variables a developer's shell, CI or another test (the browser fixture sets
 # DJANGO_ALLOW_ASYNC_UNSAFE) may have set; every case starts without them.
 CONTROLLED = (
     "WANGGE_PRODUCTION", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DATABASE_URL", "WANGGE_VAR_DIR",
     "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_PRELOAD", "STATIC_ROOT", "MEDIA_ROOT",
-    "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE", "PII_ENCRYPTION_KEYS", "PII_INDEX_KEY",
 )
 SHOW_SETTINGS = """
 import json, django
@@ -111,3 +116,16 @@ def test_it_uses_postgresql_when_database_url_is_set():
     assert seen["engine"] == "django.db.backends.postgresql"
     assert seen["name"] == "wangge"
     assert seen["host"] == "db.example.cn"
+
+
+def test_production_refuses_the_development_personal_data_keys():
+    without_keys = {name: value for name, value in PRODUCTION.items() if not name.startswith("PII_")}
+    result = run_python("manage.py", "check", **without_keys)
+    assert result.returncode != 0
+    assert "Production mode needs PII_ENCRYPTION_KEYS" in result.stderr
+
+
+def test_production_refuses_a_short_blind_index_key():
+    result = run_python("manage.py", "check", **{**PRODUCTION, "PII_INDEX_KEY": "short"})
+    assert result.returncode != 0
+    assert "Production mode needs PII_INDEX_KEY" in result.stderr

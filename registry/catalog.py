@@ -1,0 +1,79 @@
+"""Default catalogs of the registry: care tags and facility classes. Data, not code.
+
+``ensure_default_catalogs`` runs after every ``migrate`` and adds what is missing; it never
+changes rows administrators have edited.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_noop
+
+# (code, name, sensitive, roles that may see a sensitive tag, care-visit interval in days)
+CARE_STAFF = ["grid_leader", "grid_worker", "community_staff", "street_leader", "area_admin"]
+LEADERS = ["grid_leader", "community_staff", "street_leader", "area_admin"]
+DEFAULT_CARE_TAGS: list[tuple[str, str, bool, list[str], int | None]] = [
+    ("living_alone_elderly", gettext_noop("独居老人"), False, [], 7),
+    ("empty_nest_elderly", gettext_noop("空巢老人"), False, [], 14),
+    ("very_old", gettext_noop("高龄老人"), False, [], 30),
+    ("disabled", gettext_noop("残疾人"), True, CARE_STAFF, 30),
+    ("subsistence_allowance", gettext_noop("低保户"), True, CARE_STAFF, 30),
+    ("extreme_poverty", gettext_noop("特困人员"), True, CARE_STAFF, 14),
+    ("left_behind_child", gettext_noop("留守儿童"), True, CARE_STAFF, 30),
+    ("child_in_difficulty", gettext_noop("困境儿童"), True, CARE_STAFF, 14),
+    ("veteran", gettext_noop("退役军人"), False, [], None),
+    ("special_attention", gettext_noop("重点关注"), True, LEADERS, 7),
+]
+
+# GB/T 30428.2 major classes and the sub-classes the seeds mention (code: 2 + 2 digits).
+DEFAULT_FACILITY_CLASSES: list[tuple[str, str, list[tuple[str, str]]]] = [
+    ("01", gettext_noop("公用设施"), [
+        ("0101", gettext_noop("上水井盖")), ("0102", gettext_noop("污水井盖")), ("0110", gettext_noop("消防设施")),
+        ("0111", gettext_noop("电动自行车充电桩")), ("0112", gettext_noop("路灯")),
+    ]),
+    ("02", gettext_noop("道路交通"), [
+        ("0201", gettext_noop("停车场")), ("0205", gettext_noop("交通标志")), ("0210", gettext_noop("道路护栏")),
+    ]),
+    ("03", gettext_noop("市容环境"), [
+        ("0301", gettext_noop("公共厕所")), ("0302", gettext_noop("垃圾箱")), ("0303", gettext_noop("垃圾分类收集点")),
+    ]),
+    ("04", gettext_noop("园林绿化"), [
+        ("0401", gettext_noop("凉亭")), ("0402", gettext_noop("健身器材")), ("0403", gettext_noop("绿地")),
+        ("0404", gettext_noop("座椅")), ("0405", gettext_noop("儿童游乐设施")),
+    ]),
+    ("05", gettext_noop("房屋土地"), [("0501", gettext_noop("宣传栏")), ("0502", gettext_noop("监控设备"))]),
+    ("06", gettext_noop("其他设施"), [("0601", gettext_noop("其他部件"))]),
+]
+
+
+def ensure_default_catalogs() -> int:
+    """Create missing care tags and facility classes; returns how many rows were created."""
+    from accounts.models import Role
+    from registry.models import CareTag, FacilityCategory
+
+    created = 0
+    for order, (code, name, sensitive, roles, interval) in enumerate(DEFAULT_CARE_TAGS):
+        tag, was_created = CareTag.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name, "is_sensitive": sensitive, "visit_interval_days": interval, "sort_order": order * 10,
+            },
+        )
+        if was_created:
+            tag.visible_to_roles.set(Role.objects.filter(code__in=roles))
+            created += 1
+    for major_code, major_name, minors in DEFAULT_FACILITY_CLASSES:
+        major, was_created = FacilityCategory.objects.get_or_create(code=major_code, defaults={"name": major_name})
+        created += was_created
+        for code, name in minors:
+            created += FacilityCategory.objects.get_or_create(code=code, defaults={"name": name, "parent": major})[1]
+    return created
+
+
+def on_post_migrate(sender: Any, **kwargs: Any) -> None:
+    if sender.name == "registry":
+        from accounts.catalog import ensure_default_roles
+
+        ensure_default_roles()
+        ensure_default_catalogs()
