@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("areas/", include("areas.urls")),
     path("", include("areas.public_urls")),
     path("audit/", include("audit.urls")),
+    path("registry/", include("registry.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
