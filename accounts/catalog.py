@@ -28,26 +28,52 @@ ACCOUNT_ADMIN = [
     "accounts.change_organisationmember", "accounts.delete_organisationmember",
 ]
 AUDIT = ["audit.view_changelogentry"]
+# The registry (基础信息). Grid workers register and verify but see ID numbers and phones
+# masked only: unmasking (registry.unmask_resident) is for grid leaders, community staff,
+# street leaders and area administrators, who answer for it in the access log. Existing
+# databases keep their roles as they are: administrators add these permissions to roles
+# created before the registry (docs/registry.md).
+_REGISTRY_MODELS = ("building", "buildingunit", "dwelling", "household", "householdmember", "resident",
+                    "establishment", "facility", "vehicle")
+REGISTRY_VIEW = [f"registry.view_{name}" for name in _REGISTRY_MODELS] + [
+    "registry.view_caretag", "registry.view_facilitycategory",
+]
+REGISTRY_EDIT = [f"registry.{action}_{name}" for name in _REGISTRY_MODELS for action in ("add", "change")]
+REGISTRY_UNMASK = ["registry.unmask_resident"]
+ACCESS_LOG = ["audit.view_accesslogentry"]
 
 # (code, name, description, permissions). The names and descriptions are stored in Chinese as
 # data; they are marked for translation so Role.display_name shows a default role in the user's
 # language (a renamed or custom role is shown as stored).
 DEFAULT_ROLES: list[tuple[str, str, str, list[str]]] = [
-    ("grid_worker", gettext_noop("网格员"), gettext_noop("专职或兼职网格员：巡查、走访、登记、上报。"), VIEW),
-    ("building_head", gettext_noop("楼栋长"), gettext_noop("负责一栋或几栋楼的信息与联络。"), VIEW),
-    ("grid_leader", gettext_noop("网格长"), gettext_noop("负责网格的统筹，管理网格服务团队。"), VIEW + TEAM),
-    ("supervisor", gettext_noop("督导员"), gettext_noop("督导若干网格的工作。"), VIEW),
+    (
+        "grid_worker", gettext_noop("网格员"), gettext_noop("专职或兼职网格员：巡查、走访、登记、上报。"),
+        VIEW + REGISTRY_VIEW + REGISTRY_EDIT,
+    ),
+    ("building_head", gettext_noop("楼栋长"), gettext_noop("负责一栋或几栋楼的信息与联络。"), VIEW + REGISTRY_VIEW),
+    (
+        "grid_leader", gettext_noop("网格长"), gettext_noop("负责网格的统筹，管理网格服务团队。"),
+        VIEW + TEAM + REGISTRY_VIEW + REGISTRY_EDIT + REGISTRY_UNMASK,
+    ),
+    ("supervisor", gettext_noop("督导员"), gettext_noop("督导若干网格的工作。"), VIEW + REGISTRY_VIEW),
     (
         "community_staff", gettext_noop("社区工作人员"), gettext_noop("社区两委与工作人员：汇总、派单给物业。"),
-        VIEW + TEAM,
+        VIEW + TEAM + REGISTRY_VIEW + REGISTRY_EDIT + REGISTRY_UNMASK,
     ),
-    ("street_dispatcher", gettext_noop("街道调度员"), gettext_noop("街道网格中心：派单、督办。"), VIEW + TEAM),
-    ("street_leader", gettext_noop("街道领导"), gettext_noop("查看街道全部网格、统计与日志。"), VIEW + AUDIT),
+    (
+        "street_dispatcher", gettext_noop("街道调度员"), gettext_noop("街道网格中心：派单、督办。"),
+        VIEW + TEAM + REGISTRY_VIEW,
+    ),
+    (
+        "street_leader", gettext_noop("街道领导"), gettext_noop("查看街道全部网格、统计与日志。"),
+        VIEW + AUDIT + REGISTRY_VIEW + REGISTRY_UNMASK,
+    ),
     ("department_handler", gettext_noop("部门处置人员"), gettext_noop("职能部门、执法中队的处置人员。"), VIEW),
     ("property_handler", gettext_noop("物业处置人员"), gettext_noop("物业公司的处置人员。"), VIEW),
     (
         "area_admin", gettext_noop("区域管理员"), gettext_noop("管理所辖区域的边界、团队、单位、账号与日志。"),
-        VIEW + TEAM + AREA_ADMIN + ACCOUNT_ADMIN + AUDIT,
+        VIEW + TEAM + AREA_ADMIN + ACCOUNT_ADMIN + AUDIT + REGISTRY_VIEW + REGISTRY_EDIT + REGISTRY_UNMASK
+        + ACCESS_LOG,
     ),
 ]
 

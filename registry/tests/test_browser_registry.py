@@ -1,0 +1,62 @@
+"""The registry in a real Chromium: the building's floor grid, and unmasking with a reason.
+
+Screenshots go to the artifacts directory so a person can look at them.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from audit.models import AccessLogEntry
+from registry.tests.test_pages import ZHANG_ID, ZHANG_PHONE, build_world
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_it_renders_the_building_floor_grid(cast, page, browser_login, artifacts_dir):
+    world = build_world(cast)
+    browser_login(cast.grid_worker_a)
+    page.goto(f"/registry/buildings/{world.b1.pk}/")
+    grid = page.locator("#floor-grid")
+    expect(grid).to_be_visible()
+    floors = grid.locator("tbody th").all_inner_texts()
+    assert floors == [f"{floor}层" for floor in range(6, 0, -1)]
+    expect(grid.locator("td.wg-use-rented")).to_have_count(1)
+    expect(page.locator("#building-legend")).to_contain_text("出租")
+    page.screenshot(path=str(artifacts_dir / "registry-building-grid.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(artifacts_dir / "registry-building-grid-phone.png"), full_page=True)
+    grid.get_by_role("link", name=re.compile("101")).first.click()
+    expect(page.locator("h1")).to_contain_text("101")
+    page.get_by_role("link", name=re.compile("户主")).click()
+    expect(page.locator("#member-table")).to_contain_text("李四")
+
+
+def test_it_unmasks_with_a_reason_and_the_access_log_lists_it(cast, page, browser_login, artifacts_dir):
+    world = build_world(cast)
+    browser_login(world.leader_a)
+    page.goto(f"/registry/residents/{world.zhang.pk}/")
+    expect(page.locator("#id-number")).to_have_text("410102********" + ZHANG_ID[-4:])
+    assert ZHANG_ID not in page.content()
+    page.fill("#id_reason", "看")
+    page.get_by_role("button", name="查看完整信息").click()
+    expect(page.locator("#personal-data")).to_contain_text("查看事由至少需要4个字。")
+    page.fill("#id_reason", "入户核实")
+    page.get_by_role("button", name="查看完整信息").click()
+    expect(page.locator("#id-number")).to_have_text(ZHANG_ID)
+    expect(page.locator("#phone")).to_have_text(ZHANG_PHONE)
+    assert page.url.endswith(f"/registry/residents/{world.zhang.pk}/")  # swapped in place
+    page.screenshot(path=str(artifacts_dir / "registry-unmasked.png"), full_page=True)
+    assert AccessLogEntry.objects.filter(reason="入户核实", object_id=str(world.zhang.pk)).count() == 1
+
+    page.context.clear_cookies()
+    browser_login(cast.district_admin)
+    page.goto("/registry/access-log/")
+    table = page.locator("#access-log-table")
+    expect(table).to_contain_text("入户核实")
+    expect(table).to_contain_text("grid_leader_a")
+    expect(table).to_contain_text("张三")
+    page.screenshot(path=str(artifacts_dir / "registry-access-log.png"), full_page=True)
