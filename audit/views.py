@@ -127,7 +127,13 @@ class EntryRow:
     changes: list[FieldChange]
 
 
+# Keys that operations log beside the model's own fields.
+EXTRA_LABELS = {"verification_note": _("核实说明")}
+
+
 def _field_label(model: type[models.Model] | None, name: str) -> str:
+    if name in EXTRA_LABELS:
+        return str(EXTRA_LABELS[name])
     if model is None:
         return name
     for field in model._meta.concrete_fields:
