@@ -1,0 +1,463 @@
+"""What each row of each import kind would do: create, update, merge or nothing, or why it is rejected.
+
+A planner looks a row up against the registry (and against the rows before it in the same
+file), decides its action and returns a ``Plan`` whose ``apply`` performs it. The dry run only
+plans; the commit plans again and applies every plan inside one transaction. Planning never
+writes, so what the dry run reports is what the commit does on unchanged data.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext as _
+
+from registry.imports.rows import (
+    ImportContext,
+    PlaceIndex,
+    Row,
+    RowError,
+    current_stays,
+    place_in_household,
+    stay_changes,
+    validation_message,
+)
+from registry.models import (
+    Building,
+    BuildingKind,
+    BuildingUnit,
+    CareTag,
+    DocumentType,
+    Dwelling,
+    DwellingUse,
+    Establishment,
+    HouseholdMember,
+    PoliticalStatus,
+    Relation,
+    ResidencyType,
+    Resident,
+)
+from registry.normalise import normalise_credit_code, normalise_document, normalise_name, normalise_phone
+from registry.pii import document_index, mask_identity, mask_name
+from registry.validators import id_birth_date, id_gender, validate_credit_code, validate_document, validate_phone
+
+CREATED, UPDATED, MERGED, UNCHANGED, REJECTED = "created", "updated", "merged", "unchanged", "rejected"
+_TAG_SEPARATORS = re.compile(r"[、,，;；/\s]+")
+
+
+@dataclass
+class Plan:
+    """A row's decided action, a short (masked) description, and the write that performs it."""
+
+    action: str
+    summary: str
+    apply: Callable[[], None] | None = None
+
+
+class Planner:
+    """Plans rows of one kind; ``prepare`` does batch lookups for a chunk of rows first."""
+
+    def __init__(self, context: ImportContext) -> None:
+        self.context = context
+
+    def prepare(self, rows: list[Row]) -> None:
+        """Batch lookups for the next chunk of rows (one query instead of one per row)."""
+
+    def plan(self, row: Row) -> Plan:
+        raise NotImplementedError
+
+    def flush(self) -> None:
+        """Finish writes that ``apply`` buffered (bulk creation); runs inside the commit's transaction."""
+
+
+def _changes(instance: models.Model, values: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in values.items() if getattr(instance, name) != value}
+
+
+def _assign(instance: models.Model, values: dict[str, Any]) -> None:
+    for name, value in values.items():
+        setattr(instance, name, value)
+
+
+class _DocumentRows:
+    """Rows that identify a person by 证件类型 + 证件号码; duplicates in one file are rejected."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, int] = {}
+
+    def identify(self, row: Row) -> tuple[str, str, str]:
+        """(document type, normalised number, blind index) of the row, validated."""
+        document_type = row.choice("document_type", DocumentType.ID_CARD)
+        number = normalise_document(row.required("id_number"))
+        try:
+            validate_document(document_type, number)
+        except ValidationError as error:
+            raise row.error("id_number", validation_message(error)) from None
+        index = document_index(document_type, number)
+        first = self.seen.get(index)
+        if first is not None:
+            raise row.error("id_number", _("与第%(row)d行是同一人（证件号码相同），本行未导入，请合并为一行。") % {
+                "row": first,
+            })
+        self.seen[index] = row.number
+        return document_type, number, index
+
+    @staticmethod
+    def indexes(rows: list[Row]) -> list[str]:
+        found = []
+        for row in rows:
+            try:
+                index = document_index(row.choice("document_type", DocumentType.ID_CARD), row.text("id_number"))
+            except RowError:
+                continue  # planning the row reports the bad document type
+            if index:
+                found.append(index)
+        return found
+
+
+class ResidentPlanner(Planner):
+    """居民: create new people, merge into the one resident already holding the document."""
+
+    def __init__(self, context: ImportContext) -> None:
+        super().__init__(context)
+        self.places = PlaceIndex(context)
+        self.documents = _DocumentRows()
+        self.existing: dict[str, Resident] = {}
+        self.stays: dict[int, HouseholdMember] = {}
+        self.tags_of: dict[int, set[int]] = {}
+        self.tags = {tag.name: tag for tag in CareTag.objects.all()} | {tag.code: tag for tag in CareTag.objects.all()}
+        self.new_residents: list[tuple[Resident, list[CareTag]]] = []
+
+    def prepare(self, rows: list[Row]) -> None:
+        found = list(Resident.objects.filter(id_number_index__in=_DocumentRows.indexes(rows)))
+        self.existing = {resident.id_number_index: resident for resident in found}
+        ids = [resident.pk for resident in found]
+        self.stays = current_stays(ids)
+        self.tags_of = {pk: set() for pk in ids}
+        for resident_id, tag_id in Resident.care_tags.through.objects.filter(resident_id__in=ids).values_list(
+            "resident_id", "caretag_id"
+        ):
+            self.tags_of[resident_id].add(tag_id)
+
+    def plan(self, row: Row) -> Plan:
+        document_type, number, index = self.documents.identify(row)
+        values = self._values(row, document_type, number)
+        tags = self._tags(row)
+        dwelling = self.places.dwelling(row, None)
+        relation = row.choice("relation") if dwelling else ""
+        if dwelling and not relation:
+            raise row.error("relation", _("填写了房号时必须填写与户主关系。"))
+        resident = self.existing.get(index)
+        fallback = dwelling.grid if dwelling else None
+        if fallback is None and resident is not None:
+            fallback = self.context.grids.get(resident.grid_code)
+        grid = self.context.grid_for(row, fallback)
+        if dwelling and dwelling.grid_code != grid.code:
+            raise row.error("grid_code", _("与房屋所在网格（%(code)s）不一致。") % {"code": dwelling.grid_code})
+        label = f"{mask_name(values['name'])} {mask_identity(document_type, number)}"
+        if resident is None:
+            return self._create(Resident(grid=grid, **values), tags, dwelling, relation, label)
+        if resident.grid_id != grid.pk:
+            values["grid"] = grid
+        return self._merge(row, resident, values, tags, dwelling, relation, label)
+
+    def _values(self, row: Row, document_type: str, number: str) -> dict[str, Any]:
+        values: dict[str, Any] = {
+            "name": normalise_name(row.required("name", 50)), "document_type": document_type, "id_number": number,
+        }
+        gender, birth_date = row.choice("gender"), row.date("birth_date")
+        if document_type == DocumentType.ID_CARD:
+            if gender and gender != id_gender(number):
+                raise row.error("gender", _("性别与身份证号码不一致。"))
+            if birth_date and birth_date != id_birth_date(number):
+                raise row.error("birth_date", _("出生日期与身份证号码不一致。"))
+            gender, birth_date = id_gender(number), id_birth_date(number)
+        elif not gender:
+            raise row.error("gender", _("非居民身份证的居民必须填写性别。"))
+        values.update(gender=gender, birth_date=birth_date)
+        phone = normalise_phone(row.text("phone"))
+        if phone:
+            try:
+                validate_phone(phone)
+            except ValidationError as error:
+                raise row.error("phone", validation_message(error)) from None
+        optional = {
+            "phone": phone, "ethnicity": row.text("ethnicity", 20), "workplace": row.text("workplace", 100),
+            "political_status": row.choice("political_status"), "residency_type": row.choice("residency_type"),
+            "notes": row.text("notes"),
+        }
+        return values | {name: value for name, value in optional.items() if value}
+
+    def _tags(self, row: Row) -> list[CareTag]:
+        tags = []
+        for name in _TAG_SEPARATORS.split(row.text("care_tags")):
+            if not name:
+                continue
+            if name not in self.tags:
+                raise row.error("care_tags", _("没有名为“%(name)s”的关爱标签。") % {"name": name})
+            tags.append(self.tags[name])
+        return tags
+
+    def _create(self, resident: Resident, tags: list[CareTag], dwelling: Dwelling | None, relation: str,
+                label: str) -> Plan:
+        resident.political_status = resident.political_status or PoliticalStatus.MASSES
+        resident.residency_type = resident.residency_type or ResidencyType.REGISTERED
+
+        def apply() -> None:
+            if dwelling is None:
+                self.new_residents.append((resident, tags))
+                return
+            resident.save()
+            resident.care_tags.add(*tags)
+            place_in_household(resident, dwelling, relation, moved_in_on=self.context.today, today=self.context.today)
+
+        return Plan(CREATED, label, apply)
+
+    def _merge(self, row: Row, resident: Resident, values: dict[str, Any], tags: list[CareTag],
+               dwelling: Dwelling | None, relation: str, label: str) -> Plan:
+        if not resident.grid_code.startswith(self.context.area.prefix):
+            raise row.error("id_number", _("该居民已登记在本次导入区域以外，不能在此导入；请先由原网格办理迁出。"))
+        if resident.name != values["name"]:
+            raise row.error("name", _("与系统中同一证件号码的居民姓名（%(name)s）不一致，请核对。") % {
+                "name": mask_name(resident.name),
+            })
+        changes = _changes(resident, values)
+        new_tags = [tag for tag in tags if tag.pk not in self.tags_of.get(resident.pk, set())]
+        moves = dwelling is not None and stay_changes(self.stays.get(resident.pk), dwelling, relation)
+        if not (changes or new_tags or moves):
+            return Plan(UNCHANGED, label)
+
+        def apply() -> None:
+            _assign(resident, changes)
+            resident.save()
+            resident.care_tags.add(*new_tags)
+            if dwelling is not None:
+                today = self.context.today
+                place_in_household(resident, dwelling, relation, moved_in_on=today, today=today)
+
+        return Plan(MERGED, label, apply)
+
+    def flush(self) -> None:
+        from registry.imports.bulk import create_residents
+
+        create_residents(self.new_residents)
+        self.new_residents = []
+
+
+class HouseholdPlanner(Planner):
+    """住户: put registered residents into the household at a dwelling, with their relation to the head."""
+
+    def __init__(self, context: ImportContext) -> None:
+        super().__init__(context)
+        self.places = PlaceIndex(context)
+        self.documents = _DocumentRows()
+        self.existing: dict[str, Resident] = {}
+        self.stays: dict[int, HouseholdMember] = {}
+
+    def prepare(self, rows: list[Row]) -> None:
+        found = Resident.objects.filter(
+            id_number_index__in=_DocumentRows.indexes(rows), grid_code__startswith=self.context.area.prefix
+        )
+        self.existing = {resident.id_number_index: resident for resident in found}
+        self.stays = current_stays([resident.pk for resident in self.existing.values()])
+
+    def plan(self, row: Row) -> Plan:
+        dwelling = self.places.dwelling(row)
+        assert dwelling is not None  # building and room are required columns
+        _type, _number, index = self.documents.identify(row)
+        name = normalise_name(row.required("name"))
+        relation = row.choice("relation")
+        if not relation:
+            raise row.error("relation", _("不能为空。"))
+        moved_in_on = row.date("moved_in_on") or self.context.today
+        resident = self.existing.get(index)
+        if resident is None:
+            raise row.error("id_number", _("本区域没有登记这个证件号码的居民，请先导入居民。"))
+        if resident.name != name:
+            raise row.error("name", _("与系统中同一证件号码的居民姓名（%(name)s）不一致，请核对。") % {
+                "name": mask_name(resident.name),
+            })
+        stay = self.stays.get(resident.pk)
+        label = f"{dwelling} · {mask_name(name)}（{Relation(relation).label}）"
+        if not stay_changes(stay, dwelling, relation):
+            return Plan(UNCHANGED, label)
+
+        def apply() -> None:
+            place_in_household(resident, dwelling, relation, moved_in_on=moved_in_on, today=self.context.today)
+
+        return Plan(CREATED if stay is None else UPDATED, label, apply)
+
+
+class BuildingPlanner(Planner):
+    """楼栋与房屋: one row per dwelling (or per building when 房号 is empty)."""
+
+    def __init__(self, context: ImportContext) -> None:
+        super().__init__(context)
+        prefix = context.area.prefix
+        buildings = Building.objects.filter(grid_code__startswith=prefix)
+        self.buildings = {(b.grid_code, b.estate, b.name): b for b in buildings}
+        self.units = {
+            (u.building_id, u.number): u for u in BuildingUnit.objects.filter(building__grid_code__startswith=prefix)
+        }
+        self.dwellings = {
+            (d.building_id, d.unit_id, d.room): d for d in Dwelling.objects.filter(grid_code__startswith=prefix)
+        }
+        self.planned_units: dict[tuple[int, str], BuildingUnit] = {}
+        self.planned_dwellings: dict[tuple[int, int, str], Dwelling] = {}
+
+    def plan(self, row: Row) -> Plan:
+        grid = self.context.grid_for(row)
+        estate, name = row.text("estate", 100), row.required("building", 50)
+        values: dict[str, Any] = {"address": row.required("address", 200)}
+        optional = {
+            "kind": row.choice("building_kind"), "floors": row.integer("floors", 1),
+            "unit_count": row.integer("unit_count", 1),
+        }
+        values |= {key: value for key, value in optional.items() if value}
+        building = self.buildings.get((grid.code, estate, name))
+        building_action = UPDATED
+        if building is None:
+            building_action = CREATED
+            building = Building(grid=grid, estate=estate, name=name, kind=BuildingKind.RESIDENTIAL)
+            self.buildings[(grid.code, estate, name)] = building
+        changes = _changes(building, values)
+        writes: list[models.Model] = []
+        if changes or building_action == CREATED:
+            writes.append(building)
+        _assign(building, changes)
+        parts = [str(building)]
+        actions = [building_action if writes else UNCHANGED]
+        if row.text("room"):
+            dwelling_action = self._dwelling(row, building, grid, writes)
+            actions.append(dwelling_action)
+            parts.append(row.text("unit") + row.text("room"))
+        action = CREATED if CREATED in actions else UPDATED if UPDATED in actions else UNCHANGED
+        if action == UNCHANGED:
+            return Plan(UNCHANGED, " ".join(parts))
+
+        def apply() -> None:
+            for instance in writes:  # in order: a new building before its unit and dwelling
+                instance.save()
+
+        return Plan(action, " ".join(parts), apply)
+
+    def _dwelling(self, row: Row, building: Building, grid: Any, writes: list[models.Model]) -> str:
+        room, floor = row.text("room", 20), row.integer("floor", -10)
+        if floor is None:
+            raise row.error("floor", _("填写房号时必须填写楼层。"))
+        if floor > building.floors:
+            if row.text("floors"):
+                raise row.error("floor", _("楼层不能高于楼栋的层数（%(n)d层）。") % {"n": building.floors})
+            building.floors = floor
+            if building not in writes:
+                writes.append(building)
+        unit = self._unit(row, building, writes)
+        key = (id(building), id(unit), room)
+        dwelling = self.planned_dwellings.get(key)
+        if dwelling is None and building.pk and (unit is None or unit.pk):
+            dwelling = self.dwellings.get((building.pk, unit.pk if unit else None, room))
+        values: dict[str, Any] = {"floor": floor}
+        optional = {
+            "floor_area": row.decimal("floor_area"), "use": row.choice("use"), "owner_name": row.text("owner_name", 50),
+        }
+        values |= {name: value for name, value in optional.items() if value}
+        if dwelling is None:
+            dwelling = Dwelling(grid=grid, building=building, unit=unit, room=room, use=DwellingUse.OWNER_OCCUPIED)
+            self.planned_dwellings[key] = dwelling
+            _assign(dwelling, values)
+            writes.append(dwelling)
+            return CREATED
+        changes = _changes(dwelling, values)
+        if not changes:
+            return UNCHANGED
+        _assign(dwelling, changes)
+        writes.append(dwelling)
+        return UPDATED
+
+    def _unit(self, row: Row, building: Building, writes: list[models.Model]) -> BuildingUnit | None:
+        number = row.text("unit", 20)
+        if not number:
+            return None
+        key = (id(building), number)
+        unit = self.planned_units.get(key) or (self.units.get((building.pk, number)) if building.pk else None)
+        if unit is None:
+            unit = BuildingUnit(building=building, number=number)
+            writes.append(unit)
+        self.planned_units[key] = unit
+        return unit
+
+
+class OrganisationPlanner(Planner):
+    """实有单位: matched by 统一社会信用代码, or by name and address when there is no code."""
+
+    def __init__(self, context: ImportContext) -> None:
+        super().__init__(context)
+        self.places = PlaceIndex(context)
+        in_area = Establishment.objects.filter(grid_code__startswith=context.area.prefix)
+        self.by_name = {(e.name, e.address): e for e in in_area}
+        self.seen: dict[tuple[str, str], int] = {}
+
+    def plan(self, row: Row) -> Plan:
+        name, address = row.required("name", 100), row.required("address", 200)
+        code = normalise_credit_code(row.text("credit_code"))
+        if code:
+            try:
+                validate_credit_code(code)
+            except ValidationError as error:
+                raise row.error("credit_code", validation_message(error)) from None
+        identity = ("code", code) if code else (name, address)
+        if identity in self.seen:
+            raise row.error(None, _("与第%(row)d行是同一单位，本行未导入。") % {"row": self.seen[identity]})
+        self.seen[identity] = row.number
+        phone = normalise_phone(row.text("contact_phone"))
+        if phone:
+            try:
+                validate_phone(phone)
+            except ValidationError as error:
+                raise row.error("contact_phone", validation_message(error)) from None
+        building = self.places.building(row, required=False)
+        grid = self.context.grid_for(row, building.grid if building else None)
+        values: dict[str, Any] = {
+            "name": name, "address": address, "credit_code": code, "kind": row.choice("kind"),
+        }
+        if not values["kind"]:
+            raise row.error("kind", _("不能为空。"))
+        optional = {
+            "building": building, "contact_name": row.text("contact_name", 50), "contact_phone": phone,
+            "safety_person": row.text("safety_person", 50), "notes": row.text("notes"),
+        }
+        values |= {key: value for key, value in optional.items() if value}
+        establishment = self._existing(row, code, name, address)
+        if establishment is None:
+            establishment = Establishment(grid=grid, **values)
+            self.by_name[(name, address)] = establishment
+            return Plan(CREATED, name, establishment.save)
+        changes = _changes(establishment, values)
+        if not changes:
+            return Plan(UNCHANGED, name)
+        _assign(establishment, changes)
+        return Plan(UPDATED, name, establishment.save)
+
+    def _existing(self, row: Row, code: str, name: str, address: str) -> Establishment | None:
+        if code:
+            found = Establishment.objects.filter(credit_code=code).first()
+            if found is not None and not found.grid_code.startswith(self.context.area.prefix):
+                raise row.error("credit_code", _("该单位已登记在本次导入区域以外，不能在此导入。"))
+            if found is not None:
+                return found
+        return self.by_name.get((name, address))
+
+
+PLANNERS: dict[str, type[Planner]] = {
+    "residents": ResidentPlanner,
+    "households": HouseholdPlanner,
+    "buildings": BuildingPlanner,
+    "organisations": OrganisationPlanner,
+}
+
+__all__ = ["CREATED", "MERGED", "PLANNERS", "REJECTED", "UNCHANGED", "UPDATED", "Plan", "Planner", "RowError"]

@@ -1,0 +1,75 @@
+"""The rejected rows of an import, given back as a workbook to correct and import again.
+
+The workbook has the file's own header row plus a last column 错误原因; each rejected row keeps
+its original cells, so the user fixes the cells the reason names and uploads the workbook as
+is. It is written in openpyxl's write-only mode (streamed to a temporary file).
+"""
+
+from __future__ import annotations
+
+import datetime
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font, PatternFill
+
+REASON_HEADER = "错误原因"
+_ILLEGAL = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32)])
+
+
+class RejectsWorkbook:
+    """Accumulates rejected rows; ``save()`` returns the path of the finished .xlsx (or None if empty)."""
+
+    def __init__(self, header: list[Any]) -> None:
+        self.count = 0
+        self._header = header
+        self._width = len(header)
+        self._workbook: Workbook | None = None
+
+    def _sheet(self) -> Any:
+        """The sheet, created with its header row at the first rejected row (no file when none is)."""
+        if self._workbook is None:
+            self._workbook = Workbook(write_only=True)
+            sheet = self._workbook.create_sheet(_("被拒绝的行"))
+            bold = Font(bold=True)
+            cells = []
+            for value in [*self._header, REASON_HEADER]:
+                cell = WriteOnlyCell(sheet, value=_cell(value))
+                cell.font = bold
+                cells.append(cell)
+            cells[-1].fill = PatternFill("solid", fgColor="FFF2CC")
+            sheet.append(cells)
+        return self._workbook.worksheets[0]
+
+    def add(self, cells: list[Any], reason: str) -> None:
+        row = [_cell(value) for value in cells[: self._width]]
+        row += [None] * (self._width - len(row))
+        self._sheet().append([*row, reason])
+        self.count += 1
+
+    def save(self) -> Path | None:
+        """Write the workbook to a temporary file (the caller moves or deletes it); None when no row was rejected."""
+        if self._workbook is None:
+            return None
+        with tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False) as file:
+            path = Path(file.name)
+        self._workbook.save(path)
+        self._workbook = None
+        return path
+
+    def discard(self) -> None:
+        """Drop the rows (the import failed); finishing the stream keeps openpyxl from leaking it."""
+        path = self.save()
+        if path is not None:
+            path.unlink(missing_ok=True)
+
+
+def _cell(value: Any) -> Any:
+    """Values openpyxl can write: text without control characters, numbers, dates."""
+    if value is None or isinstance(value, int | float | datetime.date | datetime.datetime):
+        return value
+    return str(value).translate(_ILLEGAL)
