@@ -23,8 +23,10 @@ Definitions (the work-summary report uses the same figures):
 
 Gaps:
 
-* buildings without any dwelling;
-* dwellings with no current household whose use is not 空置 (vacant);
+* residential and mixed-use buildings (住宅/商住) without any dwelling — public buildings,
+  factories and offices need none;
+* dwellings with no current household whose use is neither 空置 (vacant) nor 经营 (a shop or
+  office: it is registered as a 实有单位, not as a household);
 * households without a current member;
 * people missing a required field (``REQUIRED_RESIDENT_FIELDS``);
 * records of each kind never verified or last verified more than
@@ -47,6 +49,7 @@ from django.utils.translation import gettext_lazy as _
 from areas.models import Area
 from registry.models import (
     Building,
+    BuildingKind,
     Dwelling,
     DwellingUse,
     GridScoped,
@@ -113,6 +116,16 @@ def has_current_member() -> Exists:
 def has_current_household() -> Exists:
     """For dwellings: one of its households has a current member."""
     return Exists(_current_stays().filter(household__dwelling=OuterRef("pk")))
+
+
+def building_gap() -> Q:
+    """A building that should have dwellings and has none."""
+    return Q(~has_dwellings()) & Q(kind__in=[BuildingKind.RESIDENTIAL, BuildingKind.MIXED])
+
+
+def dwelling_gap() -> Q:
+    """A dwelling that should have a household and has none."""
+    return Q(~has_current_household()) & ~Q(use__in=[DwellingUse.VACANT, DwellingUse.BUSINESS])
 
 
 def has_dwellings() -> Exists:
@@ -221,10 +234,10 @@ class Coverage:
 def area_coverage(area: Area, user: Any, *, now: datetime | None = None) -> Coverage:
     """Count the headline figures and gaps of ``area`` over the records ``user`` may see."""
     now = now or timezone.now()
-    buildings = _verification_figures(area_records(Building, area, user), now, without_dwellings=~has_dwellings())
+    buildings = _verification_figures(area_records(Building, area, user), now, without_dwellings=building_gap())
     dwellings = _verification_figures(
         area_records(Dwelling, area, user), now,
-        without_household=~has_current_household() & ~Q(use=DwellingUse.VACANT),
+        without_household=dwelling_gap(),
     )
     households = _verification_figures(
         area_records(Household, area, user), now, occupied=has_current_member(), without_members=~has_current_member()
@@ -319,11 +332,11 @@ def _filtered(kind: str, condition: Callable[[datetime], Any]) -> Records:
 
 GAPS: dict[str, Gap] = {
     "buildings_without_dwellings": Gap(
-        _("没有登记房屋的楼栋"), "building", _filtered("building", lambda now: ~has_dwellings())
+        _("没有登记房屋的楼栋"), "building", _filtered("building", lambda now: building_gap())
     ),
     "dwellings_without_household": Gap(
-        _("无在住户且未标为空置的房屋"), "dwelling",
-        _filtered("dwelling", lambda now: Q(~has_current_household()) & ~Q(use=DwellingUse.VACANT)),
+        _("无在住户的房屋（空置、经营除外）"), "dwelling",
+        _filtered("dwelling", lambda now: dwelling_gap()),
     ),
     "households_without_members": Gap(
         _("没有在住成员的户"), "household", _filtered("household", lambda now: ~has_current_member())

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def street() -> Area:
-    seed_demo(password="demo-test-pw")
+    seed_demo(password="demo-test-pw", registry=False)
     return Area.objects.get(level=Level.STREET)
 
 

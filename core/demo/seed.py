@@ -4,6 +4,10 @@
 records by code, username or name, creates what is missing and restores changed fields, and
 saves nothing that is already right — so a second run writes no row and no audit entry.
 Records that are not part of the demo are left alone.
+
+The registry (buildings, dwellings, households, residents, units, facilities, vehicles; see
+``core.demo.registry``) is written once per building with ``bulk_create``: those demo rows
+have no audit-log entries, and a building that exists is not restored.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from areas.models import Area, GridKind, GridTag, Level
 from core.demo import data
 from core.demo.layout import Cell, Lattice, parse_map
 from core.demo.people import mobile_number, person_name
+from core.demo.registry import registry_counts, seed_registry
 from core.request_context import acting_as
 
 M = TypeVar("M", bound=models.Model)
@@ -82,12 +87,16 @@ class Seat:
     is_party_member: bool = False
 
 
-def seed_demo(*, password: str = DEFAULT_PASSWORD) -> SeedReport:
-    """Create or restore the demo street; returns what was done."""
+def seed_demo(*, password: str = DEFAULT_PASSWORD, registry: bool = True) -> SeedReport:
+    """Create or restore the demo street; returns what was done.
+
+    ``registry=False`` skips the registry (some 17,000 residents, several seconds on the first
+    run), for tests that need only the areas, teams and logins.
+    """
     report = SeedReport()
     with transaction.atomic(), acting_as(None, request_id=f"seed_demo-{uuid.uuid4().hex[:12]}"):
         ensure_default_roles()
-        _Seeder(report, password).run()
+        _Seeder(report, password, registry).run()
     return report
 
 
@@ -96,9 +105,10 @@ def grid_name(community: data.CommunitySpec, grid: data.GridSpec) -> str:
 
 
 class _Seeder:
-    def __init__(self, report: SeedReport, password: str) -> None:
+    def __init__(self, report: SeedReport, password: str, registry: bool = True) -> None:
         self.report = report
         self.password = password
+        self.with_registry = registry
         self.cells = parse_map(data.GRID_MAP)
         rows = max(row for _, row in self.cells) + 1
         columns = max(column for column, _ in self.cells) + 1
@@ -113,6 +123,8 @@ class _Seeder:
         self.seed_organisations()
         self.seed_logins()
         self.seed_teams()
+        if self.with_registry:
+            self.seed_registry()
         self.report.counts = self.counts()
 
     # -- generic: change only what differs ------------------------------------------------
@@ -345,6 +357,12 @@ class _Seeder:
                 self.save(member)
                 self.report.updated[label] += 1
 
+    # -- registry (基础信息) ---------------------------------------------------------------
+
+    def seed_registry(self) -> None:
+        for label, rows in seed_registry(self.areas, self.organisations, self.users).items():
+            self.report.created[label] += rows
+
     # -- summary -------------------------------------------------------------------------
 
     def counts(self) -> dict[str, int]:
@@ -359,6 +377,7 @@ class _Seeder:
             "organisations": len(self.organisations),
             "team members": TeamMember.objects.filter(area__code__startswith=street.prefix).count(),
             "logins": len(data.LOGINS) + 1,
+            **registry_counts(street),
         }
 
 

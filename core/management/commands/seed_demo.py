@@ -14,9 +14,10 @@ from core.demo.seed import DEFAULT_PASSWORD, SeedReport, seed_demo
 class Command(BaseCommand):
     help = (
         "Load the demo street (郑州市中原区航海西路街道: 4 communities, 18 grids, micro-grids, teams, "
-        "organisations and one login per role). Idempotent: a second run changes nothing; demo records "
-        "that were edited are restored, other records are left alone. Refuses in production mode "
-        "unless --force."
+        "organisations, one login per role, and a registry of buildings, dwellings, households, some "
+        "17,000 residents, registered organisations, facilities and vehicles). Idempotent: a second "
+        "run changes nothing; demo areas, teams and logins that were edited are restored, other "
+        "records are left alone. Refuses in production mode unless --force."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -25,6 +26,10 @@ class Command(BaseCommand):
             help=f"Password of every demo login (default: $DEMO_PASSWORD or {DEFAULT_PASSWORD!r}).",
         )
         parser.add_argument("--force", action="store_true", help="Seed even in production mode.")
+        parser.add_argument(
+            "--without-registry", action="store_true",
+            help="Only the areas, teams, organisations and logins (no buildings or residents).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.PRODUCTION and not options["force"]:
@@ -33,7 +38,7 @@ class Command(BaseCommand):
                 "use --force if you really mean it."
             )
         password = options["password"] or os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
-        report = seed_demo(password=password)
+        report = seed_demo(password=password, registry=not options["without_registry"])
         self.print_logins(report, password)
         self.print_summary(report)
 

@@ -1,0 +1,311 @@
+"""``seed_demo`` fills the demo street's registry: plausible people with valid documents, their
+homes, units, facilities and vehicles — encrypted at rest, consistent by grid, seeded once."""
+
+import datetime
+import re
+import time
+from collections import Counter
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import Max
+from shapely.geometry import Point, shape
+
+from accounts.models import Duty, OrganisationKind, TeamMember, User
+from areas.models import Area
+from audit.models import ChangeLogEntry
+from core.demo.registry_people import AS_OF
+from core.demo.seed import seed_demo
+from registry.models import (
+    Building,
+    BuildingKind,
+    BuildingUnit,
+    CareTag,
+    DocumentType,
+    Dwelling,
+    DwellingUse,
+    Establishment,
+    EstablishmentKind,
+    Facility,
+    FacilityState,
+    Household,
+    HouseholdMember,
+    PoliticalStatus,
+    ResidencyType,
+    Resident,
+    ResidentStatus,
+    Vehicle,
+    VehicleKind,
+    VerificationState,
+)
+from registry.pii import decrypt, document_index, index_value
+from registry.validators import (
+    validate_credit_code,
+    validate_document_number,
+    validate_id_matches,
+    validate_id_number,
+    validate_mobile,
+    validate_plate,
+)
+
+pytestmark = pytest.mark.django_db
+
+STREET = "410102005000"
+DEMO_GRID = "410102005001001"
+FACILITY_CLASSES = {"0112": "路灯", "0401": "凉亭", "0402": "健身器材", "0111": "电动自行车充电桩",
+                    "0110": "消防设施", "0303": "垃圾分类收集点"}
+
+
+@pytest.fixture
+def seeded() -> None:
+    seed_demo(password="demo-test-pw")
+
+
+def age(born: datetime.date) -> int:
+    return AS_OF.year - born.year - ((AS_OF.month, AS_OF.day) < (born.month, born.day))
+
+
+def share(part: int, whole: int) -> float:
+    return part / whole * 100
+
+
+def test_it_registers_thousands_of_residents_with_valid_unique_documents(seeded):
+    residents = list(Resident.objects.all())
+    assert len(residents) >= 2000
+    documents = Counter((resident.document_type, resident.id_number) for resident in residents)
+    assert max(documents.values()) == 1
+    for resident in residents:
+        assert resident.grid_code.startswith("410102005")
+        assert resident.id_number_index == document_index(resident.document_type, resident.id_number)
+        assert resident.phone_index == index_value("phone", resident.phone)
+        if resident.phone:
+            validate_mobile(resident.phone)
+        if resident.document_type == DocumentType.ID_CARD:
+            validate_id_number(resident.id_number)
+            validate_id_matches(resident.id_number, resident.birth_date, resident.gender)
+        else:
+            assert resident.residency_type == ResidencyType.OVERSEAS
+            validate_document_number(resident.id_number)
+    registered = [r for r in residents if r.residency_type == ResidencyType.REGISTERED]
+    assert share(sum(r.id_number.startswith("4101") for r in registered), len(registered)) > 75
+    floating = [r for r in residents if r.residency_type == ResidencyType.FLOATING]
+    assert share(sum(not r.id_number.startswith("41") for r in floating), len(floating)) > 30
+    adults = [r for r in residents if age(r.birth_date) >= 18]
+    assert share(sum(bool(r.phone) for r in adults), len(adults)) > 98
+    assert not any(r.phone for r in residents if age(r.birth_date) < 18)
+
+
+def test_it_stores_documents_and_phones_as_ciphertext(seeded):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id, id_number, phone FROM registry_resident WHERE phone <> '' ORDER BY id LIMIT 200")
+        rows = cursor.fetchall()
+        cursor.execute("SELECT contact_phone FROM registry_establishment WHERE contact_phone <> ''")
+        contacts = [row[0] for row in cursor.fetchall()]
+    assert len(rows) == 200 and contacts
+    clear = {resident.pk: resident for resident in Resident.objects.filter(pk__in=[row[0] for row in rows])}
+    for pk, stored_number, stored_phone in rows:
+        assert not re.search(r"\d{11}", stored_number) and not re.search(r"\d{11}", stored_phone)
+        assert decrypt(stored_number) == clear[pk].id_number
+        assert decrypt(stored_phone) == clear[pk].phone
+    for stored in contacts:
+        assert not re.search(r"\d{11}", stored)
+        validate_mobile(decrypt(stored))
+
+
+def test_it_describes_a_plausible_population(seeded):
+    present = list(Resident.objects.filter(status=ResidentStatus.PRESENT).prefetch_related("care_tags"))
+    total = len(present)
+    residency = Counter(r.residency_type for r in present)
+    assert 62 <= share(residency[ResidencyType.REGISTERED], total) <= 78
+    assert 10 <= share(residency[ResidencyType.PERMANENT], total) <= 20
+    assert 8 <= share(residency[ResidencyType.FLOATING], total) <= 18
+    assert 0 < residency[ResidencyType.OVERSEAS] <= total * 0.01
+    assert 6 <= share(sum(r.political_status == PoliticalStatus.PARTY_MEMBER for r in present), total) <= 11
+    ethnicities = Counter(r.ethnicity for r in present)
+    assert share(ethnicities["汉族"], total) > 95
+    assert ethnicities["回族"] and ethnicities["满族"] and ethnicities["蒙古族"]
+    ages = Counter(min(age(r.birth_date) // 20, 4) for r in present)
+    assert all(share(ages[band], total) > 5 for band in range(5)), ages  # children, young, middle, old, 80+
+    assert all(r.workplace for r in present if 6 <= age(r.birth_date) < 18)
+    genders = Counter(r.gender for r in present)
+    assert 45 <= share(genders["M"], total) <= 55
+
+
+def test_it_tags_care_needs_in_plausible_proportions(seeded):
+    present = list(Resident.objects.filter(status=ResidentStatus.PRESENT).prefetch_related("care_tags"))
+    total = len(present)
+    tagged = Counter(tag.code for resident in present for tag in resident.care_tags.all())
+    assert 1.5 <= share(tagged["disabled"], total) <= 2.5
+    assert 1.0 <= share(tagged["subsistence_allowance"], total) <= 2.0
+    assert 1.5 <= share(tagged["veteran"], total) <= 2.5
+    assert 0 < tagged["left_behind_child"] <= total * 0.01
+    for code in ("extreme_poverty", "child_in_difficulty", "special_attention"):
+        assert 0 < tagged[code] <= total * 0.005, code
+    for resident in present:
+        codes = {tag.code for tag in resident.care_tags.all()}
+        assert ("very_old" in codes) == (age(resident.birth_date) >= 80), resident
+        if codes & {"living_alone_elderly", "empty_nest_elderly"}:
+            assert age(resident.birth_date) >= 60
+        if "left_behind_child" in codes:
+            assert age(resident.birth_date) < 16
+    alone = Resident.objects.filter(care_tags__code="living_alone_elderly")
+    assert alone.exists()
+    for resident in alone.prefetch_related("stays__household__members"):
+        (stay,) = [stay for stay in resident.stays.all() if stay.moved_out_on is None]
+        assert [m for m in stay.household.members.all() if m.moved_out_on is None] == [stay]
+    veterans = Resident.objects.filter(care_tags__code="veteran")
+    assert set(veterans.values_list("gender", flat=True)) == {"M"}
+    sensitive = CareTag.objects.filter(is_sensitive=True, residents__isnull=False).distinct()
+    assert sensitive.count() >= 4
+
+
+def test_it_houses_every_resident_in_a_dwelling_of_their_grid(seeded):
+    stays = HouseholdMember.objects.current().select_related(
+        "resident", "household__dwelling__building", "household__dwelling__unit"
+    )
+    grids = {area.code: area for area in Area.objects.filter(code__startswith=DEMO_GRID[:9])}
+    assert stays.count() >= 2000
+    for stay in stays:
+        household, dwelling = stay.household, stay.household.dwelling
+        building = dwelling.building
+        codes = {stay.resident.grid_code, household.grid_code, dwelling.grid_code, building.grid_code,
+                 grids[building.grid_code].code}
+        assert len(codes) == 1, stay
+        assert grids[building.grid_code].is_grid
+        assert dwelling.unit.building_id == building.pk
+        assert 1 <= dwelling.floor <= building.floors
+        assert stay.resident.status == ResidentStatus.PRESENT
+        assert stay.moved_in_on >= stay.resident.birth_date
+    assert HouseholdMember.objects.filter(moved_out_on__isnull=False).exists()  # history: moved away, deceased
+    heads = Household.objects.exclude(head=None).select_related("head")
+    assert all(household.head.grid_code == household.grid_code for household in heads)
+
+
+def test_it_builds_the_buildings_and_dwellings_of_each_grid(seeded):
+    buildings = list(Building.objects.select_related("grid", "property_company").prefetch_related("units"))
+    assert len(buildings) >= 100
+    assert {b.floors for b in buildings if b.kind == BuildingKind.RESIDENTIAL} >= {6, 18, 33}
+    for building in buildings:
+        assert shape(building.grid.boundary).contains(Point(building.lng, building.lat)), building
+        assert building.grid.is_grid and building.grid_code == building.grid.code
+        assert [unit.number for unit in building.units.all()] == [f"{n}单元" for n in range(1, building.unit_count + 1)]
+        if building.property_company:
+            assert building.property_company.kind == OrganisationKind.PROPERTY
+            assert building.property_company.service_areas.filter(code=building.grid_code[:12]).exists()
+    assert sum(b.property_company is not None for b in buildings) > len(buildings) / 2
+    per_landing = Counter(Dwelling.objects.values_list("building", "unit", "floor"))
+    assert set(per_landing.values()) <= {2, 3, 4}
+    dwellings = list(Dwelling.objects.values_list("use", "floor_area", "floor", "building__kind"))
+    uses = Counter(use for use, *_ in dwellings)
+    assert 65 <= share(uses[DwellingUse.OWNER_OCCUPIED], len(dwellings)) <= 76
+    assert 14 <= share(uses[DwellingUse.RENTED], len(dwellings)) <= 22
+    assert 5 <= share(uses[DwellingUse.VACANT], len(dwellings)) <= 11
+    assert 1 <= share(uses[DwellingUse.BUSINESS], len(dwellings)) <= 5
+    assert all(50 <= area <= 140 for _use, area, *_ in dwellings)
+    assert all(floor == 1 for use, _area, floor, _kind in dwellings if use == DwellingUse.BUSINESS)
+    micro = Building.objects.filter(grid_code__startswith=DEMO_GRID).exclude(grid_code=DEMO_GRID)
+    assert micro.count() == 8  # grid 410102005001001: one building per micro-grid
+
+
+def test_it_leaves_a_few_coverage_gaps_on_purpose(seeded):
+    assert Building.objects.filter(kind=BuildingKind.RESIDENTIAL, dwellings__isnull=True).count() == 1
+    unhoused = Dwelling.objects.filter(use__in=[DwellingUse.OWNER_OCCUPIED, DwellingUse.RENTED], households=None)
+    assert 1 <= unhoused.count() <= 3
+    assert Household.objects.filter(members=None).count() == 1
+    states = Counter(Resident.objects.values_list("verification_state", flat=True))
+    total = sum(states.values())
+    assert share(states[VerificationState.VERIFIED], total) > 75
+    assert states[VerificationState.PENDING] and states[VerificationState.DOUBTFUL]
+    verified = Resident.objects.filter(verification_state=VerificationState.VERIFIED)
+    oldest = datetime.date.today() - datetime.timedelta(days=731)
+    assert not verified.filter(verified_at=None).exists()
+    assert not verified.filter(verified_at__date__lt=oldest).exists()
+    assert verified.filter(verified_at__date__lt=datetime.date.today() - datetime.timedelta(days=400)).exists()
+
+
+def test_it_registers_units_facilities_and_vehicles(seeded):
+    units = list(Establishment.objects.all())
+    for unit in units:
+        validate_credit_code(unit.credit_code)
+        assert unit.contact_name and unit.safety_person and unit.contact_phone
+        assert unit.contact_phone_index == index_value("phone", unit.contact_phone)
+    kinds = Counter(unit.kind for unit in units)
+    assert kinds[EstablishmentKind.FOOD] >= 3 and kinds[EstablishmentKind.SHOP] >= 3
+    assert kinds[EstablishmentKind.TWO_NEW] and kinds[EstablishmentKind.INSTITUTION]
+    names = {unit.name for unit in units}
+    assert {"郑州市中原区茜城小学", "郑州市中原区茜城花园幼儿园", "惠万家生活超市（通惠店）"} <= names
+    school = Establishment.objects.get(name="郑州市中原区茜城小学")
+    assert school.grid.served_unit == "郑州市中原区茜城小学"
+    shops = Establishment.objects.filter(kind=EstablishmentKind.SHOP).select_related("building")
+    assert all(shop.building and shop.grid_code == shop.building.grid_code for shop in shops)
+
+    facilities = list(Facility.objects.select_related("category", "grid", "responsible"))
+    assert {f.category.code for f in facilities} == set(FACILITY_CLASSES)
+    for facility in facilities:
+        assert re.fullmatch(r"410102\d{10}", facility.code) and facility.code[6:10] == facility.category.code
+        assert facility.category.name == FACILITY_CLASSES[facility.category.code]
+        assert shape(facility.grid.boundary).contains(Point(facility.lng, facility.lat)), facility
+        assert facility.responsible is not None
+        facility.full_clean()
+    states = Counter(f.state for f in facilities)
+    assert share(states[FacilityState.INTACT], len(facilities)) > 80
+    assert states[FacilityState.DAMAGED] and states[FacilityState.OCCUPIED]
+
+    vehicles = list(Vehicle.objects.select_related("owner"))
+    kinds = Counter(vehicle.kind for vehicle in vehicles)
+    assert kinds[VehicleKind.CAR] > 500 and kinds[VehicleKind.EBIKE] > 500
+    for vehicle in vehicles:
+        assert vehicle.owner.grid_code == vehicle.grid_code and age(vehicle.owner.birth_date) >= 16
+        if vehicle.kind == VehicleKind.CAR:
+            validate_plate(vehicle.plate)
+    plates = [v.plate for v in vehicles if v.kind == VehicleKind.CAR]
+    assert sum(plate.startswith("豫A") for plate in plates) > len(plates) * 0.8
+    assert any(len(plate) == 8 for plate in plates)  # new energy: 豫AD12345
+
+
+def test_it_makes_the_building_head_login_head_of_a_building_in_the_demo_grid(seeded):
+    user = User.objects.get(username="buildinghead")
+    (building,) = user.headed_buildings.all()
+    assert building.grid_code.startswith(DEMO_GRID)
+    seat = TeamMember.objects.get(area__code=DEMO_GRID, user=user)
+    assert seat.duty == Duty.BUILDING_HEAD and str(building) in seat.responsibility
+    visible = Resident.objects.visible_to(user)
+    living = HouseholdMember.objects.current().filter(household__dwelling__building=building)
+    assert visible.count() == living.count() > 10
+    assert Dwelling.objects.visible_to(user).count() == building.dwellings.count()
+
+
+def _state() -> dict[str, object]:
+    return {
+        **{model.__name__: model.objects.count() for model in (
+            Building, BuildingUnit, Dwelling, Household, HouseholdMember, Resident, Establishment, Facility, Vehicle)},
+        "tags": Resident.care_tags.through.objects.count(),
+        "audit": ChangeLogEntry.objects.count(),
+        "last resident change": Resident.objects.aggregate(last=Max("updated_at"))["last"],
+    }
+
+
+def test_it_changes_nothing_and_is_quick_when_run_again(seeded):
+    before = _state()
+    out = StringIO()
+    started = time.perf_counter()
+    call_command("seed_demo", "--password", "demo-test-pw", stdout=out)
+    assert time.perf_counter() - started < 10
+    assert _state() == before
+    assert "already up to date" in out.getvalue()
+    figures = re.search(r"buildings (\d+), dwellings (\d+), households (\d+), residents (\d+)", out.getvalue())
+    assert figures and int(figures[4]) == before["Resident"]
+
+
+def test_it_can_leave_the_registry_out_and_add_it_later_within_a_minute():
+    seed_demo(password="demo-test-pw", registry=False)
+    assert not Resident.objects.exists() and not Building.objects.exists()
+    audit = ChangeLogEntry.objects.count()
+    started = time.perf_counter()
+    report = seed_demo(password="demo-test-pw")
+    assert time.perf_counter() - started < 60
+    assert report.created["居民"] == Resident.objects.count() >= 2000
+    assert report.counts["residents"] == Resident.objects.count()
+    assert ChangeLogEntry.objects.count() == audit  # demo rows written in bulk are not audited
