@@ -162,6 +162,13 @@ def _bookkeeping_fields(model: type[models.Model] | None) -> set[str]:
     return {field.attname for field in model._meta.concrete_fields if getattr(field, "auto_now", False)}
 
 
+def changed_field_labels(entry: ChangeLogEntry) -> list[str]:
+    """The verbose names of the fields an entry changed, in the active language (bookkeeping fields left out)."""
+    model = entry.content_type.model_class()
+    hidden = _bookkeeping_fields(model)
+    return [_field_label(model, name) for name in entry.changed_fields() if name not in hidden]
+
+
 def entry_row(entry: ChangeLogEntry) -> EntryRow:
     """An entry with its object type label and the diff of its changed fields."""
     model = entry.content_type.model_class()

@@ -504,6 +504,7 @@ ENGLISH: dict[str, Translation] = {
     "房号": "Room number",
     "建筑面积(m²)": "Floor area (m²)",
     "用途": "Use",
+    "用途：": "Use:",
     "产权人": "Owner",
     "产权人姓名": "Owner's name",
     "产权人不在本辖区居住时填写。": "Fill in when the owner does not live in this area.",
@@ -511,6 +512,8 @@ ENGLISH: dict[str, Translation] = {
     "单元不属于该楼栋。": "The unit does not belong to this building.",
     "户": "Household",
     "户主": "Head of household",
+    "户主：": "Head of household: ",
+    "%(label)s：%(error)s": "%(label)s: %(error)s",
     "男": "Male",
     "女": "Female",
     "居民身份证": "Resident identity card",
@@ -585,8 +588,6 @@ ENGLISH: dict[str, Translation] = {
     "号牌": "Number plate",
     "车主": "Owner",
     "车辆": "Vehicles",
-    "住户": "Household members",
-    "楼栋与房屋": "Buildings and dwellings",
     "排队中": "Queued",
     "正在检查": "Checking",
     "检查完成": "Checked",
@@ -880,7 +881,7 @@ ENGLISH: dict[str, Translation] = {
     "%(count)s套房屋": ("%(count)s dwelling", "%(count)s dwellings"),
     "编辑楼栋": "Edit building",
     "新建房屋": "New dwelling",
-    "核实": "Verification",
+    "核实：": "Verification:",
     "（无单元）": "(no unit)",
     "%(floor)s层": "Floor %(floor)s",
     "%(count)s人": ("%(count)s person", "%(count)s people"),
@@ -889,10 +890,8 @@ ENGLISH: dict[str, Translation] = {
     "查询": "Search",
     "导出Excel": "Export to Excel",
     "没有符合条件的楼栋。": "No matching buildings.",
-    "栋": "buildings",
     "楼栋数": "Buildings",
     "户数": "Households",
-    "人": "people",
     "人数": "People",
     "敏感标签，仅授权角色可见": "Sensitive tag, visible only to authorised roles",
     "关爱对象": "People receiving care",
@@ -990,7 +989,8 @@ ENGLISH: dict[str, Translation] = {
     "下载被拒绝的行": "Download rejected rows",
     "上传其他文件": "Upload another file",
     "显示前 %(shown)s 条": "showing the first %(shown)s",
-    "第%(row)s行": "Row %(row)s",
+    "第%(row)s行：%(summary)s": "Row %(row)s: %(summary)s",
+    "%(section)s（%(n)s）": "%(section)s (%(n)s)",
     "导入内容": "What to import",
     "导入到区域": "Import into",
     "文件（.xlsx 或 .csv）": "File (.xlsx or .csv)",
@@ -1037,6 +1037,23 @@ ENGLISH_IN_CONTEXT: dict[tuple[str, str], Translation] = {
     ("plural", "部件"): "Public facilities",
     ("plural", "车辆"): "Vehicles",
     ("plural", "导入任务"): "Import jobs",
+    # Import kinds (ImportKind): what a roster holds, so plural.
+    ("plural", "住户"): "Household members",
+    ("plural", "楼栋与房屋"): "Buildings and dwellings",
+    # A number with its unit (coverage figures): the unit follows the number's plural form.
+    ("building count", "%(counter)s<small>栋</small>"): (
+        "%(counter)s<small>building</small>", "%(counter)s<small>buildings</small>"
+    ),
+    ("household count", "%(counter)s<small>户</small>"): (
+        "%(counter)s<small>household</small>", "%(counter)s<small>households</small>"
+    ),
+    ("people count", "%(counter)s<small>人</small>"): (
+        "%(counter)s<small>person</small>", "%(counter)s<small>people</small>"
+    ),
+    # Chinese 「」 around a quoted name (a file's column header), English curly quotes.
+    ("quoted name", "「%(name)s」"): "“%(name)s”",
+    # Appended to the uploaded file's name for the workbook of rejected rows.
+    ("file name suffix", "被拒绝的行"): "rejected-rows",
 }
 
 

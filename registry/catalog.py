@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 # (code, name, sensitive, roles that may see a sensitive tag, care-visit interval in days)
 CARE_STAFF = ["grid_leader", "grid_worker", "community_staff", "street_leader", "area_admin"]
@@ -45,6 +45,23 @@ DEFAULT_FACILITY_CLASSES: list[tuple[str, str, list[tuple[str, str]]]] = [
     ("05", gettext_noop("房屋土地"), [("0501", gettext_noop("宣传栏")), ("0502", gettext_noop("监控设备"))]),
     ("06", gettext_noop("其他设施"), [("0601", gettext_noop("其他部件"))]),
 ]
+
+
+# The stored names that have a translation: the default care tags and facility classes.
+DEFAULT_CATALOG_NAMES: frozenset[str] = frozenset(
+    [name for _code, name, _sensitive, _roles, _interval in DEFAULT_CARE_TAGS]
+    + [name for _code, name, _minors in DEFAULT_FACILITY_CLASSES]
+    + [name for _major, _name, minors in DEFAULT_FACILITY_CLASSES for _code, name in minors]
+)
+
+
+def translated_catalog_name(name: str) -> str:
+    """A default care tag's or facility class's name in the active language; any other name unchanged.
+
+    Only the default catalogs' names are looked up, so a tag an administrator added (say
+    "网格") keeps the name it was given even where the interface has a word for it.
+    """
+    return gettext(name) if name in DEFAULT_CATALOG_NAMES else name
 
 
 def ensure_default_catalogs() -> int:

@@ -47,6 +47,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import Area
+from registry.catalog import translated_catalog_name
 from registry.models import (
     Building,
     BuildingKind,
@@ -181,6 +182,11 @@ class CareTagCount:
     name: str
     is_sensitive: bool
     count: int
+
+    @property
+    def display_name(self) -> str:
+        """The tag's name in the active language (see ``CareTag.display_name``)."""
+        return translated_catalog_name(self.name)
 
 
 @dataclass(frozen=True)

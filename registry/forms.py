@@ -190,7 +190,7 @@ class ResidentForm(StyledForm, forms.ModelForm):  # type: ignore[type-arg]
         grid = data.get("grid")
         for tag in data.get("care_tags") or []:
             if grid is not None and not tag_visible(self.user, tag, grid.code):
-                self.add_error("care_tags", _("您不能在该网格使用标签“%(tag)s”。") % {"tag": tag.name})
+                self.add_error("care_tags", _("您不能在该网格使用标签“%(tag)s”。") % {"tag": tag.display_name})
         return data
 
     def _add_errors(self, error: ValidationError) -> None:

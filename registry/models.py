@@ -24,6 +24,7 @@ from django.utils.translation import pgettext_lazy
 from accounts.models import Organisation, Role
 from areas.models import Area
 from core.models import TimeStampedModel
+from registry.catalog import translated_catalog_name
 from registry.fields import EncryptedCharField, document_index, index_value
 
 
@@ -288,7 +289,12 @@ class CareTag(models.Model):
         verbose_name_plural = pgettext_lazy("plural", "关爱标签")
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language: a default tag's name is translated, a custom one shown as stored."""
+        return translated_catalog_name(self.name)
 
 
 class Resident(GridScoped):
@@ -461,7 +467,12 @@ class FacilityCategory(models.Model):
         verbose_name_plural = pgettext_lazy("plural", "部件类别")
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name}"
+        return f"{self.code} {self.display_name}"
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language: a default class's name is translated, a custom one shown as stored."""
+        return translated_catalog_name(self.name)
 
 
 class FacilityState(models.TextChoices):
@@ -536,10 +547,10 @@ class Vehicle(GridScoped):
 
 
 class ImportKind(models.TextChoices):
-    RESIDENTS = "residents", _("居民")
-    HOUSEHOLDS = "households", _("住户")
-    BUILDINGS = "buildings", _("楼栋与房屋")
-    ORGANISATIONS = "organisations", _("实有单位")
+    RESIDENTS = "residents", pgettext_lazy("plural", "居民")
+    HOUSEHOLDS = "households", pgettext_lazy("plural", "住户")
+    BUILDINGS = "buildings", pgettext_lazy("plural", "楼栋与房屋")
+    ORGANISATIONS = "organisations", pgettext_lazy("plural", "实有单位")
 
 
 class ImportStatus(models.TextChoices):

@@ -19,6 +19,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from accounts.models import RoleAssignment
 from areas.models import Area, Level, code_prefix
 from audit.models import ChangeLogEntry
+from audit.views import changed_field_labels
 from registry.models import (
     Building,
     CareTag,
@@ -224,10 +225,20 @@ def resident_history(resident: Resident) -> QuerySet[HouseholdMember]:
     )
 
 
-def change_log(record: Any, limit: int = 50) -> list[ChangeLogEntry]:
+@dataclass
+class HistoryItem:
+    """One change of a record's audit trail, with the verbose names of the fields it changed."""
+
+    entry: ChangeLogEntry
+    field_labels: list[str]
+
+
+def change_log(record: Any, limit: int = 50) -> list[HistoryItem]:
     """The audit trail of one record, newest first."""
     content_type = ContentType.objects.get_for_model(type(record))
-    return list(ChangeLogEntry.objects.filter(content_type=content_type, object_id=str(record.pk))[:limit])
+    entries = ChangeLogEntry.objects.filter(content_type=content_type, object_id=str(record.pk))
+    entries = entries.select_related("content_type")[:limit]
+    return [HistoryItem(entry, changed_field_labels(entry)) for entry in entries]
 
 
 # --- buildings -------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core.request_context import acting_as
 from registry.imports.columns import Column, columns_for, map_headers
@@ -164,20 +165,27 @@ def _import(job: ImportJob, *, commit: bool, on_progress: Progress | None) -> tu
 def _check_header(kind: str, reader: RosterReader) -> tuple[dict[str, int], Tally]:
     headers = map_headers(kind, reader.header)
     if headers.missing:
-        names = "、".join(f"「{_(column.header)}」" for column in headers.missing)
+        # The header as the file must spell it (Chinese), whatever the interface language.
+        names = _quoted_list([column.header for column in headers.missing])
         raise FileRejected(_("表头缺少必填列%(names)s，整个文件未导入。请使用导入模板，或检查表头是否在第一行。") % {
             "names": names,
         })
     tally = Tally()
     if headers.unknown:
         tally.warnings.append(_("以下列不认识，已忽略：%(names)s。") % {
-            "names": "、".join(f"「{name}」" for name in headers.unknown),
+            "names": _quoted_list(headers.unknown),
         })
     if headers.duplicated:
         tally.warnings.append(_("以下列出现了多次，只读取第一列：%(names)s。") % {
-            "names": "、".join(f"「{name}」" for name in headers.duplicated),
+            "names": _quoted_list(headers.duplicated),
         })
     return headers.positions, tally
+
+
+def _quoted_list(names: list[str]) -> str:
+    """Column headers in a sentence: 「证件号码」、「姓名」 in Chinese, “证件号码”, “姓名” in English."""
+    quoted = [pgettext("quoted name", "「%(name)s」") % {"name": name} for name in names]
+    return pgettext("list separator", "、").join(quoted)
 
 
 def _chunks(kind: str, reader: RosterReader, positions: dict[str, int]) -> Iterator[tuple[list[Row], int]]:

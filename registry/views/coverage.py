@@ -27,6 +27,7 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, path, reverse
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from areas.models import Area
@@ -74,7 +75,7 @@ def _gap_row(kind: str, record: GridScoped) -> GapRow:
     detail = ""
     if isinstance(record, Resident):
         missing = missing_fields_of(record)
-        detail = _("缺少：%(fields)s") % {"fields": "、".join(missing)} if missing else ""
+        detail = _("缺少：%(fields)s") % {"fields": pgettext("list separator", "、").join(missing)} if missing else ""
     elif kind == "dwelling":
         detail = record.get_use_display()  # type: ignore[attr-defined]
     verifier = record.verified_by

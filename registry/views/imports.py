@@ -24,7 +24,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, URLResolver, path
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
@@ -165,8 +165,10 @@ def import_rejects(request: HttpRequest, job_id: Any) -> FileResponse:
     if not job.rejected_file:
         raise Http404
     stem = Path(job.original_filename).stem
+    # The uploaded file's name, then a suffix in the user's language (Chinese by default).
+    suffix = pgettext("file name suffix", "被拒绝的行")
     return FileResponse(
-        job.rejected_file.open("rb"), as_attachment=True, filename=f"{stem}-被拒绝的行.xlsx", content_type=XLSX
+        job.rejected_file.open("rb"), as_attachment=True, filename=f"{stem}-{suffix}.xlsx", content_type=XLSX
     )
 
 
