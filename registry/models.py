@@ -26,6 +26,13 @@ from areas.models import Area
 from core.models import TimeStampedModel
 from registry.catalog import translated_catalog_name
 from registry.fields import EncryptedCharField, document_index, index_value
+from registry.normalise import normalise_credit_code, normalise_phone, normalise_plate
+from registry.validators import (
+    validate_credit_code,
+    validate_ebike_plate,
+    validate_phone,
+    validate_plate,
+)
 
 
 class VerificationState(models.TextChoices):
@@ -44,6 +51,16 @@ class GridScopedQuerySet(models.QuerySet[Any]):
             return self.model.in_buildings(headed)
 
         return restrict(self, user, "grid_code", narrow)
+
+
+def _check_field(name: str, validator: Any, value: str, *, required: bool = False) -> None:
+    """Run a registry validator on one field, naming the field in the error."""
+    if not value and not required:
+        return
+    try:
+        validator(value)
+    except ValidationError as error:
+        raise ValidationError({name: error.messages}) from error
 
 
 def _code_in(prefixes: list[str]) -> Q:
@@ -447,6 +464,15 @@ class Establishment(GridScoped):
     def in_buildings(cls, buildings: models.QuerySet[Any]) -> Q:
         return Q(building__in=buildings)
 
+    def clean(self) -> None:
+        super().clean()
+        self.credit_code = normalise_credit_code(self.credit_code)
+        self.contact_phone = normalise_phone(self.contact_phone)
+        _check_field("credit_code", validate_credit_code, self.credit_code)
+        _check_field("contact_phone", validate_phone, self.contact_phone)
+        if self.building is not None and self.grid_id and self.building.grid_id != self.grid_id:
+            raise ValidationError({"building": _("所在楼栋不在该网格内。")})
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.contact_phone_index = index_value("phone", self.contact_phone)
         super().save(*args, **kwargs)
@@ -544,6 +570,16 @@ class Vehicle(GridScoped):
 
     def __str__(self) -> str:
         return self.plate
+
+    def clean(self) -> None:
+        super().clean()
+        self.plate = normalise_plate(self.plate)
+        if self.kind in (VehicleKind.CAR, VehicleKind.MOTORCYCLE):
+            _check_field("plate", validate_plate, self.plate, required=True)
+        elif self.kind == VehicleKind.EBIKE:
+            _check_field("plate", validate_ebike_plate, self.plate, required=True)
+        if self.owner is not None and self.grid_id and self.owner.grid_code[:12] != self.grid.code[:12]:
+            raise ValidationError({"owner": _("车主应是本社区登记的居民。")})
 
 
 class ImportKind(models.TextChoices):
