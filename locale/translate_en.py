@@ -580,6 +580,8 @@ ENGLISH: dict[str, Translation] = {
     "责任单位": "Responsible organisation",
     "部件": "Public facility",
     "部件编码应为16位数字。": "A facility code must have 16 digits.",
+    "所在楼栋不在该网格内。": "The building is not in this grid.",
+    "车主应是本社区登记的居民。": "The owner must be a resident registered in this community.",
     "部件编码第7–10位应为类别代码%(code)s。": "Digits 7–10 of a facility code must be the class code %(code)s.",
     "部件编码应以所在区县代码%(code)s开头。": "A facility code must start with the county code %(code)s.",
     "汽车": "Car",
