@@ -9,6 +9,7 @@ writes, so what the dry run reports is what the commit does on unchanged data.
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -59,7 +60,7 @@ class Plan:
     apply: Callable[[], None] | None = None
 
 
-class Planner:
+class Planner(ABC):
     """Plans rows of one kind; ``prepare`` does batch lookups for a chunk of rows first."""
 
     def __init__(self, context: ImportContext) -> None:
@@ -68,8 +69,9 @@ class Planner:
     def prepare(self, rows: list[Row]) -> None:
         """Batch lookups for the next chunk of rows (one query instead of one per row)."""
 
+    @abstractmethod
     def plan(self, row: Row) -> Plan:
-        raise NotImplementedError
+        """What to do with one row: create, update, merge, leave unchanged or reject."""
 
     def flush(self) -> None:
         """Finish writes that ``apply`` buffered (bulk creation); runs inside the commit's transaction."""

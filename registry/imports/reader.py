@@ -12,6 +12,7 @@ import codecs
 import csv
 import datetime
 import io
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
@@ -31,15 +32,16 @@ def is_blank(cells: list[Any] | tuple[Any, ...]) -> bool:
     return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
 
 
-class RosterReader:
+class RosterReader(ABC):
     """A roster file opened for reading: ``header`` (the first non-empty row), then ``rows()``."""
 
     header: list[Any]
     header_row: int
     total_rows: int  # data rows after the header (an estimate for workbooks with odd dimensions)
 
+    @abstractmethod
     def rows(self) -> Iterator[tuple[int, list[Any]]]:
-        raise NotImplementedError
+        """(row number in the file, cells) of each data row after the header."""
 
     def close(self) -> None:
         pass
