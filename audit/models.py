@@ -1,4 +1,4 @@
-"""The append-only change log of domain records."""
+"""The append-only logs: changes to domain records, and looks at personal data in clear."""
 
 from __future__ import annotations
 
@@ -17,20 +17,39 @@ class Action(models.TextChoices):
     DELETE = "delete", _("删除")
 
 
-class ChangeLogQuerySet(models.QuerySet["ChangeLogEntry"]):
-    def visible_to(self, user: Any) -> ChangeLogQuerySet:
+class AppendOnlyQuerySet(models.QuerySet[Any]):
+    """Rows of a log: scoped by their ``area_code``, never updated or deleted in bulk."""
+
+    def visible_to(self, user: Any) -> AppendOnlyQuerySet:
         from accounts.scope import restrict
 
         return restrict(self, user, "area_code")
 
     def update(self, **kwargs: Any) -> int:
-        raise TypeError("The change log is append-only.")
+        raise TypeError(f"{self.model.__name__} is append-only.")
 
     def delete(self) -> tuple[int, dict[str, int]]:
-        raise TypeError("The change log is append-only.")
+        raise TypeError(f"{self.model.__name__} is append-only.")
 
 
-class ChangeLogEntry(models.Model):
+class AppendOnlyModel(models.Model):
+    """A log row: written once, never changed or deleted."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise TypeError(f"{type(self).__name__} is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise TypeError(f"{type(self).__name__} is append-only.")
+
+
+class ChangeLogEntry(AppendOnlyModel):
     """One create/update/delete of a domain record: who, when, in which request, before/after."""
 
     time = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
@@ -54,8 +73,6 @@ class ChangeLogEntry(models.Model):
     before = models.JSONField(_("修改前"), null=True, blank=True)
     after = models.JSONField(_("修改后"), null=True, blank=True)
 
-    objects = ChangeLogQuerySet.as_manager()
-
     class Meta:
         ordering = ["-time", "-id"]
         verbose_name = _("变更日志")
@@ -65,33 +82,13 @@ class ChangeLogEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.time:%Y-%m-%d %H:%M} {self.get_action_display()} {self.object_repr}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise TypeError("The change log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise TypeError("The change log is append-only.")
 
     def changed_fields(self) -> list[str]:
         before, after = self.before or {}, self.after or {}
         return sorted(key for key in set(before) | set(after) if before.get(key) != after.get(key))
 
 
-class AccessLogQuerySet(models.QuerySet["AccessLogEntry"]):
-    def visible_to(self, user: Any) -> AccessLogQuerySet:
-        from accounts.scope import restrict
-
-        return restrict(self, user, "area_code")
-
-    def update(self, **kwargs: Any) -> int:
-        raise TypeError("The access log is append-only.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise TypeError("The access log is append-only.")
-
-
-class AccessLogEntry(models.Model):
+class AccessLogEntry(AppendOnlyModel):
     """One look at personal data in clear (an unmasked ID number or phone): who, whose, when, why."""
 
     time = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
@@ -111,8 +108,6 @@ class AccessLogEntry(models.Model):
     fields = models.CharField(_("查看的字段"), max_length=200)
     reason = models.CharField(_("查看事由"), max_length=200)
 
-    objects = AccessLogQuerySet.as_manager()
-
     class Meta:
         ordering = ["-time", "-id"]
         verbose_name = _("个人信息查看日志")
@@ -122,10 +117,3 @@ class AccessLogEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.time:%Y-%m-%d %H:%M} {self.user_name} → {self.object_repr}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise TypeError("The access log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise TypeError("The access log is append-only.")
