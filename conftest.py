@@ -17,6 +17,12 @@ def fast_password_hasher(settings):  # type: ignore[no-untyped-def]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path_factory):  # type: ignore[no-untyped-def]
+    """Uploaded files (case photos) go to a temporary folder, never into var/."""
+    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+
+
 @pytest.fixture
 def cast(db: None) -> Cast:
     return build_cast()

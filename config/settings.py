@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "js_lib_leaflet",
     "js_lib_bootstrap5",
+    "js_lib_vega_embed",
     "django_tasks",
     "django_tasks_db",
     "core",
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
     "accounts",
     "audit",
     "registry",
+    "cases",
 ]
 
 MIDDLEWARE = [
@@ -100,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.wangge",
+                "cases.context_processors.inbox",
             ],
         },
     },
@@ -178,6 +181,13 @@ PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "")
 BOUNDARY_TOLERANCE_METRES = float(env_str("BOUNDARY_TOLERANCE_METRES", "2"))
 # How often (seconds) the locator checks whether another process changed boundaries.
 LOCATOR_CHECK_SECONDS = float(env_str("LOCATOR_CHECK_SECONDS", "5"))
+
+# Cases (事件办理): office hours on working days, the clock of working-hour deadlines.
+CASES_OFFICE_HOURS = env_str("CASES_OFFICE_HOURS", "09:00-12:00,13:00-18:00")
+# --- cases: notifications and supervision (owned by cases/notifications.py) ---
+# --- end cases: notifications and supervision ---
+# --- cases: public reports (owned by cases/views/public.py) ---
+# --- end cases: public reports ---
 
 LOGGING = {
     "version": 1,

@@ -15,6 +15,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("areas.public_urls")),
     path("audit/", include("audit.urls")),
     path("registry/", include("registry.urls")),
+    path("cases/", include("cases.urls")),
+    path("s/", include("cases.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

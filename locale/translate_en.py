@@ -1059,6 +1059,14 @@ ENGLISH_IN_CONTEXT: dict[tuple[str, str], Translation] = {
 }
 
 
+# The cases app keeps its English in locale/english/, one module per feature.
+sys.path.insert(0, str(LOCALE_DIR))
+import english  # noqa: E402
+
+ENGLISH.update(english.merged("ENGLISH"))
+ENGLISH_IN_CONTEXT.update(english.merged("ENGLISH_IN_CONTEXT"))
+
+
 def english_for(entry: polib.POEntry) -> Translation | None:
     """The English for a catalog entry, looked up by its context when it has one."""
     if entry.msgctxt is not None:

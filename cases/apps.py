@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CasesConfig(AppConfig):
+    name = "cases"
+    verbose_name = _("事件办理")
+
+    def ready(self) -> None:
+        from audit.registry import register
+        from cases import models
+
+        # The case itself is logged through its timeline (CaseEvent); the catalog through the change log.
+        register(models.Category)
+        register(models.CategoryAttribute)
+        register(models.RoutingRule, area_code=lambda row: row.area.code)
+        register(models.CalendarDay)
+        register(models.SupervisionStep)
+        register(models.Dispute, area_code=lambda row: row.case.grid_code)

@@ -1,0 +1,135 @@
+"""Working time: deadlines counted in working hours and working days on the holiday calendar.
+
+A working day is a weekday that is not a public holiday, or a weekend day listed as a make-up
+working day (调休上班) in ``CalendarDay``. Working time runs only inside the office hours of
+working days (setting ``CASES_OFFICE_HOURS``, default 09:00–12:00 and 13:00–18:00, eight hours),
+so "accept within 4 working hours" reported on a Friday at 17:00 is due on Monday at 12:00, and
+"handle within 3 working days" is 24 working hours. Calendar-hour limits are plain clock time.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+
+from cases.models import CalendarDay, DeadlineUnit
+
+Interval = tuple[datetime.time, datetime.time]
+
+
+def parse_office_hours(text: str) -> list[Interval]:
+    """'09:00-12:00,13:00-18:00' -> [(09:00, 12:00), (13:00, 18:00)], checked for order."""
+    intervals: list[Interval] = []
+    for part in text.split(","):
+        start_text, end_text = part.strip().split("-")
+        start, end = datetime.time.fromisoformat(start_text.strip()), datetime.time.fromisoformat(end_text.strip())
+        if end <= start or (intervals and start < intervals[-1][1]):
+            raise ValueError(f"CASES_OFFICE_HOURS: {part!r} is not after the previous interval.")
+        intervals.append((start, end))
+    if not intervals:
+        raise ValueError("CASES_OFFICE_HOURS is empty.")
+    return intervals
+
+
+def _seconds(interval: Interval) -> float:
+    start, end = interval
+    return (datetime.datetime.combine(datetime.date.min, end) - datetime.datetime.combine(datetime.date.min, start)) \
+        .total_seconds()
+
+
+@dataclass
+class WorkCalendar:
+    """The calendar with its exceptions loaded a year at a time (one query per year touched)."""
+
+    intervals: list[Interval] = field(default_factory=lambda: parse_office_hours(settings.CASES_OFFICE_HOURS))
+    zone: ZoneInfo = field(default_factory=lambda: ZoneInfo(settings.TIME_ZONE))
+    _exceptions: dict[datetime.date, bool] = field(default_factory=dict)
+    _years: set[int] = field(default_factory=set)
+
+    @property
+    def day_seconds(self) -> float:
+        """Working seconds in one working day."""
+        return sum(_seconds(interval) for interval in self.intervals)
+
+    def is_workday(self, day: datetime.date) -> bool:
+        if day.year not in self._years:
+            rows = CalendarDay.objects.filter(date__year=day.year).values_list("date", "is_workday")
+            self._exceptions.update(dict(rows))
+            self._years.add(day.year)
+        return self._exceptions.get(day, day.weekday() < 5)
+
+    def _periods(self, day: datetime.date) -> list[tuple[datetime.datetime, datetime.datetime]]:
+        """The office-hour periods of ``day`` as aware datetimes (none on a rest day)."""
+        if not self.is_workday(day):
+            return []
+        return [
+            (datetime.datetime.combine(day, start, self.zone), datetime.datetime.combine(day, end, self.zone))
+            for start, end in self.intervals
+        ]
+
+    def add(self, start: datetime.datetime, seconds: float) -> datetime.datetime:
+        """The moment when ``seconds`` of working time have passed since ``start``."""
+        moment = start.astimezone(self.zone)
+        remaining = seconds
+        day = moment.date()
+        while True:
+            for period_start, period_end in self._periods(day):
+                begin = max(moment, period_start)
+                if begin >= period_end:
+                    continue
+                available = (period_end - begin).total_seconds()
+                if remaining <= available:
+                    return begin + datetime.timedelta(seconds=remaining)
+                remaining -= available
+            day += datetime.timedelta(days=1)
+            moment = datetime.datetime.combine(day, datetime.time.min, self.zone)
+
+    def between(self, start: datetime.datetime, end: datetime.datetime) -> float:
+        """Working seconds from ``start`` to ``end`` (zero when end is not after start)."""
+        start, end = start.astimezone(self.zone), end.astimezone(self.zone)
+        total = 0.0
+        day = start.date()
+        while day <= end.date():
+            for period_start, period_end in self._periods(day):
+                begin, finish = max(start, period_start), min(end, period_end)
+                if finish > begin:
+                    total += (finish - begin).total_seconds()
+            day += datetime.timedelta(days=1)
+        return total
+
+
+def deadline(
+    start: datetime.datetime, amount: int, unit: str, calendar: WorkCalendar | None = None,
+) -> datetime.datetime:
+    """The deadline ``amount`` units after ``start`` (working hours, working days or clock hours)."""
+    if unit == DeadlineUnit.CALENDAR_HOURS:
+        return start + datetime.timedelta(hours=amount)
+    calendar = calendar or WorkCalendar()
+    if unit == DeadlineUnit.WORKING_DAYS:
+        return calendar.add(start, amount * calendar.day_seconds)
+    return calendar.add(start, amount * 3600)
+
+
+def shift_for_pause(
+    due: datetime.datetime, paused_at: datetime.datetime, resumed_at: datetime.datetime, unit: str,
+    calendar: WorkCalendar | None = None,
+) -> datetime.datetime:
+    """Move a deadline by the time a case spent on hold (working time, or clock time for clock limits)."""
+    if unit == DeadlineUnit.CALENDAR_HOURS:
+        return due + (resumed_at - paused_at)
+    calendar = calendar or WorkCalendar()
+    return calendar.add(due, calendar.between(paused_at, resumed_at))
+
+
+def extend(due: datetime.datetime, working_days: int, calendar: WorkCalendar | None = None) -> datetime.datetime:
+    """A deadline moved by an approved extension of ``working_days``."""
+    calendar = calendar or WorkCalendar()
+    return calendar.add(due, working_days * calendar.day_seconds)
+
+
+def now() -> datetime.datetime:
+    return timezone.now()

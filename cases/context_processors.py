@@ -1,0 +1,13 @@
+"""Template variables of the cases app: the unread count of the user's inbox."""
+
+from django.http import HttpRequest
+
+
+def inbox(request: HttpRequest) -> dict[str, object]:
+    """``unread_notifications`` for the navigation bar (0 for anonymous users)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"unread_notifications": 0}
+    from cases.models import Notification
+
+    return {"unread_notifications": Notification.objects.filter(user=user, read_at__isnull=True).count()}

@@ -1,0 +1,45 @@
+"""Models of the cases app; each module holds one family (see the module docstrings)."""
+
+from .calendar import CalendarDay
+from .case import (
+    FINAL_STATUSES,
+    OPEN_STATUSES,
+    AssignmentRole,
+    AssignmentState,
+    AttachmentKind,
+    Case,
+    CaseAssignment,
+    CaseAttachment,
+    CaseEvent,
+    CaseSupervision,
+    Channel,
+    ExtensionRequest,
+    ExtensionState,
+    Outcome,
+    Rating,
+    Stage,
+    Status,
+    SupervisionSource,
+)
+from .catalog import (
+    AttributeKind,
+    Category,
+    CategoryAttribute,
+    DeadlineUnit,
+    HandlingLevel,
+    Priority,
+    RoutingRule,
+    SupervisionKind,
+    SupervisionStep,
+)
+from .dispute import Dispute, DisputeKind, DisputeParty, DisputeResult, MediationSession, PartyRole
+from .notification import Notification
+
+__all__ = [
+    "FINAL_STATUSES", "OPEN_STATUSES", "AssignmentRole", "AssignmentState", "AttachmentKind", "AttributeKind",
+    "CalendarDay", "Case", "CaseAssignment", "CaseAttachment", "CaseEvent", "CaseSupervision", "Category",
+    "CategoryAttribute", "Channel", "DeadlineUnit", "Dispute", "DisputeKind", "DisputeParty", "DisputeResult",
+    "ExtensionRequest", "ExtensionState", "HandlingLevel", "MediationSession", "Notification", "Outcome",
+    "PartyRole", "Priority", "Rating", "RoutingRule", "Stage", "Status", "SupervisionKind", "SupervisionSource",
+    "SupervisionStep",
+]

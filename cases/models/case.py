@@ -1,0 +1,444 @@
+"""Cases (事件) and what hangs on them: assignments to units, extension requests, the timeline.
+
+A case changes state only through ``cases.transitions``; nothing else writes ``status``.
+Deadlines are columns per stage (受理 accept, 处置 handle, 核查 verify); ``stage_due_at`` is the
+running stage's deadline, indexed, the one the supervision worker scans. When a stage ends its
+``*_overdue`` flag is frozen, so past statistics never change.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from audit.models import AppendOnlyModel
+from core.models import TimeStampedModel
+from registry.fields import EncryptedCharField
+from registry.pii import index_value
+
+from .catalog import HandlingLevel, Priority
+
+
+class Status(models.TextChoices):
+    REPORTED = "reported", _("待受理")
+    REJECTED = "rejected", _("不予受理")
+    PENDING_DISPATCH = "pending_dispatch", _("待派遣")
+    DISPATCHED = "dispatched", _("待签收")
+    HANDLING = "handling", _("处置中")
+    ON_HOLD = "on_hold", _("挂账")
+    PENDING_VERIFY = "pending_verify", _("待核查")
+    VERIFIED = "verified", _("待结案")
+    CLOSED = "closed", _("已结案")
+    CANCELLED = "cancelled", _("已撤销")
+    MERGED = "merged", _("已合并")
+    SPLIT = "split", _("已拆分")
+
+
+# States a case never leaves (except ``closed``, which ``reopen`` may leave).
+FINAL_STATUSES = frozenset({Status.REJECTED, Status.CLOSED, Status.CANCELLED, Status.MERGED, Status.SPLIT})
+OPEN_STATUSES = frozenset(set(Status) - FINAL_STATUSES)
+
+
+class Channel(models.TextChoices):
+    GRID_WORKER = "grid_worker", _("网格员上报")
+    RESIDENT = "resident", _("居民随手拍")
+    HOTLINE = "hotline", _("热线电话")
+    WECHAT = "wechat", _("微信群")
+    WALK_IN = "walk_in", _("来访")
+    LEADER = "leader", _("领导交办")
+    PLATFORM = "platform", _("上级平台转办")
+
+
+class Stage(models.TextChoices):
+    NONE = "", _("无")
+    ACCEPT = "accept", _("受理")
+    HANDLE = "handle", _("处置")
+    VERIFY = "verify", _("核查")
+
+
+class Outcome(models.TextChoices):
+    RESOLVED = "resolved", _("已解决")
+    PARTLY = "partly", _("部分解决")
+    EXPLAINED = "explained", _("无法解决并已说明")
+    UNTRUE = "untrue", _("不属实")
+    DUPLICATE = "duplicate", _("重复")
+
+
+class Rating(models.TextChoices):
+    SATISFIED = "satisfied", _("满意")
+    BASICALLY = "basically", _("基本满意")
+    DISSATISFIED = "dissatisfied", _("不满意")
+
+
+TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def new_tracking_code() -> str:
+    """Ten characters without look-alikes (no I, O, 0, 1): what a reporter types back in."""
+    return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(10))
+
+
+class CaseQuerySet(models.QuerySet["Case"]):
+    def visible_to(self, user: Any) -> CaseQuerySet:
+        """Cases in the user's areas, plus cases assigned to a unit the user works for."""
+        from accounts.scope import restrict
+
+        in_areas = restrict(self, user, "grid_code")
+        if user is None or not user.is_authenticated:
+            return in_areas
+        assigned = self.filter(assignments__organisation__members__user=user).values("pk")
+        return self.filter(Q(pk__in=in_areas.values("pk")) | Q(pk__in=assigned))
+
+    def open(self) -> CaseQuerySet:
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def overdue(self, now: Any = None) -> CaseQuerySet:
+        return self.filter(stage_due_at__lt=now or timezone.now(), status__in=OPEN_STATUSES - {Status.ON_HOLD})
+
+
+class Case(TimeStampedModel):
+    """A reported problem or request (事件/诉求), from report to rating.
+
+    Located in a grid; ``grid_code``/``community_code``/``street_code`` are denormalised for
+    filtering. ``level`` and ``desk_area`` say which desk (grid, community, street, district)
+    holds the case now.
+    """
+
+    number = models.CharField(_("事件编号"), max_length=20, unique=True, null=True, blank=True, editable=False)
+    tracking_code = models.CharField(
+        _("查询码"), max_length=12, unique=True, default=new_tracking_code, editable=False
+    )
+    category = models.ForeignKey(
+        "cases.Category", verbose_name=_("类别"), on_delete=models.PROTECT, related_name="cases"
+    )
+    description = models.TextField(_("问题描述"))
+    attributes = models.JSONField(_("补充信息"), default=dict, blank=True)
+    channel = models.CharField(_("来源渠道"), max_length=20, choices=Channel.choices, db_index=True)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.REPORTED,
+                              db_index=True, editable=False)
+    priority = models.PositiveSmallIntegerField(_("优先级"), choices=Priority.choices, default=Priority.NORMAL)
+    level = models.PositiveSmallIntegerField(_("当前层级"), choices=HandlingLevel.choices, default=HandlingLevel.GRID)
+    desk_area = models.ForeignKey(
+        "areas.Area", verbose_name=_("当前受理区域"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    # Where: WGS-84 and the area path, denormalised for fast subtree filters.
+    longitude = models.FloatField(_("经度"), null=True, blank=True)
+    latitude = models.FloatField(_("纬度"), null=True, blank=True)
+    address = models.CharField(_("地点"), max_length=200, blank=True)
+    grid = models.ForeignKey("areas.Area", verbose_name=_("所属网格"), on_delete=models.PROTECT, related_name="+")
+    grid_code = models.CharField(_("网格编码"), max_length=18, db_index=True, editable=False)
+    community_code = models.CharField(max_length=12, db_index=True, editable=False)
+    street_code = models.CharField(max_length=12, db_index=True, editable=False)
+    building = models.ForeignKey(
+        "registry.Building", verbose_name=_("楼栋"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="cases",
+    )
+    household = models.ForeignKey(
+        "registry.Household", verbose_name=_("户"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="cases",
+    )
+    resident = models.ForeignKey(
+        "registry.Resident", verbose_name=_("人员"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="cases",
+    )
+
+    # Who reported: a user, or a resident with optional contact (phone encrypted, indexed).
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上报人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="reported_cases",
+    )
+    reporter_name = models.CharField(_("反映人"), max_length=50, blank=True)
+    reporter_phone = EncryptedCharField(_("联系电话"), blank=True)
+    reporter_phone_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    anonymous = models.BooleanField(_("匿名"), default=False)
+    source_key = models.CharField(max_length=64, blank=True, db_index=True, editable=False,
+                                  help_text="Keyed hash of the public reporter's IP address, for rate limits.")
+
+    # Who handles: a lead unit (through assignments) or the grid itself (自办).
+    lead_organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("主办单位"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="led_cases",
+    )
+    self_handled = models.BooleanField(_("网格自办"), default=False)
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("处置人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    # Stage clocks. ``stage``/``stage_started_at``/``stage_due_at`` describe the running stage.
+    reported_at = models.DateTimeField(_("上报时间"), default=timezone.now, db_index=True)
+    accept_due_at = models.DateTimeField(_("受理时限"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
+    accept_overdue = models.BooleanField(_("受理超期"), null=True, blank=True)
+    handle_started_at = models.DateTimeField(_("处置开始"), null=True, blank=True)
+    handle_due_at = models.DateTimeField(_("处置时限"), null=True, blank=True)
+    handled_at = models.DateTimeField(_("处置反馈时间"), null=True, blank=True)
+    handle_overdue = models.BooleanField(_("处置超期"), null=True, blank=True)
+    verify_due_at = models.DateTimeField(_("核查时限"), null=True, blank=True)
+    verified_at = models.DateTimeField(_("核查时间"), null=True, blank=True)
+    verify_overdue = models.BooleanField(_("核查超期"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True, db_index=True)
+    stage = models.CharField(_("当前阶段"), max_length=10, choices=Stage.choices, blank=True, default="")
+    stage_started_at = models.DateTimeField(null=True, blank=True)
+    stage_due_at = models.DateTimeField(_("当前阶段时限"), null=True, blank=True, db_index=True)
+    ever_overdue = models.BooleanField(_("曾超期"), default=False)
+
+    # Supervision of the running stage: warned at 75 %, overdue at 100 %, then the ladder.
+    warned_at = models.DateTimeField(_("预警时间"), null=True, blank=True)
+    supervision_rank = models.PositiveSmallIntegerField(_("督办级次"), default=0)
+
+    # On hold (挂账): the status to return to and when the clock stopped.
+    held_at = models.DateTimeField(_("挂账时间"), null=True, blank=True)
+    held_from = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    hold_reason = models.CharField(_("挂账原因"), max_length=200, blank=True)
+
+    outcome = models.CharField(_("办理结果"), max_length=20, choices=Outcome.choices, blank=True)
+    closing_note = models.TextField(_("结案说明"), blank=True)
+    rating = models.CharField(_("评价"), max_length=20, choices=Rating.choices, blank=True, db_index=True)
+    rating_comment = models.TextField(_("评价意见"), blank=True)
+    rated_at = models.DateTimeField(_("评价时间"), null=True, blank=True)
+    reopen_requested = models.BooleanField(_("申请重办"), default=False)
+    reopen_count = models.PositiveSmallIntegerField(_("重办次数"), default=0)
+    rework_count = models.PositiveSmallIntegerField(_("返工次数"), default=0)
+
+    duplicate_of = models.ForeignKey(
+        "self", verbose_name=_("合并到"), null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates"
+    )
+    parent = models.ForeignKey(
+        "self", verbose_name=_("拆分自"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    version = models.PositiveIntegerField(default=0, editable=False)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-reported_at", "-pk"]
+        verbose_name = _("事件")
+        verbose_name_plural = pgettext_lazy("plural", "事件")
+        permissions = [
+            ("report_case", _("上报事件")),
+            ("accept_case", _("受理、派遣、结案事件")),
+            ("self_handle_case", _("网格自办事件")),
+            ("handle_case", _("签收、处置事件")),
+            ("verify_case", _("核查事件")),
+            ("supervise_case", _("督办事件")),
+            ("export_case", _("导出事件台账")),
+        ]
+        indexes = [
+            models.Index(fields=["status", "stage_due_at"], name="case_status_due"),
+            models.Index(fields=["street_code", "reported_at"], name="case_street_reported"),
+            models.Index(fields=["desk_area", "status"], name="case_desk_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or self.tracking_code
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.reporter_phone_index = index_value("phone", self.reporter_phone)
+        if self.grid_id:
+            code = self.grid.code
+            self.grid_code = code
+            self.community_code = code[:12]
+            self.street_code = code[:9] + "000"
+        super().save(*args, **kwargs)
+        if not self.number:
+            self.number = f"{timezone.localtime(self.reported_at):%Y%m%d}{self.pk:06d}"
+            type(self).objects.filter(pk=self.pk).update(number=self.number)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        """The running stage is past its deadline (derived; frozen flags hold the past stages)."""
+        return bool(self.stage_due_at and self.status != Status.ON_HOLD and self.stage_due_at < timezone.now())
+
+
+class AssignmentRole(models.TextChoices):
+    LEAD = "lead", _("主办")
+    ASSIST = "assist", _("协办")
+
+
+class AssignmentState(models.TextChoices):
+    DISPATCHED = "dispatched", _("待签收")
+    SIGNED = "signed", _("已签收")
+    FED_BACK = "fed_back", _("已反馈")
+    RETURNED = "returned", _("已退单")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+class CaseAssignment(TimeStampedModel):
+    """A unit's part in a dispatched case (主办 or 协办), with its own deadline."""
+
+    case = models.ForeignKey(Case, verbose_name=_("事件"), on_delete=models.CASCADE, related_name="assignments")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="case_assignments"
+    )
+    role = models.CharField(_("角色"), max_length=10, choices=AssignmentRole.choices)
+    state = models.CharField(_("状态"), max_length=12, choices=AssignmentState.choices,
+                             default=AssignmentState.DISPATCHED, db_index=True)
+    due_at = models.DateTimeField(_("办理时限"), null=True, blank=True, db_index=True)
+    dispatched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("派遣人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    signed_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("签收人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    fed_back_at = models.DateTimeField(_("反馈时间"), null=True, blank=True)
+    overdue = models.BooleanField(_("超期"), null=True, blank=True)
+    note = models.TextField(_("派遣意见"), blank=True)
+
+    class Meta:
+        ordering = ["role", "pk"]
+        verbose_name = _("派遣记录")
+        verbose_name_plural = pgettext_lazy("plural", "派遣记录")
+
+    def __str__(self) -> str:
+        return f"{self.case} · {self.organisation} ({self.get_role_display()})"
+
+    @property
+    def is_current(self) -> bool:
+        return self.state in (AssignmentState.DISPATCHED, AssignmentState.SIGNED)
+
+
+class ExtensionState(models.TextChoices):
+    PENDING = "pending", _("待审批")
+    APPROVED = "approved", _("已批准")
+    DENIED = "denied", _("已驳回")
+
+
+class ExtensionRequest(TimeStampedModel):
+    """An application for more time (延期申请) by the lead unit, decided by the dispatcher."""
+
+    case = models.ForeignKey(Case, verbose_name=_("事件"), on_delete=models.CASCADE, related_name="extensions")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("申请人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    extra_days = models.PositiveSmallIntegerField(_("延长工作日"))
+    reason = models.TextField(_("延期理由"))
+    state = models.CharField(_("状态"), max_length=10, choices=ExtensionState.choices, default=ExtensionState.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("审批人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    decision_note = models.TextField(_("审批意见"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("延期申请")
+        verbose_name_plural = pgettext_lazy("plural", "延期申请")
+
+    def __str__(self) -> str:
+        return f"{self.case} +{self.extra_days}"
+
+
+class CaseEvent(AppendOnlyModel):
+    """One entry of a case's timeline: a transition, a reminder, a rating. Written once.
+
+    ``public`` entries appear on the reporter's tracking page; ``area_code`` (the case's grid)
+    scopes the rows like every other log.
+    """
+
+    case = models.ForeignKey(Case, verbose_name=_("事件"), on_delete=models.CASCADE, related_name="events")
+    time = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    verb = models.CharField(_("动作"), max_length=30, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("操作人名称"), max_length=100, blank=True)
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    comment = models.TextField(_("意见"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    public = models.BooleanField(_("对反映人公开"), default=False)
+    area_code = models.CharField(max_length=18, db_index=True)
+
+    class Meta:
+        ordering = ["time", "pk"]
+        verbose_name = _("事件日志")
+        verbose_name_plural = pgettext_lazy("plural", "事件日志")
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.verb}"
+
+
+class AttachmentKind(models.TextChoices):
+    REPORT = "report", _("上报照片")
+    BEFORE = "before", _("处置前")
+    AFTER = "after", _("处置后")
+    EVIDENCE = "evidence", _("其他材料")
+
+
+def attachment_path(instance: CaseAttachment, filename: str) -> str:
+    return f"cases/{timezone.now():%Y/%m}/{secrets.token_hex(12)}.jpg"
+
+
+class CaseAttachment(models.Model):
+    """A photo of a case, re-encoded as JPEG without EXIF before it is stored."""
+
+    case = models.ForeignKey(Case, verbose_name=_("事件"), on_delete=models.CASCADE, related_name="attachments")
+    event = models.ForeignKey(
+        CaseEvent, verbose_name=_("日志"), null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments"
+    )
+    kind = models.CharField(_("类型"), max_length=10, choices=AttachmentKind.choices, default=AttachmentKind.REPORT)
+    image = models.ImageField(_("照片"), upload_to=attachment_path)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    public = models.BooleanField(_("对反映人公开"), default=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("事件照片")
+        verbose_name_plural = pgettext_lazy("plural", "事件照片")
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.get_kind_display()}"
+
+
+class SupervisionSource(models.TextChoices):
+    AUTOMATIC = "automatic", _("系统")
+    MANUAL = "manual", _("领导督办")
+
+
+class CaseSupervision(models.Model):
+    """A reminder or card (催办/黄牌/红牌) issued on a case, by the worker or by a leader."""
+
+    case = models.ForeignKey(Case, verbose_name=_("事件"), on_delete=models.CASCADE, related_name="supervisions")
+    kind = models.CharField(_("督办方式"), max_length=10, choices=[
+        ("warning", _("预警")), ("overdue", _("超期")), ("reminder", _("催办")), ("yellow", _("黄牌")),
+        ("red", _("红牌")),
+    ])
+    stage = models.CharField(_("阶段"), max_length=10, choices=Stage.choices)
+    source = models.CharField(_("来源"), max_length=10, choices=SupervisionSource.choices)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("督办人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="supervisions_issued",
+    )
+    issued_at = models.DateTimeField(_("督办时间"), default=timezone.now)
+    comment = models.TextField(_("督办意见"), blank=True)
+
+    class Meta:
+        ordering = ["-issued_at"]
+        verbose_name = _("督办记录")
+        verbose_name_plural = pgettext_lazy("plural", "督办记录")
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.get_kind_display()}"

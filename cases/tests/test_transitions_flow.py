@@ -1,0 +1,28 @@
+"""The whole life of a case through the transitions, step by step, by the people who act."""
+
+import pytest
+
+from cases import transitions as t
+from cases.models import AssignmentState, CaseEvent, Rating, Stage, Status
+from cases.testing import advance, build_case_cast, report, tiny_photo
+from cases.workflow import REPORTER
+
+
+@pytest.fixture
+def cc(cast):  # type: ignore[no-untyped-def]
+    return build_case_cast(cast)
+
+
+def test_it_takes_a_case_from_report_to_rating(cc):  # type: ignore[no-untyped-def]
+    case = report(cc, photos=[tiny_photo()])
+    assert case.status == Status.REPORTED and case.stage == Stage.ACCEPT and case.number
+    assert case.desk_area == cc.cast.grid_a and case.accept_due_at
+    case = advance(case, Status.CLOSED, cc)
+    case = t.case_rate(case=case, actor=REPORTER, rating=Rating.SATISFIED)
+    assert case.rating == Rating.SATISFIED
+    verbs = list(CaseEvent.objects.filter(case=case).values_list("verb", flat=True))
+    assert verbs == ["report", "accept", "dispatch", "sign", "feedback", "verify", "close", "rate"]
+    assert case.attachments.count() == 1
+    lead = case.assignments.get(role="lead")
+    assert lead.state == AssignmentState.FED_BACK and lead.signed_at and lead.fed_back_at
+    assert case.accept_overdue is False and case.handle_overdue is False and case.verify_overdue is False

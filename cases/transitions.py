@@ -1,0 +1,643 @@
+"""The named operations of the case workflow: one function per verb (事件流转).
+
+Every function takes the acting user (or ``REPORTER``, the resident holding the tracking code)
+and keyword arguments, and inside one transaction: locks the case, checks the allowed-transition
+table (``cases.workflow.TRANSITIONS``) and who may act (``may``), changes the case, writes its
+timeline entry, and queues notifications for after the commit. It raises ``ActionRefused`` when
+the state or the actor does not allow the action and ``ValidationError`` (naming the field) for
+bad input; nothing is saved then. Pages, the API, the admin and commands only call these.
+
+``now`` (default: the current time) lets imports and the demo data write past timelines.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Organisation, User
+from areas.geo import CoordinateSystem
+from areas.locator import locate
+from areas.models import Area
+from cases import calendar
+from cases.attributes import clean_attributes
+from cases.models import (
+    AssignmentRole,
+    AssignmentState,
+    AttachmentKind,
+    Case,
+    CaseAssignment,
+    CaseSupervision,
+    Category,
+    Channel,
+    Dispute,
+    ExtensionRequest,
+    ExtensionState,
+    HandlingLevel,
+    Outcome,
+    Rating,
+    Stage,
+    Status,
+    SupervisionSource,
+)
+from cases.rules import allowed_verbs, assignment_of, begin, may
+from cases.workflow import (
+    REPORTER,
+    ActionRefused,
+    Actor,
+    Photo,
+    PublicReporter,
+    accept_deadline,
+    actor_user,
+    attach,
+    desk_for,
+    end_stage,
+    handle_deadline,
+    next_level,
+    record,
+    save_case,
+    stage_unit,
+    start_stage,
+    verify_deadline,
+)
+from registry.normalise import normalise_phone
+from registry.validators import validate_phone
+
+__all__ = [
+    "REPORTER", "ActionRefused", "Photo", "allowed_verbs", "case_accept", "case_cancel", "case_close",
+    "case_decide_extension", "case_decline_reopen", "case_dispatch", "case_escalate", "case_feedback",
+    "case_hold", "case_merge", "case_rate", "case_reject", "case_reopen", "case_report",
+    "case_report_resolved", "case_request_extension", "case_resume", "case_return", "case_self_handle",
+    "case_sign", "case_split", "case_supervise", "case_verify", "may",
+]
+
+
+
+def _required(field: str, value: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: [message]})
+    return value
+
+
+def _now(now: datetime.datetime | None) -> datetime.datetime:
+    return now or timezone.now()
+
+
+# ----- intake --------------------------------------------------------------------------------
+
+def _place(
+    *, actor: Actor, grid: Area | None, longitude: float | None, latitude: float | None, system: str,
+) -> tuple[Area, float | None, float | None]:
+    """The grid of the report and its WGS-84 point: located from coordinates, or the grid given."""
+    if longitude is not None and latitude is not None:
+        try:
+            result = locate(latitude, longitude, system)
+        except ValueError as error:
+            raise ValidationError({"location": [str(error)]}) from error
+        if result.area is None:
+            raise ValidationError({"location": [result.message]})
+        located = Area.objects.get(code=result.area.code)
+        if grid is not None and not (located.code.startswith(grid.code) or grid.code.startswith(located.code)):
+            raise ValidationError({"location": [_("地图上的位置不在所选网格内。")]})
+        return located, result.lng, result.lat
+    if grid is None:
+        raise ValidationError({"location": [_("请在地图上选择位置，或选择所在网格。")]})
+    if not grid.is_grid:
+        raise ValidationError({"grid": [_("请选择网格。")]})
+    return grid, None, None
+
+
+def _check_reporter_contact(name: str, phone: str, anonymous: bool) -> str:
+    if anonymous or not phone:
+        return ""
+    phone = normalise_phone(phone)
+    try:
+        validate_phone(phone)
+    except ValidationError as error:
+        raise ValidationError({"reporter_phone": error.messages}) from error
+    return phone
+
+
+def case_report(
+    *, actor: Actor, category: Category, description: str, channel: str, grid: Area | None = None,
+    longitude: float | None = None, latitude: float | None = None, system: str = CoordinateSystem.WGS84,
+    address: str = "", attributes: dict[str, Any] | None = None, level: int | None = None,
+    building: Any = None, household: Any = None, resident: Any = None, reporter_name: str = "",
+    reporter_phone: str = "", anonymous: bool = False, photos: Sequence[Photo] = (), source_key: str = "",
+    now: datetime.datetime | None = None,
+) -> Case:
+    """上报: a new case in 待受理 at the desk of its grid (or of ``level``), with the accept clock running.
+
+    Staff report with ``cases.report_case`` on the grid; ``REPORTER`` (a resident on the public
+    page) may report only public categories.
+    """
+    now = _now(now)
+    description = _required("description", description, _("请描述问题。"))
+    if not category.is_active or (isinstance(actor, PublicReporter) and not category.public):
+        raise ValidationError({"category": [_("请选择有效的事件类别。")]})
+    if channel not in Channel.values:
+        raise ValidationError({"channel": [_("请选择来源渠道。")]})
+    values = clean_attributes(category, attributes)
+    phone = _check_reporter_contact(reporter_name, reporter_phone, anonymous)
+    with transaction.atomic():
+        place, lng, lat = _place(actor=actor, grid=grid, longitude=longitude, latitude=latitude, system=system)
+        user = actor_user(actor)
+        if not isinstance(actor, PublicReporter) and not (user and user.has_perm("cases.report_case", place)):
+            raise ActionRefused(_("您没有权限在这个网格上报事件。"))
+        case = Case(
+            category=category, description=description, attributes=values, channel=channel,
+            priority=category.priority, longitude=lng, latitude=lat, address=address.strip()[:200], grid=place,
+            building=building, household=household, resident=resident, reporter=user,
+            reporter_name="" if anonymous else reporter_name.strip()[:50], reporter_phone=phone,
+            anonymous=anonymous, source_key=source_key, reported_at=now,
+        )
+        case.grid_code = place.code
+        case.community_code, case.street_code = place.code[:12], place.code[:9] + "000"
+        case.level = level or (HandlingLevel.GRID if channel in (Channel.GRID_WORKER, Channel.RESIDENT)
+                               else category.default_level)
+        case.desk_area = desk_for(case, case.level)
+        case.accept_due_at = accept_deadline(case, now)
+        start_stage(case, Stage.ACCEPT, case.accept_due_at, now)
+        case.save()
+        if category.is_dispute:
+            Dispute.objects.create(case=case)
+        record(case, "report", actor, from_status="", comment="", public=True, photos=photos,
+               photo_kind=AttachmentKind.REPORT, now=now)
+    return case
+
+
+def case_report_resolved(
+    *, actor: User, category: Category, description: str, note: str, photos: Sequence[Photo] = (),
+    after_photos: Sequence[Photo] = (), now: datetime.datetime | None = None, **report: Any,
+) -> Case:
+    """当场解决: reported, accepted, self-handled, fed back, verified and closed in one step."""
+    now = _now(now)
+    note = _required("note", note, _("请说明处理情况。"))
+    with transaction.atomic():
+        case = case_report(actor=actor, category=category, description=description, photos=photos, now=now,
+                           channel=report.pop("channel", Channel.GRID_WORKER), level=HandlingLevel.GRID, **report)
+        if not actor.has_perm("cases.self_handle_case", case.desk_area):
+            raise ActionRefused(_("您没有权限自办这个网格的事件。"))
+        case = _accept(case, actor, "", now, force=True)
+        case = _self_handle(case, actor, "", now)
+        case = case_feedback(case=case, actor=actor, comment=note, after_photos=after_photos, now=now)
+        case = _verified(case, actor, True, note, now, force=True)
+        case = _closed(case, actor, Outcome.RESOLVED, note, now, force=True)
+    return case
+
+
+# ----- accepting and routing ---------------------------------------------------------------------
+
+def _accept(case: Case, actor: Actor, comment: str, now: datetime.datetime, *, force: bool = False) -> Case:
+    case = begin(case, actor, "accept", force=force)
+    previous = case.status
+    end_stage(case, now)
+    case.accepted_at = now
+    case.status = Status.PENDING_DISPATCH
+    save_case(case)
+    record(case, "accept", actor, from_status=previous, comment=comment, public=True, now=now)
+    return case
+
+
+def case_accept(*, case: Case, actor: Actor, comment: str = "", now: datetime.datetime | None = None) -> Case:
+    """受理/立案: the desk takes the case on; it waits to be self-handled, escalated or dispatched."""
+    with transaction.atomic():
+        return _accept(case, actor, comment, _now(now))
+
+
+def case_reject(*, case: Case, actor: Actor, reason: str, now: datetime.datetime | None = None) -> Case:
+    """不予受理: the desk declines the case (not its business, not a problem), with a reason."""
+    reason = _required("reason", reason, _("请填写不予受理的理由。"))
+    now = _now(now)
+    with transaction.atomic():
+        case = begin(case, actor, "reject")
+        end_stage(case, now)
+        case.status = Status.REJECTED
+        save_case(case)
+        record(case, "reject", actor, from_status=Status.REPORTED, comment=reason, public=True, now=now)
+    return case
+
+
+def _self_handle(case: Case, actor: Actor, comment: str, now: datetime.datetime) -> Case:
+    case = begin(case, actor, "self_handle")
+    case.self_handled, case.handler = True, actor_user(actor)
+    _start_handling(case, handle_deadline(case, now), now)
+    case.status = Status.HANDLING
+    save_case(case)
+    record(case, "self_handle", actor, from_status=Status.PENDING_DISPATCH, comment=comment, public=True, now=now)
+    return case
+
+
+def case_self_handle(*, case: Case, actor: Actor, comment: str = "", now: datetime.datetime | None = None) -> Case:
+    """自办: the grid (or community) fixes it itself (小事不出网格); the handle clock starts."""
+    with transaction.atomic():
+        return _self_handle(case, actor, comment, _now(now))
+
+
+def _start_handling(case: Case, due: datetime.datetime, now: datetime.datetime) -> None:
+    case.handle_started_at, case.handle_due_at, case.handled_at = now, due, None
+    start_stage(case, Stage.HANDLE, due, now)
+
+
+def case_escalate(*, case: Case, actor: Actor, reason: str, now: datetime.datetime | None = None) -> Case:
+    """上报上级: to the next desk up (grid → community → street → district), or further by rule."""
+    reason = _required("reason", reason, _("请填写上报理由。"))
+    now = _now(now)
+    with transaction.atomic():
+        case = begin(case, actor, "escalate")
+        target = next_level(case)
+        assert target is not None  # _condition refused the top level
+        previous_desk = case.desk_area
+        case.level, case.desk_area = target, desk_for(case, target)
+        save_case(case)
+        record(case, "escalate", actor, from_status=case.status, comment=reason, now=now,
+               data={"from": previous_desk.code, "to": case.desk_area.code, "level": target})
+    return case
+
+
+def case_dispatch(
+    *, case: Case, actor: Actor, lead: Organisation, assists: Sequence[Organisation] = (), comment: str = "",
+    due_at: datetime.datetime | None = None, now: datetime.datetime | None = None,
+) -> Case:
+    """派单: one lead unit (主办) and optional assisting units (协办), each with a deadline."""
+    now = _now(now)
+    if not lead.is_active:
+        raise ValidationError({"lead": [_("主办单位已停用。")]})
+    assist_list = [unit for unit in dict.fromkeys(assists) if unit.pk != lead.pk]
+    if any(not unit.is_active for unit in assist_list):
+        raise ValidationError({"assists": [_("协办单位中有已停用的单位。")]})
+    with transaction.atomic():
+        case = begin(case, actor, "dispatch")
+        due = due_at or handle_deadline(case, now)
+        if due <= now:
+            raise ValidationError({"due_at": [_("办理时限必须晚于现在。")]})
+        user = actor_user(actor)
+        units = [(lead, AssignmentRole.LEAD), *((unit, AssignmentRole.ASSIST) for unit in assist_list)]
+        CaseAssignment.objects.bulk_create([
+            CaseAssignment(case=case, organisation=unit, role=role, due_at=due, dispatched_by=user, note=comment)
+            for unit, role in units
+        ])
+        case.lead_organisation, case.self_handled, case.handler = lead, False, None
+        _start_handling(case, due, now)
+        case.status = Status.DISPATCHED
+        save_case(case)
+        record(case, "dispatch", actor, from_status=Status.PENDING_DISPATCH, comment=comment, public=True, now=now,
+               data={"lead": lead.pk, "lead_name": lead.name, "assists": [unit.pk for unit in assist_list],
+                     "assist_names": [unit.name for unit in assist_list], "due_at": due.isoformat()})
+    return case
+
+
+# ----- handling ------------------------------------------------------------------------------
+
+def case_sign(*, case: Case, actor: Actor, now: datetime.datetime | None = None) -> Case:
+    """签收: the actor's unit acknowledges its part; the lead's signature starts 处置中."""
+    now = _now(now)
+    with transaction.atomic():
+        case = begin(case, actor, "sign")
+        assignment = assignment_of(case, actor, states=(AssignmentState.DISPATCHED,), lead_only=False)
+        assert assignment is not None
+        assignment.state, assignment.signed_at, assignment.signed_by = AssignmentState.SIGNED, now, actor_user(actor)
+        assignment.save(update_fields=["state", "signed_at", "signed_by", "updated_at"])
+        previous = case.status
+        if assignment.role == AssignmentRole.LEAD:
+            case.status = Status.HANDLING
+        save_case(case)
+        record(case, "sign", actor, from_status=previous, public=assignment.role == AssignmentRole.LEAD, now=now,
+               data={"organisation": assignment.organisation_id, "role": assignment.role})
+    return case
+
+
+def _end_assignments(case: Case, lead_state: str, now: datetime.datetime) -> None:
+    for assignment in case.assignments.filter(state__in=(AssignmentState.DISPATCHED, AssignmentState.SIGNED)):
+        assignment.state = lead_state if assignment.role == AssignmentRole.LEAD else AssignmentState.WITHDRAWN
+        if assignment.due_at:
+            assignment.overdue = now > assignment.due_at
+        assignment.save(update_fields=["state", "overdue", "updated_at"])
+
+
+def case_return(*, case: Case, actor: Actor, reason: str, now: datetime.datetime | None = None) -> Case:
+    """退单: the lead unit sends the case back to the dispatcher (not its business), with a reason."""
+    reason = _required("reason", reason, _("请填写退单理由。"))
+    now = _now(now)
+    with transaction.atomic():
+        case = begin(case, actor, "return")
+        previous = case.status
+        _end_assignments(case, AssignmentState.RETURNED, now)
+        end_stage(case, now)
+        case.lead_organisation = None
+        case.status = Status.PENDING_DISPATCH
+        save_case(case)
+        record(case, "return", actor, from_status=previous, comment=reason, now=now)
+    return case
+
+
+def case_feedback(
+    *, case: Case, actor: Actor, comment: str, before_photos: Sequence[Photo] = (),
+    after_photos: Sequence[Photo] = (), now: datetime.datetime | None = None,
+) -> Case:
+    """反馈: the handler reports the work done, with before/after photos; the lead's feedback
+    stops the handle clock and the case waits for verification (待核查)."""
+    comment = _required("comment", comment, _("请填写办理情况。"))
+    now = _now(now)
+    with transaction.atomic():
+        case = begin(case, actor, "feedback")
+        assignment = None if case.self_handled else assignment_of(
+            case, actor, states=(AssignmentState.SIGNED,), lead_only=False)
+        if assignment is not None:
+            assignment.state, assignment.fed_back_at = AssignmentState.FED_BACK, now
+            assignment.overdue = bool(assignment.due_at and now > assignment.due_at)
+            assignment.save(update_fields=["state", "fed_back_at", "overdue", "updated_at"])
+        is_lead = assignment is None or assignment.role == AssignmentRole.LEAD
+        if is_lead:
+            end_stage(case, now)
+            case.handled_at = now
+            case.verify_due_at = verify_deadline(case, now)
+            start_stage(case, Stage.VERIFY, case.verify_due_at, now)
+            case.status = Status.PENDING_VERIFY
+        save_case(case)
+        event = record(case, "feedback", actor, from_status=Status.HANDLING, comment=comment, public=is_lead,
+                       photos=before_photos, photo_kind=AttachmentKind.BEFORE, now=now,
+                       data={"role": assignment.role if assignment else "self"})
+        attach(case, event, actor, after_photos, AttachmentKind.AFTER)
+    return case
+
+
+def case_request_extension(
+    *, case: Case, actor: Actor, extra_days: int, reason: str, now: datetime.datetime | None = None,
+) -> ExtensionRequest:
+    """延期申请: the lead unit asks the dispatcher for more working days."""
+    reason = _required("reason", reason, _("请填写延期理由。"))
+    if not 1 <= int(extra_days) <= 30:
+        raise ValidationError({"extra_days": [_("延长天数应在1到30个工作日之间。")]})
+    now = _now(now)
+    with transaction.atomic():
+        case = begin(case, actor, "request_extension")
+        request = ExtensionRequest.objects.create(case=case, requested_by=actor_user(actor),
+                                                  extra_days=extra_days, reason=reason)
+        save_case(case)
+        record(case, "request_extension", actor, from_status=case.status, comment=reason, now=now,
+               data={"extension": request.pk, "extra_days": extra_days})
+    return request
+
+
+def case_decide_extension(
+    *, case: Case, actor: Actor, approve: bool, note: str = "", now: datetime.datetime | None = None,
+) -> Case:
+    """延期审批: approved moves the handle deadline by the working days asked; denied keeps it."""
+    now = _now(now)
+    if not approve:
+        note = _required("note", note, _("请填写驳回理由。"))
+    with transaction.atomic():
+        case = begin(case, actor, "decide_extension")
+        request = case.extensions.select_for_update().get(state=ExtensionState.PENDING)
+        request.state = ExtensionState.APPROVED if approve else ExtensionState.DENIED
+        request.decided_by, request.decided_at, request.decision_note = actor_user(actor), now, note
+        request.save()
+        if approve and case.handle_due_at:
+            case.handle_due_at = calendar.extend(case.handle_due_at, request.extra_days)
+            case.stage_due_at, case.warned_at, case.supervision_rank = case.handle_due_at, None, 0
+            case.assignments.filter(role=AssignmentRole.LEAD, state__in=(
+                AssignmentState.DISPATCHED, AssignmentState.SIGNED)).update(due_at=case.handle_due_at)
+        save_case(case)
+        record(case, "decide_extension", actor, from_status=case.status, comment=note, now=now,
+               data={"extension": request.pk, "approved": approve, "due_at": case.handle_due_at.isoformat()
+                     if case.handle_due_at else None})
+    return case
+
+
+def case_hold(*, case: Case, actor: Actor, reason: str, now: datetime.datetime | None = None) -> Case:
+    """挂账: the case waits on something outside anyone's hands; its clock stops."""
+    reason = _required("reason", reason, _("请填写挂账原因。"))
+    now = _now(now)
+    with transaction.atomic():
+        case = begin(case, actor, "hold")
+        previous = case.status
+        case.held_at, case.held_from, case.hold_reason = now, previous, reason[:200]
+        case.status = Status.ON_HOLD
+        save_case(case)
+        record(case, "hold", actor, from_status=previous, comment=reason, public=True, now=now)
+    return case
+
+
+def case_resume(*, case: Case, actor: Actor, comment: str = "", now: datetime.datetime | None = None) -> Case:
+    """恢复办理: back to where it was; the running deadline moves by the time spent on hold."""
+    now = _now(now)
+    with transaction.atomic():
+        case = begin(case, actor, "resume")
+        held_at = case.held_at or now
+        if case.stage_due_at:
+            moved = calendar.shift_for_pause(case.stage_due_at, held_at, now, stage_unit(case))
+            case.stage_due_at = moved
+            setattr(case, f"{case.stage}_due_at", moved)
+            if case.stage == Stage.HANDLE:
+                case.assignments.filter(state__in=(AssignmentState.DISPATCHED, AssignmentState.SIGNED)) \
+                    .update(due_at=moved)
+        case.status = Status(case.held_from or Status.PENDING_DISPATCH)
+        case.held_at, case.held_from, case.hold_reason = None, "", ""
+        save_case(case)
+        record(case, "resume", actor, from_status=Status.ON_HOLD, comment=comment, public=True, now=now,
+               data={"held_at": held_at.isoformat()})
+    return case
+
+
+# ----- verifying, closing, rating ------------------------------------------------------------------
+
+def _verified(case: Case, actor: Actor, passed: bool, comment: str, now: datetime.datetime,
+              photos: Sequence[Photo] = (), *, force: bool = False) -> Case:
+    case = begin(case, actor, "verify", force=force)
+    end_stage(case, now)
+    if passed:
+        case.verified_at = now
+        case.status = Status.VERIFIED
+    else:
+        case.rework_count += 1
+        _start_handling(case, handle_deadline(case, now), now)
+        case.assignments.filter(role=AssignmentRole.LEAD, state=AssignmentState.FED_BACK).update(
+            state=AssignmentState.SIGNED, fed_back_at=None, due_at=case.handle_due_at)
+        case.status = Status.HANDLING
+    save_case(case)
+    record(case, "verify", actor, from_status=Status.PENDING_VERIFY, comment=comment, public=True, now=now,
+           data={"passed": passed}, photos=photos)
+    return case
+
+
+def case_verify(
+    *, case: Case, actor: Actor, passed: bool, comment: str = "", photos: Sequence[Photo] = (),
+    now: datetime.datetime | None = None,
+) -> Case:
+    """核查: the grid worker (or the reporter) checks the work: pass → closable; fail → rework (重办)."""
+    if not passed:
+        comment = _required("comment", comment, _("请说明核查不通过的原因。"))
+    with transaction.atomic():
+        return _verified(case, actor, passed, comment, _now(now), photos)
+
+
+def _closed(case: Case, actor: Actor, outcome: str, note: str, now: datetime.datetime, *,
+            force: bool = False) -> Case:
+    case = begin(case, actor, "close", force=force)
+    case.outcome, case.closing_note, case.closed_at = outcome, note, now
+    case.status = Status.CLOSED
+    save_case(case)
+    record(case, "close", actor, from_status=Status.VERIFIED, comment=note, public=True, now=now,
+           data={"outcome": outcome})
+    return case
+
+
+def case_close(*, case: Case, actor: Actor, outcome: str, note: str, now: datetime.datetime | None = None) -> Case:
+    """结案: with an outcome (已解决/部分解决/无法解决并已说明/不属实/重复); the reporter is asked to rate."""
+    if outcome not in Outcome.values:
+        raise ValidationError({"outcome": [_("请选择办理结果。")]})
+    note = _required("note", note, _("请填写结案说明。"))
+    with transaction.atomic():
+        return _closed(case, actor, outcome, note, _now(now))
+
+
+def case_rate(
+    *, case: Case, actor: Actor, rating: str, comment: str = "", now: datetime.datetime | None = None,
+) -> Case:
+    """评价: 满意/基本满意/不满意 by the reporter (or recorded by the desk after a call-back);
+    不满意 raises a reopen request for the dispatcher to decide."""
+    if rating not in Rating.values:
+        raise ValidationError({"rating": [_("请选择评价。")]})
+    if rating == Rating.DISSATISFIED:
+        comment = _required("comment", comment, _("请说明不满意的原因。"))
+    now = _now(now)
+    with transaction.atomic():
+        case = begin(case, actor, "rate")
+        case.rating, case.rating_comment, case.rated_at = rating, comment.strip(), now
+        case.reopen_requested = rating == Rating.DISSATISFIED
+        save_case(case)
+        record(case, "rate", actor, from_status=Status.CLOSED, comment=comment, public=True, now=now,
+               data={"rating": rating})
+    return case
+
+
+def case_reopen(*, case: Case, actor: Actor, reason: str, now: datetime.datetime | None = None) -> Case:
+    """重新办理: a closed case goes back to its desk to be dispatched again."""
+    reason = _required("reason", reason, _("请填写重新办理的理由。"))
+    now = _now(now)
+    with transaction.atomic():
+        case = begin(case, actor, "reopen")
+        case.reopen_count += 1
+        case.reopen_requested = False
+        case.rating, case.rating_comment, case.rated_at = "", "", None
+        case.outcome, case.closing_note, case.closed_at = "", "", None
+        case.lead_organisation, case.self_handled, case.handler = None, False, None
+        case.status = Status.PENDING_DISPATCH
+        save_case(case)
+        record(case, "reopen", actor, from_status=Status.CLOSED, comment=reason, public=True, now=now)
+    return case
+
+
+def case_decline_reopen(*, case: Case, actor: Actor, reason: str, now: datetime.datetime | None = None) -> Case:
+    """不予重办: the dispatcher answers an unhappy rating without reopening, with the reason."""
+    reason = _required("reason", reason, _("请填写不予重办的理由。"))
+    now = _now(now)
+    with transaction.atomic():
+        case = begin(case, actor, "decline_reopen")
+        case.reopen_requested = False
+        save_case(case)
+        record(case, "decline_reopen", actor, from_status=Status.CLOSED, comment=reason, public=True, now=now)
+    return case
+
+
+# ----- cancelling, merging, splitting, supervising ----------------------------------------------------
+
+def case_cancel(*, case: Case, actor: Actor, reason: str = "", now: datetime.datetime | None = None) -> Case:
+    """撤销: the reporter withdraws the case before handling has started."""
+    now = _now(now)
+    with transaction.atomic():
+        case = begin(case, actor, "cancel")
+        previous = case.status
+        _end_assignments(case, AssignmentState.WITHDRAWN, now)
+        end_stage(case, now)
+        case.status = Status.CANCELLED
+        save_case(case)
+        record(case, "cancel", actor, from_status=previous, comment=reason.strip(), public=True, now=now)
+    return case
+
+
+def case_merge(
+    *, case: Case, actor: Actor, into: Case, comment: str = "", now: datetime.datetime | None = None,
+) -> Case:
+    """合并: a duplicate report joins the case it repeats; its reporter follows that case."""
+    now = _now(now)
+    with transaction.atomic():
+        case = begin(case, actor, "merge")
+        user = actor_user(actor)
+        target = Case.objects.visible_to(user).filter(pk=into.pk).first()
+        if target is None or target.pk == case.pk:
+            raise ValidationError({"into": [_("请填写另一个您能查看的事件编号。")]})
+        if target.status in (Status.MERGED, Status.CANCELLED, Status.REJECTED, Status.SPLIT):
+            raise ValidationError({"into": [_("不能合并到已撤销、已合并、已拆分或不予受理的事件。")]})
+        previous = case.status
+        end_stage(case, now)
+        case.duplicate_of = target
+        case.status = Status.MERGED
+        save_case(case)
+        record(case, "merge", actor, from_status=previous, comment=comment, public=True, now=now,
+               data={"into": target.number})
+        record(target, "merged_in", actor, from_status=target.status, comment=comment, now=now,
+               data={"from": case.number})
+    return case
+
+
+def case_split(
+    *, case: Case, actor: Actor, parts: Sequence[tuple[Category, str]], now: datetime.datetime | None = None,
+) -> list[Case]:
+    """拆分: one report that holds several problems becomes child cases, each accepted at this desk."""
+    now = _now(now)
+    parts = [(category, (text or "").strip()) for category, text in parts if category is not None]
+    if len(parts) < 2 or any(not text for _category, text in parts):
+        raise ValidationError({"parts": [_("拆分至少要有两项，每项都要有类别和描述。")]})
+    with transaction.atomic():
+        case = begin(case, actor, "split")
+        children = [_child(case, category, text, actor, now) for category, text in parts]
+        end_stage(case, now)
+        case.status = Status.SPLIT
+        save_case(case)
+        record(case, "split", actor, from_status=Status.PENDING_DISPATCH, public=True, now=now,
+               data={"children": [child.number for child in children]})
+    return children
+
+
+def _child(parent: Case, category: Category, text: str, actor: Actor, now: datetime.datetime) -> Case:
+    child = Case(
+        category=category, description=text, channel=parent.channel, priority=category.priority,
+        longitude=parent.longitude, latitude=parent.latitude, address=parent.address, grid=parent.grid,
+        building=parent.building, household=parent.household, resident=parent.resident, reporter=parent.reporter,
+        reporter_name=parent.reporter_name, reporter_phone=parent.reporter_phone, anonymous=parent.anonymous,
+        reported_at=parent.reported_at, accept_due_at=parent.accept_due_at, accepted_at=now,
+        level=parent.level, desk_area=parent.desk_area, parent=parent, status=Status.PENDING_DISPATCH,
+    )
+    child.save()
+    if category.is_dispute:
+        Dispute.objects.create(case=child)
+    record(child, "split_from", actor, from_status="", public=True, now=now, data={"parent": parent.number})
+    return child
+
+
+def case_supervise(
+    *, case: Case, actor: Actor, kind: str, comment: str, now: datetime.datetime | None = None,
+) -> CaseSupervision:
+    """督办 by hand: a leader issues a reminder or a card on an open case."""
+    if kind not in ("reminder", "yellow", "red"):
+        raise ValidationError({"kind": [_("请选择督办方式。")]})
+    comment = _required("comment", comment, _("请填写督办意见。"))
+    now = _now(now)
+    with transaction.atomic():
+        case = begin(case, actor, "supervise")
+        supervision = CaseSupervision.objects.create(
+            case=case, kind=kind, stage=case.stage, source=SupervisionSource.MANUAL, issued_by=actor_user(actor),
+            issued_at=now, comment=comment,
+        )
+        save_case(case)
+        record(case, "supervise", actor, from_status=case.status, comment=comment, now=now, data={"kind": kind})
+    return supervision

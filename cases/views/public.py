@@ -1,0 +1,5 @@
+"""Placeholder: filled by its owner."""
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []

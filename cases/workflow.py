@@ -1,0 +1,267 @@
+"""The rules under the transitions: the allowed-transition table, who may act, stage clocks.
+
+``TRANSITIONS`` is the one table of which verb may be applied in which state and where it
+leads; ``cases.transitions`` holds one function per verb and consults it. The helpers here
+load and lock a case, check the table and the actor, start and end stage clocks, and write the
+timeline entry.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import OrganisationMember, User
+from areas.models import Area, Level
+from cases import calendar
+from cases.models import (
+    AttachmentKind,
+    Case,
+    CaseAttachment,
+    CaseEvent,
+    DeadlineUnit,
+    HandlingLevel,
+    Stage,
+    Status,
+)
+
+S = Status
+
+
+@dataclass(frozen=True)
+class Transition:
+    """A verb: the states it may start from and the states it may lead to."""
+
+    sources: frozenset[str]
+    targets: frozenset[str]
+    label: Any
+
+
+def _t(sources: Iterable[str], targets: Iterable[str], label: Any) -> Transition:
+    return Transition(frozenset(sources), frozenset(targets), label)
+
+
+# The allowed-transition table. A verb whose target equals its source changes no state
+# (sign by an assisting unit, extension requests, rating): it is still refused elsewhere.
+TRANSITIONS: dict[str, Transition] = {
+    "accept": _t([S.REPORTED], [S.PENDING_DISPATCH], gettext_lazy("受理")),
+    "reject": _t([S.REPORTED], [S.REJECTED], gettext_lazy("不予受理")),
+    "self_handle": _t([S.PENDING_DISPATCH], [S.HANDLING], gettext_lazy("网格自办")),
+    "escalate": _t([S.PENDING_DISPATCH], [S.PENDING_DISPATCH], gettext_lazy("上报上级")),
+    "dispatch": _t([S.PENDING_DISPATCH], [S.DISPATCHED], gettext_lazy("派遣")),
+    "sign": _t([S.DISPATCHED, S.HANDLING], [S.HANDLING], gettext_lazy("签收")),
+    "return": _t([S.DISPATCHED, S.HANDLING], [S.PENDING_DISPATCH], gettext_lazy("退单")),
+    "feedback": _t([S.HANDLING], [S.PENDING_VERIFY], gettext_lazy("反馈办理结果")),
+    "request_extension": _t([S.HANDLING], [S.HANDLING], gettext_lazy("申请延期")),
+    "decide_extension": _t([S.HANDLING], [S.HANDLING], gettext_lazy("审批延期")),
+    "hold": _t([S.PENDING_DISPATCH, S.DISPATCHED, S.HANDLING], [S.ON_HOLD], gettext_lazy("挂账")),
+    "resume": _t([S.ON_HOLD], [S.PENDING_DISPATCH, S.DISPATCHED, S.HANDLING], gettext_lazy("恢复办理")),
+    "verify": _t([S.PENDING_VERIFY], [S.VERIFIED, S.HANDLING], gettext_lazy("核查")),
+    "close": _t([S.VERIFIED], [S.CLOSED], gettext_lazy("结案")),
+    "rate": _t([S.CLOSED], [S.CLOSED], gettext_lazy("评价")),
+    "reopen": _t([S.CLOSED], [S.PENDING_DISPATCH], gettext_lazy("重新办理")),
+    "decline_reopen": _t([S.CLOSED], [S.CLOSED], gettext_lazy("不予重办")),
+    "cancel": _t([S.REPORTED, S.PENDING_DISPATCH, S.DISPATCHED], [S.CANCELLED], gettext_lazy("撤销")),
+    "merge": _t([S.REPORTED, S.PENDING_DISPATCH], [S.MERGED], gettext_lazy("合并")),
+    "split": _t([S.PENDING_DISPATCH], [S.SPLIT], gettext_lazy("拆分")),
+    "supervise": _t(
+        [S.PENDING_DISPATCH, S.DISPATCHED, S.HANDLING, S.PENDING_VERIFY, S.VERIFIED], [], gettext_lazy("督办")
+    ),
+}
+
+# Verbs that take a new case rather than an existing one.
+CREATION_VERBS = ("report",)
+
+
+class ActionRefused(Exception):
+    """An action not allowed in the case's state or to this user; ``message`` says why."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class PublicReporter:
+    """The resident who reported a case without an account, proven by the tracking code."""
+
+    label: str = "反映人"
+
+
+REPORTER = PublicReporter()
+Actor = User | PublicReporter
+
+
+def actor_user(actor: Actor) -> User | None:
+    return actor if isinstance(actor, User) else None
+
+
+def actor_label(actor: Actor) -> str:
+    if isinstance(actor, User):
+        return actor.full_name or actor.get_username()
+    return _("反映人")
+
+
+@dataclass(frozen=True)
+class Photo:
+    """A photo ready to store: JPEG bytes without EXIF (see ``cases.photos``)."""
+
+    content: bytes
+    width: int = 0
+    height: int = 0
+
+
+# ----- loading and checking -------------------------------------------------------------------
+
+def lock(case: Case) -> Case:
+    """Re-read the case inside the transaction, locking its row (PostgreSQL) until commit."""
+    return Case.objects.select_for_update().select_related("category", "desk_area", "grid").get(pk=case.pk)
+
+
+def check_state(case: Case, verb: str) -> None:
+    transition = TRANSITIONS[verb]
+    if case.status not in transition.sources:
+        raise ActionRefused(
+            _("事件当前为“%(status)s”，不能%(action)s。") % {"status": case.get_status_display(),
+                                                        "action": transition.label}
+        )
+
+
+def require_perm(actor: Actor, perm: str, area: Area, verb: str) -> User:
+    user = actor_user(actor)
+    if user is None or not user.is_active or not user.has_perm(perm, area):
+        raise ActionRefused(_("您没有权限对这个事件%(action)s。") % {"action": TRANSITIONS[verb].label})
+    return user
+
+
+def member_organisations(user: User) -> set[int]:
+    return set(OrganisationMember.objects.filter(user=user).values_list("organisation_id", flat=True))
+
+
+# ----- areas and levels ------------------------------------------------------------------------
+
+def grid_area(case: Case) -> Area:
+    """The grid-level area of the case (its micro-grid's parent when located in a micro-grid)."""
+    grid = case.grid
+    return grid.parent if grid.level == Level.MICROGRID and grid.parent else grid
+
+
+def desk_for(case: Case, level: int) -> Area:
+    """The area whose desk decides the case at ``level``."""
+    if level == HandlingLevel.GRID:
+        return grid_area(case)
+    codes = {
+        HandlingLevel.COMMUNITY: case.community_code,
+        HandlingLevel.STREET: case.street_code,
+        HandlingLevel.DISTRICT: case.grid_code[:6] + "000000",
+    }
+    return Area.objects.get(code=codes[HandlingLevel(level)])
+
+
+def next_level(case: Case) -> int | None:
+    """The desk above the current one; urgent categories may skip to their ``skip_to_level``."""
+    if case.level <= HandlingLevel.DISTRICT:
+        return None
+    target = case.level - 1
+    skip = case.category.skip_to_level
+    if skip and skip < target:
+        target = skip
+    return target
+
+
+# ----- clocks ------------------------------------------------------------------------------
+
+def start_stage(case: Case, stage: str, due: datetime.datetime | None, now: datetime.datetime) -> None:
+    """Start a stage's clock; the supervision state belongs to the running stage only."""
+    case.stage = stage
+    case.stage_started_at = now
+    case.stage_due_at = due
+    case.warned_at = None
+    case.supervision_rank = 0
+
+
+def end_stage(case: Case, now: datetime.datetime) -> None:
+    """Stop the running stage's clock and freeze its overdue flag."""
+    if case.stage and case.stage_due_at:
+        overdue = now > case.stage_due_at
+        setattr(case, f"{case.stage}_overdue", overdue)
+        case.ever_overdue = case.ever_overdue or overdue
+    case.stage = Stage.NONE
+    case.stage_started_at = None
+    case.stage_due_at = None
+    case.warned_at = None
+    case.supervision_rank = 0
+
+
+def accept_deadline(case: Case, start: datetime.datetime) -> datetime.datetime:
+    return calendar.deadline(start, case.category.accept_hours, DeadlineUnit.WORKING_HOURS)
+
+
+def handle_deadline(case: Case, start: datetime.datetime) -> datetime.datetime:
+    return calendar.deadline(start, case.category.handle_amount, case.category.handle_unit)
+
+
+def verify_deadline(case: Case, start: datetime.datetime) -> datetime.datetime:
+    return calendar.deadline(start, case.category.verify_hours, DeadlineUnit.WORKING_HOURS)
+
+
+def stage_unit(case: Case) -> str:
+    if case.stage == Stage.HANDLE:
+        return str(case.category.handle_unit)
+    return DeadlineUnit.WORKING_HOURS
+
+
+# ----- saving ------------------------------------------------------------------------------
+
+def save_case(case: Case) -> None:
+    """Save a locked case, claiming its version first.
+
+    On PostgreSQL the row lock of ``lock`` already serialises actions; the conditional version
+    update also protects databases without row locks (SQLite): of two actions that read the
+    same version, only the first one's claim succeeds.
+    """
+    claimed = Case.objects.filter(pk=case.pk, version=case.version).update(version=F("version") + 1)
+    if claimed != 1:
+        raise ActionRefused(_("这个事件刚刚被其他人处理过，请刷新页面后再试。"))
+    case.version += 1
+    case.save()
+
+
+def record(
+    case: Case, verb: str, actor: Actor, *, from_status: str, comment: str = "", public: bool = False,
+    data: dict[str, Any] | None = None, photos: Sequence[Photo] = (), photo_kind: str = AttachmentKind.EVIDENCE,
+    now: datetime.datetime | None = None,
+) -> CaseEvent:
+    """Write the timeline entry (with its photos) and announce it after commit."""
+    event = CaseEvent.objects.create(
+        case=case, verb=verb, actor=actor_user(actor), actor_label=actor_label(actor), from_status=from_status,
+        to_status=case.status, comment=comment, public=public, data=data or {}, area_code=case.grid_code,
+        time=now or timezone.now(),
+    )
+    attach(case, event, actor, photos, photo_kind)
+    transaction.on_commit(lambda: _announce(event.pk))
+    return event
+
+
+def attach(case: Case, event: CaseEvent, actor: Actor, photos: Sequence[Photo], kind: str) -> None:
+    """Store photos (already re-encoded without EXIF) on a timeline entry."""
+    for photo in photos:
+        attachment = CaseAttachment(case=case, event=event, kind=kind, uploaded_by=actor_user(actor),
+                                    public=kind != AttachmentKind.EVIDENCE, width=photo.width, height=photo.height)
+        attachment.image.save("photo.jpg", ContentFile(photo.content), save=False)
+        attachment.save()
+
+
+def _announce(event_id: int) -> None:
+    from cases.notifications import announce
+
+    announce(event_id)
