@@ -93,7 +93,9 @@ DEFAULT_ROLES: list[tuple[str, str, str, list[str]]] = [
     (
         "area_admin", gettext_noop("区域管理员"), gettext_noop("管理所辖区域的边界、团队、单位、账号与日志。"),
         VIEW + TEAM + AREA_ADMIN + ACCOUNT_ADMIN + AUDIT + REGISTRY_VIEW + REGISTRY_EDIT + REGISTRY_UNMASK
-        + ACCESS_LOG + CASE_VIEW + CASE_CATALOG + ["cases.export_case"],
+        # An administrator may grant only roles no stronger than their own, so they hold every
+        # case permission (handle_case acts only through membership of a unit).
+        + ACCESS_LOG + CASE_VIEW + CASE_CATALOG + CASE_GRID + CASE_DESK + CASE_HANDLE,
     ),
 ]
 

@@ -185,7 +185,7 @@ def test_it_pages_fifty_residents_with_a_bounded_number_of_queries(world, login,
         _resident(world.cast.grid_a, f"居民{number:02d}", make_id("19700101", f"{number:03d}"), "", "M" if number % 2
                   else "F")
     client = login(world.cast.grid_worker_a)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         response = client.get(reverse("registry:search"))
     assert "共 63 条" in response.content.decode()
     assert "1 / 2" in response.content.decode()

@@ -54,6 +54,8 @@ def test_it_discovers_every_encrypted_field_and_its_index():
     found = {protected.label: (protected.encrypted, sorted(protected.indexes)) for protected in protected_models()}
     assert found["registry.Resident"] == (("id_number", "phone"), ["id_number_index", "phone_index"])
     assert found["registry.Establishment"] == (("contact_phone",), ["contact_phone_index"])
+    assert found["cases.Case"] == (("reporter_phone",), ["reporter_phone_index"])
+    assert found["cases.DisputeParty"] == (("phone",), [])
 
 
 def test_old_records_are_lost_without_rotation(people, settings):

@@ -40,6 +40,9 @@ INDEX_RULES: dict[str, dict[str, IndexRule]] = {
     "registry.Establishment": {
         "contact_phone_index": lambda row: index_value("phone", row.contact_phone),
     },
+    "cases.Case": {
+        "reporter_phone_index": lambda row: index_value("phone", row.reporter_phone),
+    },
 }
 DEFAULT_BATCH_SIZE = 500
 
