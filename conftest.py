@@ -11,6 +11,18 @@ from core.testing import PASSWORD, Cast, build_cast
 ARTIFACTS = Path(__file__).resolve().parent / "test-artifacts"
 
 
+def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
+    """Tests marked postgres_only need real row locks and concurrent connections."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: SQLite has no row locks or concurrent writers (CI runs it)")
+    for item in items:
+        if "postgres_only" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hasher(settings):  # type: ignore[no-untyped-def]
     """The real hasher costs seconds per user; tests of hashing itself are Django's business."""

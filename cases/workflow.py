@@ -50,6 +50,8 @@ def _t(sources: Iterable[str], targets: Iterable[str], label: Any) -> Transition
     return Transition(frozenset(sources), frozenset(targets), label)
 
 
+_SUPERVISED = [S.PENDING_DISPATCH, S.DISPATCHED, S.HANDLING, S.PENDING_VERIFY, S.VERIFIED]
+
 # The allowed-transition table. A verb whose target equals its source changes no state
 # (sign by an assisting unit, extension requests, rating): it is still refused elsewhere.
 TRANSITIONS: dict[str, Transition] = {
@@ -73,9 +75,7 @@ TRANSITIONS: dict[str, Transition] = {
     "cancel": _t([S.REPORTED, S.PENDING_DISPATCH, S.DISPATCHED], [S.CANCELLED], gettext_lazy("撤销")),
     "merge": _t([S.REPORTED, S.PENDING_DISPATCH], [S.MERGED], gettext_lazy("合并")),
     "split": _t([S.PENDING_DISPATCH], [S.SPLIT], gettext_lazy("拆分")),
-    "supervise": _t(
-        [S.PENDING_DISPATCH, S.DISPATCHED, S.HANDLING, S.PENDING_VERIFY, S.VERIFIED], [], gettext_lazy("督办")
-    ),
+    "supervise": _t(_SUPERVISED, _SUPERVISED, gettext_lazy("督办")),
 }
 
 # Verbs that take a new case rather than an existing one.

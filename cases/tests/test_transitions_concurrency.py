@@ -1,0 +1,94 @@
+"""Two conflicting actions on one case at the same moment: exactly one wins, the other is told
+why, and the case is left consistent. Real threads on real PostgreSQL connections."""
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from accounts.models import Organisation, OrganisationKind
+from cases import transitions as t
+from cases.models import Case, CaseAssignment, CaseEvent, Rating, Status
+from cases.testing import advance, build_case_cast, report
+from cases.workflow import REPORTER, ActionRefused
+
+pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
+
+
+def race(*calls: Callable[[], Any]) -> list[tuple[str, str]]:
+    """Start the calls in threads at the same instant; ("ok", "") or ("refused", message) each."""
+    barrier = threading.Barrier(len(calls))
+    results: list[tuple[str, str]] = [("", "")] * len(calls)
+
+    def run(index: int, call: Callable[[], Any]) -> None:
+        try:
+            barrier.wait()
+            call()
+            results[index] = ("ok", "")
+        except ActionRefused as refusal:
+            results[index] = ("refused", refusal.message)
+        except Exception as error:  # any other error is reported in the assertion
+            results[index] = ("error", repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(index, call)) for index, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
+
+
+@pytest.fixture
+def cc(cast):  # type: ignore[no-untyped-def]
+    return build_case_cast(cast)
+
+
+def test_two_dispatchers_dispatch_the_same_case_and_one_wins(cc):
+    second_dispatcher = cc.community_staff
+    other_unit = Organisation.objects.create(name="百花社区维修队", kind=OrganisationKind.OTHER,
+                                             home_area=cc.cast.community1)
+    for _round in range(3):
+        case = advance(report(cc), Status.PENDING_DISPATCH, cc)
+        results = race(
+            lambda case=case: t.case_dispatch(case=case, actor=cc.dispatcher, lead=cc.property_company),
+            lambda case=case: t.case_dispatch(case=case, actor=second_dispatcher, lead=other_unit),
+        )
+        assert sorted(kind for kind, _message in results) == ["ok", "refused"], results
+        assert any("待签收" in message or "刚刚被其他人处理过" in message for _kind, message in results)
+        case.refresh_from_db()
+        assert case.status == Status.DISPATCHED
+        assert CaseAssignment.objects.filter(case=case, role="lead").count() == 1
+        assert CaseEvent.objects.filter(case=case, verb="dispatch").count() == 1
+
+
+def test_dispatch_and_cancel_at_once_leave_one_consistent_outcome(cc):
+    for _round in range(3):
+        case = advance(report(cc), Status.PENDING_DISPATCH, cc)
+        results = race(
+            lambda case=case: t.case_dispatch(case=case, actor=cc.dispatcher, lead=cc.property_company),
+            lambda case=case: t.case_cancel(case=case, actor=REPORTER, reason="已自行解决。"),
+        )
+        kinds = [kind for kind, _message in results]
+        assert "error" not in kinds, results
+        case = Case.objects.get(pk=case.pk)
+        live = CaseAssignment.objects.filter(case=case, state__in=("dispatched", "signed")).count()
+        if kinds == ["ok", "refused"]:
+            assert case.status == Status.DISPATCHED and live == 1
+        else:
+            # Cancel first (then dispatch is refused), or dispatch then cancel (both allowed in turn:
+            # a reporter may cancel a dispatched case, which withdraws the assignment).
+            assert case.status == Status.CANCELLED and live == 0
+
+
+def test_two_ratings_at_once_record_one(cc):
+    case = advance(report(cc), Status.CLOSED, cc)
+    results = race(
+        lambda: t.case_rate(case=case, actor=REPORTER, rating=Rating.SATISFIED),
+        lambda: t.case_rate(case=case, actor=REPORTER, rating=Rating.DISSATISFIED, comment="还是很乱。"),
+    )
+    assert sorted(kind for kind, _message in results) == ["ok", "refused"], results
+    assert CaseEvent.objects.filter(case=case, verb="rate").count() == 1
