@@ -53,16 +53,16 @@ class CaseCast:
 def make_test_categories() -> dict[str, Category]:
     """Four categories with known limits (working hours are office hours, 8 per day)."""
     specs: list[dict[str, Any]] = [
-        dict(code="t-clutter", name="楼道堆物", default_level=HandlingLevel.COMMUNITY, public=True,
-             accept_hours=4, handle_amount=3, handle_unit=DeadlineUnit.WORKING_DAYS, verify_hours=8),
-        dict(code="t-building", name="违章搭建", default_level=HandlingLevel.STREET, public=True,
-             accept_hours=8, handle_amount=10, handle_unit=DeadlineUnit.WORKING_DAYS, verify_hours=16,
-             gbt_code="0501"),
-        dict(code="t-fire-exit", name="消防通道堵塞", default_level=HandlingLevel.COMMUNITY, public=True,
-             priority=Priority.URGENT, skip_to_level=HandlingLevel.STREET, accept_hours=1, handle_amount=24,
-             handle_unit=DeadlineUnit.CALENDAR_HOURS, verify_hours=4),
-        dict(code="t-dispute", name="邻里纠纷", default_level=HandlingLevel.COMMUNITY, public=False,
-             is_dispute=True, accept_hours=8, handle_amount=15, handle_unit=DeadlineUnit.WORKING_DAYS),
+        {"code": "t-clutter", "name": "楼道堆物", "default_level": HandlingLevel.COMMUNITY, "public": True,
+             "accept_hours": 4, "handle_amount": 3, "handle_unit": DeadlineUnit.WORKING_DAYS, "verify_hours": 8},
+        {"code": "t-building", "name": "违章搭建", "default_level": HandlingLevel.STREET, "public": True,
+             "accept_hours": 8, "handle_amount": 10, "handle_unit": DeadlineUnit.WORKING_DAYS, "verify_hours": 16,
+             "gbt_code": "0501"},
+        {"code": "t-fire-exit", "name": "消防通道堵塞", "default_level": HandlingLevel.COMMUNITY, "public": True,
+             "priority": Priority.URGENT, "skip_to_level": HandlingLevel.STREET, "accept_hours": 1, "handle_amount": 24,
+             "handle_unit": DeadlineUnit.CALENDAR_HOURS, "verify_hours": 4},
+        {"code": "t-dispute", "name": "邻里纠纷", "default_level": HandlingLevel.COMMUNITY, "public": False,
+             "is_dispute": True, "accept_hours": 8, "handle_amount": 15, "handle_unit": DeadlineUnit.WORKING_DAYS},
     ]
     categories = {spec["code"]: Category.objects.create(**spec) for spec in specs}
     CategoryAttribute.objects.create(category=categories["t-building"], code="area", label="搭建面积（平方米）",
@@ -105,10 +105,10 @@ def tiny_photo() -> Photo:
 
 def report(cc: CaseCast, *, category: str = "t-clutter", actor: Any = None, **extra: Any) -> Case:
     """A case reported in grid A by its grid worker (or ``actor``), in 待受理."""
-    values: dict[str, Any] = dict(
-        category=cc.category(category), description="3号楼2单元楼道堆放杂物，堵塞通道。",
-        channel=Channel.GRID_WORKER, grid=cc.cast.grid_a, address="百花小区3号楼2单元",
-    )
+    values: dict[str, Any] = {
+        "category": cc.category(category), "description": "3号楼2单元楼道堆放杂物，堵塞通道。",
+        "channel": Channel.GRID_WORKER, "grid": cc.cast.grid_a, "address": "百花小区3号楼2单元",
+    }
     values.update(extra)
     return t.case_report(actor=actor or cc.cast.grid_worker_a, **values)
 
