@@ -7,8 +7,13 @@ class CasesConfig(AppConfig):
     verbose_name = _("事件办理")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from audit.registry import register
         from cases import models
+        from cases.catalog import on_post_migrate
+
+        post_migrate.connect(on_post_migrate, dispatch_uid="cases-default-catalog")
 
         # The case itself is logged through its timeline (CaseEvent); the catalog through the change log.
         register(models.Category)
