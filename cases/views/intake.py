@@ -1,13 +1,224 @@
-"""Placeholder until its owner writes the page."""
+"""The staff report page (事件上报) and the protected photo view of case pages.
 
+``/cases/report/`` serves grid workers in the field (phone first: category with its extra
+questions, description, photos, the place by geolocation, map pin or grid, optional registry
+links, 当场解决) and desk staff recording hotline, WeChat-group, walk-in, leader and platform
+reports (channel and the reporter's contact). Everything is saved by ``case_report`` or
+``case_report_resolved``; their errors are shown next to the field they name.
+
+``/cases/photo/<id>/`` serves a case photo to a user who may see the case
+(``Case.objects.visible_to``); media files are never linked through ``MEDIA_URL``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.urls import URLPattern, URLResolver, path
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Max, Min, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, URLPattern, URLResolver, path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.models import User
+from areas.geo import CoordinateSystem, from_wgs84
+from areas.locator import LocateResult, locate
+from areas.models import Area
+from cases import transitions
+from cases.forms.intake import AttributeFieldsForm, StaffReportForm, staff_photo_limit
+from cases.models import Case, CaseAttachment, Category, Status
+from cases.workflow import ActionRefused
+from registry.selectors import ResidentFilter, building_rows, resident_row, search_residents
+
+LINK_RESULTS = 8
+
+
+# ----- shared with the public pages -------------------------------------------------------------
+
+def map_config(grids: QuerySet[Area], where_url: str) -> dict[str, Any]:
+    """What case-report.js needs: tiles, their coordinate system, the area to show, the locate URL."""
+    tile_crs = CoordinateSystem.parse(settings.MAP_TILE_CRS)
+    box = grids.aggregate(west=Min("min_lng"), south=Min("min_lat"), east=Max("max_lng"), north=Max("max_lat"))
+    bounds = None
+    if None not in box.values():
+        west, south = from_wgs84(box["west"], box["south"], tile_crs)
+        east, north = from_wgs84(box["east"], box["north"], tile_crs)
+        bounds = [[south, west], [north, east]]
+    return {
+        "tileUrl": settings.MAP_TILE_URL, "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
+        "tileSubdomains": settings.MAP_TILE_SUBDOMAINS, "tileCrs": tile_crs.value, "bounds": bounds,
+        "whereUrl": where_url,
+    }
+
+
+def where_json(result: LocateResult | None, message: str = "") -> JsonResponse:
+    """The locate answer the map shows under the pin: the grid's name, or why there is none."""
+    found = result is not None and result.area is not None and not message
+    body: dict[str, Any] = {"found": found, "message": message or (result.message if result else "")}
+    if found and result is not None and result.area is not None:
+        names = [place.name for place in (result.community, result.grid, result.microgrid) if place is not None]
+        body["area"] = {"code": result.area.code, "name": result.area.name, "path": " · ".join(names)}
+    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+
+
+def locate_query(request: HttpRequest) -> LocateResult:
+    """Locate ``lng``/``lat`` in ``crs`` from the query string; ValueError with a message when unreadable."""
+    try:
+        lng, lat = float(request.GET.get("lng", "")), float(request.GET.get("lat", ""))
+    except ValueError:
+        raise ValueError(_("坐标必须是数字。")) from None
+    return locate(lat, lng, CoordinateSystem.parse(request.GET.get("crs")))
+
+
+def photo_response(attachment: CaseAttachment, cache: str) -> FileResponse:
+    try:
+        handle = attachment.image.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Cache-Control"] = cache
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Disposition"] = f'inline; filename="{attachment.pk}.jpg"'
+    return response
+
+
+# ----- the report page ------------------------------------------------------------------------
+
+def _require_reporter(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User) or not user.has_perm("cases.report_case"):
+        raise PermissionDenied(_("您没有上报事件的权限。"))
+    return user
+
+
+def case_url(case: Case) -> str:
+    """The new case's page (another part of the app); the report page until that exists."""
+    try:
+        return reverse("cases:case", kwargs={"number": case.number})
+    except NoReverseMatch:
+        return reverse("cases:report")
+
+
+def _initial(request: HttpRequest) -> dict[str, Any]:
+    """Links and choices passed in the address (``?resident=12`` from a registry page)."""
+    return {name: request.GET[name] for name in ("category", "grid", "building", "household", "resident")
+            if request.GET.get(name, "").isdigit()}
+
+
+def _submit(form: StaffReportForm, user: User) -> Case | None:
+    """Save through the transitions; on refusal or bad input the errors land on the form."""
+    values = form.report_kwargs()
+    try:
+        if form.wants_resolved:
+            photos = values.pop("photos")
+            return transitions.case_report_resolved(
+                actor=user, note=form.cleaned_data["note"], photos=photos,
+                after_photos=form.cleaned_data.get("after_photos", []), **values,
+            )
+        return transitions.case_report(actor=user, **values)
+    except ValidationError as error:
+        form.apply_errors(error)
+    except ActionRefused as refused:
+        form.add_error(None, refused.message)
+    return None
+
+
+def _render_report(request: HttpRequest, form: StaffReportForm, status: int = 200) -> HttpResponse:
+    context = {
+        "form": form,
+        "links": form.linked_records(),
+        "photo_limit": staff_photo_limit(),
+        "map_config": map_config(form.grids, reverse("cases:report_where")),
+        "may_search_links": form.user.has_perm("registry.view_resident") or form.user.has_perm(
+            "registry.view_building"),
+    }
+    return render(request, "cases/intake/report.html", context, status=status)
 
 
 @login_required
-def placeholder(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("")
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest) -> HttpResponse:
+    """上报事件: the grid worker's and the desk's report form."""
+    user = _require_reporter(request)
+    if request.method != "POST":
+        return _render_report(request, StaffReportForm(initial=_initial(request), user=user))
+    form = StaffReportForm(request.POST, request.FILES, user=user)
+    if form.is_valid():
+        case = _submit(form, user)
+        if case is not None:
+            text = _("事件已当场解决并办结，编号 %(number)s。") if case.status == Status.CLOSED \
+                else _("事件已上报，编号 %(number)s。")
+            messages.success(request, text % {"number": case.number})
+            return redirect(case_url(case))
+    return _render_report(request, form, status=400)
 
 
-urlpatterns: list[URLPattern | URLResolver] = [path("report/", placeholder, name="report")]
+@login_required
+@require_GET
+def report_attributes(request: HttpRequest) -> HttpResponse:
+    """The extra questions of the chosen category (swapped in by htmx when the category changes)."""
+    _require_reporter(request)
+    category = Category.objects.active().filter(pk=request.GET.get("category") or 0).first() \
+        if str(request.GET.get("category", "")).isdigit() else None
+    form = AttributeFieldsForm(category=category)
+    return render(request, "cases/intake/_attributes.html", {"attribute_fields": list(form)})
+
+
+@login_required
+@require_POST
+def report_links(request: HttpRequest) -> HttpResponse:
+    """Buildings and residents matching a search, to link to the report (masked, in scope)."""
+    user = _require_reporter(request)
+    text = str(request.POST.get("link_q", "")).strip()[:100]
+    buildings: list[Any] = []
+    residents: list[Any] = []
+    if text:
+        if user.has_perm("registry.view_building"):
+            buildings = list(building_rows(user, text)[:LINK_RESULTS])
+        if user.has_perm("registry.view_resident"):
+            rows = search_residents(user, ResidentFilter(q=text))[:LINK_RESULTS]
+            residents = [resident_row(user, resident) for resident in rows]
+    context = {"query": text, "buildings": buildings, "residents": residents}
+    return render(request, "cases/intake/_links.html", context)
+
+
+@login_required
+@require_GET
+def report_where(request: HttpRequest) -> JsonResponse:
+    """JSON: the grid at the pin, if the user may report there."""
+    user = _require_reporter(request)
+    try:
+        result = locate_query(request)
+    except ValueError as error:
+        return where_json(None, str(error))
+    if result.area is None:
+        return where_json(result)
+    area = Area.objects.filter(code=result.area.code).first()
+    if area is None or not user.has_perm("cases.report_case", area):
+        return where_json(result, _("这个位置不在您负责的网格内。"))
+    return where_json(result)
+
+
+# ----- photos -----------------------------------------------------------------------------------
+
+@login_required
+@require_GET
+def photo(request: HttpRequest, pk: int) -> FileResponse:
+    """A case photo, for users who may see the case (404 otherwise)."""
+    visible = Case.objects.visible_to(request.user).values("pk")
+    attachment = get_object_or_404(CaseAttachment.objects.filter(case__in=visible), pk=pk)
+    return photo_response(attachment, "private, max-age=3600")
+
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("report/", report, name="report"),
+    path("report/attributes/", report_attributes, name="report_attributes"),
+    path("report/links/", report_links, name="report_links"),
+    path("report/where/", report_where, name="report_where"),
+    path("photo/<int:pk>/", photo, name="photo"),
+]

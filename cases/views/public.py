@@ -1,5 +1,362 @@
-"""Placeholder: filled by its owner."""
+"""Pages for residents without an account (under /s/): 随手拍 and the tracking page (查询进度).
 
-from django.urls import URLPattern, URLResolver
+* ``/s/report/`` — a public category, a description, up to five photos (their EXIF position
+  places the report when no pin is given; the stored copies carry no EXIF), a point inside
+  some grid, anonymous or with a phone. Rate-limited per address and per phone
+  (``cases.ratelimit``), CSRF-protected, with a honeypot field. The answer is the tracking code.
+* ``/s/track/`` and ``/s/track/<code>/`` — the case's status, the public timeline entries
+  (``CaseEvent.public``) and public photos, and what the reporter may do now
+  (``may(case, REPORTER, verb)``): cancel, confirm the fix (核查) or rate. Unknown codes count
+  against the address (brute force) and answer a friendly 404.
 
-urlpatterns: list[URLPattern | URLResolver] = []
+The code is the reporter's only key: photos are served through a view that checks it, never
+from ``MEDIA_URL``, and the pages are neither cached nor indexed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import URLPattern, URLResolver, path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from areas.models import Area, Level
+from cases import ratelimit, transitions
+from cases.forms.intake import (
+    AttributeFieldsForm,
+    PublicReportForm,
+    ReporterCancelForm,
+    ReporterRateForm,
+    ReporterVerifyForm,
+    TrackLookupForm,
+    looks_like_code,
+    normalise_code,
+)
+from cases.models import Case, CaseAttachment, CaseEvent, Category, Channel, Outcome, Rating, Status
+from cases.views.intake import locate_query, map_config, photo_response, where_json
+from cases.workflow import REPORTER, TRANSITIONS, ActionRefused
+
+SESSION_CODES = "cases_public_codes"
+ROBOTS = "noindex, nofollow"
+
+
+# ----- reporting ---------------------------------------------------------------------------------
+
+def _public_grids() -> Any:
+    return Area.objects.active().filter(level__in=[Level.GRID, Level.MICROGRID])
+
+
+def _render_report(request: HttpRequest, form: PublicReportForm, status: int = 200, refusal: str = "") -> HttpResponse:
+    context = {
+        "form": form, "refusal": refusal,
+        "map_config": map_config(_public_grids(), reverse("public_cases:where")),
+    }
+    return render(request, "cases/public/report.html", context, status=status)
+
+
+def _remember(request: HttpRequest, code: str) -> None:
+    codes = [code, *request.session.get(SESSION_CODES, [])][:5]
+    request.session[SESSION_CODES] = codes
+
+
+def _save_report(request: HttpRequest, form: PublicReportForm, key: str) -> Case | None:
+    try:
+        return transitions.case_report(actor=REPORTER, channel=Channel.RESIDENT, source_key=key,
+                                       **form.report_kwargs())
+    except ValidationError as error:
+        form.apply_errors(error)
+    except ActionRefused as refused:
+        form.add_error(None, refused.message)
+    return None
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest) -> HttpResponse:
+    """随手拍: a resident reports a problem; the answer is the tracking code."""
+    if request.method != "POST":
+        return _render_report(request, PublicReportForm())
+    form = PublicReportForm(request.POST, request.FILES)
+    if form.is_robot:
+        form.add_error(None, _("提交未通过校验，请刷新页面后重试。"))
+        return _render_report(request, form, status=400)
+    key = ratelimit.source_key(request)
+    refusal = ratelimit.report_refusal(key, str(request.POST.get("reporter_phone", "")))
+    if refusal:
+        return _render_report(request, form, status=429, refusal=refusal)
+    if form.is_valid():
+        case = _save_report(request, form, key)
+        if case is not None:
+            _remember(request, case.tracking_code)
+            return redirect("public_cases:done")
+    return _render_report(request, form, status=400)
+
+
+@require_GET
+def report_attributes(request: HttpRequest) -> HttpResponse:
+    """The extra questions of a public category (htmx swap)."""
+    raw = str(request.GET.get("category", ""))
+    category = Category.objects.public().filter(pk=raw).first() if raw.isdigit() else None
+    form = AttributeFieldsForm(category=category)
+    return render(request, "cases/intake/_attributes.html", {"attribute_fields": list(form)})
+
+
+@require_GET
+def where(request: HttpRequest) -> HttpResponse:
+    """JSON: the grid under the pin (grid names are public, like the /g/ pages)."""
+    try:
+        return where_json(locate_query(request))
+    except ValueError as error:
+        return where_json(None, str(error))
+
+
+@never_cache
+@require_GET
+def done(request: HttpRequest) -> HttpResponse:
+    """The confirmation: the tracking code, shown big, with the link to the tracking page."""
+    codes = request.session.get(SESSION_CODES, [])
+    if not codes:
+        return redirect("public_cases:report")
+    response = render(request, "cases/public/done.html", {"code": codes[0]})
+    response["X-Robots-Tag"] = ROBOTS
+    return response
+
+
+# ----- finding a case by its code ------------------------------------------------------------------
+
+class _Refused(Exception):
+    def __init__(self, response: HttpResponse) -> None:
+        super().__init__()
+        self.response = response
+
+
+def _case_for_code(request: HttpRequest, code: str) -> Case:
+    """The case with this code; unknown codes are counted per address and answer a friendly 404."""
+    key = ratelimit.source_key(request)
+    if ratelimit.lookups_blocked(key):
+        raise _Refused(render(request, "cases/public/limited.html", {"message": ratelimit.lookup_refusal()},
+                              status=429))
+    normalised = normalise_code(code)
+    case = None
+    if looks_like_code(normalised):
+        case = Case.objects.select_related("category", "duplicate_of").filter(tracking_code=normalised).first()
+    if case is None:
+        ratelimit.count_failed_lookup(key)
+        raise _Refused(render(request, "cases/public/not_found.html", {"lookup": TrackLookupForm()}, status=404))
+    return case
+
+
+CaseView = Callable[..., HttpResponseBase]
+
+
+def with_case(view: CaseView) -> CaseView:
+    """Resolve ``code`` to the case (or answer 404/429) and pass it on; responses are private."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, code: str, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        try:
+            case = _case_for_code(request, code)
+        except _Refused as refused:
+            return refused.response
+        response = view(request, case, *args, **kwargs)
+        response["X-Robots-Tag"] = ROBOTS
+        response.setdefault("Cache-Control", "private, no-store")
+        return response
+
+    return wrapper
+
+
+@require_GET
+def track_lookup(request: HttpRequest) -> HttpResponse:
+    """查询进度: enter the code."""
+    form = TrackLookupForm(request.GET or None)
+    if form.is_valid():
+        return redirect("public_cases:track", code=form.cleaned_data["code"])
+    return render(request, "cases/public/lookup.html", {"form": form, "recent": request.session.get(SESSION_CODES, [])})
+
+
+# ----- the tracking page ---------------------------------------------------------------------------
+
+# What the reporter reads for each public timeline entry (plain words, not the desk's verbs).
+VERB_TITLES: dict[str, Any] = {
+    "report": pgettext_lazy("public timeline", "提交反映"),
+    "accept": pgettext_lazy("public timeline", "已受理"),
+    "reject": pgettext_lazy("public timeline", "不予受理"),
+    "self_handle": pgettext_lazy("public timeline", "网格自行处置"),
+    "dispatch": pgettext_lazy("public timeline", "已派单"),
+    "sign": pgettext_lazy("public timeline", "处置单位已签收"),
+    "feedback": pgettext_lazy("public timeline", "处置单位已反馈"),
+    "hold": pgettext_lazy("public timeline", "暂缓办理"),
+    "resume": pgettext_lazy("public timeline", "恢复办理"),
+    "verify": pgettext_lazy("public timeline", "核查"),
+    "close": pgettext_lazy("public timeline", "已办结"),
+    "rate": pgettext_lazy("public timeline", "评价"),
+    "reopen": pgettext_lazy("public timeline", "重新办理"),
+    "decline_reopen": pgettext_lazy("public timeline", "不予重办"),
+    "cancel": pgettext_lazy("public timeline", "已撤销"),
+    "merge": pgettext_lazy("public timeline", "合并办理"),
+    "split": pgettext_lazy("public timeline", "拆分办理"),
+    "split_from": pgettext_lazy("public timeline", "由一条反映拆分而来"),
+}
+
+STEPS = [pgettext_lazy("tracking step", "提交"), pgettext_lazy("tracking step", "受理"),
+         pgettext_lazy("tracking step", "处置"), pgettext_lazy("tracking step", "核查"),
+         pgettext_lazy("tracking step", "办结")]
+STEP_OF_STATUS = {
+    Status.REPORTED: 0, Status.PENDING_DISPATCH: 1, Status.DISPATCHED: 2, Status.HANDLING: 2, Status.ON_HOLD: 2,
+    Status.PENDING_VERIFY: 3, Status.VERIFIED: 3, Status.CLOSED: 4,
+}
+
+
+@dataclass
+class PublicEntry:
+    """One line of the public timeline."""
+
+    time: Any
+    title: str
+    detail: str
+    comment: str
+    photos: list[CaseAttachment] = field(default_factory=list)
+
+
+def _detail(event: CaseEvent) -> str:
+    data = event.data or {}
+    if event.verb == "dispatch" and data.get("lead_name"):
+        return _("交由%(unit)s办理。") % {"unit": data["lead_name"]}
+    if event.verb == "verify":
+        return _("核查通过。") if data.get("passed") else _("核查未通过，重新办理。")
+    if event.verb == "close" and data.get("outcome") in Outcome.values:
+        return str(Outcome(data["outcome"]).label)
+    if event.verb == "rate" and data.get("rating") in Rating.values:
+        return str(Rating(data["rating"]).label)
+    return ""
+
+
+def _title(verb: str) -> str:
+    if verb in VERB_TITLES:
+        return str(VERB_TITLES[verb])
+    return str(TRANSITIONS[verb].label) if verb in TRANSITIONS else verb
+
+
+def public_timeline(case: Case) -> list[PublicEntry]:
+    """The public entries of the timeline, with their public photos (two queries)."""
+    events = list(case.events.filter(public=True).order_by("time", "pk"))
+    photos: dict[int | None, list[CaseAttachment]] = {}
+    for attachment in public_photos(case):
+        photos.setdefault(attachment.event_id, []).append(attachment)
+    return [PublicEntry(time=event.time, title=_title(event.verb), detail=_detail(event),
+                        comment=event.comment if event.verb != "rate" else "", photos=photos.get(event.pk, []))
+            for event in events]
+
+
+def public_photos(case: Case) -> Any:
+    """Photos the reporter may see: public ones, not attached to an internal timeline entry."""
+    return case.attachments.filter(public=True).filter(Q(event__isnull=True) | Q(event__public=True))
+
+
+def _steps(case: Case) -> list[tuple[str, str]]:
+    current = STEP_OF_STATUS.get(Status(case.status))
+    if current is None:
+        return []
+    return [(str(label), "done" if index < current or case.status == Status.CLOSED
+             else "current" if index == current else "todo") for index, label in enumerate(STEPS)]
+
+
+def _action_forms(case: Case, bound: dict[str, Any] | None = None) -> dict[str, Any]:
+    forms: dict[str, Any] = {}
+    for verb, form_class in (("cancel", ReporterCancelForm), ("verify", ReporterVerifyForm),
+                             ("rate", ReporterRateForm)):
+        if transitions.may(case, REPORTER, verb):
+            forms[verb] = (bound or {}).get(verb) or form_class(prefix=verb)
+    return forms
+
+
+def _render_track(request: HttpRequest, case: Case, bound: dict[str, Any] | None = None,
+                  status: int = 200) -> HttpResponse:
+    context = {
+        "case": case, "steps": _steps(case), "timeline": public_timeline(case),
+        "actions": _action_forms(case, bound), "code": case.tracking_code,
+        "merged_into": case.duplicate_of if case.status == Status.MERGED else None,
+    }
+    return render(request, "cases/public/track.html", context, status=status)
+
+
+@require_GET
+@with_case
+def track(request: HttpRequest, case: Case) -> HttpResponseBase:
+    """The tracking page of one case."""
+    if request.resolver_match and request.resolver_match.kwargs.get("code") != case.tracking_code:
+        return redirect("public_cases:track", code=case.tracking_code)
+    return _render_track(request, case)
+
+
+def _perform(case: Case, verb: str, form: Any) -> Case:
+    cleaned = form.cleaned_data
+    if verb == "cancel":
+        return transitions.case_cancel(case=case, actor=REPORTER, reason=cleaned.get("reason", ""))
+    if verb == "verify":
+        return transitions.case_verify(case=case, actor=REPORTER, passed=cleaned["passed"],
+                                       comment=cleaned.get("comment", ""))
+    return transitions.case_rate(case=case, actor=REPORTER, rating=cleaned["rating"],
+                                 comment=cleaned.get("comment", ""))
+
+
+DONE_MESSAGES = {
+    "cancel": gettext_lazy("您的反映已撤销。"),
+    "verify": gettext_lazy("感谢您的确认。"),
+    "rate": gettext_lazy("感谢您的评价。"),
+}
+ACTION_FORMS = {"cancel": ReporterCancelForm, "verify": ReporterVerifyForm, "rate": ReporterRateForm}
+
+
+@require_POST
+@with_case
+def track_action(request: HttpRequest, case: Case, verb: str) -> HttpResponseBase:
+    """撤销 / 核查 / 评价 by the reporter, through the transitions."""
+    if verb not in ACTION_FORMS:
+        return render(request, "cases/public/not_found.html", {"lookup": TrackLookupForm()}, status=404)
+    form = ACTION_FORMS[verb](request.POST, prefix=verb)
+    if form.is_valid():
+        try:
+            _perform(case, verb, form)
+        except ActionRefused as refused:
+            messages.error(request, refused.message)
+            return redirect("public_cases:track", code=case.tracking_code)
+        except ValidationError as error:
+            for name, errors in error.message_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            messages.success(request, str(DONE_MESSAGES[verb]))
+            return redirect("public_cases:track", code=case.tracking_code)
+    return _render_track(request, case, bound={verb: form}, status=400)
+
+
+@require_GET
+@with_case
+def photo(request: HttpRequest, case: Case, pk: int) -> FileResponse:
+    """A public photo of the case with this code."""
+    attachment = get_object_or_404(public_photos(case), pk=pk)
+    return photo_response(attachment, "private, max-age=600")
+
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("report/", report, name="report"),
+    path("report/attributes/", report_attributes, name="attributes"),
+    path("report/where/", where, name="where"),
+    path("report/done/", done, name="done"),
+    path("track/", track_lookup, name="track_lookup"),
+    path("track/<str:code>/", track, name="track"),
+    path("track/<str:code>/photo/<int:pk>/", photo, name="photo"),
+    path("track/<str:code>/<str:verb>/", track_action, name="track_action"),
+]

@@ -1,0 +1,129 @@
+"""Rate limits of the public pages (随手拍 and the tracking page), so nobody floods the desks.
+
+* **Reports** are limited per client address and per phone number by counting the cases
+  they reported recently in the database, so the limit holds across every web process.
+  The address is never stored: ``Case.source_key`` keeps a keyed hash of it (HMAC-SHA256 with
+  ``PII_INDEX_KEY``); the phone is matched through ``Case.reporter_phone_index``, the same
+  keyed blind index the encrypted phone already has.
+* **Tracking-code lookups** that find nothing are counted per client address in the cache
+  named by ``CASES_RATELIMIT_CACHE`` (a fixed window), so a script cannot walk the code
+  space. Lookups of a real code are not counted: a reporter may reload their page freely.
+  With several web processes the cache must be shared (Redis, the database cache) for the
+  limit to be exact; a per-process cache multiplies it by the number of processes, which
+  against ten-character codes (32¹⁰ possibilities) is still far out of a guesser's reach.
+
+The database counts are read before the case is written; two requests arriving in the same
+instant may both pass, so a limit can be exceeded by the number of truly concurrent requests.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.base import BaseCache
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from cases.models import Case
+from registry.normalise import normalise_phone
+from registry.pii import index_value
+
+LOOKUP_WINDOW_SECONDS = 3600
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How many reports per hour per address and per phone, and failed lookups per hour."""
+
+    reports_per_address: int
+    reports_per_phone: int
+    failed_lookups_per_address: int
+
+
+def limits() -> Limits:
+    return Limits(
+        reports_per_address=int(getattr(settings, "CASES_PUBLIC_REPORTS_PER_IP_HOUR", 5)),
+        reports_per_phone=int(getattr(settings, "CASES_PUBLIC_REPORTS_PER_PHONE_HOUR", 3)),
+        failed_lookups_per_address=int(getattr(settings, "CASES_TRACK_FAILED_LOOKUPS_PER_IP_HOUR", 20)),
+    )
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address: ``CASES_CLIENT_IP_HEADER`` (set by your proxy) or REMOTE_ADDR.
+
+    Only name a header the proxy in front of Wangge sets (e.g. ``HTTP_X_REAL_IP``), or anyone
+    could pick a fresh address for every request. Of a list (``X-Forwarded-For``) the last
+    entry counts: the one your proxy appended; earlier ones come from the client.
+    """
+    header = getattr(settings, "CASES_CLIENT_IP_HEADER", "")
+    value = str(request.META.get(header, "")) if header else ""
+    if value.strip(" ,"):
+        return value.strip(" ,").split(",")[-1].strip()
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def source_key(request: HttpRequest) -> str:
+    """A keyed hash of the client's address (``Case.source_key``): countable, not reversible."""
+    key = str(getattr(settings, "PII_INDEX_KEY", "") or settings.SECRET_KEY).encode()
+    return hmac.new(key, b"case-source:" + client_address(request).encode(), hashlib.sha256).hexdigest()
+
+
+def _since(now: datetime.datetime | None) -> datetime.datetime:
+    return (now or timezone.now()) - datetime.timedelta(hours=1)
+
+
+def report_refusal(key: str, phone: str = "", *, now: datetime.datetime | None = None) -> str | None:
+    """Why a public report from this address (and phone) must wait, or None when it may go ahead."""
+    wanted = limits()
+    since = _since(now)
+    if key and Case.objects.filter(source_key=key, created_at__gte=since).count() >= wanted.reports_per_address:
+        return ngettext(
+            "同一网络每小时最多提交%(limit)d条反映，请稍后再试；紧急情况请直接拨打社区电话。",
+            "同一网络每小时最多提交%(limit)d条反映，请稍后再试；紧急情况请直接拨打社区电话。",
+            wanted.reports_per_address,
+        ) % {"limit": wanted.reports_per_address}
+    phone_index = index_value("phone", normalise_phone(phone)) if phone else ""
+    if phone_index and Case.objects.filter(
+        reporter_phone_index=phone_index, created_at__gte=since
+    ).count() >= wanted.reports_per_phone:
+        return ngettext(
+            "同一手机号每小时最多提交%(limit)d条反映，请稍后再试。",
+            "同一手机号每小时最多提交%(limit)d条反映，请稍后再试。",
+            wanted.reports_per_phone,
+        ) % {"limit": wanted.reports_per_phone}
+    return None
+
+
+def _lookup_cache_key(key: str) -> str:
+    return f"cases:track-miss:{key}"
+
+
+def _cache() -> BaseCache:
+    return caches[getattr(settings, "CASES_RATELIMIT_CACHE", "default")]
+
+
+def lookups_blocked(key: str) -> bool:
+    """Whether this address used up its failed tracking-code lookups for the hour."""
+    return int(_cache().get(_lookup_cache_key(key), 0)) >= limits().failed_lookups_per_address
+
+
+def count_failed_lookup(key: str) -> None:
+    """Count one lookup of an unknown code (the window starts with the first failure)."""
+    cache = _cache()
+    name = _lookup_cache_key(key)
+    if not cache.add(name, 1, LOOKUP_WINDOW_SECONDS):
+        try:
+            cache.incr(name)
+        except ValueError:  # expired between add and incr
+            cache.add(name, 1, LOOKUP_WINDOW_SECONDS)
+
+
+def lookup_refusal() -> str:
+    return _("查询过于频繁，请一小时后再试。")

@@ -1,0 +1,178 @@
+"""English for case intake: the staff report page, 随手拍, the tracking page, photo checks, rate limits."""
+
+from __future__ import annotations
+
+ENGLISH: dict[str, str | tuple[str, str]] = {
+    # photos (cases/photos.py)
+    "照片": "Photo",
+    "“%(name)s”太大（%(size)s），每张照片不能超过 %(limit)s。":
+        "“%(name)s” is too large (%(size)s); each photo may be at most %(limit)s.",
+    "“%(name)s”是空文件。": "“%(name)s” is an empty file.",
+    "“%(name)s”的像素太多（%(width)s×%(height)s），请换一张较小的照片。":
+        "“%(name)s” has too many pixels (%(width)s×%(height)s); please choose a smaller photo.",
+    "“%(name)s”的像素太多，请换一张较小的照片。": "“%(name)s” has too many pixels; please choose a smaller photo.",
+    "“%(name)s”不是可识别的图片（支持 JPEG、PNG、WebP 等格式）。":
+        "“%(name)s” is not an image we can read (JPEG, PNG, WebP and similar formats are accepted).",
+    "“%(name)s”已损坏，无法读取。": "“%(name)s” is damaged and cannot be read.",
+    "最多上传%(limit)d张照片。": ("Upload at most %(limit)d photo.", "Upload at most %(limit)d photos."),
+    # rate limits (cases/ratelimit.py)
+    "同一网络每小时最多提交%(limit)d条反映，请稍后再试；紧急情况请直接拨打社区电话。": (
+        "At most %(limit)d report per hour can be sent from one network. Please try again later; "
+        "in an emergency, call the community office.",
+        "At most %(limit)d reports per hour can be sent from one network. Please try again later; "
+        "in an emergency, call the community office.",
+    ),
+    "同一手机号每小时最多提交%(limit)d条反映，请稍后再试。": (
+        "At most %(limit)d report per hour can be sent with one phone number. Please try again later.",
+        "At most %(limit)d reports per hour can be sent with one phone number. Please try again later.",
+    ),
+    "查询过于频繁，请一小时后再试。": "Too many lookups. Please try again in an hour.",
+    # forms (cases/forms/intake.py)
+    "请选择类别": "Choose a category",
+    "请填写“%(label)s”。": "Please fill in “%(label)s”.",
+    "事件类别": "Category",
+    "请选择有效的事件类别。": "Please choose a valid case category.",
+    "问题描述": "Description of the problem",
+    "具体地点": "Exact place",
+    "如：3号楼2单元门口、小区东门停车场。": "E.g. the door of building 3, entrance 2; the car park by the east gate.",
+    "请描述问题。": "Please describe the problem.",
+    "请在地图上重新选择位置。": "Please choose the place on the map again.",
+    "所在网格": "Grid",
+    "按地图位置自动确定": "From the place on the map",
+    "请选择您负责的网格。": "Please choose one of your grids.",
+    "来源渠道": "Channel",
+    "当场解决": "Solved on the spot",
+    "已在现场处理完毕：上报即办结，并附处理后的照片。":
+        "Already fixed on site: the case is reported and closed at once, with photos after the fix.",
+    "处理情况": "What was done",
+    "找不到这条记录，或您无权查看。": "This record does not exist or you may not see it.",
+    "处理后照片": "Photos after the fix",
+    "请说明处理情况。": "Please describe what was done.",
+    "匿名反映": "Report anonymously",
+    "匿名反映无法接收办理进度短信，请保存好查询码。":
+        "Anonymous reporters get no text messages about progress: keep the tracking code safe.",
+    "称呼": "Name",
+    "请填写手机号码，或选择匿名反映。": "Please give your mobile number, or report anonymously.",
+    "请在地图上点选问题位置，或点“使用我的位置”。": "Please tap the place on the map, or “Use my location”.",
+    "查询码": "Tracking code",
+    "查询码是10位字母和数字，请核对后重新输入。":
+        "A tracking code has 10 letters and digits. Please check it and enter it again.",
+    "问题是否已解决": "Is the problem solved?",
+    "已解决": "Solved",
+    "未解决": "Not solved",
+    "请说明还有什么问题没有解决。": "Please say what is still not solved.",
+    "评价": "Rating",
+    "请选择评价。": "Please choose a rating.",
+    "意见": "Comment",
+    "请说明不满意的原因。": "Please say why you are not satisfied.",
+    # views (cases/views/intake.py, cases/views/public.py)
+    "您没有上报事件的权限。": "You may not report cases.",
+    "事件已当场解决并办结，编号 %(number)s。": "The case was solved on the spot and closed: number %(number)s.",
+    "事件已上报，编号 %(number)s。": "The case has been reported: number %(number)s.",
+    "这个位置不在您负责的网格内。": "This place is not in one of your grids.",
+    "坐标必须是数字。": "Coordinates must be numbers.",
+    "提交未通过校验，请刷新页面后重试。": "The form could not be accepted. Please reload the page and try again.",
+    "交由%(unit)s办理。": "Handed to %(unit)s.",
+    "核查通过。": "Verified.",
+    "核查未通过，重新办理。": "Not verified; the work is being redone.",
+    "您的反映已撤销。": "Your report has been withdrawn.",
+    "感谢您的确认。": "Thank you for confirming.",
+    "感谢您的评价。": "Thank you for your rating.",
+    # staff report page (templates/cases/intake)
+    "关联楼栋、住户、人员": "Link a building, household or person",
+    "（可选）": "(optional)",
+    "移除": "Remove",
+    "输入楼栋、地址或姓名查找": "Search by building, address or name",
+    "来源与反映人": "Channel and reporter",
+    "提交上报": "Report",
+    "没有找到与“%(query)s”相关的楼栋或人员。": "No building or person found for “%(query)s”.",
+    "问题位置": "Place of the problem",
+    "使用我的位置": "Use my location",
+    "清除位置": "Clear the place",
+    "地图：点击选择问题位置": "Map: tap to choose the place of the problem",
+    "正在定位…": "Finding your location…",
+    "无法获取您的位置，请在地图上点选。": "Your location is not available. Please tap the place on the map.",
+    "已选位置": "Chosen place",
+    "位于": "in",
+    "尚未选择位置": "No place chosen yet",
+    "地图加载失败，请刷新重试。": "The map could not be loaded. Please reload the page.",
+    "点击地图可以放置或移动标记；也可以拖动标记。": "Tap the map to place or move the pin; you can also drag it.",
+    "最多%(limit)s张，仅限图片，上传后会去除拍摄信息。": (
+        "At most %(limit)s photo, images only; camera data (such as the location) is removed on upload.",
+        "At most %(limit)s photos, images only; camera data (such as the location) is removed on upload.",
+    ),
+    "页面刷新后照片需要重新选择。": "Please choose the photos again: the page was reloaded.",
+    "最多只能选%(limit)s张照片。": ("You can choose at most %(limit)s photo.",
+                                     "You can choose at most %(limit)s photos."),
+    # public pages (templates/cases/public)
+    "随手拍": "Report a problem",
+    "看到楼道堆物、设施损坏、消防通道堵塞等问题，拍下来告诉我们。提交后您会得到一个查询码，凭它查看办理进度、确认和评价。":
+        "Seen clutter in a stairwell, broken facilities or a blocked fire exit? Take a photo and tell us. "
+        "You will get a tracking code to follow the progress, confirm the fix and rate it.",
+    "如果照片带有拍摄位置、又没有在地图上选点，将使用照片中的位置。":
+        "If you do not choose a place on the map, the location stored in your photo is used.",
+    "联系方式": "Contact",
+    "电话号码加密保存，只用于联系您、告知办理进度。":
+        "Your number is stored encrypted and used only to contact you about this report.",
+    "请勿填写": "Leave empty",
+    "提交": "Send",
+    "已经反映过？凭查询码查看进度": "Reported before? Follow it with your tracking code",
+    "提交成功": "Sent",
+    "提交成功，感谢您的反映！": "Sent. Thank you for your report!",
+    "您的查询码": "Your tracking code",
+    "请截图或抄下查询码：凭它查看办理进度、确认问题是否解决并评价。查询码是查看这条反映的唯一凭证，请不要告诉他人。":
+        "Take a screenshot or write the code down: with it you can follow the progress, confirm the fix "
+        "and rate it. The code is the only key to this report; do not share it.",
+    "查看办理进度": "See the progress",
+    "再反映一个问题": "Report another problem",
+    "没有找到": "Not found",
+    "没有找到这个查询码对应的反映": "No report has this tracking code",
+    "请核对查询码：共10位，由大写字母和数字组成（没有 I、O、0、1）。":
+        "Please check the code: 10 capital letters and digits (never I, O, 0 or 1).",
+    "重新查询": "Look up again",
+    "办理进度": "Progress",
+    "反映时间": "Reported",
+    "这个问题已有人反映，已与之合并办理。合并后的办理状态：%(status)s。":
+        "Someone reported this problem before; both reports are handled together. Status: %(status)s.",
+    "您的评价": "Your rating",
+    "问题解决了吗？": "Is the problem solved?",
+    "处置单位已反馈办理完毕，请您确认。": "The handling unit reports the work done. Please confirm.",
+    "提交确认": "Confirm",
+    "请评价这次办理": "Please rate how this was handled",
+    "提交评价": "Send rating",
+    "办理记录": "History",
+    "问题已经不存在了？撤销这条反映": "Problem gone? Withdraw this report",
+    "确定撤销这条反映吗？撤销后不再办理。": "Withdraw this report? It will not be handled any further.",
+    "撤销反映": "Withdraw report",
+    "查询进度": "Track a report",
+    "查询办理进度": "Track a report",
+    "请输入提交反映时得到的10位查询码": "Enter the 10-character tracking code you got when you reported",
+    "本机最近提交的反映：": "Reports sent recently from this device:",
+    "请稍后再试": "Please try again later",
+}
+
+ENGLISH_IN_CONTEXT: dict[tuple[str, str], str] = {
+    ("public timeline", "提交反映"): "Reported",
+    ("public timeline", "已受理"): "Accepted",
+    ("public timeline", "不予受理"): "Not accepted",
+    ("public timeline", "网格自行处置"): "Being fixed by the grid team",
+    ("public timeline", "已派单"): "Dispatched",
+    ("public timeline", "处置单位已签收"): "Taken on by the handling unit",
+    ("public timeline", "处置单位已反馈"): "Handling unit reports the work done",
+    ("public timeline", "暂缓办理"): "On hold",
+    ("public timeline", "恢复办理"): "Resumed",
+    ("public timeline", "核查"): "Verification",
+    ("public timeline", "已办结"): "Closed",
+    ("public timeline", "评价"): "Rating",
+    ("public timeline", "重新办理"): "Reopened",
+    ("public timeline", "不予重办"): "Not reopened",
+    ("public timeline", "已撤销"): "Withdrawn",
+    ("public timeline", "合并办理"): "Handled with an earlier report",
+    ("public timeline", "拆分办理"): "Split into several cases",
+    ("public timeline", "由一条反映拆分而来"): "Split from an earlier report",
+    ("tracking step", "提交"): "Sent",
+    ("tracking step", "受理"): "Accepted",
+    ("tracking step", "处置"): "Handling",
+    ("tracking step", "核查"): "Checked",
+    ("tracking step", "办结"): "Closed",
+}
