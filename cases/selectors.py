@@ -1,0 +1,406 @@
+"""Reads behind the workbench (办件工作台) and the case page (事件详情).
+
+Every read starts from ``Case.objects.visible_to(user)``. On top of scope, the workbench's
+queues ask *where the user may act*: the code prefixes of the areas where they hold each case
+permission (``Desk``), and the units they work for. The queues mirror ``cases.rules``: a case
+is in 待受理 for a user who may accept it at its desk, in 待签收 for the members of a unit with
+an unsigned assignment, and so on. All queue counts come from one aggregate query.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from accounts.models import Organisation, OrganisationMember
+from accounts.scope import minimal_prefixes
+from areas.models import PREFIX_LENGTH, Level
+from cases.models import (
+    FINAL_STATUSES,
+    OPEN_STATUSES,
+    AssignmentState,
+    Case,
+    CaseAssignment,
+    CaseAttachment,
+    CaseEvent,
+    CaseSupervision,
+    ExtensionRequest,
+    ExtensionState,
+    HandlingLevel,
+    Stage,
+    Status,
+)
+from cases.routing import covering_codes
+
+PAGE_SIZE = 25
+
+GRID_CODE_LENGTH = PREFIX_LENGTH[Level.GRID]
+CASE_PERMISSIONS = ("accept_case", "self_handle_case", "verify_case", "supervise_case", "handle_case",
+                    "report_case")
+# The share of a stage's time after which its lamp turns yellow (即将超期), as the worker warns.
+WARNING_FRACTION = 0.75
+
+
+# --- where the user may act ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Desk:
+    """Where a user may act on cases: area-code prefixes per case permission, and their units.
+
+    ``None`` for a permission means everywhere (a superuser); an empty list means nowhere.
+    """
+
+    user: Any
+    prefixes: dict[str, list[str] | None]
+    organisations: tuple[int, ...] = ()
+
+    def holds(self, perm: str) -> bool:
+        found = self.prefixes.get(perm, [])
+        return found is None or bool(found)
+
+    def under(self, perm: str, code_field: str, *, max_length: int | None = None) -> Q:
+        """Cases whose ``code_field`` lies where the user holds ``perm`` (a never-true Q if nowhere)."""
+        found = self.prefixes.get(perm, [])
+        if found is None:
+            return Q()
+        condition = Q(pk__in=[])
+        for prefix in found:
+            if max_length is None or len(prefix) <= max_length:
+                condition |= Q(**{f"{code_field}__startswith": prefix})
+        return condition
+
+    def at_desk(self, perm: str) -> Q:
+        return self.under(perm, "desk_area__code")
+
+    def on_grid(self, perm: str) -> Q:
+        # Grid permissions are checked on the grid (a micro-grid's parent): prefixes finer than
+        # a grid never cover one.
+        return self.under(perm, "grid_code", max_length=GRID_CODE_LENGTH)
+
+    def assigned(self, *states: str) -> Q:
+        """Cases with an assignment of one of the user's units in one of ``states``."""
+        if not self.organisations:
+            return Q(pk__in=[])
+        rows = CaseAssignment.objects.filter(organisation_id__in=self.organisations, state__in=states)
+        return Q(pk__in=rows.values("case_id"))
+
+
+def desk_of(user: Any) -> Desk:
+    """The user's ``Desk``: two cheap queries (the role permissions are cached on the user)."""
+    from accounts.backends import RoleBackend
+
+    if user.is_superuser:
+        prefixes: dict[str, list[str] | None] = dict.fromkeys(CASE_PERMISSIONS)
+    else:
+        grouped: dict[str, list[str]] = {perm: [] for perm in CASE_PERMISSIONS}
+        for prefix, perm in RoleBackend()._role_permissions(user):
+            app, _dot, codename = perm.partition(".")
+            if app == "cases" and codename in grouped:
+                grouped[codename].append(prefix)
+        prefixes = {perm: minimal_prefixes(found) for perm, found in grouped.items()}
+    organisations: tuple[int, ...] = ()
+    if prefixes.get("handle_case", []) != []:
+        organisations = tuple(OrganisationMember.objects.filter(user=user, organisation__is_active=True)
+                              .values_list("organisation_id", flat=True))
+    return Desk(user=user, prefixes=prefixes, organisations=organisations)
+
+
+# --- the workbench queues ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Queue:
+    """One tab of the workbench: a named condition over the cases in scope."""
+
+    key: str
+    label: Promise
+    condition: Q
+    count: int = 0
+
+
+def _responsible(desk: Desk) -> Q:
+    """Cases the user answers for: at their desks, on their grids, or with their units."""
+    return (desk.at_desk("accept_case") | desk.at_desk("self_handle_case") | desk.on_grid("verify_case")
+            | desk.on_grid("supervise_case") | desk.assigned(AssignmentState.DISPATCHED, AssignmentState.SIGNED)
+            | Q(handler=desk.user))
+
+
+def _running() -> Q:
+    return Q(status__in=OPEN_STATUSES - {Status.ON_HOLD}, stage_due_at__isnull=False)
+
+
+QUEUE_LABELS: dict[str, Promise] = {
+    "reported": pgettext_lazy("workbench queue", "待受理"),
+    "pending_dispatch": pgettext_lazy("workbench queue", "待派遣"),
+    "to_sign": pgettext_lazy("workbench queue", "待签收"),
+    "handling": pgettext_lazy("workbench queue", "处置中"),
+    "to_verify": pgettext_lazy("workbench queue", "待核查"),
+    "warning": pgettext_lazy("workbench queue", "即将超期"),
+    "overdue": pgettext_lazy("workbench queue", "已超期"),
+    "supervised": pgettext_lazy("workbench queue", "我督办的"),
+    "extensions": pgettext_lazy("workbench queue", "延期待批"),
+    "reopen": pgettext_lazy("workbench queue", "重办待定"),
+    "all": pgettext_lazy("workbench queue", "全部事件"),
+}
+
+
+def _queue_definitions(desk: Desk, now: datetime.datetime) -> list[tuple[str, Q, bool]]:
+    """(key, condition, shown) for every queue, in tab order."""
+    accept, self_handle, units = desk.holds("accept_case"), desk.holds("self_handle_case"), bool(desk.organisations)
+    grid_desk_self = Q(level__in=(HandlingLevel.GRID, HandlingLevel.COMMUNITY)) & desk.at_desk("self_handle_case")
+    own_handling = (desk.assigned(AssignmentState.SIGNED)
+                    | (Q(self_handled=True) & (Q(handler=desk.user) | desk.at_desk("self_handle_case"))))
+    pending_extension = ExtensionRequest.objects.filter(state=ExtensionState.PENDING).values("case_id")
+    supervised = CaseSupervision.objects.filter(issued_by=desk.user).values("case_id")
+    dispatcher = desk.at_desk("accept_case")
+    return [
+        ("reported", Q(status=Status.REPORTED) & dispatcher, accept),
+        ("pending_dispatch", Q(status=Status.PENDING_DISPATCH) & (dispatcher | grid_desk_self), accept or self_handle),
+        # An assisting unit that never signed keeps its assignment after the case moved on.
+        ("to_sign", Q(status__in=(Status.DISPATCHED, Status.HANDLING)) & desk.assigned(AssignmentState.DISPATCHED),
+         units),
+        ("handling", (Q(status=Status.HANDLING) & own_handling)
+         | (Q(status__in=(Status.DISPATCHED, Status.HANDLING)) & dispatcher), accept or self_handle or units),
+        ("to_verify", Q(status=Status.PENDING_VERIFY) & desk.on_grid("verify_case"), desk.holds("verify_case")),
+        ("warning", _running() & Q(warned_at__isnull=False, stage_due_at__gte=now) & _responsible(desk), True),
+        ("overdue", _running() & Q(stage_due_at__lt=now) & _responsible(desk), True),
+        ("supervised", Q(pk__in=supervised), desk.holds("supervise_case")),
+        ("extensions", Q(status=Status.HANDLING, pk__in=pending_extension) & dispatcher, accept),
+        ("reopen", Q(status=Status.CLOSED, reopen_requested=True) & dispatcher, accept),
+        ("all", Q(), True),
+    ]
+
+
+def workbench_queues(
+    user: Any, now: datetime.datetime | None = None, *, desk: Desk | None = None,
+    cases: QuerySet[Case] | None = None,
+) -> list[Queue]:
+    """The queues shown to this user, with their counts (one aggregate query).
+
+    ``cases`` (default: every case in scope) is what is counted, e.g. the cases a filter leaves.
+    """
+    now = now or timezone.now()
+    desk = desk or desk_of(user)
+    shown = [(key, QUEUE_LABELS[key], condition) for key, condition, visible in _queue_definitions(desk, now)
+             if visible]
+    cases = Case.objects.visible_to(user) if cases is None else cases
+    counts = cases.aggregate(**{
+        key: Count("pk", filter=condition) if condition else Count("pk") for key, _label, condition in shown
+    })
+    return [Queue(key, label, condition, counts[key] or 0) for key, label, condition in shown]
+
+
+SORTS: dict[str, tuple[Any, ...]] = {
+    "deadline": (F("stage_due_at").asc(nulls_last=True), "-reported_at", "-pk"),
+    "newest": ("-reported_at", "-pk"),
+    "oldest": ("reported_at", "pk"),
+}
+
+
+def queue_cases(user: Any, queue: Queue, sort: str = "deadline", *, cases: QuerySet[Case] | None = None,
+                ) -> QuerySet[Case]:
+    """The cases of one queue, with what a row shows, sorted (by the running deadline by default)."""
+    cases = Case.objects.visible_to(user) if cases is None else cases
+    if queue.condition:
+        cases = cases.filter(queue.condition)
+    return (cases.select_related("category", "grid", "desk_area", "lead_organisation")
+            .order_by(*SORTS.get(sort, SORTS["deadline"])))
+
+
+# --- deadline lamps ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Lamp:
+    """A deadline lamp: green (in time), yellow (past 75 %), red (overdue), grey (no clock)."""
+
+    colour: str
+    label: Promise
+
+
+GREEN = Lamp("green", pgettext_lazy("deadline lamp", "正常"))
+YELLOW = Lamp("yellow", pgettext_lazy("deadline lamp", "即将超期"))
+RED = Lamp("red", pgettext_lazy("deadline lamp", "已超期"))
+PAUSED = Lamp("grey", pgettext_lazy("deadline lamp", "已挂账，计时暂停"))
+NO_CLOCK = Lamp("grey", pgettext_lazy("deadline lamp", "不计时"))
+ON_TIME = Lamp("green", pgettext_lazy("deadline lamp", "按期"))
+LATE = Lamp("red", pgettext_lazy("deadline lamp", "超期"))
+
+
+def running_lamp(case: Case, now: datetime.datetime | None = None) -> Lamp:
+    """The lamp of the running stage: red past the deadline, yellow past 75 % (or warned)."""
+    if case.status == Status.ON_HOLD:
+        return PAUSED
+    if case.status in FINAL_STATUSES or not case.stage_due_at:
+        return NO_CLOCK
+    now = now or timezone.now()
+    if now > case.stage_due_at:
+        return RED
+    if case.warned_at or _fraction(case.stage_started_at, case.stage_due_at, now) >= WARNING_FRACTION:
+        return YELLOW
+    return GREEN
+
+
+def _fraction(start: datetime.datetime | None, due: datetime.datetime, now: datetime.datetime) -> float:
+    if start is None or due <= start:
+        return 0.0
+    return (now - start) / (due - start)
+
+
+@dataclass(frozen=True)
+class StageClock:
+    """One stage's deadline on the case page: when it started, was due and ended, and its lamp."""
+
+    stage: str
+    label: Promise
+    started_at: datetime.datetime | None
+    due_at: datetime.datetime | None
+    ended_at: datetime.datetime | None
+    lamp: Lamp
+    running: bool
+
+
+def stage_clocks(case: Case, now: datetime.datetime | None = None) -> list[StageClock]:
+    """受理, 处置, 核查: the running stage's lamp is live; ended stages show their frozen flag."""
+    rows = [
+        (Stage.ACCEPT, case.reported_at, case.accept_due_at, case.accepted_at, case.accept_overdue),
+        (Stage.HANDLE, case.handle_started_at, case.handle_due_at, case.handled_at, case.handle_overdue),
+        (Stage.VERIFY, case.handled_at, case.verify_due_at, case.verified_at, case.verify_overdue),
+    ]
+    clocks = []
+    for stage, started, due, ended, overdue in rows:
+        running = case.stage == stage
+        if running:
+            lamp = running_lamp(case, now)
+            started, due = case.stage_started_at or started, case.stage_due_at or due
+        elif overdue is None:
+            lamp = NO_CLOCK
+        else:
+            lamp = LATE if overdue else ON_TIME
+        clocks.append(StageClock(stage, Stage(stage).label, started, due, ended, lamp, running))
+    return clocks
+
+
+# --- units to dispatch to ----------------------------------------------------------------------
+
+
+def dispatch_units(desk: Desk) -> QuerySet[Organisation]:
+    """Active units that serve (or belong to) an area where the user dispatches, or above it."""
+    units = Organisation.objects.filter(is_active=True)
+    prefixes = desk.prefixes.get("accept_case", [])
+    if prefixes is None:
+        return units.order_by("kind", "name")
+    ancestors = {code for prefix in prefixes for code in covering_codes(prefix)}
+    condition = Q(home_area__code__in=ancestors) | Q(service_areas__code__in=ancestors)
+    for prefix in prefixes:
+        condition |= Q(home_area__code__startswith=prefix) | Q(service_areas__code__startswith=prefix)
+    matching = Organisation.objects.filter(condition).values("pk")
+    return units.filter(pk__in=matching).order_by("kind", "name")
+
+
+# --- the case page -------------------------------------------------------------------------------
+
+
+def case_for_page(user: Any, number: str) -> Case | None:
+    """The case with everything its page shows, or None when unknown or outside the user's scope."""
+    attachments = CaseAttachment.objects.order_by("uploaded_at", "pk")
+    events = CaseEvent.objects.select_related("actor").prefetch_related(
+        Prefetch("attachments", queryset=attachments)).order_by("time", "pk")
+    return (
+        Case.objects.visible_to(user)
+        .select_related("category", "grid", "desk_area", "lead_organisation", "reporter", "handler", "building",
+                        "household__dwelling__building", "household__dwelling__unit", "resident", "duplicate_of",
+                        "parent", "dispute")
+        .prefetch_related(
+            "category__attributes",
+            Prefetch("assignments", queryset=CaseAssignment.objects.select_related("organisation", "signed_by")),
+            Prefetch("extensions", queryset=ExtensionRequest.objects.select_related("requested_by", "decided_by")),
+            Prefetch("supervisions", queryset=CaseSupervision.objects.select_related("issued_by")),
+            Prefetch("events", queryset=events),
+            Prefetch("attachments", queryset=attachments),
+            Prefetch("children", queryset=Case.objects.visible_to(user).select_related("category")),
+            Prefetch("duplicates", queryset=Case.objects.visible_to(user).select_related("category")),
+        )
+        .filter(number=number)
+        .first()
+    )
+
+
+def attribute_rows(case: Case) -> list[tuple[str, str]]:
+    """(label, value) of the category's extra questions answered on this case, in catalog order."""
+    labels: dict[str, str] = {attribute.code: attribute.label for attribute in case.category.attributes.all()}
+    answered: dict[str, Any] = case.attributes or {}
+    codes = [code for code in labels if code in answered] + [code for code in answered if code not in labels]
+    return [(labels.get(code, code), _shown(answered[code])) for code in codes]
+
+
+def _shown(value: Any) -> str:
+    return "、".join(str(item) for item in value) if isinstance(value, list) else str(value)
+
+
+# Timeline verbs that are not transitions (the transitions take their label from the table).
+EVENT_LABELS: dict[str, Promise] = {
+    "report": pgettext_lazy("timeline", "上报"),
+    "merged_in": pgettext_lazy("timeline", "合并了重复事件"),
+    "split_from": pgettext_lazy("timeline", "拆分生成"),
+    "warning": pgettext_lazy("timeline", "即将超期预警"),
+    "overdue": pgettext_lazy("timeline", "超期"),
+    "reminder": pgettext_lazy("timeline", "催办"),
+    "yellow": pgettext_lazy("timeline", "黄牌"),
+    "red": pgettext_lazy("timeline", "红牌"),
+}
+
+
+def event_label(verb: str) -> Any:
+    from cases.workflow import TRANSITIONS
+
+    if verb in TRANSITIONS:
+        return TRANSITIONS[verb].label
+    return EVENT_LABELS.get(verb, verb)
+
+
+@dataclass
+class TimelineEntry:
+    """A timeline row as the page shows it."""
+
+    event: CaseEvent
+    label: Any
+    details: list[str] = field(default_factory=list)
+
+
+def timeline(case: Case) -> list[TimelineEntry]:
+    """The case's events (prefetched) with their labels and a few facts from their data."""
+    return [TimelineEntry(event, event_label(event.verb), _event_details(event)) for event in case.events.all()]
+
+
+def _event_details(event: CaseEvent) -> list[str]:
+    from cases.models import Outcome, Rating
+
+    data, details = event.data or {}, []
+    if event.data.get("lead_name"):
+        details.append(str(_("主办：%(unit)s")) % {"unit": data["lead_name"]})
+    if data.get("assist_names"):
+        details.append(str(_("协办：%(units)s")) % {"units": "、".join(data["assist_names"])})
+    if "passed" in data:
+        details.append(str(_("核查通过") if data["passed"] else _("核查不通过，退回重办")))
+    if data.get("outcome") in Outcome.values:
+        details.append(str(Outcome(data["outcome"]).label))
+    if data.get("rating") in Rating.values:
+        details.append(str(Rating(data["rating"]).label))
+    if "approved" in data:
+        details.append(str(_("批准延期") if data["approved"] else _("驳回延期")))
+    if data.get("extra_days"):
+        details.append(str(_("申请延长%(days)s个工作日")) % {"days": data["extra_days"]})
+    if data.get("into"):
+        details.append(str(_("合并到 %(number)s")) % {"number": data["into"]})
+    if data.get("children"):
+        details.append(str(_("拆分为 %(numbers)s")) % {"numbers": "、".join(data["children"])})
+    return details

@@ -1,0 +1,135 @@
+"""Closing a case through the case page: verify (with photos), close with an outcome, rate,
+reopen or decline a reopen request, and cancel by the reporter."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from cases.models import Case, CaseEvent, Outcome, Rating, Status
+from cases.testing import advance, build_case_cast, report
+
+
+@pytest.fixture
+def cc(cast):  # type: ignore[no-untyped-def]
+    return build_case_cast(cast)
+
+
+def act(client, user, case, verb, **fields):  # type: ignore[no-untyped-def]
+    client.force_login(user)
+    data = {f"{verb}-{name}": value for name, value in fields.items()}
+    return client.post(f"/cases/{case.number}/do/{verb}/", data, follow=True)
+
+
+def done(response, label: str) -> str:  # type: ignore[no-untyped-def]
+    html = response.content.decode()
+    assert response.status_code == 200 and f"“{label}”已完成。" in html, html[:2000]
+    return html
+
+
+def fresh(case: Case) -> Case:
+    return Case.objects.get(pk=case.pk)
+
+
+def jpeg() -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (30, 30), (20, 160, 60)).save(buffer, "JPEG")
+    return SimpleUploadedFile("site.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
+def test_it_verifies_with_a_photo(cc, client):  # type: ignore[no-untyped-def]
+    case = advance(report(cc), Status.PENDING_VERIFY, cc)
+    response = act(client, cc.cast.grid_worker_a, case, "verify", passed="yes", comment="现场已清理。",
+                   photos=[jpeg()])
+    done(response, "核查")
+    case = fresh(case)
+    assert case.status == Status.VERIFIED
+    assert CaseEvent.objects.get(case=case, verb="verify").attachments.count() == 1
+
+
+def test_it_sends_a_failed_verification_back_for_rework(cc, client):  # type: ignore[no-untyped-def]
+    case = advance(report(cc), Status.PENDING_VERIFY, cc)
+    response = act(client, cc.cast.grid_worker_a, case, "verify", passed="no", comment="")
+    assert response.status_code == 400 and "请说明核查不通过的原因。" in response.content.decode()
+    response = act(client, cc.cast.grid_worker_a, case, "verify")
+    assert response.status_code == 400 and "请选择核查结果。" in response.content.decode()
+    assert fresh(case).status == Status.PENDING_VERIFY
+    done(act(client, cc.cast.grid_worker_a, case, "verify", passed="no", comment="杂物还在。"), "核查")
+    case = fresh(case)
+    assert case.status == Status.HANDLING and case.rework_count == 1
+
+
+def test_it_refuses_verification_by_another_grid(cc, client):  # type: ignore[no-untyped-def]
+    case = advance(report(cc), Status.PENDING_VERIFY, cc)
+    assert act(client, cc.cast.grid_worker_b, case, "verify", passed="yes").status_code == 404
+    html = act(client, cc.property_handler, case, "verify", passed="yes").content.decode()
+    assert "您没有权限对这个事件核查。" in html and fresh(case).status == Status.PENDING_VERIFY
+
+
+def test_it_closes_with_an_outcome_after_confirmation(cc, client):  # type: ignore[no-untyped-def]
+    case = advance(report(cc), Status.VERIFIED, cc)
+    client.force_login(cc.dispatcher)
+    html = client.get(f"/cases/{case.number}/").content.decode()
+    assert 'data-confirm="确定结案吗？结案后将请反映人评价。"' in html
+    response = act(client, cc.dispatcher, case, "close", outcome="", note="")
+    html = response.content.decode()
+    assert response.status_code == 400 and "请选择办理结果。" in html
+    response = act(client, cc.dispatcher, case, "close", outcome=Outcome.PARTLY, note="")
+    assert response.status_code == 400 and "请填写结案说明。" in response.content.decode()
+    assert fresh(case).status == Status.VERIFIED
+    done(act(client, cc.dispatcher, case, "close", outcome=Outcome.PARTLY, note="杂物已清，车棚待改造。"), "结案")
+    case = fresh(case)
+    assert case.status == Status.CLOSED and case.outcome == Outcome.PARTLY
+
+
+def test_it_refuses_closing_by_the_grid_worker(cc, client):  # type: ignore[no-untyped-def]
+    case = advance(report(cc), Status.VERIFIED, cc)
+    html = act(client, cc.cast.grid_worker_a, case, "close", outcome=Outcome.RESOLVED, note="好了").content.decode()
+    assert "您没有权限对这个事件结案。" in html and fresh(case).status == Status.VERIFIED
+
+
+def test_it_records_a_rating_after_a_call_back(cc, client):  # type: ignore[no-untyped-def]
+    case = advance(report(cc), Status.CLOSED, cc)
+    response = act(client, cc.dispatcher, case, "rate", rating=Rating.DISSATISFIED, comment="")
+    assert response.status_code == 400 and "请说明不满意的原因。" in response.content.decode()
+    response = act(client, cc.dispatcher, case, "rate", rating="")
+    assert response.status_code == 400 and "请选择评价。" in response.content.decode()
+    done(act(client, cc.dispatcher, case, "rate", rating=Rating.BASICALLY, comment="电话回访。"), "评价")
+    assert fresh(case).rating == Rating.BASICALLY
+    html = act(client, cc.dispatcher, case, "rate", rating=Rating.SATISFIED).content.decode()
+    assert "这个事件已经评价过了。" in html and fresh(case).rating == Rating.BASICALLY
+
+
+def test_it_reopens_or_declines_after_an_unhappy_rating(cc, client):  # type: ignore[no-untyped-def]
+    case = advance(report(cc), Status.CLOSED, cc)
+    html = act(client, cc.dispatcher, case, "decline_reopen", reason="已说明。").content.decode()
+    assert "没有待决定的重办申请。" in html
+    act(client, cc.dispatcher, case, "rate", rating=Rating.DISSATISFIED, comment="没有清理干净。")
+    response = act(client, cc.dispatcher, case, "decline_reopen", reason="")
+    assert response.status_code == 400 and "请填写不予重办的理由。" in response.content.decode()
+    done(act(client, cc.dispatcher, case, "decline_reopen", reason="已按规定处理并向反映人说明。"), "不予重办")
+    assert fresh(case).reopen_requested is False and fresh(case).status == Status.CLOSED
+
+    response = act(client, cc.dispatcher, case, "reopen", reason="")
+    assert response.status_code == 400 and "请填写重新办理的理由。" in response.content.decode()
+    html = act(client, cc.property_handler, case, "reopen", reason="我们想再来").content.decode()
+    assert "您没有权限对这个事件重新办理。" in html
+    done(act(client, cc.dispatcher, case, "reopen", reason="复查发现问题反弹。"), "重新办理")
+    case = fresh(case)
+    assert case.status == Status.PENDING_DISPATCH and case.reopen_count == 1
+
+
+def test_it_lets_the_reporter_cancel_after_confirming(cc, client):  # type: ignore[no-untyped-def]
+    case = report(cc)
+    client.force_login(cc.cast.grid_worker_a)
+    html = client.get(f"/cases/{case.number}/").content.decode()
+    assert 'data-confirm="确定撤销这个事件吗？撤销后不能恢复。"' in html
+    html = act(client, cc.dispatcher, case, "cancel", reason="").content.decode()
+    assert "您没有权限对这个事件撤销。" in html and fresh(case).status == Status.REPORTED
+    done(act(client, cc.cast.grid_worker_a, case, "cancel", reason="已自行解决。"), "撤销")
+    assert fresh(case).status == Status.CANCELLED
+    html = act(client, cc.cast.grid_worker_a, case, "cancel").content.decode()
+    assert "事件当前为“已撤销”，不能撤销。" in html

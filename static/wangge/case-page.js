@@ -1,0 +1,76 @@
+/*
+ * The case page and the workbench:
+ *  - the small map of the case's point (settings in the JSON element named by data-config:
+ *    lng, lat in the tiles' coordinate system, tileUrl, tileAttribution, tileSubdomains);
+ *    when drawn the container gets data-state="ready";
+ *  - the action form the server sent back with errors opens again (data-open-on-load);
+ *  - forms with data-confirm ask before submitting (reject, cancel, return, close);
+ *  - the workbench's bulk dispatch: "select all" and the count of selected cases.
+ */
+(function () {
+  "use strict";
+
+  function initMap(container) {
+    if (typeof L === "undefined") {
+      return;
+    }
+    var config = JSON.parse(document.getElementById(container.dataset.config).textContent);
+    var point = [config.lat, config.lng];
+    var map = L.map(container, { attributionControl: Boolean(config.tileUrl) }).setView(point, 17);
+    if (map.attributionControl) {
+      map.attributionControl.setPrefix(false);
+    }
+    if (config.tileUrl) {
+      L.tileLayer(config.tileUrl, {
+        subdomains: config.tileSubdomains || "abc",
+        attribution: config.tileAttribution || "",
+        maxZoom: 19
+      }).addTo(map);
+    }
+    L.circleMarker(point, { radius: 9, color: "#ffffff", weight: 3, fillColor: "#b71c1c", fillOpacity: 1 })
+      .addTo(map);
+    container.dataset.state = "ready";
+  }
+
+  function openOnLoad(element) {
+    if (typeof bootstrap === "undefined") {
+      return;
+    }
+    bootstrap.Modal.getOrCreateInstance(element).show();
+  }
+
+  function askBeforeSubmit(form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.dataset.confirm)) {
+        event.preventDefault();
+      }
+    });
+  }
+
+  function initBulk(form) {
+    var boxes = function () {
+      return Array.prototype.slice.call(document.querySelectorAll("input[name='bulk-cases'][form='" + form.id + "']"));
+    };
+    var all = document.getElementById("select-all-cases");
+    var button = document.getElementById("bulk-dispatch-open");
+    var counter = document.getElementById("bulk-selected-count");
+    function refresh() {
+      var selected = boxes().filter(function (box) { return box.checked; }).length;
+      if (button) { button.disabled = selected === 0; }
+      if (counter) { counter.textContent = String(selected); }
+    }
+    if (all) {
+      all.addEventListener("change", function () {
+        boxes().forEach(function (box) { box.checked = all.checked; });
+        refresh();
+      });
+    }
+    boxes().forEach(function (box) { box.addEventListener("change", refresh); });
+    refresh();
+  }
+
+  document.querySelectorAll(".case-map[data-config]").forEach(initMap);
+  document.querySelectorAll("[data-open-on-load]").forEach(openOnLoad);
+  document.querySelectorAll("form[data-confirm]").forEach(askBeforeSubmit);
+  document.querySelectorAll("form#bulk-dispatch-form").forEach(initBulk);
+})();
