@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Start the development web server and the background task worker together.
+# Start the development web server, the background task worker and the supervision loop together.
 #
-# Ctrl-C (or SIGTERM) stops both; if either one stops by itself, the other is stopped too.
+# Ctrl-C (or SIGTERM) stops all three; if one stops by itself, the others are stopped too.
 # HOST and PORT choose the address (default 127.0.0.1:8000). Run from `make run`, which has
 # already installed, migrated and seeded everything; var/demo-logins.txt holds what
 # `manage.py seed_demo` printed, shown again once the server answers.
@@ -19,7 +19,7 @@ stop_all() {
   local pid
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  printf '\n==> Web server and task worker stopped.\n'
+  printf '\n==> Web server, task worker and supervision loop stopped.\n'
 }
 trap stop_all EXIT
 trap 'exit 130' INT
@@ -38,6 +38,9 @@ bind=$host
 "$python" manage.py db_worker --queue-name '*' &
 pids+=($!)
 "$python" manage.py runserver "$bind:$port" &
+pids+=($!)
+# The supervision worker (预警/超期/催办/黄牌/红牌), every CASES_SUPERVISION_INTERVAL seconds (60).
+"$python" manage.py supervise_cases --loop &
 pids+=($!)
 
 # Wait (up to a minute) until the server answers its health check, then say where it is.
@@ -64,12 +67,13 @@ if server_ready; then
   printf '\n==================================================================\n'
   printf ' Wangge is running at %s\n' "$url"
   printf ' Background task worker: manage.py db_worker (all queues)\n'
+  printf ' Supervision loop: manage.py supervise_cases --loop\n'
   [[ -s $logins ]] && cat "$logins"
-  printf '\n Press Ctrl-C to stop the web server and the worker.\n'
+  printf '\n Press Ctrl-C to stop the web server and the workers.\n'
   printf '==================================================================\n\n'
 fi
 
-# Either process ending (a crash, a port already in use) ends the pair.
+# Any process ending (a crash, a port already in use) ends them all.
 set +e
 wait -n
 status=$?
