@@ -1,13 +1,162 @@
-"""Placeholder until its owner writes the page."""
+"""The statistics page (事件统计): headline figures, tables per grouping and charts.
 
+Open to users who may export ledgers or supervise (``cases.export_case`` or
+``cases.supervise_case`` somewhere); the figures cover ``Case.objects.visible_to(user)`` narrowed
+by the shared filter (``cases.filters``). ``cases.statistics`` holds the definitions and runs a
+constant number of aggregate queries, whatever the number of cases.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
 from django.urls import URLPattern, URLResolver, path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from accounts.scope import scope_prefixes
+from areas.models import PREFIX_LENGTH, Level
+from cases import statistics
+from cases.filters import SELECT, CaseFilterForm
+from cases.models import Case
+from cases.statistics import Figures, Table
+
+STATISTICS_PERMISSIONS = ("cases.export_case", "cases.supervise_case")
+
+
+class StatisticsForm(CaseFilterForm):
+    """The shared filter plus the period of the time table (month, week or day)."""
+
+    period = forms.ChoiceField(label=gettext_lazy("统计周期"), required=False,
+                               choices=list(statistics.PERIODS.items()), widget=forms.Select(attrs=SELECT))
+
+    def chosen_period(self) -> str:
+        if self.is_bound:
+            self.is_valid()
+        return getattr(self, "cleaned_data", {}).get("period") or "month"
+
+
+def _require_statistics(request: HttpRequest) -> None:
+    if not any(request.user.has_perm(perm) for perm in STATISTICS_PERMISSIONS):
+        raise PermissionDenied(_("您没有查看事件统计的权限。"))
+
+
+def area_length(form: CaseFilterForm, user: Any) -> int:
+    """The code length of the rows of the area table: the children of the chosen area, else of
+    the user's widest area (districts for a superuser)."""
+    selected = form.selected_area()
+    if selected is not None:
+        return statistics.child_prefix_length(PREFIX_LENGTH[Level(selected[1])])
+    prefixes = scope_prefixes(user)
+    if prefixes is None:
+        return statistics.child_prefix_length(None)
+    if not prefixes:
+        return PREFIX_LENGTH[Level.STREET]
+    return statistics.child_prefix_length(min(len(prefix) for prefix in prefixes))
+
+
+def percent(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def hours(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}"
+
+
+def columns() -> list[str]:
+    return [
+        _("上报数"), _("受理数"), _("办结数"), _("办结率"), _("按期办结率"), _("超期数"), _("满意率"), _("未评价"),
+        _("平均办理时长（小时）"), _("中位办理时长（小时）"), _("重复诉求率"),
+    ]
+
+
+def cells(figures: Figures) -> list[str]:
+    """One table row, in the order of ``columns()``."""
+    return [
+        str(figures.reported), str(figures.accepted), str(figures.closed), percent(figures.completion_rate),
+        percent(figures.on_time_rate), str(figures.overdue), percent(figures.satisfaction_rate),
+        str(figures.unrated), hours(figures.mean_hours), hours(figures.median_hours), percent(figures.duplicate_rate),
+    ]
+
+
+def headline_cards(figures: Figures) -> list[tuple[str, str, str]]:
+    """(label, value, how it is computed) of each headline figure, denominators spelled out."""
+    f = figures
+    return [
+        (_("受理数"), str(f.accepted), _("上报 %(n)d 件") % {"n": f.reported}),
+        (_("办结率"), percent(f.completion_rate), _("办结 %(closed)d ÷ 受理 %(accepted)d") % {
+            "closed": f.closed, "accepted": f.accepted}),
+        (_("按期办结率"), percent(f.on_time_rate), _("按期办结 %(on_time)d ÷ 办结 %(closed)d") % {
+            "on_time": f.on_time, "closed": f.closed}),
+        (_("超期数"), str(f.overdue), _("曾超期或正在超期")),
+        (_("满意率"), percent(f.satisfaction_rate),
+         _("满意与基本满意 %(good)d ÷ 已评价 %(rated)d；未评价 %(unrated)d 件不计入") % {
+             "good": f.satisfied, "rated": f.rated, "unrated": f.unrated}),
+        (_("平均办理时长"), hours(f.mean_hours), _("小时；中位 %(median)s 小时") % {"median": hours(f.median_hours)}),
+        (_("重复诉求率"), percent(f.duplicate_rate),
+         _("重复 %(dup)d ÷（受理 %(accepted)d + 受理前合并 %(merged)d）") % {
+             "dup": f.duplicates, "accepted": f.accepted, "merged": f.merged_unaccepted}),
+    ]
+
+
+def _display(table: Table, form: StatisticsForm) -> dict[str, Any]:
+    """A table for the template; area rows link to their own breakdown when the filter offers them."""
+    query = form.querystring()
+    rows = []
+    for row in table.rows:
+        link = None
+        if table.key == "area":
+            code = statistics.area_code_of(row.key)
+            if form.offers_area(code):
+                link = "?" + _with_area(query, code)
+        rows.append({"label": row.label, "link": link, "cells": cells(row.figures)})
+    return {"key": table.key, "title": table.title, "rows": rows}
+
+
+def _with_area(query: str, code: str) -> str:
+    values = QueryDict(query, mutable=True)
+    values["area"] = code
+    return values.urlencode()
+
+
+def chart_labels() -> dict[str, str]:
+    """The charts' words, translated here so the script stays language-free."""
+    return {
+        "accepted": _("受理数"), "closed": _("办结数"), "count": _("件数"), "series": _("指标"),
+        "period": _("时间"), "area": _("区域"), "category": _("类别"), "empty": _("没有数据。"),
+        "failed": _("图表无法显示。"),
+    }
 
 
 @login_required
-def placeholder(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("")
+@require_GET
+def statistics_page(request: HttpRequest) -> HttpResponse:
+    """事件统计: figures of the cases in scope and in the filter, by area, category, channel, unit, period."""
+    _require_statistics(request)
+    form = StatisticsForm(request.GET or None, user=request.user)
+    now = timezone.now()
+    cases = form.apply(Case.objects.visible_to(request.user), now)
+    overall = statistics.headline(cases, now)
+    tables = statistics.tables(cases, area_length=area_length(form, request.user), period=form.chosen_period(),
+                               now=now)
+    context = {
+        "form": form,
+        "overall": overall,
+        "headline": headline_cards(overall),
+        "columns": columns(),
+        "tables": [_display(table, form) for table in tables],
+        "chart_data": statistics.chart_data(overall, tables),
+        "chart_labels": chart_labels(),
+        "query_string": form.querystring(),
+    }
+    return render(request, "cases/stats/index.html", context)
 
 
-urlpatterns: list[URLPattern | URLResolver] = [path("stats/", placeholder, name="stats")]
+urlpatterns: list[URLPattern | URLResolver] = [path("stats/", statistics_page, name="stats")]

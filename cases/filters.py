@@ -1,0 +1,225 @@
+"""The shared case filter (事件筛选): one form for the workbench, the statistics page and the ledgers.
+
+``CaseFilterForm(request.GET or None, user=request.user)`` offers only what the user may see:
+areas (streets, communities, grids) from ``Area.objects.visible_to(user)``, the category tree,
+states, channels, lead units, reporting dates, overdue, rating and kind. ``apply(cases)``
+narrows a queryset that is already scoped (``Case.objects.visible_to(user)``); ``querystring()``
+repeats the filter in export links. Choices are computed lazily, with one query per field at
+most, and only when the form is rendered or validated.
+"""
+
+from __future__ import annotations
+
+import datetime
+from functools import cached_property
+from typing import Any, ClassVar
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import Organisation
+from areas.models import Area, Level, code_prefix
+from cases.models import OPEN_STATUSES, Case, Category, Channel, Rating, Status
+
+# The levels an area filter can choose: above the grid, every level where cases are summed up.
+AREA_LEVELS = (Level.DISTRICT, Level.STREET, Level.COMMUNITY, Level.GRID)
+UNRATED = "unrated"
+YES, NO = "yes", "no"
+DISPUTE = "dispute"
+DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d")
+SELECT = {"class": "form-select form-select-sm"}
+
+
+ALL: tuple[str, Any] = ("", gettext_lazy("全部"))
+
+
+def overdue_condition(now: datetime.datetime | None = None) -> Q:
+    """超期: a stage ended late (``ever_overdue``), or the running stage is past its deadline now."""
+    running = Q(stage_due_at__lt=now or timezone.now(), status__in=OPEN_STATUSES - {Status.ON_HOLD})
+    return Q(ever_overdue=True) | running
+
+
+def local_day_start(day: datetime.date) -> datetime.datetime:
+    """Midnight at the start of ``day`` in the site's time zone (dates are local dates)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+class CaseFilterForm(forms.Form):
+    """Filters over cases in scope; every field is optional and every choice is limited to scope."""
+
+    area = forms.ChoiceField(label=gettext_lazy("区域"), required=False)
+    category = forms.ChoiceField(label=gettext_lazy("类别"), required=False)
+    status = forms.ChoiceField(label=gettext_lazy("状态"), required=False)
+    channel = forms.ChoiceField(label=gettext_lazy("来源渠道"), required=False)
+    organisation = forms.ModelChoiceField(
+        label=gettext_lazy("主办单位"), queryset=Organisation.objects.none(), required=False
+    )
+    date_from = forms.DateField(label=gettext_lazy("上报日期自"), required=False, widget=DATE_WIDGET)
+    date_to = forms.DateField(label=gettext_lazy("上报日期至"), required=False, widget=DATE_WIDGET)
+    overdue = forms.ChoiceField(label=gettext_lazy("超期"), required=False)
+    rating = forms.ChoiceField(label=gettext_lazy("评价"), required=False)
+    kind = forms.ChoiceField(label=gettext_lazy("事件种类"), required=False)
+
+    # The fields ``apply`` turns into conditions (subclasses may add options that are not filters).
+    filtering: ClassVar[tuple[str, ...]] = (
+        "area", "category", "status", "channel", "organisation", "date_from", "date_to", "overdue", "rating", "kind",
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        fields = self.fields
+        # Callables: the queries run only when the choices are rendered or validated.
+        self._choice(fields["area"]).choices = self._area_choices
+        self._choice(fields["category"]).choices = self._category_choices
+        self._choice(fields["status"]).choices = [ALL, *Status.choices]
+        self._choice(fields["channel"]).choices = [ALL, *Channel.choices]
+        self._choice(fields["overdue"]).choices = [ALL, (YES, _("曾超期或已超期")), (NO, _("未超期"))]
+        self._choice(fields["rating"]).choices = [ALL, *Rating.choices, (UNRATED, _("未评价"))]
+        self._choice(fields["kind"]).choices = [ALL, (DISPUTE, _("矛盾纠纷"))]
+        organisation = fields["organisation"]
+        assert isinstance(organisation, forms.ModelChoiceField)
+        organisation.queryset = self._organisations()
+        organisation.empty_label = _("全部")
+        for field in fields.values():
+            if isinstance(field, forms.ChoiceField):
+                field.widget.attrs.update(SELECT)
+                field.error_messages["invalid_choice"] = _("请从列表中选择%(field)s。") % {"field": field.label}
+        fields["date_from"].error_messages["invalid"] = _("请填写有效的日期。")
+        fields["date_to"].error_messages["invalid"] = _("请填写有效的日期。")
+
+    @staticmethod
+    def _choice(field: forms.Field) -> forms.ChoiceField:
+        assert isinstance(field, forms.ChoiceField)
+        return field
+
+    # --- choices (one query each, cached on the form) ------------------------------------------
+
+    @cached_property
+    def _areas(self) -> dict[str, tuple[str, int]]:
+        """code -> (name, level) of the active districts, streets, communities and grids in scope."""
+        rows = (Area.objects.visible_to(self.user).active().filter(level__in=AREA_LEVELS)
+                .order_by("code").values_list("code", "name", "level"))
+        return {code: (name, level) for code, name, level in rows}
+
+    def _area_choices(self) -> list[tuple[str, Any]]:
+        indent = "\u3000"
+        top = min((level for _name, level in self._areas.values()), default=Level.STREET)
+        return [ALL, *((code, f"{indent * (level - top)}{name}") for code, (name, level) in self._areas.items())]
+
+    @cached_property
+    def _categories(self) -> dict[int, tuple[str, int | None]]:
+        """id -> (name, parent id) of every category (a catalog of dozens of rows)."""
+        rows = Category.objects.order_by("sort_order", "code").values_list("pk", "name", "parent_id")
+        return {pk: (name, parent) for pk, name, parent in rows}
+
+    def _category_choices(self) -> list[tuple[str, Any]]:
+        children: dict[int | None, list[int]] = {}
+        for pk, (_name, parent) in self._categories.items():
+            children.setdefault(parent if parent in self._categories else None, []).append(pk)
+        choices = [ALL]
+
+        def walk(parent: int | None, depth: int) -> None:
+            for pk in children.get(parent, []):
+                choices.append((str(pk), "\u3000" * depth + self._categories[pk][0]))
+                walk(pk, depth + 1)
+
+        walk(None, 0)
+        return choices
+
+    def category_subtree(self, pk: int) -> list[int]:
+        """The category and all its descendants (a filter on a parent includes its children)."""
+        found, frontier = [pk], [pk]
+        while frontier:
+            frontier = [child for child, (_name, parent) in self._categories.items()
+                        if parent in frontier and child not in found]
+            found.extend(frontier)
+        return found
+
+    def _organisations(self) -> QuerySet[Organisation]:
+        """Units managed in scope, and units that lead cases in scope (a district department, say)."""
+        leading = Case.objects.visible_to(self.user).filter(lead_organisation__isnull=False).values(
+            "lead_organisation_id")
+        visible = Organisation.objects.visible_to(self.user).values("pk")
+        return Organisation.objects.filter(Q(pk__in=visible) | Q(pk__in=leading)).order_by("name")
+
+    # --- validation -----------------------------------------------------------------------------
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("结束日期不能早于开始日期。"))
+        return cleaned
+
+    def selected_area(self) -> tuple[str, int] | None:
+        """(code, level) of the chosen area, when the filter is valid and names one."""
+        if not self.is_bound:
+            return None
+        self.is_valid()
+        code = getattr(self, "cleaned_data", {}).get("area")
+        if not code:
+            return None
+        return code, self._areas[code][1]
+
+    def offers_area(self, code: str) -> bool:
+        """Whether ``code`` is one of the areas this form offers (in scope, active, summed up)."""
+        return code in self._areas
+
+    def area_name(self, code: str) -> str:
+        found = self._areas.get(code)
+        return found[0] if found else code
+
+    # --- applying -------------------------------------------------------------------------------
+
+    def apply(self, cases: QuerySet[Case], now: datetime.datetime | None = None) -> QuerySet[Case]:
+        """``cases`` narrowed by every valid field (invalid fields are shown as errors, not applied)."""
+        if not self.is_bound:
+            return cases
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        condition = Q()
+        for name in self.filtering:
+            value = cleaned.get(name)
+            if value not in (None, ""):
+                condition &= self._condition(name, value, now)
+        return cases.filter(condition)
+
+    def _condition(self, name: str, value: Any, now: datetime.datetime | None) -> Q:
+        if name == "area":
+            return Q(grid_code__startswith=code_prefix(value, self._areas[value][1]))
+        if name == "category":
+            return Q(category_id__in=self.category_subtree(int(value)))
+        if name == "organisation":
+            return Q(lead_organisation=value)
+        if name == "date_from":
+            return Q(reported_at__gte=local_day_start(value))
+        if name == "date_to":
+            return Q(reported_at__lt=local_day_start(value + datetime.timedelta(days=1)))
+        if name == "overdue":
+            overdue = overdue_condition(now)
+            return overdue if value == YES else ~overdue
+        if name == "rating":
+            return Q(rating="") if value == UNRATED else Q(rating=value)
+        if name == "kind":
+            return Q(dispute__isnull=False)
+        return Q(**{name: value})
+
+    def querystring(self) -> str:
+        """The valid, non-empty filter values as a query string (for export and paging links)."""
+        query = QueryDict(mutable=True)
+        if self.is_bound:
+            self.is_valid()
+            cleaned = getattr(self, "cleaned_data", {})
+            for name in self.fields:
+                if cleaned.get(name) not in (None, ""):
+                    query[self.add_prefix(name)] = self[name].value()
+        return query.urlencode()
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(self.querystring())

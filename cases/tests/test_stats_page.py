@@ -1,0 +1,141 @@
+"""The statistics page (/cases/stats/): who may open it, what each user sees, bad input, query cost."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from cases.models import Rating, Status
+from cases.tests.stats_factory import make_category, make_row
+from core.testing import make_user
+
+URL = reverse("cases:stats")
+
+
+@pytest.fixture
+def rows(cast):
+    lamp = make_category("t-lamp", "路灯")
+    noise = make_category("t-noise", "噪音扰民")
+    return [
+        make_row(cast, lamp, hours=10, rating=Rating.SATISFIED),
+        make_row(cast, lamp, grid=cast.grid_b, hours=30, rating=Rating.DISSATISFIED),
+        make_row(cast, noise, grid=cast.grid_b, status=Status.HANDLING),
+        make_row(cast, noise, grid=cast.grid_c, hours=5, rating=Rating.SATISFIED, reported="2026-04-02 09:00"),
+    ]
+
+
+def headline(response):
+    """Headline label -> value, as shown."""
+    html = response.content.decode()
+    section = html.split('id="headline"', 1)[1].split('id="charts"', 1)[0]
+    labels = [part.split("</div>", 1)[0] for part in section.split('<div class="small text-muted">')[1::2]]
+    values = [part.split("</div>", 1)[0] for part in section.split('headline-value">')[1:]]
+    return dict(zip(labels, values, strict=True))
+
+
+def test_it_shows_the_street_leader_their_street_only(rows, cast, login):
+    response = login(cast.street_leader).get(URL)
+
+    assert response.status_code == 200
+    figures = headline(response)
+    assert figures["受理数"] == "3"
+    assert figures["办结率"] == "66.7%"
+    assert figures["满意率"] == "50.0%"
+    assert "建设路街道" not in response.content.decode()
+    assert "百花社区" in response.content.decode()  # the area table: the street's communities
+
+
+def test_it_shows_the_denominators(rows, cast, login):
+    html = login(cast.street_leader).get(URL).content.decode()
+
+    assert "办结 2 ÷ 受理 3" in html
+    assert "满意与基本满意 1 ÷ 已评价 2；未评价 0 件不计入" in html
+
+
+def test_it_shows_another_district_nothing(rows, cast, login):
+    response = login(cast.other_district_admin).get(URL)
+
+    assert response.status_code == 200
+    assert headline(response)["受理数"] == "0"
+    assert "百花社区" not in response.content.decode()
+
+
+def test_it_refuses_an_area_outside_scope_without_leaking_it(rows, cast, login):
+    response = login(cast.other_district_admin).get(URL, {"area": cast.street1.code})
+
+    assert response.status_code == 200
+    assert "请从列表中选择区域。" in response.content.decode()
+    assert headline(response)["受理数"] == "0"
+
+
+def test_it_refuses_users_without_statistics_permissions(rows, cast, login):
+    assert login(cast.grid_worker_a).get(URL).status_code == 403
+    assert login(cast.outsider).get(URL).status_code == 403
+
+
+def test_it_opens_for_a_supervisor(rows, cast, login):
+    supervisor = make_user("supervisor_a", "supervisor", cast.community1)
+
+    response = login(supervisor).get(URL)
+
+    assert response.status_code == 200
+    assert headline(response)["受理数"] == "3"
+    assert f'href="{reverse("cases:ledger")}"' not in response.content.decode()  # no ledgers without export
+
+
+def test_it_redirects_anonymous_users_to_login(client, db):
+    assert client.get(URL).status_code == 302
+
+
+def test_it_breaks_an_area_down_into_its_children(rows, cast, login):
+    client = login(cast.superuser)
+    top = client.get(URL).content.decode()
+    community = client.get(URL, {"area": cast.community1.code}).content.decode()
+
+    assert f'href="?area={cast.street1.code}"' not in top  # districts are the rows for a superuser
+    assert f'href="?area={cast.district.code}"' in top
+    area_table = community.split('id="table-area"', 1)[1].split("</section>", 1)[0]
+    assert "百花社区第一网格" in area_table and "百花社区第二网格" in area_table
+    assert f'href="?area={cast.grid_a.code}"' in area_table
+
+
+def test_it_groups_by_the_chosen_period(rows, cast, login):
+    html = login(cast.superuser).get(URL, {"period": "day"}).content.decode()
+
+    period_table = html.split('id="table-period"', 1)[1].split("</section>", 1)[0]
+    assert "按日" in period_table and "2026-03-02" in period_table and "2026-04-02" in period_table
+
+
+def test_it_answers_bad_input_with_messages_not_errors(rows, cast, login):
+    response = login(cast.superuser).get(URL, {"period": "year", "date_from": "2026-13-01", "category": "x"})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "请从列表中选择统计周期。" in html
+    assert "请填写有效的日期。" in html
+    assert "请从列表中选择类别。" in html
+
+
+def test_it_hands_the_charts_their_data_and_scripts(rows, cast, login):
+    response = login(cast.street_leader).get(URL)
+
+    data = json.loads(response.content.decode().split('id="case-chart-data" type="application/json">', 1)[1]
+                      .split("</script>", 1)[0])
+    assert data["headline"]["accepted"] == 3
+    assert [row["label"] for row in data["tables"]["area"]] == ["百花社区"]
+    html = response.content.decode()
+    for script in ("js_lib_vega_embed/vega5.js", "js_lib_vega_embed/vega-lite5.js",
+                   "js_lib_vega_embed/vega-embed6.js", "wangge/case-charts.js"):
+        assert script in html
+
+
+def test_it_costs_the_same_queries_for_many_cases(rows, cast, login, django_assert_max_num_queries):
+    client = login(cast.street_leader)
+    client.get(URL)
+    with django_assert_max_num_queries(25) as first:
+        client.get(URL, {"area": cast.community1.code})
+    lamp = make_category("t-more", "更多")
+    for day in range(1, 29):
+        make_row(cast, lamp, grid=cast.grid_a if day % 2 else cast.grid_b, reported=f"2026-02-{day:02d} 10:00")
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        client.get(URL, {"area": cast.community1.code})
