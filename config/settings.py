@@ -185,8 +185,42 @@ LOCATOR_CHECK_SECONDS = float(env_str("LOCATOR_CHECK_SECONDS", "5"))
 # Cases (事件办理): office hours on working days, the clock of working-hour deadlines.
 CASES_OFFICE_HOURS = env_str("CASES_OFFICE_HOURS", "09:00-12:00,13:00-18:00")
 # --- cases: notifications and supervision (owned by cases/notifications.py) ---
+# E-mail to assignees and reporters. Setting EMAIL_HOST alone switches to SMTP (unless
+# EMAIL_BACKEND names another backend); with neither, mails are printed on the console.
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+if env_str("EMAIL_HOST") and not env_str("EMAIL_BACKEND"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+# Text messages to reporters (cases/sms.py): a dotted path to a backend class; the default
+# logs them with the phone masked.
+CASES_SMS_BACKEND = env_str("CASES_SMS_BACKEND", "cases.sms.ConsoleSMSBackend")
+# The supervision worker (cases/supervision.py): the warning point (即将超期) in percent of a
+# stage's time limit, and the pause between passes of `manage.py supervise_cases --loop`.
+CASES_SUPERVISION_WARNING_PERCENT = env_int("CASES_SUPERVISION_WARNING_PERCENT", 75)
+CASES_SUPERVISION_INTERVAL = env_int("CASES_SUPERVISION_INTERVAL", 60)
 # --- end cases: notifications and supervision ---
 # --- cases: public reports (owned by cases/views/public.py) ---
+# Case photos (cases/photos.py): the largest upload, the most pixels (decompression bombs are
+# refused from the header) and the longer side of the stored, re-encoded JPEG.
+CASES_PHOTO_MAX_BYTES = env_int("CASES_PHOTO_MAX_BYTES", 10 * 1024 * 1024)
+CASES_PHOTO_MAX_PIXELS = env_int("CASES_PHOTO_MAX_PIXELS", 120_000_000)
+CASES_PHOTO_MAX_SIDE = env_int("CASES_PHOTO_MAX_SIDE", 2048)
+CASES_STAFF_MAX_PHOTOS = env_int("CASES_STAFF_MAX_PHOTOS", 9)
+CASES_PUBLIC_MAX_PHOTOS = env_int("CASES_PUBLIC_MAX_PHOTOS", 5)
+# Rate limits of 随手拍 and the tracking page (cases/ratelimit.py). Reports are counted in the
+# database; failed code lookups in the cache named here (use a shared cache with several
+# processes). CASES_CLIENT_IP_HEADER names the request header your proxy sets to the client's
+# address (e.g. HTTP_X_REAL_IP); empty means REMOTE_ADDR.
+CASES_PUBLIC_REPORTS_PER_IP_HOUR = env_int("CASES_PUBLIC_REPORTS_PER_IP_HOUR", 5)
+CASES_PUBLIC_REPORTS_PER_PHONE_HOUR = env_int("CASES_PUBLIC_REPORTS_PER_PHONE_HOUR", 3)
+CASES_TRACK_FAILED_LOOKUPS_PER_IP_HOUR = env_int("CASES_TRACK_FAILED_LOOKUPS_PER_IP_HOUR", 20)
+CASES_RATELIMIT_CACHE = env_str("CASES_RATELIMIT_CACHE", "default")
+CASES_CLIENT_IP_HEADER = env_str("CASES_CLIENT_IP_HEADER", "")
 # --- end cases: public reports ---
 
 LOGGING = {
