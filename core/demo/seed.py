@@ -34,7 +34,9 @@ from accounts.models import (
     User,
 )
 from areas.models import Area, GridKind, GridTag, Level
+from cases.notifications import silenced
 from core.demo import data
+from core.demo.cases import case_counts, seed_cases
 from core.demo.layout import Cell, Lattice, parse_map
 from core.demo.people import mobile_number, person_name
 from core.demo.registry import registry_counts, seed_registry
@@ -87,16 +89,18 @@ class Seat:
     is_party_member: bool = False
 
 
-def seed_demo(*, password: str = DEFAULT_PASSWORD, registry: bool = True) -> SeedReport:
+def seed_demo(*, password: str = DEFAULT_PASSWORD, registry: bool = True, cases: bool = False) -> SeedReport:
     """Create or restore the demo street; returns what was done.
 
     ``registry=False`` skips the registry (some 17,000 residents, several seconds on the first
-    run), for tests that need only the areas, teams and logins.
+    run), for tests that need only the areas, teams and logins. ``cases=True`` adds a year of
+    cases (``core.demo.cases``, some 15 seconds the first time; ``manage.py seed_demo`` does).
     """
     report = SeedReport()
-    with transaction.atomic(), acting_as(None, request_id=f"seed_demo-{uuid.uuid4().hex[:12]}"):
+    # Silenced: the demo cases' timelines are history, nobody is to be told of them now.
+    with silenced(), transaction.atomic(), acting_as(None, request_id=f"seed_demo-{uuid.uuid4().hex[:12]}"):
         ensure_default_roles()
-        _Seeder(report, password, registry).run()
+        _Seeder(report, password, registry, cases).run()
     return report
 
 
@@ -105,10 +109,11 @@ def grid_name(community: data.CommunitySpec, grid: data.GridSpec) -> str:
 
 
 class _Seeder:
-    def __init__(self, report: SeedReport, password: str, registry: bool = True) -> None:
+    def __init__(self, report: SeedReport, password: str, registry: bool = True, cases: bool = False) -> None:
         self.report = report
         self.password = password
         self.with_registry = registry
+        self.with_cases = cases
         self.cells = parse_map(data.GRID_MAP)
         rows = max(row for _, row in self.cells) + 1
         columns = max(column for column, _ in self.cells) + 1
@@ -125,6 +130,8 @@ class _Seeder:
         self.seed_teams()
         if self.with_registry:
             self.seed_registry()
+        if self.with_cases:
+            self.seed_cases()
         self.report.counts = self.counts()
 
     # -- generic: change only what differs ------------------------------------------------
@@ -363,6 +370,12 @@ class _Seeder:
         for label, rows in seed_registry(self.areas, self.organisations, self.users).items():
             self.report.created[label] += rows
 
+    # -- cases (事件) ---------------------------------------------------------------------------
+
+    def seed_cases(self) -> None:
+        for label, rows in seed_cases(self.areas, self.organisations, self.users).items():
+            self.report.created[label] += rows
+
     # -- summary -------------------------------------------------------------------------
 
     def counts(self) -> dict[str, int]:
@@ -378,6 +391,7 @@ class _Seeder:
             "team members": TeamMember.objects.filter(area__code__startswith=street.prefix).count(),
             "logins": len(data.LOGINS) + 1,
             **registry_counts(street),
+            **case_counts(street),
         }
 
 

@@ -15,8 +15,8 @@ class Command(BaseCommand):
     help = (
         "Load the demo street (郑州市中原区航海西路街道: 4 communities, 18 grids, micro-grids, teams, "
         "organisations, one login per role, and a registry of buildings, dwellings, households, some "
-        "17,000 residents, registered organisations, facilities and vehicles). Idempotent: a second "
-        "run changes nothing; demo areas, teams and logins that were edited are restored, other "
+        "17,000 residents, registered organisations, facilities and vehicles, and a year of cases). "
+        "Idempotent: a second run changes nothing; demo areas, teams and logins that were edited are restored, other "
         "records are left alone. Refuses in production mode unless --force."
     )
 
@@ -28,8 +28,9 @@ class Command(BaseCommand):
         parser.add_argument("--force", action="store_true", help="Seed even in production mode.")
         parser.add_argument(
             "--without-registry", action="store_true",
-            help="Only the areas, teams, organisations and logins (no buildings or residents).",
+            help="Only the areas, teams, organisations and logins (no buildings or residents, no cases).",
         )
+        parser.add_argument("--without-cases", action="store_true", help="Leave out the demo cases (事件).")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.PRODUCTION and not options["force"]:
@@ -38,7 +39,9 @@ class Command(BaseCommand):
                 "use --force if you really mean it."
             )
         password = options["password"] or os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
-        report = seed_demo(password=password, registry=not options["without_registry"])
+        with_registry = not options["without_registry"]
+        report = seed_demo(password=password, registry=with_registry,
+                           cases=with_registry and not options["without_cases"])
         self.print_logins(report, password)
         self.print_summary(report)
 
