@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 
@@ -187,3 +188,16 @@ def test_it_links_the_registry_records_for_those_who_may_open_them(cc, client): 
     t.case_dispatch(case=case, actor=cc.dispatcher, lead=cc.property_company)
     html = page(client, cc.property_handler, case).content.decode()  # no registry permissions
     assert "百花小区1号楼" in html and "/registry/" not in html and "张三" not in html
+
+
+def test_media_files_are_not_served_even_in_development(settings):  # type: ignore[no-untyped-def]
+    """Photos go through the scoped photo views only: no MEDIA_URL route, whatever DEBUG says."""
+    import config.urls
+
+    settings.DEBUG = True
+    try:
+        patterns = [str(pattern.pattern) for pattern in importlib.reload(config.urls).urlpatterns]
+    finally:
+        settings.DEBUG = False
+        importlib.reload(config.urls)
+    assert not [pattern for pattern in patterns if "media" in pattern]
