@@ -26,7 +26,7 @@ def _area_of(obj: Any) -> Area | None:
 class RoleBackend(ModelBackend):
     """Username/password login plus role-based permissions scoped by area."""
 
-    def _role_permissions(self, user_obj: Any) -> list[tuple[str, str]]:
+    def role_permissions(self, user_obj: Any) -> list[tuple[str, str]]:
         """(area prefix, 'app_label.codename') for each active assignment, cached per user."""
         cached: list[tuple[str, str]] | None = getattr(user_obj, "_wangge_role_perms", None)
         if cached is None:
@@ -58,7 +58,7 @@ class RoleBackend(ModelBackend):
             return set()
         return {
             perm
-            for prefix, perm in self._role_permissions(user_obj)
+            for prefix, perm in self.role_permissions(user_obj)
             if area is None or area.code.startswith(prefix)
         }
 

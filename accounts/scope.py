@@ -62,6 +62,23 @@ def limited_prefixes(user: Any) -> list[str]:
     return [prefix for prefix in limited if not any(prefix.startswith(kept) for kept in full)]
 
 
+def permission_prefixes(user: Any, app_label: str) -> dict[str, list[str]]:
+    """Codename -> minimal area prefixes where the user holds that permission of ``app_label``.
+
+    Read from the same cached rows as ``user.has_perm`` (``accounts.backends.RoleBackend``), so a
+    page that lists by permission and one that checks it agree. Superusers are not special-cased
+    here: callers treat them as holding everything everywhere.
+    """
+    from accounts.backends import RoleBackend
+
+    grouped: dict[str, list[str]] = {}
+    for prefix, perm in RoleBackend().role_permissions(user):
+        app, _dot, codename = perm.partition(".")
+        if app == app_label:
+            grouped.setdefault(codename, []).append(prefix)
+    return {codename: minimal_prefixes(found) for codename, found in grouped.items()}
+
+
 def minimal_prefixes(prefixes: Any) -> list[str]:
     """Drop prefixes already covered by a shorter one: ['1101', '110105'] -> ['1101']."""
     result: list[str] = []

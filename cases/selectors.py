@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import Organisation, OrganisationMember
-from accounts.scope import minimal_prefixes
+from accounts.scope import permission_prefixes
 from areas.models import PREFIX_LENGTH, Level
 from cases.models import (
     FINAL_STATUSES,
@@ -95,17 +95,11 @@ class Desk:
 
 def desk_of(user: Any) -> Desk:
     """The user's ``Desk``: two cheap queries (the role permissions are cached on the user)."""
-    from accounts.backends import RoleBackend
-
     if user.is_superuser:
         prefixes: dict[str, list[str] | None] = dict.fromkeys(CASE_PERMISSIONS)
     else:
-        grouped: dict[str, list[str]] = {perm: [] for perm in CASE_PERMISSIONS}
-        for prefix, perm in RoleBackend()._role_permissions(user):
-            app, _dot, codename = perm.partition(".")
-            if app == "cases" and codename in grouped:
-                grouped[codename].append(prefix)
-        prefixes = {perm: minimal_prefixes(found) for perm, found in grouped.items()}
+        held = permission_prefixes(user, "cases")
+        prefixes = {perm: held.get(perm, []) for perm in CASE_PERMISSIONS}
     organisations: tuple[int, ...] = ()
     if prefixes.get("handle_case", []) != []:
         organisations = tuple(OrganisationMember.objects.filter(user=user, organisation__is_active=True)

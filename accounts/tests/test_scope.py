@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Organisation, OrganisationKind, Role, RoleAssignment, TeamMember
-from accounts.scope import covers, forget_scope, minimal_prefixes, restrict, scope_prefixes
+from accounts.scope import covers, forget_scope, minimal_prefixes, permission_prefixes, restrict, scope_prefixes
 from areas.models import Area
 
 pytestmark = pytest.mark.django_db
@@ -102,3 +102,12 @@ def test_covers_answers_for_one_code(cast):
     assert covers(cast.street_leader, cast.grid_b.code)
     assert not covers(cast.street_leader, cast.grid_c.code)
     assert covers(cast.superuser, cast.other_street.code)
+
+
+def test_permission_prefixes_lists_where_each_permission_is_held(cast):
+    assign(cast.grid_worker_a, "grid_worker", cast.grid_c, valid_from=datetime.date(2024, 1, 1))
+    held = permission_prefixes(cast.grid_worker_a, "cases")
+    assert held["report_case"] == [cast.grid_a.code, cast.grid_c.code]
+    assert "supervise_case" not in held
+    assert permission_prefixes(cast.street_leader, "cases")["view_case"] == ["410102001"]
+    assert permission_prefixes(cast.outsider, "cases") == {}
