@@ -132,3 +132,9 @@ def test_a_bad_edit_is_refused_and_changes_nothing(cast, login):
     assert CalendarDay.objects.get(date=D(2026, 10, 10)).is_workday
     assert client.post(_day_url("2026-02-30"), {"is_workday": "1"}).status_code == 404
     assert client.get(_day_url("2026-10-10")).status_code == 405
+
+
+def test_the_menu_leads_administrators_to_the_calendar(cast, login):
+    link = f'href="{reverse("cases:calendar_current")}"'
+    assert link in login(cast.district_admin).get(reverse("areas:index")).content.decode()
+    assert link not in login(cast.grid_worker_a).get(reverse("areas:index")).content.decode()
