@@ -56,12 +56,12 @@ def clean_attributes(category: Category, raw: dict[str, Any] | None) -> dict[str
         value = raw.get(attribute.code)
         if _is_empty(value):
             if attribute.required:
-                errors[field_name(attribute)] = [_("请填写“%(label)s”。") % {"label": attribute.label}]
+                errors[field_name(attribute)] = [_("请填写“%(label)s”。") % {"label": attribute.display_label}]
             continue
         try:
             cleaned[attribute.code] = _clean_one(attribute, value)
         except ValidationError as error:
-            errors[field_name(attribute)] = [f"{attribute.label}：{message}" for message in error.messages]
+            errors[field_name(attribute)] = [f"{attribute.display_label}：{message}" for message in error.messages]
     if errors:
         raise ValidationError(errors)
     return cleaned

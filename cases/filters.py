@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Organisation
 from areas.models import Area, Level, code_prefix
+from cases.catalog import translated_catalog_text
 from cases.models import OPEN_STATUSES, Case, Category, Channel, Rating, Status
 
 # The levels an area filter can choose: above the grid, every level where cases are summed up.
@@ -125,7 +126,7 @@ class CaseFilterForm(forms.Form):
 
         def walk(parent: int | None, depth: int) -> None:
             for pk in children.get(parent, []):
-                choices.append((str(pk), "\u3000" * depth + self._categories[pk][0]))
+                choices.append((str(pk), "\u3000" * depth + translated_catalog_text(self._categories[pk][0])))
                 walk(pk, depth + 1)
 
         walk(None, 0)

@@ -137,7 +137,7 @@ def case_values(case: Case, names: AreaNames) -> list[Any]:
     """One row of the case ledger, in the order of ``case_headers()``."""
     reporter, phone = reporter_of(case)
     return [
-        case.number, case.category.name, case.description, case.address, case.grid.name,
+        case.number, case.category.display_name, case.description, case.address, case.grid.name,
         names[case.community_code], names[case.street_code], case.get_channel_display(), reporter, phone,
         case.get_status_display(), local(case.reported_at), local(case.accept_due_at), local(case.accepted_at),
         yes_no(case.accept_overdue), lead_unit(case), local(case.handle_due_at), local(case.handled_at),

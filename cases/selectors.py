@@ -22,6 +22,7 @@ from django.utils.translation import pgettext_lazy
 from accounts.models import Organisation, OrganisationMember
 from accounts.scope import permission_prefixes
 from areas.models import PREFIX_LENGTH, Level
+from cases.catalog import translated_catalog_text
 from cases.models import (
     FINAL_STATUSES,
     OPEN_STATUSES,
@@ -330,14 +331,16 @@ def case_for_page(user: Any, number: str) -> Case | None:
 
 def attribute_rows(case: Case) -> list[tuple[str, str]]:
     """(label, value) of the category's extra questions answered on this case, in catalog order."""
-    labels: dict[str, str] = {attribute.code: attribute.label for attribute in case.category.attributes.all()}
+    labels: dict[str, str] = {attribute.code: attribute.display_label for attribute in case.category.attributes.all()}
     answered: dict[str, Any] = case.attributes or {}
     codes = [code for code in labels if code in answered] + [code for code in answered if code not in labels]
     return [(labels.get(code, code), _shown(answered[code])) for code in codes]
 
 
 def _shown(value: Any) -> str:
-    return "、".join(str(item) for item in value) if isinstance(value, list) else str(value)
+    """An answer as shown: a default option (or options) in the active language."""
+    items = value if isinstance(value, list) else [value]
+    return "、".join(translated_catalog_text(str(item)) for item in items)
 
 
 # Timeline verbs that are not transitions (the transitions take their label from the table).

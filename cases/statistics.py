@@ -44,6 +44,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from areas.models import PREFIX_LENGTH, Area, Level
+from cases.catalog import translated_catalog_text
 from cases.filters import overdue_condition
 from cases.models import Channel, Outcome, Rating, Status
 
@@ -234,7 +235,8 @@ def by_area(cases: QuerySet[Any], length: int, now: datetime.datetime) -> Table:
 
 def by_category(cases: QuerySet[Any], now: datetime.datetime) -> Table:
     found = grouped(cases, F("category_id"), now, label=F("category__name"))
-    return Table("category", _("按类别"), [Row(str(key), label, figures) for key, label, figures in found])
+    rows = [Row(str(key), translated_catalog_text(label), figures) for key, label, figures in found]
+    return Table("category", _("按类别"), rows)
 
 
 def by_channel(cases: QuerySet[Any], now: datetime.datetime) -> Table:

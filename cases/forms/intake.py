@@ -24,6 +24,7 @@ from accounts.models import User
 from areas.geo import CoordinateSystem
 from areas.models import Area
 from cases.attributes import clean_attributes, field_name
+from cases.catalog import translated_catalog_text
 from cases.models import AttributeKind, Category, CategoryAttribute, Channel, Rating
 from cases.models.case import TRACKING_ALPHABET
 from cases.photos import first_gps, prepare_photos
@@ -83,7 +84,7 @@ def category_choices(categories: Iterable[Category]) -> list[tuple[str, str]]:
 
     def walk(parent: int | None, depth: int) -> None:
         for category in by_parent.get(parent, []):
-            choices.append((str(category.pk), "\u3000" * depth + category.name))
+            choices.append((str(category.pk), "\u3000" * depth + category.display_name))
             if depth < 5:
                 walk(category.pk, depth + 1)
 
@@ -93,15 +94,16 @@ def category_choices(categories: Iterable[Category]) -> list[tuple[str, str]]:
 
 def attribute_field(attribute: CategoryAttribute) -> forms.Field:
     """The input of one extra question; the answer is checked by ``cases.attributes``."""
-    label, required = attribute.label, attribute.required
+    label, required = attribute.display_label, attribute.required
     messages = {"required": _("请填写“%(label)s”。") % {"label": label}}
+    options = [(option, translated_catalog_text(option)) for option in attribute.option_list]
     if attribute.kind == AttributeKind.CHOICE:
         return forms.ChoiceField(label=label, required=required, error_messages=messages,
-                                 choices=[("", "—"), *((option, option) for option in attribute.option_list)])
+                                 choices=[("", "—"), *options])
     if attribute.kind == AttributeKind.MULTIPLE:
         return forms.MultipleChoiceField(label=label, required=required, error_messages=messages,
                                          widget=forms.CheckboxSelectMultiple,
-                                         choices=[(option, option) for option in attribute.option_list])
+                                         choices=options)
     widget: forms.Widget = forms.TextInput()
     if attribute.kind == AttributeKind.NUMBER:
         widget = forms.TextInput(attrs={"inputmode": "decimal"})

@@ -87,7 +87,14 @@ class Category(TimeStampedModel):
         verbose_name_plural = pgettext_lazy("plural", "事件类别")
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language (default categories are translated, others as stored)."""
+        from cases.catalog import translated_catalog_text
+
+        return translated_catalog_text(self.name)
 
     def clean(self) -> None:
         super().clean()
@@ -132,7 +139,14 @@ class CategoryAttribute(models.Model):
         constraints = [models.UniqueConstraint(fields=["category", "code"], name="category_attribute_unique_code")]
 
     def __str__(self) -> str:
-        return self.label
+        return self.display_label
+
+    @property
+    def display_label(self) -> str:
+        """The label in the active language, like ``Category.display_name``."""
+        from cases.catalog import translated_catalog_text
+
+        return translated_catalog_text(self.label)
 
     @property
     def option_list(self) -> list[str]:

@@ -201,3 +201,17 @@ def test_media_files_are_not_served_even_in_development(settings):  # type: igno
         settings.DEBUG = False
         importlib.reload(config.urls)
     assert not [pattern for pattern in patterns if "media" in pattern]
+
+
+def test_default_category_names_follow_the_language(cc, client, settings):  # type: ignore[no-untyped-def]
+    """楼道堆物 is a default catalog name: English pages show its translation, a custom name stays."""
+    case = report(cc)
+    custom = report(cc, category="t-building")
+    custom.category.name = "楼顶加层"
+    custom.category.save()
+    client.force_login(cc.dispatcher)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    detail = client.get(f"/cases/{case.number}/").content.decode()
+    assert "Clutter in stairwells" in detail and "楼道堆物" not in detail
+    workbench = client.get("/cases/?queue=all").content.decode()
+    assert "Clutter in stairwells" in workbench and "楼顶加层" in workbench
