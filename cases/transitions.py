@@ -356,6 +356,8 @@ def case_feedback(
             assignment.save(update_fields=["state", "fed_back_at", "overdue", "updated_at"])
         is_lead = assignment is None or assignment.role == AssignmentRole.LEAD
         if is_lead:
+            # Assisting units that have not fed back by now are done with the case (协办撤回).
+            _end_assignments(case, AssignmentState.FED_BACK, now)
             end_stage(case, now)
             case.handled_at = now
             case.verify_due_at = verify_deadline(case, now)

@@ -26,3 +26,22 @@ def test_it_takes_a_case_from_report_to_rating(cc):  # type: ignore[no-untyped-d
     lead = case.assignments.get(role="lead")
     assert lead.state == AssignmentState.FED_BACK and lead.signed_at and lead.fed_back_at
     assert case.accept_overdue is False and case.handle_overdue is False and case.verify_overdue is False
+
+
+def test_the_leads_feedback_withdraws_assisting_units_that_have_not_fed_back(cc):  # type: ignore[no-untyped-def]
+    case = advance(report(cc), Status.HANDLING, cc)  # lead 物业 signed; assist 执法中队 dispatched
+    assist = case.assignments.get(role="assist")
+    assert assist.state == AssignmentState.DISPATCHED
+    case = t.case_feedback(case=case, actor=cc.property_handler, comment="已清理楼道。")
+    assist.refresh_from_db()
+    assert case.status == Status.PENDING_VERIFY and assist.state == AssignmentState.WITHDRAWN
+
+
+def test_an_assisting_units_own_feedback_stays_on_record(cc):  # type: ignore[no-untyped-def]
+    case = advance(report(cc), Status.HANDLING, cc)
+    case = t.case_sign(case=case, actor=cc.enforcement_handler)
+    case = t.case_feedback(case=case, actor=cc.enforcement_handler, comment="已协助劝离占道车辆。")
+    assert case.status == Status.HANDLING  # only the lead's feedback ends the stage
+    case = t.case_feedback(case=case, actor=cc.property_handler, comment="已清理楼道。")
+    states = dict(case.assignments.values_list("role", "state"))
+    assert states == {"lead": AssignmentState.FED_BACK, "assist": AssignmentState.FED_BACK}
