@@ -3,64 +3,27 @@ and as .xlsx downloads with the same filters.
 
 The querysets come scoped and filtered from the views (``Case.objects.visible_to`` + the shared
 filter); here they are joined for display and written with openpyxl's write-only mode through
-``registry.exports`` (rows streamed in chunks, never a whole workbook in memory). Phones are
-masked (``registry.pii.mask_phone``); names of communities and streets are looked up in bulk.
+``registry.exports`` (rows streamed in chunks, never a whole workbook in memory; text cells only,
+so nothing typed becomes a formula). Phones are masked (``registry.pii.mask_phone``); names of
+communities and streets are looked up in bulk.
 """
 
 from __future__ import annotations
 
 import datetime
-import tempfile
 from collections.abc import Iterable, Iterator
-from typing import IO, Any
+from typing import Any
 
 from django.db.models import Count, Max, Prefetch, QuerySet
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from accounts.models import User
 from areas.models import Area
 from cases.models import Case, Dispute, DisputeParty
-from registry.exports import CHUNK_SIZE, XLSX
+from registry.exports import CHUNK_SIZE, xlsx_response
 from registry.pii import mask_phone
-
-# --- writing workbooks ---------------------------------------------------------------------------
-
-def _cell(sheet: Any, value: Any, bold: bool = False) -> WriteOnlyCell:
-    """A cell whose text is always text: a description typed as "=HYPERLINK(…)" by a resident
-    must not become a formula in the leader's spreadsheet."""
-    cell = WriteOnlyCell(sheet, value=value)
-    if cell.data_type == "f":
-        cell.data_type = "s"
-    if bold:
-        cell.font = Font(bold=True)
-    return cell
-
-
-def write_ledger(target: IO[bytes], title: str, headers: list[str], rows: Iterable[list[Any]]) -> int:
-    """One sheet in write-only mode (bold header row, then ``rows``); returns the row count."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.append([_cell(sheet, header, bold=True) for header in headers])
-    count = 0
-    for row in rows:
-        sheet.append([_cell(sheet, value) for value in row])
-        count += 1
-    workbook.save(target)
-    return count
-
-
-def ledger_response(title: str, headers: list[str], rows: Iterable[list[Any]], filename: str) -> FileResponse:
-    """The workbook as a download, spooled through a temporary file."""
-    spool = tempfile.TemporaryFile()  # noqa: SIM115 -- FileResponse closes it when the response ends
-    write_ledger(spool, title, headers, rows)
-    spool.seek(0)
-    return FileResponse(spool, as_attachment=True, filename=filename, content_type=XLSX)
-
 
 # --- the rows ----------------------------------------------------------------------------------------
 
@@ -168,7 +131,7 @@ def case_rows(cases: QuerySet[Case]) -> Iterator[list[Any]]:
 def export_cases(cases: QuerySet[Case]) -> FileResponse:
     """事件台账 as .xlsx: the scoped, filtered ``cases``."""
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return ledger_response(_("事件台账"), case_headers(), case_rows(cases), f"case-ledger-{stamp}.xlsx")
+    return xlsx_response(_("事件台账"), case_headers(), case_rows(cases), f"case-ledger-{stamp}.xlsx")
 
 
 # --- 矛盾纠纷台账 ----------------------------------------------------------------------------------
@@ -216,4 +179,4 @@ def dispute_rows(cases: QuerySet[Case]) -> Iterator[list[Any]]:
 def export_disputes(cases: QuerySet[Case]) -> FileResponse:
     """矛盾纠纷台账 as .xlsx: the disputes of the scoped, filtered ``cases``."""
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    return ledger_response(_("矛盾纠纷台账"), dispute_headers(), dispute_rows(cases), f"dispute-ledger-{stamp}.xlsx")
+    return xlsx_response(_("矛盾纠纷台账"), dispute_headers(), dispute_rows(cases), f"dispute-ledger-{stamp}.xlsx")

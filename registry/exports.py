@@ -61,20 +61,25 @@ def building_values(building: Building) -> list[Any]:
     ]
 
 
+def text_cell(sheet: Any, value: Any, bold: bool = False) -> WriteOnlyCell:
+    """A cell whose text is always text: a name or description typed as "=HYPERLINK(…)" must
+    not become a formula in the spreadsheet of whoever opens the export (formula injection)."""
+    cell = WriteOnlyCell(sheet, value=value)
+    if cell.data_type == "f":
+        cell.data_type = "s"
+    if bold:
+        cell.font = Font(bold=True)
+    return cell
+
+
 def write_workbook(target: IO[bytes], title: str, headers: list[str], rows: Iterable[list[Any]]) -> int:
     """Write one sheet (bold header row, then ``rows``) in write-only mode; returns the row count."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
-    bold = Font(bold=True)
-    header_cells = []
-    for header in headers:
-        cell = WriteOnlyCell(sheet, value=header)
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
+    sheet.append([text_cell(sheet, header, bold=True) for header in headers])
     count = 0
     for row in rows:
-        sheet.append(row)
+        sheet.append([text_cell(sheet, value) for value in row])
         count += 1
     workbook.save(target)
     return count

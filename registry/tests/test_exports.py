@@ -84,3 +84,13 @@ def test_it_writes_in_write_only_mode_and_reads_back_many_rows():
 def test_it_refuses_exports_to_users_without_registry_permission(world, login):
     assert login(world.cast.outsider).get(reverse("registry:export_residents")).status_code == 403
     assert CareTag.objects.exists()
+
+
+def test_text_that_looks_like_a_formula_stays_text():
+    """A name typed as "=HYPERLINK(…)" must not run as a formula when the export is opened."""
+    buffer = io.BytesIO()
+    exports.write_workbook(buffer, "楼栋", ["名称"], [['=HYPERLINK("http://evil.example","点我")'], ["=1+2"]])
+    buffer.seek(0)
+    cells = [row[0] for row in load_workbook(buffer).worksheets[0].iter_rows(min_row=2)]
+    assert [cell.data_type for cell in cells] == ["s", "s"]
+    assert cells[1].value == "=1+2"
