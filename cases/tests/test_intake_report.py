@@ -1,6 +1,7 @@
 """The grid worker's report page (/cases/report/): category, description, photos, place, links, 当场解决."""
 
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -251,3 +252,24 @@ def test_the_form_page_takes_a_bounded_number_of_queries(cc, homes, login, djang
     client = login(cc.cast.grid_worker_a)
     with django_assert_max_num_queries(14):
         assert client.get(URL, {"resident": homes["resident"].pk}).status_code == 200
+
+
+def test_registry_and_grid_pages_lead_to_a_report_linked_to_them(cc, homes, login):
+    client = login(cc.cast.grid_worker_a)
+    pages = {
+        reverse("registry:building", args=[homes["building"].pk]): f"?building={homes['building'].pk}",
+        reverse("registry:household", args=[homes["household"].pk]): f"?household={homes['household'].pk}",
+        reverse("registry:resident", args=[homes["resident"].pk]): f"?resident={homes['resident'].pk}",
+        reverse("areas:detail", args=[cc.cast.grid_a.code]): f"?grid={cc.cast.grid_a.pk}",
+    }
+    for page, query in pages.items():
+        content = client.get(page).content.decode()
+        link = re.search(r'id="report-case" href="([^"]+)"', content)
+        assert link and link[1] == URL + query, page
+    form = client.get(URL + pages[reverse("registry:resident", args=[homes["resident"].pk])]).content.decode()
+    assert "孙七" in form  # the chip of the linked resident
+
+
+def test_the_public_grid_page_offers_the_public_report(cc, client):
+    content = client.get(reverse("public_grid", args=[cc.cast.grid_a.code])).content.decode()
+    assert reverse("public_cases:report") in content and reverse("public_cases:track_lookup") in content
