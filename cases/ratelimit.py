@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cases.models import Case
+from core.request_context import client_address
 from registry.normalise import normalise_phone
 from registry.pii import index_value
 
@@ -53,20 +54,6 @@ def limits() -> Limits:
         reports_per_phone=int(getattr(settings, "CASES_PUBLIC_REPORTS_PER_PHONE_HOUR", 3)),
         failed_lookups_per_address=int(getattr(settings, "CASES_TRACK_FAILED_LOOKUPS_PER_IP_HOUR", 20)),
     )
-
-
-def client_address(request: HttpRequest) -> str:
-    """The client's address: ``CASES_CLIENT_IP_HEADER`` (set by your proxy) or REMOTE_ADDR.
-
-    Only name a header the proxy in front of Wangge sets (e.g. ``HTTP_X_REAL_IP``), or anyone
-    could pick a fresh address for every request. Of a list (``X-Forwarded-For``) the last
-    entry counts: the one your proxy appended; earlier ones come from the client.
-    """
-    header = getattr(settings, "CASES_CLIENT_IP_HEADER", "")
-    value = str(request.META.get(header, "")) if header else ""
-    if value.strip(" ,"):
-        return value.strip(" ,").split(",")[-1].strip()
-    return str(request.META.get("REMOTE_ADDR", ""))
 
 
 def source_key(request: HttpRequest) -> str:

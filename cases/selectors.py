@@ -39,14 +39,13 @@ from cases.models import (
     Status,
 )
 from cases.routing import covering_codes
+from cases.supervision import warning_percent
 
 PAGE_SIZE = 25
 
 GRID_CODE_LENGTH = PREFIX_LENGTH[Level.GRID]
 CASE_PERMISSIONS = ("accept_case", "self_handle_case", "verify_case", "supervise_case", "handle_case",
                     "report_case")
-# The share of a stage's time after which its lamp turns yellow (即将超期), as the worker warns.
-WARNING_FRACTION = 0.75
 
 
 # --- where the user may act ----------------------------------------------------------------------
@@ -215,7 +214,7 @@ def queue_cases(user: Any, queue: Queue, sort: str = "deadline", *, cases: Query
 
 @dataclass(frozen=True)
 class Lamp:
-    """A deadline lamp: green (in time), yellow (past 75 %), red (overdue), grey (no clock)."""
+    """A deadline lamp: green (in time), yellow (past the warning point), red (overdue), grey (no clock)."""
 
     colour: str
     label: Promise
@@ -231,7 +230,7 @@ LATE = Lamp("red", pgettext_lazy("deadline lamp", "超期"))
 
 
 def running_lamp(case: Case, now: datetime.datetime | None = None) -> Lamp:
-    """The lamp of the running stage: red past the deadline, yellow past 75 % (or warned)."""
+    """The lamp of the running stage: red past the deadline, yellow past the warning point (or warned)."""
     if case.status == Status.ON_HOLD:
         return PAUSED
     if case.status in FINAL_STATUSES or not case.stage_due_at:
@@ -239,7 +238,7 @@ def running_lamp(case: Case, now: datetime.datetime | None = None) -> Lamp:
     now = now or timezone.now()
     if now > case.stage_due_at:
         return RED
-    if case.warned_at or _fraction(case.stage_started_at, case.stage_due_at, now) >= WARNING_FRACTION:
+    if case.warned_at or _fraction(case.stage_started_at, case.stage_due_at, now) >= warning_percent() / 100:
         return YELLOW
     return GREEN
 

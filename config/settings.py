@@ -110,8 +110,8 @@ TEMPLATES = [
 
 # Database: unset DATABASE_URL means an embedded SQLite file under var/.
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{VAR_DIR / 'wangge.sqlite3'}",
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'wangge.sqlite3'}"),
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
     )
 }
@@ -158,6 +158,16 @@ STORAGES = {
         )
     },
 }
+
+# The cache: each process's memory by default (the embedded setup); CACHE_URL=redis://host:6379/1
+# shares it between processes and servers, which the rate limits of the public pages need.
+CACHE_URL = env_str("CACHE_URL")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+elif CACHE_URL:
+    raise ImproperlyConfigured("CACHE_URL must be a redis://, rediss:// or unix:// address.")
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Background tasks: the database queue by default (worker: manage.py db_worker).
 TASKS = {
@@ -214,13 +224,13 @@ CASES_STAFF_MAX_PHOTOS = env_int("CASES_STAFF_MAX_PHOTOS", 9)
 CASES_PUBLIC_MAX_PHOTOS = env_int("CASES_PUBLIC_MAX_PHOTOS", 5)
 # Rate limits of 随手拍 and the tracking page (cases/ratelimit.py). Reports are counted in the
 # database; failed code lookups in the cache named here (use a shared cache with several
-# processes). CASES_CLIENT_IP_HEADER names the request header your proxy sets to the client's
+# processes). CLIENT_IP_HEADER names the request header your proxy sets to the client's
 # address (e.g. HTTP_X_REAL_IP); empty means REMOTE_ADDR.
 CASES_PUBLIC_REPORTS_PER_IP_HOUR = env_int("CASES_PUBLIC_REPORTS_PER_IP_HOUR", 5)
 CASES_PUBLIC_REPORTS_PER_PHONE_HOUR = env_int("CASES_PUBLIC_REPORTS_PER_PHONE_HOUR", 3)
 CASES_TRACK_FAILED_LOOKUPS_PER_IP_HOUR = env_int("CASES_TRACK_FAILED_LOOKUPS_PER_IP_HOUR", 20)
 CASES_RATELIMIT_CACHE = env_str("CASES_RATELIMIT_CACHE", "default")
-CASES_CLIENT_IP_HEADER = env_str("CASES_CLIENT_IP_HEADER", "")
+CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER", "")
 # --- end cases: public reports ---
 
 LOGGING = {

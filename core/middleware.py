@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
-from core.request_context import acting_as, new_request_id
+from core.request_context import acting_as, client_address, new_request_id
 
 
 class RequestContextMiddleware:
@@ -16,7 +16,7 @@ class RequestContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = request.headers.get("X-Request-Id", "")[:64] or new_request_id()
         user = request.user if request.user.is_authenticated else None
-        with acting_as(user, request_id, request.META.get("REMOTE_ADDR", "")):
+        with acting_as(user, request_id, client_address(request)):
             response = self.get_response(request)
         response["X-Request-Id"] = request_id
         return response

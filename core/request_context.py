@@ -27,6 +27,22 @@ def current() -> RequestContext:
     return _current.get() or _EMPTY
 
 
+def client_address(request: Any) -> str:
+    """The client's address: the header named by ``CLIENT_IP_HEADER`` (set by your proxy) or REMOTE_ADDR.
+
+    Only name a header the proxy in front of Wangge sets (e.g. ``HTTP_X_REAL_IP``), or anyone
+    could pick a fresh address for every request. Of a list (``X-Forwarded-For``) the last
+    entry counts: the one your proxy appended; earlier ones come from the client.
+    """
+    from django.conf import settings
+
+    header = getattr(settings, "CLIENT_IP_HEADER", "")
+    value = str(request.META.get(header, "")) if header else ""
+    if value.strip(" ,"):
+        return value.strip(" ,").split(",")[-1].strip()
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
 def new_request_id() -> str:
     return uuid.uuid4().hex
 

@@ -185,3 +185,14 @@ def test_a_log_entry_cannot_be_deleted(cast):
     with pytest.raises(TypeError):
         ChangeLogEntry.objects.filter(pk=entry.pk).delete()
     assert ChangeLogEntry.objects.count() == count
+
+
+def test_the_log_records_the_clients_address_behind_the_proxy(cast, login, settings):
+    """Behind nginx REMOTE_ADDR is the proxy; CLIENT_IP_HEADER names where the client's address is."""
+    settings.CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    client = login(cast.district_admin)
+    data = admin_form_data(client.get(area_url(cast.grid_b)))
+    data["name"] = "百花社区二网格"
+    client.post(area_url(cast.grid_b), data, REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="198.51.100.23")
+    entry = entries_for(Area, cast.grid_b.pk).filter(action="update").get()
+    assert entry.remote_addr == "198.51.100.23"

@@ -22,12 +22,12 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Organisation
 from cases import transitions as t
+from cases.forms.intake import staff_photo_limit
 from cases.models import Case, Category, ExtensionState, Outcome, Rating, SupervisionKind
 from cases.routing import route_for, suggested_units
 from cases.selectors import desk_of, dispatch_units
 from cases.workflow import TRANSITIONS, Photo
 
-MAX_PHOTOS = 9
 SPLIT_ROWS = 4
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 
@@ -37,7 +37,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class PhotosField(forms.FileField):
-    """Up to ``MAX_PHOTOS`` images, re-encoded without metadata by ``cases.photos``."""
+    """Up to ``CASES_STAFF_MAX_PHOTOS`` images, re-encoded without metadata by ``cases.photos``."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
@@ -48,7 +48,7 @@ class PhotosField(forms.FileField):
         from cases.photos import prepare_photos
 
         uploads: Sequence[UploadedFile] = data if isinstance(data, list | tuple) else ([data] if data else [])
-        return prepare_photos(list(uploads), limit=MAX_PHOTOS)
+        return prepare_photos(list(uploads), limit=staff_photo_limit())
 
 
 class ActionForm(forms.Form):

@@ -137,3 +137,12 @@ def test_it_records_supervision_by_a_leader(cc, client):  # type: ignore[no-unty
     assert supervision.kind == "red" and supervision.issued_by == cc.cast.street_leader
     html = act(client, cc.property_handler, case, "supervise", kind="reminder", comment="自己催自己").content.decode()
     assert "您没有权限对这个事件督办。" in html and CaseSupervision.objects.count() == 1
+
+
+def test_feedback_photos_follow_the_staff_photo_limit(cc, client, settings):  # type: ignore[no-untyped-def]
+    settings.CASES_STAFF_MAX_PHOTOS = 2
+    case = advance(report(cc), Status.HANDLING, cc)
+    response = act(client, cc.property_handler, case, "feedback", comment="已清理。",
+                   after_photos=[jpeg("a.jpg"), jpeg("b.jpg"), jpeg("c.jpg")])
+    assert response.status_code == 400 and "最多上传2张照片。" in response.content.decode()
+    assert fresh(case).status == Status.HANDLING and not fresh(case).attachments.exists()

@@ -161,6 +161,7 @@ def test_it_serves_public_photos_to_the_code_holder_only(cc, client):
     assert f"/photo/{report_photo.pk}/" in content and f"/photo/{evidence.pk}/" not in content
     response = client.get(_url(case, f"photo/{report_photo.pk}/"))
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    assert response["Cache-Control"] == "private, no-store"  # a shared phone keeps no copy
     assert client.get(_url(case, f"photo/{evidence.pk}/")).status_code == 404
     assert client.get(_url(other, f"photo/{report_photo.pk}/")).status_code == 404
     assert client.get(f"/s/track/ABCDEFGHJK/photo/{report_photo.pk}/").status_code == 404

@@ -2,6 +2,7 @@
 failed tracking-code lookups per address (counted in the cache)."""
 
 import datetime
+import uuid
 
 import pytest
 from django.core.cache import caches
@@ -13,6 +14,7 @@ from cases.models import Channel
 from cases.testing import build_case_cast
 from cases.transitions import case_report
 from cases.workflow import REPORTER
+from core.request_context import client_address
 
 
 @pytest.fixture(autouse=True)
@@ -47,13 +49,13 @@ def test_it_keys_addresses_with_a_keyed_hash_that_hides_them():
 
 def test_it_reads_the_client_address_from_the_proxy_header_when_configured(settings):
     request = _request("10.0.0.1", HTTP_X_REAL_IP="198.51.100.4")
-    assert ratelimit.client_address(request) == "10.0.0.1"
-    settings.CASES_CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
-    assert ratelimit.client_address(request) == "198.51.100.4"
-    assert ratelimit.client_address(_request("10.0.0.1")) == "10.0.0.1"
-    settings.CASES_CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"  # the proxy appends the address it saw
+    assert client_address(request) == "10.0.0.1"
+    settings.CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    assert client_address(request) == "198.51.100.4"
+    assert client_address(_request("10.0.0.1")) == "10.0.0.1"
+    settings.CLIENT_IP_HEADER = "HTTP_X_FORWARDED_FOR"  # the proxy appends the address it saw
     spoofed = _request("10.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.4")
-    assert ratelimit.client_address(spoofed) == "198.51.100.4"
+    assert client_address(spoofed) == "198.51.100.4"
 
 
 def test_it_refuses_the_sixth_report_from_one_address_within_the_hour(cc):
@@ -88,3 +90,23 @@ def test_it_blocks_an_address_after_too_many_failed_lookups(settings):
     ratelimit.count_failed_lookup(key)
     assert ratelimit.lookups_blocked(key)
     assert not ratelimit.lookups_blocked(other)
+
+
+def test_failed_lookups_are_counted_across_processes_in_a_shared_redis_cache(settings):
+    """With CACHE_URL=redis://… every web process sees the same count (Redis runs on the CI machine)."""
+    from django.core.cache.backends.redis import RedisCache
+
+    prefix = f"test-{uuid.uuid4().hex}"
+    shared = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:6379/3",
+              "KEY_PREFIX": prefix}
+    settings.CACHES = {**settings.CACHES, "shared": shared}
+    settings.CASES_RATELIMIT_CACHE = "shared"
+    settings.CASES_TRACK_FAILED_LOOKUPS_PER_IP_HOUR = 2
+    key = ratelimit.source_key(_request())
+    other_process = RedisCache(shared["LOCATION"], {"KEY_PREFIX": prefix})
+    try:
+        ratelimit.count_failed_lookup(key)
+        other_process.incr(ratelimit._lookup_cache_key(key))  # a failed lookup served by another process
+        assert ratelimit.lookups_blocked(key)
+    finally:
+        other_process.delete(ratelimit._lookup_cache_key(key))

@@ -81,6 +81,8 @@ def test_it_opens_for_a_supervisor(rows, cast, login):
     assert response.status_code == 200
     assert headline(response)["受理数"] == "3"
     assert f'href="{reverse("cases:ledger")}"' not in response.content.decode()  # no ledgers without export
+    menu = login(supervisor).get(reverse("areas:index")).content.decode()
+    assert f'href="{URL}"' in menu  # the menu leads there
 
 
 def test_it_redirects_anonymous_users_to_login(client, db):

@@ -248,3 +248,16 @@ def test_it_keeps_the_query_count_flat_as_cases_grow(cc, client):  # type: ignor
     many = measure()
     assert few == many
     assert max(many.values()) <= 14, many
+
+
+def test_the_lamp_turns_yellow_at_the_configured_warning_point(cc, settings):  # type: ignore[no-untyped-def]
+    from cases.selectors import running_lamp
+
+    # t-fire-exit: 24 calendar hours to handle; dispatched 15 hours ago (62.5 %), not warned.
+    started = timezone.now() - datetime.timedelta(hours=15)
+    case = report(cc, category="t-fire-exit", now=started)
+    t.case_accept(case=case, actor=cc.dispatcher, now=started)
+    case = t.case_dispatch(case=case, actor=cc.dispatcher, lead=cc.property_company, now=started)
+    assert running_lamp(case).colour == "green"
+    settings.CASES_SUPERVISION_WARNING_PERCENT = 60
+    assert running_lamp(case).colour == "yellow"

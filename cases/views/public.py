@@ -347,7 +347,7 @@ def track_action(request: HttpRequest, case: Case, verb: str) -> HttpResponseBas
 def photo(request: HttpRequest, case: Case, pk: int) -> FileResponse:
     """A public photo of the case with this code."""
     attachment = get_object_or_404(public_photos(case), pk=pk)
-    return photo_response(attachment, "private, max-age=600")
+    return photo_response(attachment, "private, no-store")
 
 
 urlpatterns: list[URLPattern | URLResolver] = [

@@ -24,7 +24,7 @@ PRODUCTION = {
 CONTROLLED = (
     "WANGGE_PRODUCTION", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DATABASE_URL", "WANGGE_VAR_DIR",
     "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_PRELOAD", "STATIC_ROOT", "MEDIA_ROOT",
-    "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE", "PII_ENCRYPTION_KEYS", "PII_INDEX_KEY",
+    "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE", "PII_ENCRYPTION_KEYS", "PII_INDEX_KEY", "CACHE_URL",
 )
 SHOW_SETTINGS = """
 import json, django
@@ -34,6 +34,7 @@ database = settings.DATABASES["default"]
 print(json.dumps({
     "engine": database["ENGINE"], "name": str(database["NAME"]), "host": database.get("HOST", ""),
     "time_zone": settings.TIME_ZONE, "language_code": settings.LANGUAGE_CODE, "debug": settings.DEBUG,
+    "cache": settings.CACHES["default"]["BACKEND"], "cache_location": settings.CACHES["default"].get("LOCATION", ""),
 }))
 """
 
@@ -129,3 +130,21 @@ def test_production_refuses_a_short_blind_index_key():
     result = run_python("manage.py", "check", **{**PRODUCTION, "PII_INDEX_KEY": "short"})
     assert result.returncode != 0
     assert "Production mode needs PII_INDEX_KEY" in result.stderr
+
+
+def test_an_empty_variable_counts_as_unset(tmp_path):
+    seen = settings_seen(WANGGE_VAR_DIR="", DATABASE_URL="", CACHE_URL="")
+    assert seen["name"] == str(BASE_DIR / "var" / "wangge.sqlite3")
+    assert seen["cache"] == "django.core.cache.backends.locmem.LocMemCache"
+
+
+def test_cache_url_shares_the_cache_through_redis():
+    seen = settings_seen(CACHE_URL="redis://127.0.0.1:6379/3")
+    assert seen["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert seen["cache_location"] == "redis://127.0.0.1:6379/3"
+
+
+def test_it_refuses_a_cache_url_it_cannot_use():
+    result = run_python("manage.py", "check", CACHE_URL="memcached://127.0.0.1:11211")
+    assert result.returncode != 0
+    assert "CACHE_URL must be a redis://" in result.stderr
