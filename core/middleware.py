@@ -39,8 +39,10 @@ class ChosenLanguageMiddleware:
             language = translation.get_supported_language_variant(chosen) if chosen else settings.LANGUAGE_CODE
         except LookupError:
             language = settings.LANGUAGE_CODE
-        translation.activate(language)
-        request.LANGUAGE_CODE = translation.get_language()
-        response = self.get_response(request)
+        # Only for this request: the thread goes back to the default language afterwards, so work
+        # done outside requests (tasks, the supervision loop) never inherits a visitor's choice.
+        with translation.override(language):
+            request.LANGUAGE_CODE = translation.get_language()
+            response = self.get_response(request)
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         return response

@@ -69,6 +69,11 @@ def test_it_shows_the_login_page_in_english_with_the_language_cookie(client):
     assert not CHINESE_PUNCTUATION.search(text)
 
 
+def test_a_requests_language_does_not_outlive_the_request(client):
+    in_english(client).get("/login/")
+    assert translation.get_language() == "zh-hans"  # work after the request speaks the default
+
+
 # ---------- grid page ----------
 
 
