@@ -12,6 +12,7 @@ ENGLISH: dict[str, str | tuple[str, str]] = {
     "勾选表示调休上班；不勾选表示放假。": "Ticked: a make-up working day; not ticked: a day off.",
     "节假日与调休": "Holiday or make-up working day",
     "工作日历": "Working-day calendar",
+    "随手拍：反映问题": "Report a problem with a photo",
     # statuses
     "待受理": "Awaiting acceptance",
     "不予受理": "Not accepted",
