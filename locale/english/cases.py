@@ -13,6 +13,10 @@ ENGLISH: dict[str, str | tuple[str, str]] = {
     "节假日与调休": "Holiday or make-up working day",
     "工作日历": "Working-day calendar",
     "随手拍：反映问题": "Report a problem with a photo",
+    # purge_orphan_photos
+    "--hours 至少为 1。": "--hours must be at least 1.",
+    "找到 %(n)d 个无主照片文件。": "Found %(n)d photo files no case refers to.",
+    "已删除 %(n)d 个无主照片文件。": "Deleted %(n)d photo files no case refers to.",
     # statuses
     "待受理": "Awaiting acceptance",
     "不予受理": "Not accepted",
