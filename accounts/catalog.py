@@ -47,7 +47,7 @@ CASE_VIEW = ["cases.view_case", "cases.view_category"]
 CASE_REPORT = ["cases.report_case"]
 CASE_GRID = [*CASE_REPORT, "cases.self_handle_case", "cases.verify_case"]
 CASE_DESK = ["cases.accept_case", "cases.export_case", "cases.supervise_case"]
-CASE_HANDLE = ["cases.handle_case"]
+CASE_HANDLE = ["cases.handle_case", "cases.view_category"]
 CASE_CATALOG = [
     f"cases.{action}_{name}"
     for name in ("category", "categoryattribute", "routingrule", "calendarday", "supervisionstep")
@@ -86,10 +86,11 @@ DEFAULT_ROLES: list[tuple[str, str, str, list[str]]] = [
         "street_leader", gettext_noop("街道领导"), gettext_noop("查看街道全部网格、统计与日志。"),
         VIEW + AUDIT + REGISTRY_VIEW + REGISTRY_UNMASK + CASE_VIEW + ["cases.supervise_case", "cases.export_case"],
     ),
+    # Handlers see the cases assigned to their unit, not every case of the area they work in.
     ("department_handler", gettext_noop("部门处置人员"), gettext_noop("职能部门、执法中队的处置人员。"),
-     VIEW + CASE_VIEW + CASE_HANDLE),
+     VIEW + CASE_HANDLE),
     ("property_handler", gettext_noop("物业处置人员"), gettext_noop("物业公司的处置人员。"),
-     VIEW + CASE_VIEW + CASE_HANDLE),
+     VIEW + CASE_HANDLE),
     (
         "area_admin", gettext_noop("区域管理员"), gettext_noop("管理所辖区域的边界、团队、单位、账号与日志。"),
         VIEW + TEAM + AREA_ADMIN + ACCOUNT_ADMIN + AUDIT + REGISTRY_VIEW + REGISTRY_EDIT + REGISTRY_UNMASK
@@ -128,6 +129,27 @@ def ensure_default_roles() -> int:
             role.permissions.set(_permissions(permissions))
             created += 1
     return created
+
+
+def grant_app_permissions(app_label: str) -> int:
+    """Give each default role the catalog's ``app_label`` permissions if it holds none of them yet.
+
+    ``ensure_default_roles`` never touches a role that exists, so an installation whose roles
+    predate an app (the cases app arriving in a release) would leave every role without its
+    permissions. A role holding any permission of the app is left exactly as it is: that is
+    the catalog's or an administrator's choice. Returns how many roles were given permissions.
+    """
+    from accounts.models import Role
+
+    granted = 0
+    for code, _name, _description, permissions in DEFAULT_ROLES:
+        wanted = [perm for perm in permissions if perm.startswith(f"{app_label}.")]
+        role = Role.objects.filter(code=code).first()
+        if role is None or not wanted or role.permissions.filter(content_type__app_label=app_label).exists():
+            continue
+        role.permissions.add(*_permissions(wanted))
+        granted += 1
+    return granted
 
 
 def on_post_migrate(sender: Any, **kwargs: Any) -> None:

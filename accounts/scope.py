@@ -123,6 +123,21 @@ def restrict(queryset: QS, user: Any, code_field: str, narrow: Narrow | None = N
     return queryset.filter(condition)
 
 
+def restrict_by_permission(queryset: QS, user: Any, code_field: str, permission: str) -> QS:
+    """Rows in the areas where the user holds ``permission`` (``"app.codename"``), not all their areas.
+
+    For records a role sees by what it may do rather than where it works: a 物业 handler's role
+    sits on a community but sees only the cases assigned to its company (``Case.objects.visible_to``).
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    app_label, _dot, codename = permission.partition(".")
+    prefixes = permission_prefixes(user, app_label).get(codename, [])
+    return queryset.filter(_prefix_condition(code_field, prefixes)) if prefixes else queryset.none()
+
+
 def covers(user: Any, area_code: str) -> bool:
     """Whether the area with this code lies in the user's scope."""
     prefixes = scope_prefixes(user)

@@ -283,7 +283,9 @@ def on_post_migrate(sender: Any, **kwargs: Any) -> None:
     """After ``migrate`` (and after a test database flush): the catalog and this year's holidays."""
     if sender.name != "cases":
         return
+    from accounts.catalog import grant_app_permissions
     from cases.holidays import seed_default_years
 
+    grant_app_permissions("cases")  # roles of an installation older than the cases app
     ensure_default_catalog()
     seed_default_years()

@@ -93,6 +93,12 @@ class Desk:
         return Q(pk__in=rows.values("case_id"))
 
 
+def works_on_cases(user: Any) -> bool:
+    """Whether the user may open the workbench and case pages: they view the cases of some area
+    (``view_case``) or handle those assigned to their unit (``handle_case``)."""
+    return bool(user.has_perm("cases.view_case") or user.has_perm("cases.handle_case"))
+
+
 def desk_of(user: Any) -> Desk:
     """The user's ``Desk``: two cheap queries (the role permissions are cached on the user)."""
     if user.is_superuser:

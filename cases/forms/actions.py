@@ -358,6 +358,7 @@ class CancelForm(ActionForm):
 
 class MergeForm(ActionForm):
     verb = "merge"
+    confirm = gettext_lazy("确定合并吗？这个事件将作为重复事件结束，不能恢复。")
     marked = ("into",)
     into = forms.CharField(label=gettext_lazy("合并到事件编号"), required=False, max_length=20,
                            widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
@@ -383,6 +384,7 @@ class SplitForm(ActionForm):
     """拆分: up to four rows of category + description; empty rows are ignored."""
 
     verb = "split"
+    confirm = gettext_lazy("确定拆分吗？这个事件将结束，由拆分出的事件分别办理。")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -87,10 +87,11 @@ def new_tracking_code() -> str:
 
 class CaseQuerySet(models.QuerySet["Case"]):
     def visible_to(self, user: Any) -> CaseQuerySet:
-        """Cases in the user's areas, plus cases assigned to a unit the user works for."""
-        from accounts.scope import restrict
+        """Cases in the areas where the user may view cases, plus cases assigned to a unit the
+        user works for (a handler's role has no ``view_case``: they see their unit's cases only)."""
+        from accounts.scope import restrict_by_permission
 
-        in_areas = restrict(self, user, "grid_code")
+        in_areas = restrict_by_permission(self, user, "grid_code", "cases.view_case")
         if user is None or not user.is_authenticated:
             return in_areas
         assigned = self.filter(assignments__organisation__members__user=user).values("pk")

@@ -75,7 +75,9 @@ def test_it_asks_before_rejecting(cc, client):  # type: ignore[no-untyped-def]
     client.force_login(cc.dispatcher)
     html = client.get(f"/cases/{case.number}/").content.decode()
     assert 'id="form-reject"' in html and 'data-confirm="确定不予受理这个事件吗？"' in html
-    assert 'id="form-accept"' in html and html.count("data-confirm=") == 1
+    # Accepting is not asked about; merging (offered on a reported case too) is final, so it is.
+    assert 'id="form-accept"' in html and html.count("data-confirm=") == 2
+    assert 'data-confirm="确定合并吗？' in html
 
 
 def test_it_self_handles_in_the_grid(cc, client):  # type: ignore[no-untyped-def]
@@ -199,8 +201,19 @@ def test_it_answers_404_for_unknown_verbs_and_cases_out_of_scope(cc, client):  #
     assert act(client, cc.dispatcher, case, "teleport").status_code == 404
     assert act(client, cc.other_street_dispatcher, case, "accept").status_code == 404
     client.force_login(cc.dispatcher)
-    assert client.get(f"/cases/{case.number}/do/accept/").status_code == 405
     assert status(case) == Status.REPORTED
+
+
+def test_reloading_a_page_with_form_errors_goes_back_to_the_case(cc, client):  # type: ignore[no-untyped-def]
+    """The errors are shown at the action's address; a reload (GET) must not end on a blank 405."""
+    case = report(cc)
+    response = act(client, cc.dispatcher, case, "reject", reason="")
+    assert response.status_code == 400
+    response = client.get(f"/cases/{case.number}/do/reject/")
+    assert response.status_code == 302 and response["Location"] == f"/cases/{case.number}/"
+    assert status(case) == Status.REPORTED
+    client.force_login(cc.other_street_dispatcher)
+    assert client.get(f"/cases/{case.number}/do/reject/").status_code == 404  # still scoped
 
 
 @pytest.mark.parametrize(("verb", "fields", "message"), [
@@ -223,10 +236,27 @@ def test_it_refuses_desk_actions_on_new_reports_to_the_grid_worker(cc, client, v
     ("self_handle", {}, "您没有权限对这个事件网格自办。"),
 ])
 def test_it_refuses_desk_actions_to_a_handler(cc, client, verb, fields, message):  # type: ignore[no-untyped-def]
-    case = advance(report(cc), Status.PENDING_DISPATCH, cc)
+    """On a case dispatched to their unit (which they see), a handler is told what they may not do."""
+    case = advance(report(cc), Status.HANDLING, cc)
+    t.case_return(case=case, actor=cc.property_handler, reason="不属于物业职责。")  # back at the desk
     values = {"unit": cc.property_company.pk, "c": cc.category("t-clutter").pk}
     fields = {key: values.get(value, value) for key, value in fields.items()}
+    events = CaseEvent.objects.filter(case=case).count()
     html = act(client, cc.property_handler, case, verb, **fields).content.decode()
     assert message in html
     assert status(case) == Status.PENDING_DISPATCH and not Case.objects.filter(parent=case).exists()
-    assert CaseEvent.objects.filter(case=case).count() == 2
+    assert CaseEvent.objects.filter(case=case).count() == events
+
+
+def test_a_handler_cannot_even_see_a_case_not_dispatched_to_their_unit(cc, client):  # type: ignore[no-untyped-def]
+    case = advance(report(cc), Status.PENDING_DISPATCH, cc)
+    assert act(client, cc.property_handler, case, "dispatch", lead=cc.property_company.pk).status_code == 404
+    assert status(case) == Status.PENDING_DISPATCH
+
+
+def test_merging_and_splitting_ask_before_they_end_the_case(cc, client):  # type: ignore[no-untyped-def]
+    case = advance(report(cc), Status.PENDING_DISPATCH, cc)
+    client.force_login(cc.dispatcher)
+    html = client.get(f"/cases/{case.number}/").content.decode()
+    assert 'data-confirm="确定合并吗？这个事件将作为重复事件结束，不能恢复。"' in html
+    assert 'data-confirm="确定拆分吗？这个事件将结束，由拆分出的事件分别办理。"' in html

@@ -152,6 +152,8 @@ def test_it_refuses_a_bad_phone_or_a_missing_name(dispute, cc, login):
 def test_it_removes_a_party(dispute, cc, login):
     party = DisputeParty.objects.create(dispute=dispute, role="respondent", name="李四")
     client = login(cc.grid_leader)
+    page = client.get(url(dispute, "cases:dispute")).content.decode()
+    assert 'data-confirm="确定移除当事人 李四 吗？"' in page  # asked before it is gone
 
     response = client.post(url(dispute, "cases:dispute_party_remove", party.pk))
 

@@ -46,7 +46,11 @@ def test_the_grid_leader_reads_and_opens_notifications(cast, page, browser_login
 
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto("/cases/inbox/")
+    # On a phone the menu is folded away, but the count stays in sight next to the toggler.
+    expect(page.locator("#inbox-unread-phone")).to_be_visible()
+    expect(page.locator("#inbox-unread-phone")).to_have_text("2")
     page.get_by_role("button", name="全部标为已读").click()
     expect(page.locator("#inbox-list li.wg-unread")).to_have_count(0)
     expect(page.locator("#inbox-unread")).to_have_count(0)
+    expect(page.locator("#inbox-unread-phone")).to_have_text("")
     page.screenshot(path=str(artifacts_dir / "inbox-phone.png"), full_page=True)

@@ -174,3 +174,9 @@ def test_a_merged_case_follows_the_case_it_joined(cc, client):
     t.case_merge(case=case, actor=cc.dispatcher, into=original)
     content = client.get(_url(case)).content.decode()
     assert "已与之合并办理" in content and "待受理" in content
+
+
+def test_reloading_an_action_with_errors_goes_back_to_the_tracking_page(cc, client):
+    case = _resident_case(cc)
+    response = client.get(_url(case, "rate/"))
+    assert response.status_code == 302 and response["Location"] == _url(case)

@@ -20,7 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, URLResolver, re_path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
 from areas.geo import from_wgs84
@@ -40,7 +40,7 @@ def _user(request: HttpRequest) -> User:
 
 def _get_case_for_user(request: HttpRequest, number: str) -> Case:
     """The case with this number if the user may see it; 404 otherwise (unknown or out of scope)."""
-    if not request.user.has_perm("cases.view_case"):
+    if not selectors.works_on_cases(request.user):
         raise Http404
     case = selectors.case_for_page(request.user, number)
     if case is None:
@@ -145,10 +145,16 @@ def _refusal(case: Case, user: Any, verb: str) -> str:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def case_action(request: HttpRequest, number: str, verb: str) -> HttpResponse:
-    """One action on the case: validate the form, call the transition, report the outcome."""
+    """One action on the case: validate the form, call the transition, report the outcome.
+
+    A page with form errors is shown at this address; reloading it (or switching the language
+    there) asks with GET, which goes back to the case page.
+    """
     case = _get_case_for_user(request, number)
+    if request.method != "POST":
+        return redirect("cases:case", number=case.number)
     form_class = ACTION_FORMS.get(verb)
     if form_class is None:
         raise Http404

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
-from cases import disputes
+from cases import disputes, selectors
 from cases.forms.disputes import DisputeForm, PartyForm, SessionForm
 from cases.models import Case, Dispute, DisputeParty, MediationSession
 from cases.workflow import ActionRefused
@@ -38,7 +38,7 @@ def _user(request: HttpRequest) -> User:
 
 def _get_dispute_for_user(request: HttpRequest, number: str) -> Dispute:
     """The dispute of the case with this number, if the user may see the case; 404 otherwise."""
-    if not request.user.has_perm("cases.view_case"):
+    if not selectors.works_on_cases(request.user):
         raise Http404
     case = (Case.objects.visible_to(request.user).select_related("category", "grid", "desk_area")
             .filter(number=number).first())

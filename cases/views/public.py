@@ -29,7 +29,7 @@ from django.urls import URLPattern, URLResolver, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from areas.models import Area, Level
 from cases import ratelimit, transitions
@@ -320,10 +320,13 @@ DONE_MESSAGES = {
 ACTION_FORMS = {"cancel": ReporterCancelForm, "verify": ReporterVerifyForm, "rate": ReporterRateForm}
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @with_case
 def track_action(request: HttpRequest, case: Case, verb: str) -> HttpResponseBase:
-    """撤销 / 核查 / 评价 by the reporter, through the transitions."""
+    """撤销 / 核查 / 评价 by the reporter, through the transitions (a GET, a reload of a page
+    with errors, goes back to the tracking page)."""
+    if request.method != "POST":
+        return redirect("public_cases:track", code=case.tracking_code)
     if verb not in ACTION_FORMS:
         return render(request, "cases/public/not_found.html", {"lookup": TrackLookupForm()}, status=404)
     form = ACTION_FORMS[verb](request.POST, prefix=verb)

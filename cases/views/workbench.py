@@ -27,7 +27,7 @@ from cases.models import Case
 
 
 def _require_case_access(request: HttpRequest) -> None:
-    if not request.user.has_perm("cases.view_case"):
+    if not selectors.works_on_cases(request.user):
         raise PermissionDenied(_("您没有查看事件的权限。"))
 
 
