@@ -15,6 +15,7 @@ from cases.models import (
     AssignmentState,
     Case,
     CaseAssignment,
+    Channel,
     ExtensionState,
     HandlingLevel,
 )
@@ -86,7 +87,12 @@ def _the_reporter(case: Case, actor: Actor) -> bool:
 
 
 def _rater(case: Case, actor: Actor) -> bool:
-    return _the_reporter(case, actor) or _desk("cases.accept_case")(case, actor)
+    """评价 is the resident's voice: the reporter through the tracking page, or the desk recording
+    what the caller said on a call-back (回访). A grid worker's own report has no resident to ask,
+    so nobody rates it (the staff who reported or handled it must not grade their own work)."""
+    if isinstance(actor, PublicReporter):
+        return True
+    return case.channel != Channel.GRID_WORKER and _desk("cases.accept_case")(case, actor)
 
 
 def _verifier(case: Case, actor: Actor) -> bool:

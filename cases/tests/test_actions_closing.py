@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from cases.models import Case, CaseEvent, Outcome, Rating, Status
+from cases.models import Case, CaseEvent, Channel, Outcome, Rating, Status
 from cases.testing import advance, build_case_cast, report
 
 
@@ -28,6 +28,12 @@ def done(response, label: str) -> str:  # type: ignore[no-untyped-def]
     html = response.content.decode()
     assert response.status_code == 200 and f"“{label}”已完成。" in html, html[:2000]
     return html
+
+
+def hotline_case(cc) -> Case:  # type: ignore[no-untyped-def]
+    """A caller's problem recorded by the street's desk: the desk may record the caller's rating."""
+    return report(cc, actor=cc.dispatcher, channel=Channel.HOTLINE, reporter_name="王大妈",
+                  reporter_phone="13812345678")
 
 
 def fresh(case: Case) -> Case:
@@ -92,7 +98,7 @@ def test_it_refuses_closing_by_the_grid_worker(cc, client):  # type: ignore[no-u
 
 
 def test_it_records_a_rating_after_a_call_back(cc, client):  # type: ignore[no-untyped-def]
-    case = advance(report(cc), Status.CLOSED, cc)
+    case = advance(hotline_case(cc), Status.CLOSED, cc)
     response = act(client, cc.dispatcher, case, "rate", rating=Rating.DISSATISFIED, comment="")
     assert response.status_code == 400 and "请说明不满意的原因。" in response.content.decode()
     response = act(client, cc.dispatcher, case, "rate", rating="")
@@ -104,7 +110,7 @@ def test_it_records_a_rating_after_a_call_back(cc, client):  # type: ignore[no-u
 
 
 def test_it_reopens_or_declines_after_an_unhappy_rating(cc, client):  # type: ignore[no-untyped-def]
-    case = advance(report(cc), Status.CLOSED, cc)
+    case = advance(hotline_case(cc), Status.CLOSED, cc)
     html = act(client, cc.dispatcher, case, "decline_reopen", reason="已说明。").content.decode()
     assert "没有待决定的重办申请。" in html
     act(client, cc.dispatcher, case, "rate", rating=Rating.DISSATISFIED, comment="没有清理干净。")
@@ -133,3 +139,13 @@ def test_it_lets_the_reporter_cancel_after_confirming(cc, client):  # type: igno
     assert fresh(case).status == Status.CANCELLED
     html = act(client, cc.cast.grid_worker_a, case, "cancel").content.decode()
     assert "事件当前为“已撤销”，不能撤销。" in html
+
+
+def test_nobody_on_the_staff_rates_a_grid_workers_own_report(cc, client):  # type: ignore[no-untyped-def]
+    """No resident stands behind it: the reporter and the desk must not grade their own work."""
+    case = advance(report(cc), Status.CLOSED, cc)
+    for user in (cc.cast.grid_worker_a, cc.dispatcher, cc.grid_leader):
+        client.force_login(user)
+        assert 'id="do-rate"' not in client.get(f"/cases/{case.number}/").content.decode()
+    html = act(client, cc.dispatcher, case, "rate", rating=Rating.SATISFIED).content.decode()
+    assert "您没有权限对这个事件评价。" in html and fresh(case).rating == ""

@@ -457,8 +457,8 @@ class Story:
             self.follow_up()
 
     def rate(self) -> None:
-        if "unrated" in self.plan.twists:
-            return
+        if "unrated" in self.plan.twists or self.plan.channel == Channel.GRID_WORKER:
+            return  # a grid worker's own report has no resident to ask (cases.rules._rater)
         by_reporter = self.plan.channel in RESIDENT_CHANNELS and self.rng.random() < 0.85
         self.advance(self.resident_later(3, 72) if by_reporter else self.soon(60, 900))
         rater: Actor = REPORTER if by_reporter else self.desk()
