@@ -155,6 +155,7 @@ class CaseFilterForm(forms.Form):
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and start > end:
             self.add_error("date_to", _("结束日期不能早于开始日期。"))
+            cleaned.pop("date_from", None)  # an inverted range filters by neither end
         return cleaned
 
     def selected_area(self) -> tuple[str, int] | None:

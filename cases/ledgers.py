@@ -18,6 +18,7 @@ from django.db.models import Count, Max, Prefetch, QuerySet
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accounts.models import User
 from areas.models import Area
@@ -138,15 +139,17 @@ def export_cases(cases: QuerySet[Case]) -> FileResponse:
 
 def party_text(party: DisputeParty) -> str:
     """"申请人：张三（138****5678）": role, name and the masked phone of a party."""
-    phone = f"（{mask_phone(party.phone)}）" if party.phone else ""
-    return f"{party.get_role_display()}：{party.name}{phone}"
+    values = {"role": party.get_role_display(), "name": party.name}
+    if party.phone:
+        return _("%(role)s：%(name)s（%(phone)s）") % {**values, "phone": mask_phone(party.phone)}
+    return _("%(role)s：%(name)s") % values
 
 
 def mediator_text(dispute: Dispute) -> str:
     names = [user.full_name or user.get_username() for user in dispute.mediators.all()]
     if dispute.other_mediators:
         names.append(dispute.other_mediators)
-    return "、".join(names)
+    return pgettext("list separator", "、").join(names)
 
 
 def dispute_headers() -> list[str]:
@@ -162,7 +165,8 @@ def dispute_values(dispute: Dispute, names: AreaNames) -> list[Any]:
     case = dispute.case
     return [
         case.number, local(case.reported_at), case.grid.name, names[case.community_code], dispute.get_kind_display(),
-        "；".join(party_text(party) for party in dispute.parties.all()), case.description, mediator_text(dispute),
+        pgettext("party separator", "；").join(party_text(party) for party in dispute.parties.all()),
+        case.description, mediator_text(dispute),
         dispute.session_count, dispute.last_session_on,  # type: ignore[attr-defined]  # from ledger_disputes
         dispute.get_result_display(), dispute.concluded_on, dispute.agreement, dispute.follow_up_on,
         dispute.follow_up_notes, case.get_status_display(),

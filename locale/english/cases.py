@@ -13,6 +13,15 @@ ENGLISH: dict[str, str | tuple[str, str]] = {
     "节假日与调休": "Holiday or make-up working day",
     "工作日历": "Working-day calendar",
     "随手拍：反映问题": "Report a problem with a photo",
+    # confirmations
+    "确定合并吗？这个事件将作为重复事件结束，不能恢复。":
+        "Merge? This case will end as a duplicate; this cannot be undone.",
+    "确定拆分吗？这个事件将结束，由拆分出的事件分别办理。":
+        "Split? This case will end; the new cases are handled one by one.",
+    "确定移除当事人 %(name)s 吗？": "Remove the party %(name)s?",
+    # ledgers
+    "%(role)s：%(name)s（%(phone)s）": "%(role)s: %(name)s (%(phone)s)",
+    "%(role)s：%(name)s": "%(role)s: %(name)s",
     # purge_orphan_photos
     "--hours 至少为 1。": "--hours must be at least 1.",
     "找到 %(n)d 个无主照片文件。": "Found %(n)d photo files no case refers to.",
@@ -217,6 +226,7 @@ ENGLISH: dict[str, str | tuple[str, str]] = {
 }
 
 ENGLISH_IN_CONTEXT: dict[tuple[str, str], str] = {
+    ("party separator", "；"): "; ",
     ("plural", "节假日与调休"): "Holidays and make-up working days",
     ("plural", "事件"): "Cases",
     ("plural", "派遣记录"): "Dispatches",
