@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from registry.models import Building, Resident
 from registry.selectors import resident_row
@@ -76,11 +77,18 @@ def write_workbook(target: IO[bytes], title: str, headers: list[str], rows: Iter
     """Write one sheet (bold header row, then ``rows``) in write-only mode; returns the row count."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
+    # Set before the first row is written (write-only mode streams the sheet's head with it):
+    # the header row stays in sight while scrolling, and columns are wide enough to read.
+    sheet.freeze_panes = "A2"
+    for index, header in enumerate(headers, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(10, min(40, 2 * len(str(header)) + 4))
     sheet.append([text_cell(sheet, header, bold=True) for header in headers])
     count = 0
     for row in rows:
         sheet.append([text_cell(sheet, value) for value in row])
         count += 1
+    if headers:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{count + 1}"  # written at the end
     workbook.save(target)
     return count
 
