@@ -94,3 +94,12 @@ def test_text_that_looks_like_a_formula_stays_text():
     cells = [row[0] for row in load_workbook(buffer).worksheets[0].iter_rows(min_row=2)]
     assert [cell.data_type for cell in cells] == ["s", "s"]
     assert cells[1].value == "=1+2"
+
+
+def test_the_header_row_stays_in_sight_and_filters_every_column():
+    buffer = io.BytesIO()
+    exports.write_workbook(buffer, "楼栋", ["名称", "地址"], ([f"{n}号楼", "航海西路"] for n in range(3)))
+    buffer.seek(0)
+    sheet = load_workbook(buffer).worksheets[0]
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:B4"
