@@ -72,8 +72,8 @@ def report_refusal(key: str, phone: str = "", *, now: datetime.datetime | None =
     since = _since(now)
     if key and Case.objects.filter(source_key=key, created_at__gte=since).count() >= wanted.reports_per_address:
         return ngettext(
-            "同一网络每小时最多提交%(limit)d条反映，请稍后再试；紧急情况请直接拨打社区电话。",
-            "同一网络每小时最多提交%(limit)d条反映，请稍后再试；紧急情况请直接拨打社区电话。",
+            "同一网络每小时最多提交%(limit)d条反映，请稍后再试；紧急情况请拨打110，其他问题可拨打12345政务服务便民热线。",
+            "同一网络每小时最多提交%(limit)d条反映，请稍后再试；紧急情况请拨打110，其他问题可拨打12345政务服务便民热线。",
             wanted.reports_per_address,
         ) % {"limit": wanted.reports_per_address}
     phone_index = index_value("phone", normalise_phone(phone)) if phone else ""

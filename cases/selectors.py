@@ -405,4 +405,6 @@ def _event_details(event: CaseEvent) -> list[str]:
         details.append(str(_("合并到 %(number)s")) % {"number": data["into"]})
     if data.get("children"):
         details.append(str(_("拆分为 %(numbers)s")) % {"numbers": "、".join(data["children"])})
+    if event.verb == "supervise" and data.get("kind") in EVENT_LABELS:
+        details.append(str(EVENT_LABELS[data["kind"]]))  # 催办, 黄牌 or 红牌
     return details

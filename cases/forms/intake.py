@@ -453,7 +453,8 @@ class ReporterCancelForm(forms.Form):
 class ReporterVerifyForm(forms.Form):
     passed = forms.TypedChoiceField(label=gettext_lazy("问题是否已解决"), coerce=lambda value: value == "yes",
                                     choices=[("yes", gettext_lazy("已解决")), ("no", gettext_lazy("未解决"))],
-                                    widget=forms.RadioSelect)
+                                    widget=forms.RadioSelect,
+                                    error_messages={"required": gettext_lazy("请选择“已解决”或“未解决”。")})
     comment = forms.CharField(label=gettext_lazy("说明"), max_length=1000, required=False,
                               widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
 

@@ -215,3 +215,16 @@ def test_default_category_names_follow_the_language(cc, client, settings):  # ty
     assert "Clutter in stairwells" in detail and "楼道堆物" not in detail
     workbench = client.get("/cases/?queue=all").content.decode()
     assert "Clutter in stairwells" in workbench and "楼顶加层" in workbench
+
+
+def test_it_names_who_decided_an_extension_and_the_kind_of_supervision(cc, client):  # type: ignore[no-untyped-def]
+    case = advance(report(cc), Status.HANDLING, cc)
+    t.case_request_extension(case=case, actor=cc.property_handler, extra_days=2, reason="等待材料。")
+    case = t.case_decide_extension(case=case, actor=cc.dispatcher, approve=True, note="同意。")
+    t.case_supervise(case=case, actor=cc.cast.street_leader, kind="red", comment="严重超期。")
+    html = page(client, cc.dispatcher, case).content.decode()
+    decision = re.search(r'class="small text-muted extension-decision">(.*?)</div>', html, re.S)
+    assert decision and "审批：dispatcher1" in decision[1]
+    start = html.index('id="timeline"')
+    timeline = html[start:html.index("</section>", start)]
+    assert "红牌" in timeline and "严重超期。" in timeline

@@ -101,6 +101,8 @@ def test_the_reporter_cannot_cancel_once_handling_started(cc, client):
 def test_the_reporter_confirms_the_fix(cc, client):
     case = advance(_resident_case(cc), Status.PENDING_VERIFY, cc)
     assert 'id="verify-form"' in client.get(_url(case)).content.decode()
+    response = client.post(_url(case, "verify/"), {})
+    assert response.status_code == 400 and "请选择“已解决”或“未解决”。" in response.content.decode()
     response = client.post(_url(case, "verify/"), {"verify-passed": "yes"})
     assert response.status_code == 302
     case.refresh_from_db()

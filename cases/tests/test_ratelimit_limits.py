@@ -65,7 +65,7 @@ def test_it_refuses_the_sixth_report_from_one_address_within_the_hour(cc):
     assert ratelimit.report_refusal(key) is None
     _public_report(cc, key)
     assert ratelimit.report_refusal(key) == \
-        "同一网络每小时最多提交5条反映，请稍后再试；紧急情况请直接拨打社区电话。"
+        "同一网络每小时最多提交5条反映，请稍后再试；紧急情况请拨打110，其他问题可拨打12345政务服务便民热线。"
     assert ratelimit.report_refusal(ratelimit.source_key(_request("203.0.113.99"))) is None
     later = timezone.now() + datetime.timedelta(hours=1, minutes=1)
     assert ratelimit.report_refusal(key, now=later) is None

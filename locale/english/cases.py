@@ -13,6 +13,8 @@ ENGLISH: dict[str, str | tuple[str, str]] = {
     "节假日与调休": "Holiday or make-up working day",
     "工作日历": "Working-day calendar",
     "随手拍：反映问题": "Report a problem with a photo",
+    "请选择“已解决”或“未解决”。": "Choose “Solved” or “Not solved”.",
+    "审批：%(who)s · %(when)s": "Decided by %(who)s · %(when)s",
     # confirmations
     "确定合并吗？这个事件将作为重复事件结束，不能恢复。":
         "Merge? This case will end as a duplicate; this cannot be undone.",

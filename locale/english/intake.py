@@ -16,11 +16,11 @@ ENGLISH: dict[str, str | tuple[str, str]] = {
     "“%(name)s”已损坏，无法读取。": "“%(name)s” is damaged and cannot be read.",
     "最多上传%(limit)d张照片。": ("Upload at most %(limit)d photo.", "Upload at most %(limit)d photos."),
     # rate limits (cases/ratelimit.py)
-    "同一网络每小时最多提交%(limit)d条反映，请稍后再试；紧急情况请直接拨打社区电话。": (
+    "同一网络每小时最多提交%(limit)d条反映，请稍后再试；紧急情况请拨打110，其他问题可拨打12345政务服务便民热线。": (
         "At most %(limit)d report per hour can be sent from one network. Please try again later; "
-        "in an emergency, call the community office.",
+        "in an emergency call 110; for anything else, the 12345 government service hotline.",
         "At most %(limit)d reports per hour can be sent from one network. Please try again later; "
-        "in an emergency, call the community office.",
+        "in an emergency call 110; for anything else, the 12345 government service hotline.",
     ),
     "同一手机号每小时最多提交%(limit)d条反映，请稍后再试。": (
         "At most %(limit)d report per hour can be sent with one phone number. Please try again later.",
