@@ -10,7 +10,7 @@ class CasesConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from audit.registry import register
-        from cases import models
+        from cases import checks, models  # noqa: F401 -- checks registers the system checks
         from cases.catalog import on_post_migrate
 
         post_migrate.connect(on_post_migrate, dispatch_uid="cases-default-catalog")

@@ -393,3 +393,4 @@ def _announce(event_id: int) -> None:
         deliver(plan, event, case, not_emailed=reporter_emailed_apart)
     if plan.tell_reporter:
         notify_reporter(case, reporter_message(event, case), email_user=case.reporter_id != event.actor_id)
+

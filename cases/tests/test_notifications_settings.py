@@ -43,3 +43,14 @@ def test_an_explicit_backend_wins_over_the_host(monkeypatch):
     seen = mail_settings(monkeypatch, EMAIL_HOST="smtp.example.cn",
                          EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
     assert seen["backend"] == "django.core.mail.backends.locmem.EmailBackend"
+
+
+def test_production_warns_when_links_would_have_no_host(settings):
+    from cases.checks import check_public_base_url
+
+    settings.PRODUCTION, settings.PUBLIC_BASE_URL = True, ""
+    assert [message.id for message in check_public_base_url()] == ["cases.W001"]
+    settings.PUBLIC_BASE_URL = "https://wangge.example.cn"
+    assert check_public_base_url() == []
+    settings.PRODUCTION, settings.PUBLIC_BASE_URL = False, ""
+    assert check_public_base_url() == []  # development: paths are fine on the console

@@ -18,6 +18,7 @@ GOOD_INDEX_KEY = "index-key-9f8e7d6c5b4a39281706f5e4d3c2b1a0"
 PRODUCTION = {
     "WANGGE_PRODUCTION": "1", "SECRET_KEY": GOOD_SECRET, "ALLOWED_HOSTS": "wangge.example.cn",
     "PII_ENCRYPTION_KEYS": GOOD_PII_KEY, "PII_INDEX_KEY": GOOD_INDEX_KEY,
+    "PUBLIC_BASE_URL": "https://wangge.example.cn",
 }
 # Variables a developer's shell, CI or another test (the browser fixture sets
 # DJANGO_ALLOW_ASYNC_UNSAFE) may have set; every case starts without them.
@@ -25,6 +26,7 @@ CONTROLLED = (
     "WANGGE_PRODUCTION", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DATABASE_URL", "WANGGE_VAR_DIR",
     "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_PRELOAD", "STATIC_ROOT", "MEDIA_ROOT",
     "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE", "PII_ENCRYPTION_KEYS", "PII_INDEX_KEY", "CACHE_URL",
+    "PUBLIC_BASE_URL",
 )
 SHOW_SETTINGS = """
 import json, django
