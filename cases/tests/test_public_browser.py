@@ -1,5 +1,7 @@
-"""The whole journey in a real Chromium: a resident reports on the public page (photo + map pin),
-gets the tracking code, the case goes through its life, and the resident rates it by the code.
+"""The whole journey in a real Chromium: a resident reports on the public page (photo + map pin)
+and gets the tracking code; the street's dispatcher accepts and dispatches it, the property
+company's handler signs and feeds back with a photo, the grid worker verifies, the dispatcher
+closes it — each on the case page — and the resident rates it by the code.
 
 Screenshots go to the artifacts directory so a person can look at them.
 """
@@ -11,9 +13,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from cases import transitions as t
 from cases.models import Case, Outcome, Rating, Status
-from cases.testing import build_case_cast, tiny_photo
+from cases.testing import build_case_cast
 from cases.tests.intake_files import GRID_A_POINT, jpeg_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,18 +31,62 @@ def _click_map_at(page, lng: float, lat: float) -> None:  # type: ignore[no-unty
     page.locator("#report-map").click(position={"x": x, "y": y})
 
 
-def _handle(case: Case, cc) -> Case:  # type: ignore[no-untyped-def]
-    """The staff side, through the transitions: accept, dispatch, sign, feed back with photos, verify, close."""
-    case = t.case_accept(case=case, actor=cc.dispatcher)
-    case = t.case_dispatch(case=case, actor=cc.dispatcher, lead=cc.property_company, comment="请物业当天清理。")
-    case = t.case_sign(case=case, actor=cc.property_handler)
-    case = t.case_feedback(case=case, actor=cc.property_handler, comment="楼道杂物已全部清走。",
-                           before_photos=[tiny_photo()], after_photos=[tiny_photo()])
-    case = t.case_verify(case=case, actor=cc.cast.grid_worker_a, passed=True, comment="现场核查通过。")
-    return t.case_close(case=case, actor=cc.dispatcher, outcome=Outcome.RESOLVED, note="已清理完毕。")
+def _staff(page, browser_login, user, number: str):  # type: ignore[no-untyped-def]
+    """Log in as ``user`` on a desktop screen and open the case page."""
+    page.context.clear_cookies()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    browser_login(user)
+    page.goto(f"/cases/{number}/")
+    expect(page.locator("h1")).to_contain_text(number)
 
 
-def test_a_resident_reports_tracks_and_rates(cast, page, artifacts_dir):
+def _dialog(page, verb: str):  # type: ignore[no-untyped-def]
+    page.click(f"#do-{verb}")
+    dialog = page.locator(f"#action-{verb}")
+    expect(dialog).to_be_visible()
+    return dialog
+
+
+def _confirm(page, dialog, done: str) -> None:  # type: ignore[no-untyped-def]
+    dialog.get_by_role("button", name=re.compile("确认")).click()
+    expect(page.locator(".alert-success")).to_contain_text(f"“{done}”已完成。")
+
+
+def _handle_in_the_browser(page, browser_login, case: Case, cc, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """受理 → 派遣 → 签收 → 反馈 (with a photo) → 核查 → 结案, each by its person on the case page."""
+    _staff(page, browser_login, cc.dispatcher, case.number)
+    _confirm(page, _dialog(page, "accept"), "受理")
+    dispatch = _dialog(page, "dispatch")
+    dispatch.locator("select[name='dispatch-lead']").select_option(str(cc.property_company.pk))
+    dispatch.locator("textarea[name='dispatch-comment']").fill("请物业当天清理。")
+    _confirm(page, dispatch, "派遣")
+
+    _staff(page, browser_login, cc.property_handler, case.number)
+    page.click("#do-sign")
+    expect(page.locator(".alert-success")).to_contain_text("“签收”已完成。")
+    feedback = _dialog(page, "feedback")
+    feedback.locator("textarea[name='feedback-comment']").fill("楼道杂物已全部清走。")
+    after = tmp_path / "after.jpg"
+    after.write_bytes(jpeg_bytes(size=(320, 240)))
+    feedback.locator("input[name='feedback-after_photos']").set_input_files(str(after))
+    _confirm(page, feedback, "反馈办理结果")
+
+    _staff(page, browser_login, cc.cast.grid_worker_a, case.number)
+    verify = _dialog(page, "verify")
+    verify.get_by_label(re.compile("通过：问题已解决")).check()
+    verify.locator("textarea[name='verify-comment']").fill("现场核查通过。")
+    _confirm(page, verify, "核查")
+
+    _staff(page, browser_login, cc.dispatcher, case.number)
+    page.once("dialog", lambda question: question.accept())  # 确定结案吗？
+    close = _dialog(page, "close")
+    close.locator("select[name='close-outcome']").select_option(Outcome.RESOLVED)
+    close.locator("textarea[name='close-note']").fill("已清理完毕。")
+    _confirm(page, close, "结案")
+    expect(page.locator("#case-header [data-status]")).to_have_text("已结案")
+
+
+def test_a_resident_reports_tracks_and_rates(cast, page, browser_login, artifacts_dir, tmp_path):
     cc = build_case_cast(cast)
     page.set_viewport_size(PHONE)
     page.goto("/s/report/")
@@ -77,11 +122,13 @@ def test_a_resident_reports_tracks_and_rates(cast, page, artifacts_dir):
     page.click("#track-link")
     expect(page.locator("#case-status")).to_have_text("待受理")
 
-    case = _handle(case, cc)
-    assert case.status == Status.CLOSED
+    _handle_in_the_browser(page, browser_login, case, cc, tmp_path)
+    case.refresh_from_db()
+    assert case.status == Status.CLOSED and case.lead_organisation == cc.property_company
 
     # Later, on another visit: the code typed in by hand, in lower case with a space.
     page.context.clear_cookies()
+    page.set_viewport_size(PHONE)
     page.goto("/s/track/")
     page.fill("#id_code", f"{code[:5].lower()} {code[5:].lower()}")
     page.click("#lookup-form button[type=submit]")
@@ -89,7 +136,7 @@ def test_a_resident_reports_tracks_and_rates(cast, page, artifacts_dir):
     timeline = page.locator("#public-timeline")
     for text in ("提交反映", "已受理", "交由百花物业办理。", "楼道杂物已全部清走。", "核查通过。", "已办结", "已解决"):
         expect(timeline).to_contain_text(text)
-    expect(timeline.locator("img.wg-thumb")).to_have_count(3)  # the report photo, before and after
+    expect(timeline.locator("img.wg-thumb")).to_have_count(2)  # the report photo and the after photo
     page.screenshot(path=str(artifacts_dir / "cases-public-track-closed.png"), full_page=True)
 
     page.check("#rate-form input[value=satisfied]")
