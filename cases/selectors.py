@@ -376,11 +376,35 @@ class TimelineEntry:
     event: CaseEvent
     label: Any
     details: list[str] = field(default_factory=list)
+    actor: str = ""
+    comment: str = ""
+
+
+# Entries the supervision worker writes (no actor): shown from their data in the reader's language.
+AUTOMATIC_RUNGS = frozenset({"warning", "overdue", "reminder", "yellow", "red"})
 
 
 def timeline(case: Case) -> list[TimelineEntry]:
     """The case's events (prefetched) with their labels and a few facts from their data."""
-    return [TimelineEntry(event, event_label(event.verb), _event_details(event)) for event in case.events.all()]
+    return [TimelineEntry(event, event_label(event.verb), _event_details(event), _event_actor(event),
+                          _event_comment(event)) for event in case.events.all()]
+
+
+def _event_actor(event: CaseEvent) -> str:
+    """Who acted: the stored name of a user; the system or the reporter named in the reader's language."""
+    if event.actor_id is not None:
+        return event.actor_label
+    return str(_("系统")) if event.verb in AUTOMATIC_RUNGS else str(_("反映人"))
+
+
+def _event_comment(event: CaseEvent) -> str:
+    from cases.supervision import describe_rung
+
+    data = event.data or {}
+    if event.actor_id is None and event.verb in AUTOMATIC_RUNGS and data.get("due_at") and data.get("stage"):
+        due = datetime.datetime.fromisoformat(data["due_at"])
+        return describe_rung(event.verb, data["stage"], int(data.get("percent") or 0), due)
+    return event.comment
 
 
 def _event_details(event: CaseEvent) -> list[str]:

@@ -159,11 +159,17 @@ def climb(case: Case, *, now: datetime.datetime, rungs: list[Rung], warning: int
 def rung_comment(case: Case, rung: Rung) -> str:
     """What the timeline says of a rung, e.g. 处置已超过时限（2026-03-05 09:00）。"""
     assert case.stage_due_at is not None
-    values = {"stage": Stage(case.stage).label, "percent": rung.percent,
-              "due": timezone.localtime(case.stage_due_at).strftime("%Y-%m-%d %H:%M")}
-    if rung.kind == "warning":
+    return describe_rung(rung.kind, case.stage, rung.percent, case.stage_due_at)
+
+
+def describe_rung(kind: str, stage: str, percent: int, due: datetime.datetime) -> str:
+    """A rung in the active language, from what its timeline entry keeps in ``data`` (the case
+    page shows it so, whatever language the worker wrote the stored comment in)."""
+    values = {"stage": Stage(stage).label, "percent": percent,
+              "due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M")}
+    if kind == "warning":
         return _("%(stage)s时限将于%(due)s到期。") % values
-    if rung.kind == "overdue":
+    if kind == "overdue":
         return _("%(stage)s已超过时限（%(due)s）。") % values
     return _("%(stage)s用时已达时限的%(percent)d%%（时限%(due)s）。") % values
 

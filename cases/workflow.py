@@ -13,10 +13,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -108,7 +109,8 @@ def actor_user(actor: Actor) -> User | None:
 def actor_label(actor: Actor) -> str:
     if isinstance(actor, User):
         return actor.full_name or actor.get_username()
-    return _("反映人")
+    with translation.override(settings.LANGUAGE_CODE):  # stored data: in the default language
+        return _("反映人")
 
 
 @dataclass(frozen=True)

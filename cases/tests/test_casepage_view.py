@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import importlib
 import json
 import re
@@ -228,3 +229,21 @@ def test_it_names_who_decided_an_extension_and_the_kind_of_supervision(cc, clien
     start = html.index('id="timeline"')
     timeline = html[start:html.index("</section>", start)]
     assert "红牌" in timeline and "严重超期。" in timeline
+
+
+def test_the_workers_entries_read_in_the_readers_language(cc, client, settings):  # type: ignore[no-untyped-def]
+    """The worker stores its comments in Chinese; an English reader sees them in English."""
+    from cases.supervision import run_supervision
+
+    case = report(cc)
+    assert case.stage_due_at
+    run_supervision(now=case.stage_due_at + datetime.timedelta(minutes=1))
+    client.force_login(cc.dispatcher)
+    start_of = 'id="timeline"'
+    html = client.get(f"/cases/{case.number}/").content.decode()
+    chinese = html[html.index(start_of):html.index("</section>", html.index(start_of))]
+    assert "系统" in chinese and "已超过时限" in chinese
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(f"/cases/{case.number}/").content.decode()
+    english = html[html.index(start_of):html.index("</section>", html.index(start_of))]
+    assert "System" in english and "past its time limit" in english and "已超过时限" not in english

@@ -54,14 +54,15 @@ def _confirm(page, dialog, done: str) -> None:  # type: ignore[no-untyped-def]
 
 def _handle_in_the_browser(page, browser_login, case: Case, cc, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """受理 → 派遣 → 签收 → 反馈 (with a photo) → 核查 → 结案, each by its person on the case page."""
-    _staff(page, browser_login, cc.dispatcher, case.number)
+    number = str(case.number)
+    _staff(page, browser_login, cc.dispatcher, number)
     _confirm(page, _dialog(page, "accept"), "受理")
     dispatch = _dialog(page, "dispatch")
     dispatch.locator("select[name='dispatch-lead']").select_option(str(cc.property_company.pk))
     dispatch.locator("textarea[name='dispatch-comment']").fill("请物业当天清理。")
     _confirm(page, dispatch, "派遣")
 
-    _staff(page, browser_login, cc.property_handler, case.number)
+    _staff(page, browser_login, cc.property_handler, number)
     page.click("#do-sign")
     expect(page.locator(".alert-success")).to_contain_text("“签收”已完成。")
     feedback = _dialog(page, "feedback")
@@ -71,13 +72,13 @@ def _handle_in_the_browser(page, browser_login, case: Case, cc, tmp_path) -> Non
     feedback.locator("input[name='feedback-after_photos']").set_input_files(str(after))
     _confirm(page, feedback, "反馈办理结果")
 
-    _staff(page, browser_login, cc.cast.grid_worker_a, case.number)
+    _staff(page, browser_login, cc.cast.grid_worker_a, number)
     verify = _dialog(page, "verify")
     verify.get_by_label(re.compile("通过：问题已解决")).check()
     verify.locator("textarea[name='verify-comment']").fill("现场核查通过。")
     _confirm(page, verify, "核查")
 
-    _staff(page, browser_login, cc.dispatcher, case.number)
+    _staff(page, browser_login, cc.dispatcher, number)
     page.once("dialog", lambda question: question.accept())  # 确定结案吗？
     close = _dialog(page, "close")
     close.locator("select[name='close-outcome']").select_option(Outcome.RESOLVED)
