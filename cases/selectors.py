@@ -199,7 +199,8 @@ def workbench_queues(
 
 
 SORTS: dict[str, tuple[Any, ...]] = {
-    "deadline": (F("stage_due_at").asc(nulls_last=True), "-reported_at", "-pk"),
+    # Due first; then the cases without a clock (待派遣, 挂账): the urgent, then the longest waiting.
+    "deadline": (F("stage_due_at").asc(nulls_last=True), "-priority", "reported_at", "pk"),
     "newest": ("-reported_at", "-pk"),
     "oldest": ("reported_at", "pk"),
 }

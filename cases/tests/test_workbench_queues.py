@@ -261,3 +261,13 @@ def test_the_lamp_turns_yellow_at_the_configured_warning_point(cc, settings):  #
     assert running_lamp(case).colour == "green"
     settings.CASES_SUPERVISION_WARNING_PERCENT = 60
     assert running_lamp(case).colour == "yellow"
+
+
+def test_cases_waiting_for_dispatch_list_urgent_then_longest_waiting_first(cc, client):  # type: ignore[no-untyped-def]
+    """待派遣 has no clock: an urgent case must not sink to the bottom of the dispatcher's list."""
+    now = timezone.now()
+    oldest = advance(report(cc, now=now - datetime.timedelta(days=3)), Status.PENDING_DISPATCH, cc)
+    newer = advance(report(cc, now=now - datetime.timedelta(days=1)), Status.PENDING_DISPATCH, cc)
+    urgent = advance(report(cc, category="t-fire-exit"), Status.PENDING_DISPATCH, cc)
+    client.force_login(cc.dispatcher)
+    assert queue(client, "pending_dispatch")[0] == [urgent.number, oldest.number, newer.number]
