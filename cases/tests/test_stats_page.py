@@ -141,3 +141,23 @@ def test_it_costs_the_same_queries_for_many_cases(rows, cast, login, django_asse
         make_row(cast, lamp, grid=cast.grid_a if day % 2 else cast.grid_b, reported=f"2026-02-{day:02d} 10:00")
     with django_assert_max_num_queries(len(first.captured_queries)):
         client.get(URL, {"area": cast.community1.code})
+
+
+def test_it_breaks_a_category_down_into_its_subcategories(cast, login):
+    facility = make_category("t-facility", "设施损坏")
+    lamp = make_category("t-lamp", "路灯", parent=facility)
+    pavilion = make_category("t-pavilion", "凉亭", parent=facility)
+    make_row(cast, lamp, hours=10)
+    make_row(cast, pavilion, hours=20)
+    make_row(cast, make_category("t-noise", "噪音扰民"), hours=5)
+    client = login(cast.superuser)
+
+    def category_rows(**params):  # type: ignore[no-untyped-def]
+        html = client.get(URL, params).content.decode()
+        return html.split('id="table-category"', 1)[1].split("</section>", 1)[0]
+
+    top = category_rows()
+    assert "设施损坏" in top and "路灯" not in top  # the subcategories are counted in their parent's row
+    assert f'href="?category={facility.pk}"' in top
+    inside = category_rows(category=facility.pk)
+    assert "路灯" in inside and "凉亭" in inside and "噪音扰民" not in inside

@@ -25,7 +25,7 @@ from accounts.scope import scope_prefixes
 from areas.models import PREFIX_LENGTH, Level
 from cases import statistics
 from cases.filters import SELECT, CaseFilterForm
-from cases.models import Case
+from cases.models import Case, Category
 from cases.statistics import Figures, Table
 
 STATISTICS_PERMISSIONS = ("cases.export_case", "cases.supervise_case")
@@ -36,6 +36,14 @@ class StatisticsForm(CaseFilterForm):
 
     period = forms.ChoiceField(label=gettext_lazy("统计周期"), required=False,
                                choices=list(statistics.PERIODS.items()), widget=forms.Select(attrs=SELECT))
+
+    def chosen_category(self) -> int | None:
+        """The filtered category, when valid: the category table then breaks it down."""
+        if not self.is_bound:
+            return None
+        self.is_valid()
+        value = getattr(self, "cleaned_data", {}).get("category")
+        return int(value) if value else None
 
     def chosen_period(self) -> str:
         if self.is_bound:
@@ -106,23 +114,27 @@ def headline_cards(figures: Figures) -> list[tuple[str, str, str]]:
     ]
 
 
-def _display(table: Table, form: StatisticsForm) -> dict[str, Any]:
-    """A table for the template; area rows link to their own breakdown when the filter offers them."""
+def _display(table: Table, form: StatisticsForm, parents: set[str]) -> dict[str, Any]:
+    """A table for the template; area rows, and category rows with subcategories, link to their
+    own breakdown (``parents``: ids of categories that have children)."""
     query = form.querystring()
+    chosen = form.chosen_category()
     rows = []
     for row in table.rows:
         link = None
         if table.key == "area":
             code = statistics.area_code_of(row.key)
             if form.offers_area(code):
-                link = "?" + _with_area(query, code)
+                link = "?" + _with(query, "area", code)
+        elif table.key == "category" and row.key in parents and row.key != str(chosen):
+            link = "?" + _with(query, "category", row.key)
         rows.append({"label": row.label, "link": link, "cells": cells(row.figures)})
     return {"key": table.key, "title": table.title, "rows": rows}
 
 
-def _with_area(query: str, code: str) -> str:
+def _with(query: str, name: str, value: str) -> str:
     values = QueryDict(query, mutable=True)
-    values["area"] = code
+    values[name] = value
     return values.urlencode()
 
 
@@ -145,13 +157,14 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
     cases = form.apply(Case.objects.visible_to(request.user), now)
     overall = statistics.headline(cases, now)
     tables = statistics.tables(cases, area_length=area_length(form, request.user), period=form.chosen_period(),
-                               now=now)
+                               now=now, category=form.chosen_category())
+    parents = {str(pk) for pk in Category.objects.exclude(parent=None).values_list("parent_id", flat=True)}
     context = {
         "form": form,
         "overall": overall,
         "headline": headline_cards(overall),
         "columns": columns(),
-        "tables": [_display(table, form) for table in tables],
+        "tables": [_display(table, form, parents) for table in tables],
         "chart_data": statistics.chart_data(overall, tables),
         "chart_labels": chart_labels(),
         "query_string": form.querystring(),
