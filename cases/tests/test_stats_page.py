@@ -50,6 +50,7 @@ def test_it_shows_the_denominators(rows, cast, login):
 
     assert "办结 2 ÷ 受理 3" in html
     assert "满意与基本满意 1 ÷ 已评价 2；未评价 0 件不计入" in html
+    assert "小时（约 0.8 天）；中位 20.0 小时" in html  # closed in 10 and 30 hours
 
 
 def test_it_shows_another_district_nothing(rows, cast, login):

@@ -74,6 +74,11 @@ def percent(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
 
 
+def days(value: float | None) -> str:
+    """Hours as calendar days, for a reader who thinks in days."""
+    return "—" if value is None else f"{value / 24:.1f}"
+
+
 def hours(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f}"
 
@@ -107,7 +112,8 @@ def headline_cards(figures: Figures) -> list[tuple[str, str, str]]:
         (_("满意率"), percent(f.satisfaction_rate),
          _("满意与基本满意 %(good)d ÷ 已评价 %(rated)d；未评价 %(unrated)d 件不计入") % {
              "good": f.satisfied, "rated": f.rated, "unrated": f.unrated}),
-        (_("平均办理时长"), hours(f.mean_hours), _("小时；中位 %(median)s 小时") % {"median": hours(f.median_hours)}),
+        (_("平均办理时长"), hours(f.mean_hours), _("小时（约 %(days)s 天）；中位 %(median)s 小时") % {
+            "days": days(f.mean_hours), "median": hours(f.median_hours)}),
         (_("重复诉求率"), percent(f.duplicate_rate),
          _("重复 %(dup)d ÷（受理 %(accepted)d + 受理前合并 %(merged)d）") % {
              "dup": f.duplicates, "accepted": f.accepted, "merged": f.merged_unaccepted}),

@@ -55,7 +55,7 @@ ENGLISH: dict[str, str | tuple[str, str]] = {
     "满意与基本满意 %(good)d ÷ 已评价 %(rated)d；未评价 %(unrated)d 件不计入":
         "%(good)d satisfied or fairly satisfied ÷ %(rated)d rated; %(unrated)d unrated not counted",
     "平均办理时长": "Mean handling time",
-    "小时；中位 %(median)s 小时": "hours; median %(median)s hours",
+    "小时（约 %(days)s 天）；中位 %(median)s 小时": "hours (about %(days)s days); median %(median)s hours",
     "重复 %(dup)d ÷（受理 %(accepted)d + 受理前合并 %(merged)d）":
         "%(dup)d repeats ÷ (%(accepted)d accepted + %(merged)d merged before acceptance)",
     "件数": "Cases",
