@@ -76,8 +76,11 @@ class ActionForm(forms.Form):
         return TRANSITIONS[self.verb].label
 
     def perform(self) -> Any:
-        """Call the transition with the cleaned data (raises ActionRefused or ValidationError)."""
-        raise NotImplementedError
+        """Call the transition (raises ActionRefused or ValidationError). By default that is
+        ``transitions.case_<verb>`` given each field's text under the field's own name; forms
+        whose fields are not all texts (units, photos, days, a yes/no) say how to call it."""
+        transition = getattr(t, f"case_{self.verb}")
+        return transition(case=self.case, actor=self.user, **{name: self.text(name) for name in self.fields})
 
     def success_message(self, result: Any) -> str:
         return _("“%(action)s”已完成。") % {"action": self.label}
@@ -106,9 +109,6 @@ class AcceptForm(ActionForm):
     verb = "accept"
     comment = _text(gettext_lazy("受理意见"))
 
-    def perform(self) -> Any:
-        return t.case_accept(case=self.case, actor=self.user, comment=self.text("comment"))
-
 
 class RejectForm(ActionForm):
     verb = "reject"
@@ -116,25 +116,16 @@ class RejectForm(ActionForm):
     marked = ("reason",)
     reason = _text(gettext_lazy("不予受理的理由"))
 
-    def perform(self) -> Any:
-        return t.case_reject(case=self.case, actor=self.user, reason=self.text("reason"))
-
 
 class SelfHandleForm(ActionForm):
     verb = "self_handle"
     comment = _text(gettext_lazy("办理意见"))
-
-    def perform(self) -> Any:
-        return t.case_self_handle(case=self.case, actor=self.user, comment=self.text("comment"))
 
 
 class EscalateForm(ActionForm):
     verb = "escalate"
     marked = ("reason",)
     reason = _text(gettext_lazy("上报理由"))
-
-    def perform(self) -> Any:
-        return t.case_escalate(case=self.case, actor=self.user, reason=self.text("reason"))
 
 
 UNIT_ERRORS = {"required": gettext_lazy("请选择主办单位。"), "invalid_choice": gettext_lazy("请从列表中选择处置单位。")}
@@ -211,18 +202,12 @@ class DispatchForm(ActionForm):
 class SignForm(ActionForm):
     verb = "sign"
 
-    def perform(self) -> Any:
-        return t.case_sign(case=self.case, actor=self.user)
-
 
 class ReturnForm(ActionForm):
     verb = "return"
     confirm = gettext_lazy("确定退单吗？事件将退回派遣人重新派遣。")
     marked = ("reason",)
     reason = _text(gettext_lazy("退单理由"))
-
-    def perform(self) -> Any:
-        return t.case_return(case=self.case, actor=self.user, reason=self.text("reason"))
 
 
 class FeedbackForm(ActionForm):
@@ -273,16 +258,10 @@ class HoldForm(ActionForm):
     marked = ("reason",)
     reason = _text(gettext_lazy("挂账原因"))
 
-    def perform(self) -> Any:
-        return t.case_hold(case=self.case, actor=self.user, reason=self.text("reason"))
-
 
 class ResumeForm(ActionForm):
     verb = "resume"
     comment = _text(gettext_lazy("说明"))
-
-    def perform(self) -> Any:
-        return t.case_resume(case=self.case, actor=self.user, comment=self.text("comment"))
 
 
 # --- verifying, closing, rating ----------------------------------------------------------------------
@@ -311,9 +290,6 @@ class CloseForm(ActionForm):
                                 choices=[("", gettext_lazy("请选择")), *Outcome.choices])
     note = _text(gettext_lazy("结案说明"))
 
-    def perform(self) -> Any:
-        return t.case_close(case=self.case, actor=self.user, outcome=self.text("outcome"), note=self.text("note"))
-
 
 class RateForm(ActionForm):
     verb = "rate"
@@ -322,26 +298,17 @@ class RateForm(ActionForm):
                                choices=[("", gettext_lazy("请选择")), *Rating.choices])
     comment = _text(gettext_lazy("评价意见"))
 
-    def perform(self) -> Any:
-        return t.case_rate(case=self.case, actor=self.user, rating=self.text("rating"), comment=self.text("comment"))
-
 
 class ReopenForm(ActionForm):
     verb = "reopen"
     marked = ("reason",)
     reason = _text(gettext_lazy("重新办理的理由"))
 
-    def perform(self) -> Any:
-        return t.case_reopen(case=self.case, actor=self.user, reason=self.text("reason"))
-
 
 class DeclineReopenForm(ActionForm):
     verb = "decline_reopen"
     marked = ("reason",)
     reason = _text(gettext_lazy("不予重办的理由"))
-
-    def perform(self) -> Any:
-        return t.case_decline_reopen(case=self.case, actor=self.user, reason=self.text("reason"))
 
 
 # --- cancelling, merging, splitting, supervising ---------------------------------------------------
@@ -351,9 +318,6 @@ class CancelForm(ActionForm):
     verb = "cancel"
     confirm = gettext_lazy("确定撤销这个事件吗？撤销后不能恢复。")
     reason = _text(gettext_lazy("撤销原因"))
-
-    def perform(self) -> Any:
-        return t.case_cancel(case=self.case, actor=self.user, reason=self.text("reason"))
 
 
 class MergeForm(ActionForm):
@@ -426,9 +390,6 @@ class SuperviseForm(ActionForm):
     kind = forms.ChoiceField(label=gettext_lazy("督办方式"), required=False,
                              choices=[("", gettext_lazy("请选择")), *SupervisionKind.choices])
     comment = _text(gettext_lazy("督办意见"))
-
-    def perform(self) -> Any:
-        return t.case_supervise(case=self.case, actor=self.user, kind=self.text("kind"), comment=self.text("comment"))
 
 
 ACTION_FORMS: dict[str, type[ActionForm]] = {
