@@ -5,29 +5,12 @@ from __future__ import annotations
 
 import io
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from cases.models import Case, CaseEvent, Channel, Outcome, Rating, Status
-from cases.testing import advance, build_case_cast, report
-
-
-@pytest.fixture
-def cc(cast):  # type: ignore[no-untyped-def]
-    return build_case_cast(cast)
-
-
-def act(client, user, case, verb, **fields):  # type: ignore[no-untyped-def]
-    client.force_login(user)
-    data = {f"{verb}-{name}": value for name, value in fields.items()}
-    return client.post(f"/cases/{case.number}/do/{verb}/", data, follow=True)
-
-
-def done(response, label: str) -> str:  # type: ignore[no-untyped-def]
-    html = response.content.decode()
-    assert response.status_code == 200 and f"“{label}”已完成。" in html, html[:2000]
-    return html
+from cases.testing import advance, report
+from cases.tests.case_actions import act, done
 
 
 def hotline_case(cc) -> Case:  # type: ignore[no-untyped-def]

@@ -9,7 +9,7 @@ from django.urls import reverse
 from accounts.models import Organisation, OrganisationKind
 from audit.models import ChangeLogEntry
 from cases.models import CalendarDay, Category, CategoryAttribute, RoutingRule
-from cases.testing import build_case_cast, report
+from cases.testing import report
 
 pytestmark = pytest.mark.django_db
 
@@ -22,10 +22,6 @@ CATEGORY_FORM = {
     "attributes-0-kind": "choice", "attributes-0-options": "", "attributes-0-sort_order": "0",
 }
 
-
-@pytest.fixture
-def cc(cast):
-    return build_case_cast(cast)
 
 
 def _logged(model, pk) -> list[str]:

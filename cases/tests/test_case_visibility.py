@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
-
 from accounts.catalog import grant_app_permissions
 from accounts.models import Role
 from cases import transitions as t
 from cases.models import Case, Status
-from cases.testing import advance, build_case_cast, report
-
-
-@pytest.fixture
-def cc(cast):  # type: ignore[no-untyped-def]
-    return build_case_cast(cast)
+from cases.testing import advance, report
 
 
 def test_a_handler_sees_the_cases_of_their_unit_only(cc, client):  # type: ignore[no-untyped-def]

@@ -13,15 +13,11 @@ from django.test import override_settings
 from accounts.models import OrganisationMember
 from cases import transitions as t
 from cases.models import Channel, Status
-from cases.testing import advance, build_case_cast, report, tiny_photo
+from cases.testing import advance, report, tiny_photo
 from core.testing import make_user
 
 ACTION = re.compile(r'id="do-([a-z_]+)"')
 
-
-@pytest.fixture
-def cc(cast):  # type: ignore[no-untyped-def]
-    return build_case_cast(cast)
 
 
 def page(client, user, case):  # type: ignore[no-untyped-def]

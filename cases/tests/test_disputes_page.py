@@ -10,16 +10,12 @@ from django.utils import timezone
 
 from audit.models import ChangeLogEntry
 from cases.models import Dispute, DisputeKind, DisputeParty, DisputeResult, MediationSession
-from cases.testing import build_case_cast, report
+from cases.testing import report
 from cases.tests.stats_factory import make_category, make_row
 from core.testing import make_user
 
 TODAY = timezone.localdate()
 
-
-@pytest.fixture
-def cc(cast):
-    return build_case_cast(cast)
 
 
 @pytest.fixture

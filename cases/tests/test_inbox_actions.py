@@ -4,12 +4,7 @@ import pytest
 from django.utils import timezone
 
 from cases.models import Notification
-from cases.testing import build_case_cast, report
-
-
-@pytest.fixture
-def cc(cast):  # type: ignore[no-untyped-def]
-    return build_case_cast(cast)
+from cases.testing import report
 
 
 @pytest.fixture

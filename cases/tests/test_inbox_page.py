@@ -2,20 +2,15 @@
 
 import datetime
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from cases.context_processors import inbox as inbox_context
 from cases.models import Notification
-from cases.testing import build_case_cast, report
+from cases.testing import report
 
 URL = "/cases/inbox/"
 
-
-@pytest.fixture
-def cc(cast):  # type: ignore[no-untyped-def]
-    return build_case_cast(cast)
 
 
 def notify(user, case, verb="report", *, minutes_ago=0, read=False, body=""):  # type: ignore[no-untyped-def]

@@ -1,18 +1,12 @@
 """Reports recorded by desk staff (热线、微信群、来访、领导交办、上级平台): channel and the reporter's contact."""
 
-import pytest
 
 from cases.models import Case, Channel, HandlingLevel
-from cases.testing import build_case_cast
 from cases.tests.intake_files import GRID_A_POINT, GRID_B_POINT, GRID_C_POINT
 from registry.pii import index_value
 
 URL = "/cases/report/"
 
-
-@pytest.fixture
-def cc(cast):  # type: ignore[no-untyped-def]
-    return build_case_cast(cast)
 
 
 def _data(cc, point=GRID_A_POINT, **extra):  # type: ignore[no-untyped-def]

@@ -7,13 +7,8 @@ from django.urls import reverse
 
 from accounts.models import OrganisationMember
 from cases.models import CaseAttachment, Status
-from cases.testing import advance, build_case_cast, report, tiny_photo
+from cases.testing import advance, report, tiny_photo
 from core.testing import make_user
-
-
-@pytest.fixture
-def cc(cast):  # type: ignore[no-untyped-def]
-    return build_case_cast(cast)
 
 
 @pytest.fixture

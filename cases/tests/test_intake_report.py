@@ -9,7 +9,6 @@ from PIL import Image
 
 from areas.geo import from_wgs84
 from cases.models import AttachmentKind, AttributeKind, Case, CaseAttachment, CategoryAttribute, Channel, Status
-from cases.testing import build_case_cast
 from cases.tests.intake_files import (
     GRID_A_POINT,
     GRID_B_POINT,
@@ -21,10 +20,6 @@ from registry.models import Building, Dwelling, Household, HouseholdMember, Rela
 
 URL = "/cases/report/"
 
-
-@pytest.fixture
-def cc(cast):  # type: ignore[no-untyped-def]
-    return build_case_cast(cast)
 
 
 def _data(cc, point=GRID_A_POINT, **extra):  # type: ignore[no-untyped-def]

@@ -10,13 +10,8 @@ from cases import sms
 from cases import transitions as t
 from cases.models import CaseEvent, Channel, HandlingLevel, Notification, Status
 from cases.notifications import TITLES, announce, notify_reporter, silenced, title_of
-from cases.testing import advance, build_case_cast, report
+from cases.testing import advance, report
 from cases.workflow import REPORTER
-
-
-@pytest.fixture
-def cc(cast):  # type: ignore[no-untyped-def]
-    return build_case_cast(cast)
 
 
 @pytest.fixture

@@ -13,15 +13,11 @@ from accounts.models import User
 from cases import transitions as t
 from cases.models import Channel, HandlingLevel, Notification, Rating, Status, SupervisionStep
 from cases.supervision import run_supervision
-from cases.testing import advance, build_case_cast, report
+from cases.testing import advance, report
 from cases.workflow import REPORTER
 
 MONDAY_9 = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
-
-@pytest.fixture
-def cc(cast):  # type: ignore[no-untyped-def]
-    return build_case_cast(cast)
 
 
 @pytest.fixture

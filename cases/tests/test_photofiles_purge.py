@@ -13,12 +13,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 
 from cases.models import CaseAttachment
-from cases.testing import build_case_cast, report, tiny_photo
-
-
-@pytest.fixture
-def cc(cast):  # type: ignore[no-untyped-def]
-    return build_case_cast(cast)
+from cases.testing import report, tiny_photo
 
 
 def _age(name: str, hours: float) -> None:

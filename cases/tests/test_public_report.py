@@ -9,7 +9,6 @@ from PIL import Image
 
 from cases import ratelimit
 from cases.models import AttachmentKind, Case, Channel, HandlingLevel, Status
-from cases.testing import build_case_cast
 from cases.tests.intake_files import GRID_A_POINT, NOWHERE_POINT, jpeg_upload, text_upload
 
 URL = "/s/report/"
@@ -19,10 +18,6 @@ URL = "/s/report/"
 def empty_cache():  # type: ignore[no-untyped-def]
     caches["default"].clear()
 
-
-@pytest.fixture
-def cc(cast):  # type: ignore[no-untyped-def]
-    return build_case_cast(cast)
 
 
 def _data(cc, point=GRID_A_POINT, **extra):  # type: ignore[no-untyped-def]

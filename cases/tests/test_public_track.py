@@ -5,7 +5,7 @@ from django.core.cache import caches
 
 from cases import transitions as t
 from cases.models import AttachmentKind, Case, CaseAttachment, Channel, Rating, Status
-from cases.testing import advance, build_case_cast, report, tiny_photo
+from cases.testing import advance, report, tiny_photo
 from cases.workflow import REPORTER
 
 
@@ -13,10 +13,6 @@ from cases.workflow import REPORTER
 def empty_cache():  # type: ignore[no-untyped-def]
     caches["default"].clear()
 
-
-@pytest.fixture
-def cc(cast):  # type: ignore[no-untyped-def]
-    return build_case_cast(cast)
 
 
 def _resident_case(cc) -> Case:  # type: ignore[no-untyped-def]

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from cases import ratelimit
 from cases.models import Channel
-from cases.testing import build_case_cast
 from cases.transitions import case_report
 from cases.workflow import REPORTER
 from core.request_context import client_address
@@ -23,10 +22,6 @@ def empty_cache():  # type: ignore[no-untyped-def]
     yield
     caches["default"].clear()
 
-
-@pytest.fixture
-def cc(cast):  # type: ignore[no-untyped-def]
-    return build_case_cast(cast)
 
 
 def _request(address: str = "203.0.113.7", **meta: str):  # type: ignore[no-untyped-def]

@@ -22,7 +22,7 @@ import pytest
 from accounts.models import Organisation, OrganisationKind
 from cases.models import Category, RoutingRule
 from cases.routing import covering_codes, route_for, suggested_units
-from cases.testing import build_case_cast, report
+from cases.testing import report
 
 pytestmark = pytest.mark.django_db
 
@@ -88,10 +88,6 @@ def test_covering_codes_follow_the_code():
     assert covering_codes("410102001001001") == [
         "410000000000", "410100000000", "410102000000", "410102001000", "410102001001", "410102001001001"]
 
-
-@pytest.fixture
-def cc(cast):
-    return build_case_cast(cast)
 
 
 def test_suggested_units_put_the_routed_unit_first_then_the_nearest(cast, cc, django_assert_max_num_queries):

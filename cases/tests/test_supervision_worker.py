@@ -12,15 +12,11 @@ import pytest
 from cases import transitions as t
 from cases.models import Case, CaseEvent, CaseSupervision, Stage, Status, SupervisionStep
 from cases.supervision import candidates, climb, ladder, run_supervision, warning_percent
-from cases.testing import advance, build_case_cast, report
+from cases.testing import advance, report
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MONDAY_9 = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=SHANGHAI)
 
-
-@pytest.fixture
-def cc(cast):  # type: ignore[no-untyped-def]
-    return build_case_cast(cast)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from django.db import connection
 from accounts.models import Organisation, OrganisationKind
 from cases import transitions as t
 from cases.models import Case, CaseAssignment, CaseEvent, Rating, Status
-from cases.testing import advance, build_case_cast, report
+from cases.testing import advance, report
 from cases.workflow import REPORTER, ActionRefused
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
@@ -41,10 +41,6 @@ def race(*calls: Callable[[], Any]) -> list[tuple[str, str]]:
         thread.join(timeout=30)
     return results
 
-
-@pytest.fixture
-def cc(cast):  # type: ignore[no-untyped-def]
-    return build_case_cast(cast)
 
 
 def test_two_dispatchers_dispatch_the_same_case_and_one_wins(cc):

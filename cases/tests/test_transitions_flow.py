@@ -1,16 +1,10 @@
 """The whole life of a case through the transitions, step by step, by the people who act."""
 
-import pytest
 
 from cases import transitions as t
 from cases.models import AssignmentState, CaseEvent, Rating, Stage, Status
-from cases.testing import advance, build_case_cast, report, tiny_photo
+from cases.testing import advance, report, tiny_photo
 from cases.workflow import REPORTER
-
-
-@pytest.fixture
-def cc(cast):  # type: ignore[no-untyped-def]
-    return build_case_cast(cast)
 
 
 def test_it_takes_a_case_from_report_to_rating(cc):  # type: ignore[no-untyped-def]

@@ -5,13 +5,8 @@ from django.core.exceptions import ValidationError
 
 from cases import transitions as t
 from cases.models import Case, CaseEvent, Channel, Dispute, HandlingLevel, Outcome, Stage, Status
-from cases.testing import build_case_cast, report, tiny_photo
+from cases.testing import report, tiny_photo
 from cases.workflow import REPORTER, ActionRefused
-
-
-@pytest.fixture
-def cc(cast):  # type: ignore[no-untyped-def]
-    return build_case_cast(cast)
 
 
 def test_a_point_on_the_map_finds_its_grid_and_the_area_path(cc):

@@ -8,13 +8,8 @@ import pytest
 
 from cases import transitions as t
 from cases.models import Case, CaseEvent, Outcome, Rating, Status
-from cases.testing import UNHAPPY_CLOSED, CaseCast, advance, build_case_cast, report
+from cases.testing import UNHAPPY_CLOSED, CaseCast, advance, report
 from cases.workflow import REPORTER, TRANSITIONS, ActionRefused
-
-
-@pytest.fixture
-def cc(cast):  # type: ignore[no-untyped-def]
-    return build_case_cast(cast)
 
 
 def _sign(case: Case, cc: CaseCast) -> Any:

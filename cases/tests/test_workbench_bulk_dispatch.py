@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 from cases.models import AssignmentRole, Case, CaseEvent, Status
-from cases.testing import advance, build_case_cast, report
-
-
-@pytest.fixture
-def cc(cast):  # type: ignore[no-untyped-def]
-    return build_case_cast(cast)
+from cases.testing import advance, report
 
 
 def post(client, cases, lead, assists=(), **extra):  # type: ignore[no-untyped-def]

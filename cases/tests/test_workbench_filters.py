@@ -5,17 +5,11 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from cases.models import Status
-from cases.testing import advance, build_case_cast, report
+from cases.testing import advance, report
 
 ROW = re.compile(r'data-case="(\d+)"')
 
-
-@pytest.fixture
-def cc(cast):  # type: ignore[no-untyped-def]
-    return build_case_cast(cast)
 
 
 def test_it_narrows_the_queue_by_category_and_area(cc, client):  # type: ignore[no-untyped-def]

@@ -6,20 +6,15 @@ from __future__ import annotations
 import datetime
 import re
 
-import pytest
 from django.utils import timezone
 
 from cases import transitions as t
 from cases.models import Rating, Status
-from cases.testing import advance, build_case_cast, report
+from cases.testing import advance, report
 from cases.workflow import REPORTER
 
 ROW = re.compile(r'data-case="(\d+)"')
 
-
-@pytest.fixture
-def cc(cast):  # type: ignore[no-untyped-def]
-    return build_case_cast(cast)
 
 
 def queue(client, key: str, **params: str) -> tuple[list[str], str]:  # type: ignore[no-untyped-def]

@@ -1,0 +1,14 @@
+"""Fixtures shared by the cases tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from cases.testing import CaseCast, build_case_cast
+from core.testing import Cast
+
+
+@pytest.fixture
+def cc(cast: Cast) -> CaseCast:
+    """The case cast: the foundation's cast plus units, handlers, desks and test categories."""
+    return build_case_cast(cast)
