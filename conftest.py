@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from core.testing import PASSWORD, Cast, build_cast
+from accounts.testing import PASSWORD, Cast, build_cast
 
 ARTIFACTS = Path(__file__).resolve().parent / "test-artifacts"
 

@@ -23,8 +23,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, OrganisationMember, Role, RoleAssignment, TeamMember, User
 from accounts.scope import covers, restrict, scope_prefixes
+from areas.admin import AreaAdmin
+from areas.admin_scope import ScopedAdminMixin, ScopedInlineMixin
 from areas.models import Area
-from core.admin import ScopedAdminMixin, ScopedInlineMixin
 
 # Roles replace Django's groups (RoleBackend ignores group permissions): hide them.
 if admin.site.is_registered(Group):
@@ -242,3 +243,27 @@ class TeamMemberAdmin(ScopedAdminMixin, admin.ModelAdmin[TeamMember]):
     list_select_related = ("area", "organisation")
     search_fields = ("name", "phone", "area__code", "area__name")
     autocomplete_fields = ("area", "user", "organisation")
+
+
+class TeamMemberInline(ScopedInlineMixin, admin.TabularInline[TeamMember, Area]):
+    """The grid's service team (网格服务团队), edited on the grid's page."""
+
+    model = TeamMember
+    scope_area_path = "area"
+    extra = 0
+    fields = (
+        "duty", "name", "phone", "user", "organisation", "department", "responsibility",
+        "is_party_member", "sort_order", "since", "until",
+    )
+    autocomplete_fields = ("user", "organisation")
+
+
+# The area admin of ``areas`` knows nothing of teams (areas sits below accounts); the grid's
+# service team is added here, as an inline on a grid's page.
+admin.site.unregister(Area)
+
+
+@admin.register(Area)
+class AreaWithTeamAdmin(AreaAdmin):
+    def get_inlines(self, request: HttpRequest, obj: Area | None) -> Any:
+        return [TeamMemberInline] if obj is not None and obj.is_grid else []

@@ -12,6 +12,10 @@ class AccountsConfig(AppConfig):
         from accounts.catalog import on_post_migrate
 
         post_migrate.connect(on_post_migrate, dispatch_uid="accounts-default-roles")
+        from accounts import scope
+        from core import scope as core_scope
+
+        core_scope.install(scope)
         from accounts.models import Organisation, OrganisationMember, Role, RoleAssignment, TeamMember, User
         from audit.registry import register
 

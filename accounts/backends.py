@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
 
+from accounts.models import RoleAssignment
 from areas.models import Area, code_prefix
 
 
@@ -30,8 +31,6 @@ class RoleBackend(ModelBackend):
         """(area prefix, 'app_label.codename') for each active assignment, cached per user."""
         cached: list[tuple[str, str]] | None = getattr(user_obj, "_wangge_role_perms", None)
         if cached is None:
-            from accounts.models import RoleAssignment
-
             rows = (
                 RoleAssignment.objects.active()
                 .filter(user=user_obj)

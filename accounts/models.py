@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser, Permission
@@ -13,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from accounts.catalog import DEFAULT_ROLE_TEXTS
+from accounts.default_roles import DEFAULT_ROLE_TEXTS
 from areas.models import Area
+from core import scope
 from core.models import TimeStampedModel
 
 
@@ -124,9 +127,7 @@ class OrganisationKind(models.TextChoices):
 
 class OrganisationQuerySet(models.QuerySet["Organisation"]):
     def visible_to(self, user: Any) -> OrganisationQuerySet:
-        from accounts.scope import restrict
-
-        return restrict(self, user, "home_area__code")
+        return scope.restrict(self, user, "home_area__code")
 
 
 class Organisation(TimeStampedModel):
@@ -198,13 +199,23 @@ DUTY_ORDER = {duty: index for index, duty in enumerate(Duty.values)}
 
 class TeamMemberQuerySet(models.QuerySet["TeamMember"]):
     def visible_to(self, user: Any) -> TeamMemberQuerySet:
-        from accounts.scope import restrict
-
-        return restrict(self, user, "area__code")
+        return scope.restrict(self, user, "area__code")
 
     def current(self, on: datetime.date | None = None) -> TeamMemberQuerySet:
         day = on or timezone.localdate()
         return self.filter(Q(until__isnull=True) | Q(until__gte=day))
+
+    def board(self) -> GridTeam:
+        """The current members in 公示牌 order (by duty, then sort order), as a ``GridTeam``.
+
+        Area pages ask a grid for ``area.team.board()``: the team reaches them through the
+        relation, so ``areas`` needs no import of this app.
+        """
+        members = sorted(
+            self.current().select_related("organisation"),
+            key=lambda member: (DUTY_ORDER.get(member.duty, 99), member.sort_order, member.pk),
+        )
+        return GridTeam(members)
 
 
 class TeamMember(TimeStampedModel):
@@ -243,3 +254,55 @@ class TeamMember(TimeStampedModel):
     def clean(self) -> None:
         if self.area_id and not self.area.is_grid:
             raise ValidationError({"area": _("服务团队只能配置在网格或微网格上。")})
+
+    @property
+    def is_current(self) -> bool:
+        return self.until is None or self.until >= timezone.localdate()
+
+    @property
+    def is_grid_leader(self) -> bool:
+        return self.duty == Duty.GRID_LEADER
+
+
+@dataclass
+class GridTeam:
+    """A grid's current service team in 公示牌 order, and the seats the printed board and card name."""
+
+    members: list[TeamMember]
+
+    def __iter__(self) -> Iterator[TeamMember]:
+        return iter(self.members)
+
+    def __len__(self) -> int:
+        return len(self.members)
+
+    def first_of(self, *duties: Duty) -> TeamMember | None:
+        """The first member holding one of ``duties`` (in the order given)."""
+        for duty in duties:
+            for member in self.members:
+                if member.duty == duty:
+                    return member
+        return None
+
+    @property
+    def board_members(self) -> list[TeamMember]:
+        """Everyone but the building heads, whom the board lists compactly in a block of their own."""
+        return [member for member in self.members if member.duty != Duty.BUILDING_HEAD]
+
+    @property
+    def building_heads(self) -> list[TeamMember]:
+        return [member for member in self.members if member.duty == Duty.BUILDING_HEAD]
+
+    @property
+    def grid_leader(self) -> TeamMember | None:
+        return self.first_of(Duty.GRID_LEADER)
+
+    @property
+    def grid_workers(self) -> list[TeamMember]:
+        """Up to two full-time grid workers, else up to two part-time ones (the contact card)."""
+        fulltime = [member for member in self.members if member.duty == Duty.FULLTIME_WORKER]
+        return fulltime[:2] or [member for member in self.members if member.duty == Duty.PARTTIME_WORKER][:2]
+
+    @property
+    def police_officer(self) -> TeamMember | None:
+        return self.first_of(Duty.POLICE_OFFICER)

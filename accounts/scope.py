@@ -13,6 +13,8 @@ from typing import Any, TypeVar
 from django.db import models
 from django.db.models import Q
 
+from accounts.backends import RoleBackend
+from accounts.models import RoleAssignment
 from areas.models import code_prefix
 
 QS = TypeVar("QS", bound=models.QuerySet[Any])
@@ -30,8 +32,6 @@ def _assignment_rows(user: Any) -> list[tuple[str, str]]:
     """(area prefix, role code) of the user's active assignments, cached on the user object."""
     cached: list[tuple[str, str]] | None = getattr(user, _CACHE_ATTRIBUTE, None)
     if cached is None:
-        from accounts.models import RoleAssignment
-
         rows = RoleAssignment.objects.active().filter(user=user).values_list("area__code", "area__level", "role__code")
         cached = [(code_prefix(code, level), role) for code, level, role in rows]
         setattr(user, _CACHE_ATTRIBUTE, cached)
@@ -69,8 +69,6 @@ def permission_prefixes(user: Any, app_label: str) -> dict[str, list[str]]:
     page that lists by permission and one that checks it agree. Superusers are not special-cased
     here: callers treat them as holding everything everywhere.
     """
-    from accounts.backends import RoleBackend
-
     grouped: dict[str, list[str]] = {}
     for prefix, perm in RoleBackend().role_permissions(user):
         app, _dot, codename = perm.partition(".")

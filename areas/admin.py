@@ -17,9 +17,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import TeamMember
+from areas.admin_scope import ScopedAdminMixin
 from areas.models import Area, GridTag
-from core.admin import ScopedAdminMixin, ScopedInlineMixin
 
 
 class ActiveFilter(admin.SimpleListFilter):
@@ -38,19 +37,6 @@ class ActiveFilter(admin.SimpleListFilter):
         if self.value() == "no":
             return queryset.exclude(pk__in=active)
         return queryset
-
-
-class TeamMemberInline(ScopedInlineMixin, admin.TabularInline[TeamMember, Area]):
-    """The grid's service team (网格服务团队), edited on the grid's page."""
-
-    model = TeamMember
-    scope_area_path = "area"
-    extra = 0
-    fields = (
-        "duty", "name", "phone", "user", "organisation", "department", "responsibility",
-        "is_party_member", "sort_order", "since", "until",
-    )
-    autocomplete_fields = ("user", "organisation")
 
 
 @admin.register(Area)
@@ -83,9 +69,6 @@ class AreaAdmin(ScopedAdminMixin, admin.ModelAdmin[Area]):
             # Only a superuser may start a new tree; everyone else adds under an area they see.
             form.base_fields["parent"].required = True
         return form
-
-    def get_inlines(self, request: HttpRequest, obj: Area | None) -> Any:
-        return [TeamMemberInline] if obj is not None and obj.is_grid else []
 
     def has_delete_permission(self, request: HttpRequest, obj: Area | None = None) -> bool:
         return False

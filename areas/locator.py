@@ -37,9 +37,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from shapely.geometry import shape
 
-from accounts.scope import covers
 from areas.geo import CoordinateSystem, to_wgs84
 from areas.models import Area, Level
+from core.scope import covers
 
 GRID_LEVELS = (Level.GRID, Level.MICROGRID)
 _CHAIN_LEVELS = (Level.STREET, Level.COMMUNITY, Level.GRID, Level.MICROGRID)

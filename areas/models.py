@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core import scope
 from core.models import TimeStampedModel
 
 
@@ -106,9 +107,7 @@ class AreaQuerySet(models.QuerySet["Area"]):
         return queryset if include_self else queryset.exclude(pk=area.pk)
 
     def visible_to(self, user: Any) -> AreaQuerySet:
-        from accounts.scope import restrict
-
-        return restrict(self, user, "code")
+        return scope.restrict(self, user, "code")
 
 
 class Area(TimeStampedModel):

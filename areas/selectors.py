@@ -19,10 +19,9 @@ from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import DUTY_ORDER, Duty, TeamMember
-from accounts.scope import covers
 from areas.geo import CoordinateSystem, transform_geometry
 from areas.models import PREFIX_LENGTH, Area, GridKind, Level
+from core.scope import covers
 
 # Authalic (equal-area) radius of the WGS-84 ellipsoid, in metres.
 EARTH_AUTHALIC_RADIUS = 6_371_007.2
@@ -106,14 +105,16 @@ def household_target_of(area: Area, user: Any) -> int | None:
 
 
 def team_size_of(area: Area, user: Any) -> int:
-    """Current service-team seats on the area and every grid below it."""
-    return (
-        TeamMember.objects.visible_to(user)
-        .current()
-        .filter(area__code__startswith=area.prefix)
-        .filter(_active_q("area__"))
-        .count()
+    """Current service-team seats (``team``, the seats ``accounts`` attaches to a grid) on the area
+    and every active grid below it."""
+    today = timezone.localdate()
+    seats = (
+        Area.objects.visible_to(user)
+        .filter(_active_q())
+        .filter(code__startswith=area.prefix)
+        .aggregate(n=Count("team", filter=Q(team__until__isnull=True) | Q(team__until__gte=today)))
     )
+    return int(seats["n"] or 0)
 
 
 def top_areas(user: Any) -> QuerySet[Area]:
@@ -137,19 +138,20 @@ def search_areas(user: Any, query: str) -> QuerySet[Area]:
 
 
 def visible_children(area: Area, user: Any) -> QuerySet[Area]:
-    """Active children of ``area`` within scope, with their tags and current grid leaders."""
-    leaders = Prefetch(
-        "team",
-        queryset=TeamMember.objects.current().filter(duty=Duty.GRID_LEADER).order_by("sort_order", "id"),
-        to_attr="leaders",
-    )
+    """Active children of ``area`` within scope, with their tags and service teams (see ``grid_leaders``)."""
     return (
         Area.objects.visible_to(user)
         .filter(_active_q())
         .filter(parent=area)
         .order_by("code")
-        .prefetch_related("tags", leaders)
+        .prefetch_related("tags", "team")
     )
+
+
+def grid_leaders(child: Area) -> list[Any]:
+    """The current 网格长 of a child from ``visible_children`` (its team is prefetched)."""
+    seats = [member for member in child.team.all() if member.is_current and member.is_grid_leader]
+    return sorted(seats, key=lambda member: (member.sort_order, member.pk))
 
 
 @dataclass
@@ -178,21 +180,6 @@ def child_rollups(area: Area, children: list[Area], user: Any) -> dict[str, Chil
             if row:
                 rollups[child.code] = ChildRollup(grids=row["grids"], household_target=row["households"])
     return rollups
-
-
-def grid_team(area: Area) -> list[TeamMember]:
-    """The current service team of a grid in 公示牌 order: by duty, then by sort order."""
-    members = list(TeamMember.objects.current().filter(area=area).select_related("organisation"))
-    return sorted(members, key=lambda member: (DUTY_ORDER.get(member.duty, 99), member.sort_order, member.pk))
-
-
-def first_of_duty(team: list[TeamMember], *duties: Duty) -> TeamMember | None:
-    """The first team member holding one of ``duties`` (in the order given)."""
-    for duty in duties:
-        for member in team:
-            if member.duty == duty:
-                return member
-    return None
 
 
 @dataclass

@@ -17,7 +17,6 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from accounts.models import Duty
 from areas import selectors
 from areas.models import Area, GridKind, Level
 
@@ -63,7 +62,7 @@ def _map_config(area: Area) -> dict[str, Any]:
 def _grid_context(area: Area) -> dict[str, Any]:
     """Team and place of a grid, shared by its page, its board, its card and its public page."""
     chain = area.ancestors()
-    team = selectors.grid_team(area)
+    team = area.team.board()
     return {
         "chain": chain,
         "street": selectors.ancestor_at(chain, Level.STREET),
@@ -94,6 +93,8 @@ def area_detail(request: HttpRequest, code: str) -> HttpResponse:
     area = _get_area_for_user(request, code)
     children = _page(request, selectors.visible_children(area, request.user), CHILDREN_PER_PAGE)
     child_list = list(children.object_list)
+    for child in child_list:
+        child.leaders = selectors.grid_leaders(child)  # type: ignore[attr-defined]
     context: dict[str, Any] = {
         "area": area,
         "breadcrumbs": selectors.breadcrumbs(area, request.user),
@@ -128,12 +129,11 @@ def _print_context(request: HttpRequest, area: Area) -> dict[str, Any]:
         area=area,
         public_url=public_grid_url(request, area),
         # The board lists building heads compactly in a block of their own, below the team table.
-        board_team=[member for member in team if member.duty != Duty.BUILDING_HEAD],
-        building_heads=[member for member in team if member.duty == Duty.BUILDING_HEAD],
-        grid_leader=selectors.first_of_duty(team, Duty.GRID_LEADER),
-        grid_workers=[member for member in team if member.duty == Duty.FULLTIME_WORKER][:2]
-        or [member for member in team if member.duty == Duty.PARTTIME_WORKER][:2],
-        police_officer=selectors.first_of_duty(team, Duty.POLICE_OFFICER),
+        board_team=team.board_members,
+        building_heads=team.building_heads,
+        grid_leader=team.grid_leader,
+        grid_workers=team.grid_workers,
+        police_officer=team.police_officer,
     )
     return context
 

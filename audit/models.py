@@ -10,6 +10,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core import scope
+
 
 class Action(models.TextChoices):
     CREATE = "create", _("新增")
@@ -21,9 +23,7 @@ class AppendOnlyQuerySet(models.QuerySet[Any]):
     """Rows of a log: scoped by their ``area_code``, never updated or deleted in bulk."""
 
     def visible_to(self, user: Any) -> AppendOnlyQuerySet:
-        from accounts.scope import restrict
-
-        return restrict(self, user, "area_code")
+        return scope.restrict(self, user, "area_code")
 
     def update(self, **kwargs: Any) -> int:
         raise TypeError(f"{self.model.__name__} is append-only.")

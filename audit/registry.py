@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.utils import translation
 
+from audit.models import ChangeLogEntry
 from core.request_context import current
 
 AreaCodeOf = Callable[[Any], str]
@@ -53,8 +54,6 @@ def _json_safe(value: Any) -> Any:
 def record(
     instance: models.Model, action: str, before: dict[str, Any] | None, after: dict[str, Any] | None
 ) -> None:
-    from audit.models import ChangeLogEntry
-
     context = current()
     user = context.user if context.user is not None and context.user.is_authenticated else None
     area_code_of = _registry.get(type(instance))

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
+from accounts.testing import box
 from areas.locator import Locator
 from areas.models import Area, GridKind, Level
-from core.testing import box
 
 COMMUNITIES, GRIDS_PER_COMMUNITY = 20, 50
 WEST, SOUTH, SIDE = 113.50, 34.70, 0.02  # each community a 0.02° square, 5 across and 4 down

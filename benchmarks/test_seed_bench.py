@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from django.db import transaction
 
-from core.demo.seed import seed_demo
+from demo.seed import seed_demo
 
 pytestmark = pytest.mark.django_db
 

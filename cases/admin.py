@@ -22,6 +22,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from areas.admin_scope import ScopedAdminMixin
 from cases.models import (
     CalendarDay,
     Case,
@@ -30,7 +31,7 @@ from cases.models import (
     RoutingRule,
     SupervisionStep,
 )
-from core.admin import ScopedAdminMixin, ScopedQuerysetMixin
+from core.admin import ScopedQuerysetMixin
 from registry.pii import mask_phone
 
 

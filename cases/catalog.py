@@ -20,8 +20,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_noop
 
+from accounts.catalog import grant_app_permissions
+from cases.holidays import seed_default_years
 from cases.models import (
     AttributeKind,
     Category,
@@ -223,15 +225,6 @@ DEFAULT_CATALOG_TEXTS: frozenset[str] = frozenset(
 )
 
 
-def translated_catalog_text(text: str) -> str:
-    """A default category's name (or description, attribute label, option) in the active language.
-
-    Only default texts are looked up, so a category an administrator added or renamed keeps
-    the words it was given.
-    """
-    return gettext(text) if text in DEFAULT_CATALOG_TEXTS else text
-
-
 def _create_category(spec: CategorySpec, parent: Category | None, order: int) -> Category:
     amount, unit = spec.handle
     category = Category.objects.create(
@@ -283,9 +276,6 @@ def on_post_migrate(sender: Any, **kwargs: Any) -> None:
     """After ``migrate`` (and after a test database flush): the catalog and this year's holidays."""
     if sender.name != "cases":
         return
-    from accounts.catalog import grant_app_permissions
-    from cases.holidays import seed_default_years
-
     grant_app_permissions("cases")  # roles of an installation older than the cases app
     ensure_default_catalog()
     seed_default_years()

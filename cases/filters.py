@@ -23,8 +23,8 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Organisation
 from areas.models import Area, Level, code_prefix
-from cases.catalog import translated_catalog_text
 from cases.models import OPEN_STATUSES, Case, Category, Channel, Rating, Status
+from cases.models.catalog import translated_catalog_text
 
 # The levels an area filter can choose: above the grid, every level where cases are summed up.
 AREA_LEVELS = (Level.DISTRICT, Level.STREET, Level.COMMUNITY, Level.GRID)

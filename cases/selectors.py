@@ -22,7 +22,6 @@ from django.utils.translation import pgettext_lazy
 from accounts.models import Organisation, OrganisationMember
 from accounts.scope import permission_prefixes
 from areas.models import PREFIX_LENGTH, Level
-from cases.catalog import translated_catalog_text
 from cases.models import (
     FINAL_STATUSES,
     OPEN_STATUSES,
@@ -35,11 +34,15 @@ from cases.models import (
     ExtensionRequest,
     ExtensionState,
     HandlingLevel,
+    Outcome,
+    Rating,
     Stage,
     Status,
 )
+from cases.models.catalog import translated_catalog_text
 from cases.routing import covering_codes
-from cases.supervision import warning_percent
+from cases.supervision import describe_rung, warning_percent
+from cases.workflow import TRANSITIONS
 
 PAGE_SIZE = 25
 
@@ -363,8 +366,6 @@ EVENT_LABELS: dict[str, Promise] = {
 
 
 def event_label(verb: str) -> Any:
-    from cases.workflow import TRANSITIONS
-
     if verb in TRANSITIONS:
         return TRANSITIONS[verb].label
     return EVENT_LABELS.get(verb, verb)
@@ -399,8 +400,6 @@ def _event_actor(event: CaseEvent) -> str:
 
 
 def _event_comment(event: CaseEvent) -> str:
-    from cases.supervision import describe_rung
-
     data = event.data or {}
     if event.actor_id is None and event.verb in AUTOMATIC_RUNGS and data.get("due_at") and data.get("stage"):
         due = datetime.datetime.fromisoformat(data["due_at"])
@@ -409,8 +408,6 @@ def _event_comment(event: CaseEvent) -> str:
 
 
 def _event_details(event: CaseEvent) -> list[str]:
-    from cases.models import Outcome, Rating
-
     data, details = event.data or {}, []
     if event.data.get("lead_name"):
         details.append(str(_("主办：%(unit)s")) % {"unit": data["lead_name"]})

@@ -47,9 +47,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from areas.models import PREFIX_LENGTH, Area, Level
-from cases.catalog import translated_catalog_text
 from cases.filters import overdue_condition
-from cases.models import Channel, Outcome, Rating, Status
+from cases.models import Category, Channel, Outcome, Rating, Status
+from cases.models.catalog import translated_catalog_text
 
 PERIODS = {"month": gettext_lazy("按月"), "week": gettext_lazy("按周"), "day": gettext_lazy("按日")}
 
@@ -240,8 +240,6 @@ def category_groups(parent: int | None = None) -> dict[int, int]:
     """Category id -> the row it is counted in: its ancestor just below ``parent`` (the top-level
     category without one), so a row counts its subcategories as the category filter does.
     Categories outside ``parent``'s subtree, and ``parent`` itself, are their own rows."""
-    from cases.models import Category
-
     parents = dict(Category.objects.values_list("pk", "parent_id"))
     groups: dict[int, int] = {}
     for pk in parents:
@@ -256,8 +254,6 @@ def category_groups(parent: int | None = None) -> dict[int, int]:
 def by_category(cases: QuerySet[Any], now: datetime.datetime, parent: int | None = None) -> Table:
     """Grouped by the categories one level below ``parent`` (the top-level ones without), each
     row counting its subcategories; a CASE over the catalog's few dozen ids, still two queries."""
-    from cases.models import Category
-
     members: dict[int, list[int]] = {}
     for pk, group in category_groups(parent).items():
         members.setdefault(group, []).append(pk)

@@ -55,6 +55,7 @@ from cases.models import (
     SupervisionSource,
     SupervisionStep,
 )
+from cases.notifications import announce
 
 SUPERVISED_STATUSES = sorted(OPEN_STATUSES - {Status.ON_HOLD})
 CANDIDATE_FIELDS = ("pk", "status", "stage", "stage_started_at", "stage_due_at", "warned_at",
@@ -197,8 +198,6 @@ def _issue(case: Case, due: list[Rung], now: datetime.datetime) -> CaseEvent:
 
 
 def _announce(event_id: int) -> None:
-    from cases.notifications import announce
-
     announce(event_id)
 
 

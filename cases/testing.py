@@ -1,4 +1,4 @@
-"""Test helpers for cases: a case cast on top of ``core.testing.build_cast`` and a driver that
+"""Test helpers for cases: a case cast on top of ``accounts.testing.build_cast`` and a driver that
 takes a case to any state through the real transitions.
 
 Categories here have codes starting ``t-`` so they never collide with the default catalog.
@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from accounts.models import Organisation, OrganisationKind, OrganisationMember, User
+from accounts.testing import Cast, make_user
 from cases import transitions as t
 from cases.models import (
     AttributeKind,
@@ -27,7 +28,6 @@ from cases.models import (
     Status,
 )
 from cases.workflow import REPORTER, Photo
-from core.testing import Cast, make_user
 
 
 @dataclass

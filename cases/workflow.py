@@ -34,6 +34,7 @@ from cases.models import (
     Stage,
     Status,
 )
+from cases.notifications import announce
 
 S = Status
 
@@ -264,6 +265,4 @@ def attach(case: Case, event: CaseEvent, actor: Actor, photos: Sequence[Photo], 
 
 
 def _announce(event_id: int) -> None:
-    from cases.notifications import announce
-
     announce(event_id)

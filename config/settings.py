@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "audit",
     "registry",
     "cases",
+    "demo",
 ]
 
 MIDDLEWARE = [

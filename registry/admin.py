@@ -16,8 +16,9 @@ from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from areas.admin_scope import ScopedAdminMixin, ScopedInlineMixin
 from audit.models import AccessLogEntry
-from core.admin import ScopedAdminMixin, ScopedInlineMixin, ScopedQuerysetMixin
+from core.admin import ScopedQuerysetMixin
 from registry.models import (
     Building,
     BuildingUnit,

@@ -5,10 +5,10 @@ from django.core.exceptions import PermissionDenied
 from django.test import RequestFactory
 
 from accounts.models import TeamMember
+from accounts.testing import make_user
 from accounts.tests.admin_forms import add_inline_row, admin_form_data
 from areas.admin import AreaAdmin
 from areas.models import Area, Level
-from core.testing import make_user
 
 pytestmark = pytest.mark.django_db
 

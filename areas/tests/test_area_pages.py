@@ -10,10 +10,10 @@ import pytest
 from django.test import override_settings
 
 from accounts.models import Duty, TeamMember
+from accounts.testing import box, make_area
 from areas.geo import transform_geometry
 from areas.models import Area, GridKind, GridTag, Level
 from areas.selectors import boundary_area_km2
-from core.testing import box, make_area
 
 pytestmark = pytest.mark.django_db
 

@@ -7,12 +7,12 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from shapely.geometry import shape
 
+from accounts.testing import box
 from areas.boundaries import import_boundaries, parse_level
 from areas.boundary_export import export_boundaries
 from areas.geo import transform_geometry
 from areas.models import Area, GridKind, GridTag, Level
 from audit.models import ChangeLogEntry
-from core.testing import box
 
 pytestmark = pytest.mark.django_db
 

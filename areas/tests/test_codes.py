@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from accounts.testing import make_area
 from areas.models import Area, GridKind, Level, validate_code
-from core.testing import make_area
 
 pytestmark = pytest.mark.django_db
 

@@ -5,10 +5,10 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from accounts.testing import box, make_area
 from areas.geo import from_wgs84
 from areas.locator import Locator, locate
 from areas.models import Area, Level
-from core.testing import box, make_area
 
 pytestmark = pytest.mark.django_db
 

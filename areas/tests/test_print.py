@@ -9,8 +9,8 @@ import segno
 from django.test import override_settings
 
 from accounts.models import Duty, TeamMember
+from accounts.testing import make_area
 from areas.models import GridKind, GridTag, Level
-from core.testing import make_area
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from accounts.testing import make_area
 from areas.models import Area, Level
-from core.testing import make_area
 
 pytestmark = pytest.mark.django_db
 

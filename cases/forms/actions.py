@@ -24,6 +24,7 @@ from accounts.models import Organisation
 from cases import transitions as t
 from cases.forms.intake import staff_photo_limit
 from cases.models import Case, Category, ExtensionState, Outcome, Rating, SupervisionKind
+from cases.photos import prepare_photos
 from cases.routing import route_for, suggested_units
 from cases.selectors import desk_of, dispatch_units
 from cases.workflow import TRANSITIONS, Photo
@@ -45,8 +46,6 @@ class PhotosField(forms.FileField):
         super().__init__(*args, **kwargs)
 
     def clean(self, data: Any, initial: Any = None) -> list[Photo]:
-        from cases.photos import prepare_photos
-
         uploads: Sequence[UploadedFile] = data if isinstance(data, list | tuple) else ([data] if data else [])
         return prepare_photos(list(uploads), limit=staff_photo_limit())
 

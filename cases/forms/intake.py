@@ -24,9 +24,9 @@ from accounts.models import User
 from areas.geo import CoordinateSystem
 from areas.models import Area
 from cases.attributes import clean_attributes, field_name
-from cases.catalog import translated_catalog_text
 from cases.models import AttributeKind, Category, CategoryAttribute, Channel, Rating
 from cases.models.case import TRACKING_ALPHABET
+from cases.models.catalog import translated_catalog_text
 from cases.photos import first_gps, prepare_photos
 from cases.workflow import Photo
 from registry.models import Building, Household, HouseholdMember, Resident

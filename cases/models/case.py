@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from accounts.scope import restrict_by_permission
 from audit.models import AppendOnlyModel
 from core.models import TimeStampedModel
 from registry.fields import EncryptedCharField
@@ -89,8 +90,6 @@ class CaseQuerySet(models.QuerySet["Case"]):
     def visible_to(self, user: Any) -> CaseQuerySet:
         """Cases in the areas where the user may view cases, plus cases assigned to a unit the
         user works for (a handler's role has no ``view_case``: they see their unit's cases only)."""
-        from accounts.scope import restrict_by_permission
-
         in_areas = restrict_by_permission(self, user, "grid_code", "cases.view_case")
         if user is None or not user.is_authenticated:
             return in_areas

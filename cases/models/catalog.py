@@ -6,14 +6,34 @@ because every city publishes its own lists and time limits.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
+from accounts.scope import restrict
 from core.models import TimeStampedModel
+
+# The texts of the default catalog (names, descriptions, attribute labels and options), which
+# ``CasesConfig.ready`` registers from ``cases.catalog``: only these are shown translated.
+_DEFAULT_TEXTS: set[str] = set()
+
+
+def register_default_texts(texts: Iterable[str]) -> None:
+    """Mark catalog texts as defaults, to be shown in the active language."""
+    _DEFAULT_TEXTS.update(texts)
+
+
+def translated_catalog_text(text: str) -> str:
+    """A default category's name (or description, attribute label, option) in the active language.
+
+    Only default texts are looked up, so a category an administrator added or renamed keeps
+    the words it was given.
+    """
+    return gettext(text) if text in _DEFAULT_TEXTS else text
 
 
 class HandlingLevel(models.IntegerChoices):
@@ -92,8 +112,6 @@ class Category(TimeStampedModel):
     @property
     def display_name(self) -> str:
         """The name in the active language (default categories are translated, others as stored)."""
-        from cases.catalog import translated_catalog_text
-
         return translated_catalog_text(self.name)
 
     def clean(self) -> None:
@@ -144,8 +162,6 @@ class CategoryAttribute(models.Model):
     @property
     def display_label(self) -> str:
         """The label in the active language, like ``Category.display_name``."""
-        from cases.catalog import translated_catalog_text
-
         return translated_catalog_text(self.label)
 
     @property
@@ -160,8 +176,6 @@ class CategoryAttribute(models.Model):
 
 class RoutingRuleQuerySet(models.QuerySet["RoutingRule"]):
     def visible_to(self, user: Any) -> RoutingRuleQuerySet:
-        from accounts.scope import restrict
-
         return restrict(self, user, "area__code")
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from accounts.testing import Cast
 from cases.testing import CaseCast, build_case_cast
-from core.testing import Cast
 
 
 @pytest.fixture

@@ -13,9 +13,9 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.models import Organisation, OrganisationKind
+from accounts.testing import Cast
 from areas.models import Area
 from cases.models import Case, Category, Channel, Dispute, HandlingLevel, Status
-from core.testing import Cast
 
 TZ = timezone.get_default_timezone()
 

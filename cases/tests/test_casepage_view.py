@@ -11,10 +11,10 @@ import pytest
 from django.test import override_settings
 
 from accounts.models import OrganisationMember
+from accounts.testing import make_user
 from cases import transitions as t
 from cases.models import Channel, Status
 from cases.testing import advance, report, tiny_photo
-from core.testing import make_user
 
 ACTION = re.compile(r'id="do-([a-z_]+)"')
 

@@ -12,7 +12,6 @@ from cases.catalog import (
     EVENT_CLASSES,
     _all_specs,
     ensure_default_catalog,
-    translated_catalog_text,
 )
 from cases.models import (
     AttributeKind,
@@ -24,6 +23,7 @@ from cases.models import (
     SupervisionKind,
     SupervisionStep,
 )
+from cases.models.catalog import translated_catalog_text
 from registry.models import FacilityCategory
 
 pytestmark = pytest.mark.django_db

@@ -8,11 +8,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.testing import make_user
 from audit.models import ChangeLogEntry
 from cases.models import Dispute, DisputeKind, DisputeParty, DisputeResult, MediationSession
 from cases.testing import report
 from cases.tests.stats_factory import make_category, make_row
-from core.testing import make_user
 
 TODAY = timezone.localdate()
 

@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import OrganisationMember
+from accounts.testing import make_user
 from cases.models import CaseAttachment, Status
 from cases.testing import advance, report, tiny_photo
-from core.testing import make_user
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from accounts.testing import make_user
 from cases.models import Dispute, DisputeKind, DisputeParty, DisputeResult, MediationSession
 from cases.tests.stats_factory import make_category, make_row
-from core.testing import make_user
 
 URL = reverse("cases:dispute_ledger")
 EXPORT = reverse("cases:dispute_ledger_export")

@@ -5,9 +5,9 @@ import json
 import pytest
 from django.urls import reverse
 
+from accounts.testing import make_user
 from cases.models import Rating, Status
 from cases.tests.stats_factory import make_category, make_row
-from core.testing import make_user
 
 URL = reverse("cases:stats")
 

@@ -17,8 +17,8 @@ from django.test import Client
 from django.utils import translation
 
 from accounts.models import Duty, Role, TeamMember
+from accounts.testing import Cast
 from areas.models import Area, GridKind
-from core.testing import Cast
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from accounts.testing import Cast
 from audit.models import AccessLogEntry
-from core.testing import Cast
 from registry import services
 from registry.tests.test_pages import CLEAR_VALUES, World, build_world
 

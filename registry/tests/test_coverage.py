@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from core.testing import make_user
+from accounts.testing import make_user
 from registry.coverage import area_coverage, gap_records
 from registry.models import (
     Building,

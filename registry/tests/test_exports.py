@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from core.testing import Cast
+from accounts.testing import Cast
 from registry import exports
 from registry.models import CareTag
 from registry.tests.test_pages import CLEAR_VALUES, World, build_world

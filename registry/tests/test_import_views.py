@@ -148,7 +148,7 @@ def test_it_shows_why_a_whole_file_was_refused(cast, login, tmp_path):
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_it_imports_in_the_browser_watching_the_progress_bar(browser_login, settings, tmp_path, artifacts_dir):
-    from core.testing import build_cast
+    from accounts.testing import build_cast
 
     cast = build_cast()
     page = browser_login(cast.grid_worker_a)

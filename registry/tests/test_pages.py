@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import User
+from accounts.testing import Cast, make_user
 from areas.models import Area
-from core.testing import Cast, make_user
 from registry.models import (
     Building,
     BuildingUnit,

@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from core.testing import Cast
+from accounts.testing import Cast
 from registry.models import Building, Dwelling, HouseholdMember, Resident
 from registry.tests.test_pages import World, build_world, make_id
 

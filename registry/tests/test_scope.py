@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from accounts.models import Role, RoleAssignment
-from core.testing import make_user
+from accounts.testing import make_user
 from registry.models import Building, Dwelling, Household, HouseholdMember, Relation, Resident
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,9 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from accounts.testing import Cast
 from audit.models import AccessLogEntry, ChangeLogEntry
 from core.request_context import acting_as
-from core.testing import Cast
 from registry import services
 from registry.models import Building, HouseholdMember, Relation, Resident
 from registry.tests.test_pages import ZHANG_ID, ZHANG_PHONE, World, build_world, make_id

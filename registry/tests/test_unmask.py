@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from accounts.testing import Cast, make_user
 from audit.models import AccessLogEntry
-from core.testing import Cast, make_user
 from registry.tests.test_pages import ZHANG_ID, ZHANG_PHONE, World, assert_masked, build_world
 
 

@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from accounts.models import RoleAssignment, User
+from accounts.testing import make_user
 from audit.models import ChangeLogEntry
 from core.request_context import acting_as
-from core.testing import make_user
 from registry.models import (
     Building,
     Dwelling,

@@ -42,8 +42,8 @@ from cases.models import (
 from cases.routing import route_for
 from cases.supervision import SUPERVISED_STATUSES, Rung, climb
 from cases.workflow import REPORTER, ActionRefused, Actor, Photo
-from core.demo import case_texts as texts
-from core.demo.people import mobile_number, person_name
+from demo import case_texts as texts
+from demo.people import mobile_number, person_name
 
 RESIDENT_CHANNELS = (Channel.RESIDENT,)
 STAFF_CHANNELS = (Channel.HOTLINE, Channel.WECHAT, Channel.WALK_IN, Channel.LEADER)

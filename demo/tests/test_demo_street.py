@@ -10,7 +10,7 @@ from areas.boundaries import import_boundaries
 from areas.boundary_export import export_boundaries
 from areas.locator import locate
 from areas.models import Area, Level
-from core.demo.seed import seed_demo
+from demo.seed import seed_demo
 
 pytestmark = pytest.mark.django_db
 

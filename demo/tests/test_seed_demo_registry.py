@@ -15,8 +15,8 @@ from shapely.geometry import Point, shape
 from accounts.models import Duty, OrganisationKind, TeamMember, User
 from areas.models import Area
 from audit.models import ChangeLogEntry
-from core.demo.registry_people import AS_OF
-from core.demo.seed import seed_demo
+from demo.registry_people import AS_OF
+from demo.seed import seed_demo
 from registry.models import (
     Building,
     BuildingKind,

@@ -1,6 +1,6 @@
 """Demo cases (事件) for the demo street: routing rules, the people who act, a year of cases.
 
-``seed_cases`` (called by ``core.demo.seed``) makes sure of, every run:
+``seed_cases`` (called by ``demo.seed``) makes sure of, every run:
 
 * routing rules (派单规则) for the street: each estate's 物业 for problems inside the estates,
   the 综合执法中队, 派出所, 市场监管所, 司法所, 城管局 and 民政局 for theirs;
@@ -9,7 +9,7 @@
   (``handler-NN``). They have no usable password: they exist to act in the stories.
 
 Then, only when the street has no case yet, it tells several hundred case stories
-(``core.demo.case_stories``) spread over the last twelve months through the real transitions,
+(``demo.case_stories``) spread over the last twelve months through the real transitions,
 in every state: most closed and rated (some unhappy, some reopened), some rejected, cancelled,
 merged or split, some overdue with their supervision rungs, disputes with mediation sessions,
 and a set of recent open cases in the queues of the demo logins (gridleader, gridworker,
@@ -37,10 +37,11 @@ from cases.holidays import seed_holidays
 from cases.models import Case, Category, Channel, RoutingRule, Status
 from cases.supervision import ladder, warning_percent
 from cases.workflow import Photo
-from core.demo import case_texts as texts
-from core.demo import data
-from core.demo.case_stories import Plan, Story, World
-from core.demo.people import mobile_number, person_name
+from demo import case_texts as texts
+from demo import data
+from demo.case_stories import Plan, Story, World
+from demo.people import mobile_number, person_name
+from registry.models import Building
 
 logger = logging.getLogger(__name__)
 
@@ -177,8 +178,6 @@ def build_world(
     areas: dict[str, Area], organisations: dict[str, Organisation], users: dict[str, User],
     grid_workers: dict[str, User], handlers: dict[int, User], now: datetime.datetime,
 ) -> World | None:
-    from registry.models import Building
-
     needed = ("dispatcher", "streetleader", "gridleader", "communitystaff", "areaadmin")
     if any(name not in users for name in needed):
         return None

@@ -1,8 +1,8 @@
 """What the demo street looks like: 郑州市中原区航海西路街道, four communities, eighteen grids.
 
 Written as data so it reads like the 公示牌 of a real street: names, 四至, households,
-feature tags, the departments that serve it and one login per role. ``core.demo.seed``
-turns it into records; ``core.demo.layout`` turns ``GRID_MAP`` into boundaries.
+feature tags, the departments that serve it and one login per role. ``demo.seed``
+turns it into records; ``demo.layout`` turns ``GRID_MAP`` into boundaries.
 """
 
 from __future__ import annotations

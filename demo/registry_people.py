@@ -16,7 +16,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from core.demo.people import MOBILE_PREFIXES, SURNAMES
+from demo.people import MOBILE_PREFIXES, SURNAMES
 from registry.models import DocumentType, Gender, PoliticalStatus, Relation, ResidencyType, ResidentStatus
 from registry.validators import id_check_digit
 

@@ -1,12 +1,12 @@
 """Load the demo street into the database, idempotently.
 
-``seed_demo`` makes the demo records look as ``core.demo.data`` describes them: it matches
+``seed_demo`` makes the demo records look as ``demo.data`` describes them: it matches
 records by code, username or name, creates what is missing and restores changed fields, and
 saves nothing that is already right — so a second run writes no row and no audit entry.
 Records that are not part of the demo are left alone.
 
 The registry (buildings, dwellings, households, residents, units, facilities, vehicles; see
-``core.demo.registry``) is written once per building with ``bulk_create``: those demo rows
+``demo.registry``) is written once per building with ``bulk_create``: those demo rows
 have no audit-log entries, and a building that exists is not restored.
 """
 
@@ -35,12 +35,12 @@ from accounts.models import (
 )
 from areas.models import Area, GridKind, GridTag, Level
 from cases.notifications import silenced
-from core.demo import data
-from core.demo.cases import case_counts, seed_cases
-from core.demo.layout import Cell, Lattice, parse_map
-from core.demo.people import mobile_number, person_name
-from core.demo.registry import registry_counts, seed_registry
 from core.request_context import acting_as
+from demo import data
+from demo.cases import case_counts, seed_cases
+from demo.layout import Cell, Lattice, parse_map
+from demo.people import mobile_number, person_name
+from demo.registry import registry_counts, seed_registry
 
 M = TypeVar("M", bound=models.Model)
 
@@ -94,7 +94,7 @@ def seed_demo(*, password: str = DEFAULT_PASSWORD, registry: bool = True, cases:
 
     ``registry=False`` skips the registry (some 17,000 residents, several seconds on the first
     run), for tests that need only the areas, teams and logins. ``cases=True`` adds a year of
-    cases (``core.demo.cases``, some 15 seconds the first time; ``manage.py seed_demo`` does).
+    cases (``demo.cases``, some 15 seconds the first time; ``manage.py seed_demo`` does).
     """
     report = SeedReport()
     # Silenced: the demo cases' timelines are history, nobody is to be told of them now.

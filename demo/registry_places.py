@@ -1,6 +1,6 @@
 """Where the demo registry happens: buildings, dwellings, registered units (实有单位) and 部件.
 
-Buildings follow the 楼栋长 seats of ``core.demo.data`` (``茜城花园北区9—10号楼`` is two
+Buildings follow the 楼栋长 seats of ``demo.data`` (``茜城花园北区9—10号楼`` is two
 buildings); each estate has a profile (age, height, stairwells, flats per landing) so that a
 1990s 家属院 is a 6-storey walk-up full of retirees and 锦艺城 has 33-storey towers of young
 families. Facility codes are GB/T 30428.2 style: county code + class code + serial.
@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from core.demo import data
+from demo import data
 from registry.models import BuildingKind, DwellingUse, EstablishmentKind, FacilityState
 from registry.validators import credit_code_check_character
 

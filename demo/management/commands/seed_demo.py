@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from core.demo.seed import DEFAULT_PASSWORD, SeedReport, seed_demo
+from demo.seed import DEFAULT_PASSWORD, SeedReport, seed_demo
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""The demo cases (``core.demo.cases``): a year of cases in every state, told through the real
+"""The demo cases (``demo.cases``): a year of cases in every state, told through the real
 transitions, with consistent timelines, for the demo logins to act on; seeded once."""
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from cases.models import (
 )
 from cases.routing import route_for
 from cases.rules import may
-from core.demo.seed import seed_demo
+from demo.seed import seed_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ DEMO_GRID = "410102005001001"
 
 
 def test_it_tells_a_year_of_cases_once(caplog):
-    caplog.set_level(logging.WARNING, logger="core.demo.cases")
+    caplog.set_level(logging.WARNING, logger="demo.cases")
     report = seed_demo(password="demo-test-pw", registry=False, cases=True)
     assert "cut short" not in caplog.text
 

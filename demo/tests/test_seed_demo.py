@@ -23,7 +23,7 @@ from accounts.models import (
 )
 from areas.models import Area, GridKind, GridTag, Level, validate_code
 from audit.models import ChangeLogEntry
-from core.demo.seed import DEFAULT_PASSWORD
+from demo.seed import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

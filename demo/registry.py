@@ -32,7 +32,7 @@ from shapely.geometry import Point, shape
 
 from accounts.models import Organisation, OrganisationKind, User
 from areas.models import Area
-from core.demo.registry_people import (
+from demo.registry_people import (
     AS_OF,
     HouseholdPlan,
     PersonPlan,
@@ -40,7 +40,7 @@ from core.demo.registry_people import (
     StayPlan,
     assign_care_tags,
 )
-from core.demo.registry_places import (
+from demo.registry_places import (
     BuildingPlan,
     DwellingPlan,
     building_plans,
