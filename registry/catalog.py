@@ -10,6 +10,9 @@ from typing import Any
 
 from django.utils.translation import gettext, gettext_noop
 
+from accounts.catalog import ensure_default_roles
+from accounts.models import Role
+
 # (code, name, sensitive, roles that may see a sensitive tag, care-visit interval in days)
 CARE_STAFF = ["grid_leader", "grid_worker", "community_staff", "street_leader", "area_admin"]
 LEADERS = ["grid_leader", "community_staff", "street_leader", "area_admin"]
@@ -66,7 +69,7 @@ def translated_catalog_name(name: str) -> str:
 
 def ensure_default_catalogs() -> int:
     """Create missing care tags and facility classes; returns how many rows were created."""
-    from accounts.models import Role
+    # Not at module level: registry.models (care tags, facility classes) imports this module.
     from registry.models import CareTag, FacilityCategory
 
     created = 0
@@ -90,7 +93,5 @@ def ensure_default_catalogs() -> int:
 
 def on_post_migrate(sender: Any, **kwargs: Any) -> None:
     if sender.name == "registry":
-        from accounts.catalog import ensure_default_roles
-
         ensure_default_roles()
         ensure_default_catalogs()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from registry.imports.importer import run_job
 from registry.models import ImportJob, ImportStatus
 
 
@@ -14,8 +15,6 @@ def run_import(job_id: str, commit: bool = False) -> str:
     The job is claimed with a conditional update, so a task delivered twice runs once.
     Returns the job's final status.
     """
-    from registry.imports.importer import run_job
-
     claimed = ImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
         status=ImportStatus.COMMITTING if commit else ImportStatus.VALIDATING
     )

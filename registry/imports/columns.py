@@ -19,6 +19,7 @@ from django.utils.translation import gettext_noop
 
 from registry.models import (
     BuildingKind,
+    CareTag,
     DocumentType,
     DwellingUse,
     EstablishmentKind,
@@ -44,8 +45,6 @@ def _labels(choices: type[models.TextChoices]) -> Callable[[], Choices]:
 
 
 def _care_tags() -> Choices:
-    from registry.models import CareTag
-
     return list(CareTag.objects.values_list("code", "name"))
 
 

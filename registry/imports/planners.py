@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
+from registry.imports.bulk import create_residents
 from registry.imports.rows import (
     ImportContext,
     PlaceIndex,
@@ -245,8 +246,6 @@ class ResidentPlanner(Planner):
         return Plan(MERGED, label, apply)
 
     def flush(self) -> None:
-        from registry.imports.bulk import create_residents
-
         create_residents(self.new_residents)
         self.new_residents = []
 
