@@ -47,7 +47,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import Area
-from registry.catalog import translated_catalog_name
+from registry.default_catalogs import translated_catalog_name
 from registry.models import (
     Building,
     BuildingKind,

@@ -14,7 +14,7 @@ from django.utils.translation import pgettext_lazy
 from accounts.models import Role
 from accounts.scope import restrict
 from core.models import TimeStampedModel
-from registry.catalog import translated_catalog_name
+from registry.default_catalogs import translated_catalog_name
 from registry.fields import EncryptedCharField, document_index, index_value
 
 from .base import GridScoped, _code_in

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import Organisation
-from registry.catalog import translated_catalog_name
+from registry.default_catalogs import translated_catalog_name
 from registry.fields import EncryptedCharField, index_value
 from registry.normalise import normalise_credit_code, normalise_phone, normalise_plate
 from registry.validators import (
