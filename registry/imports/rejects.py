@@ -2,7 +2,9 @@
 
 The workbook has the file's own header row plus a last column 错误原因; each rejected row keeps
 its original cells, so the user fixes the cells the reason names and uploads the workbook as
-is. It is written in openpyxl's write-only mode (streamed to a temporary file).
+is. It is written in openpyxl's write-only mode (streamed to a temporary file), every cell
+through ``registry.exports.text_cell``: a cell typed as "=HYPERLINK(…)" comes back as text,
+never as a live formula (formula injection).
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import PatternFill
+
+from registry.exports import text_cell
 
 REASON_HEADER = "错误原因"
 _ILLEGAL = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32)])
@@ -35,20 +38,16 @@ class RejectsWorkbook:
         if self._workbook is None:
             self._workbook = Workbook(write_only=True)
             sheet = self._workbook.create_sheet(_("被拒绝的行"))
-            bold = Font(bold=True)
-            cells = []
-            for value in [*self._header, REASON_HEADER]:
-                cell = WriteOnlyCell(sheet, value=_cell(value))
-                cell.font = bold
-                cells.append(cell)
+            cells = [text_cell(sheet, _cell(value), bold=True) for value in [*self._header, REASON_HEADER]]
             cells[-1].fill = PatternFill("solid", fgColor="FFF2CC")
             sheet.append(cells)
         return self._workbook.worksheets[0]
 
     def add(self, cells: list[Any], reason: str) -> None:
+        sheet = self._sheet()
         row = [_cell(value) for value in cells[: self._width]]
         row += [None] * (self._width - len(row))
-        self._sheet().append([*row, reason])
+        sheet.append([text_cell(sheet, value) for value in [*row, reason]])
         self.count += 1
 
     def save(self) -> Path | None:

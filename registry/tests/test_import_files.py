@@ -10,7 +10,7 @@ from registry.imports.columns import columns_for
 from registry.imports.importer import run_job
 from registry.imports.templates import DATA_SHEET, LISTS_SHEET, NOTES_SHEET, template_workbook
 from registry.models import ImportJob, ImportKind, ImportStatus, Resident
-from registry.tests.fixtures import RESIDENT_HEADER, make_job, valid_id, wrong_checksum, xlsx_file
+from registry.tests.fixtures import RESIDENT_HEADER, csv_file, make_job, valid_id, wrong_checksum, xlsx_file
 
 pytestmark = pytest.mark.django_db
 
@@ -82,6 +82,18 @@ def test_it_gives_back_rejected_rows_with_original_cells_and_a_reason(cast, tmp_
         "李四", bad, None, "13812345678", None, None, "第3行「证件号码」：身份证号码校验位错误，请逐位核对。",
     ]
     assert sheet.max_row == 2
+
+
+def test_it_keeps_text_that_looks_like_a_formula_as_text_in_the_rejected_rows(cast, tmp_path):
+    """A cell typed as "=HYPERLINK(…)" must not run as a formula when the uploader opens the workbook."""
+    formula = '=HYPERLINK("http://evil.example","点我")'
+    rows = [[*RESIDENT_HEADER, "=1+2"], [formula, wrong_checksum(valid_id(2)), "", "", "", "", "=1+2"]]
+    job = make_job(csv_file(tmp_path, rows), "residents", cast.grid_a, cast.superuser)
+    run_job(job, commit=False)
+    sheet = load_workbook(job.rejected_file.path).active
+    assert [(cell.value, cell.data_type) for cell in sheet[1]][-2] == ("=1+2", "s")
+    assert (sheet["A2"].value, sheet["A2"].data_type) == (formula, "s")
+    assert (sheet["G2"].value, sheet["G2"].data_type) == ("=1+2", "s")
 
 
 def test_it_imports_from_the_command_line_with_progress(cast, tmp_path):
