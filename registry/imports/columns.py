@@ -30,6 +30,7 @@ from registry.models import (
     ResidencyType,
 )
 from registry.normalise import normalise_text
+from registry.selectors import searchable_care_tags
 
 Choices = list[tuple[str, str]]
 
@@ -46,6 +47,19 @@ def _labels(choices: type[models.TextChoices]) -> Callable[[], Choices]:
 
 def _care_tags() -> Choices:
     return list(CareTag.objects.values_list("code", "name"))
+
+
+def visible_choices(column: Column, user: Any = None) -> Choices:
+    """A coded column's (code, label) pairs as a template offers them to ``user`` (None: everything).
+
+    Care tags are listed only as far as the user may see them somewhere in their scope: a tag
+    hidden from them is neither offered nor accepted (``planners.ResidentPlanner._tags``).
+    """
+    if column.choices is None:
+        return []
+    if column.key == "care_tags" and user is not None:
+        return [(tag.code, tag.name) for tag in searchable_care_tags(user)]
+    return column.choices()
 
 
 @dataclass(frozen=True)

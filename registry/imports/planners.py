@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
+from areas.models import Area
 from registry.imports.bulk import create_residents
 from registry.imports.rows import (
     ImportContext,
@@ -46,6 +47,7 @@ from registry.models import (
 )
 from registry.normalise import normalise_credit_code, normalise_document, normalise_name, normalise_phone
 from registry.pii import document_index, mask_identity, mask_name
+from registry.selectors import tag_visible
 from registry.validators import id_birth_date, id_gender, validate_credit_code, validate_document, validate_phone
 
 CREATED, UPDATED, MERGED, UNCHANGED, REJECTED = "created", "updated", "merged", "unchanged", "rejected"
@@ -150,7 +152,6 @@ class ResidentPlanner(Planner):
     def plan(self, row: Row) -> Plan:
         document_type, number, index = self.documents.identify(row)
         values = self._values(row, document_type, number)
-        tags = self._tags(row)
         dwelling = self.places.dwelling(row, None)
         relation = row.choice("relation") if dwelling else ""
         if dwelling and not relation:
@@ -162,6 +163,7 @@ class ResidentPlanner(Planner):
         grid = self.context.grid_for(row, fallback)
         if dwelling and dwelling.grid_code != grid.code:
             raise row.error("grid_code", _("与房屋所在网格（%(code)s）不一致。") % {"code": dwelling.grid_code})
+        tags = self._tags(row, grid)
         label = f"{mask_name(values['name'])} {mask_identity(document_type, number)}"
         if resident is None:
             return self._create(Resident(grid=grid, **values), tags, dwelling, relation, label)
@@ -196,14 +198,22 @@ class ResidentPlanner(Planner):
         }
         return values | {name: value for name, value in optional.items() if value}
 
-    def _tags(self, row: Row) -> list[CareTag]:
+    def _tags(self, row: Row, grid: Area) -> list[CareTag]:
+        """The row's care tags, each one the importer may see in the grid (as the resident form offers them).
+
+        A tag the importer may not see is refused with the very message of an unknown one, so a
+        dry run cannot tell that it exists; and since every tag of a row is visible, comparing
+        them with the resident's tags (无变化 or 合并) never depends on a hidden tag.
+        """
         tags = []
+        user = self.context.user
         for name in _TAG_SEPARATORS.split(row.text("care_tags")):
             if not name:
                 continue
-            if name not in self.tags:
-                raise row.error("care_tags", _("没有名为“%(name)s”的关爱标签。") % {"name": name})
-            tags.append(self.tags[name])
+            tag = self.tags.get(name)
+            if tag is None or not (user is None or tag_visible(user, tag, grid.code)):
+                raise row.error("care_tags", _("“%(name)s”不是您在该网格可以使用的关爱标签。") % {"name": name})
+            tags.append(tag)
         return tags
 
     def _create(self, resident: Resident, tags: list[CareTag], dwelling: Dwelling | None, relation: str,

@@ -10,6 +10,7 @@ explains every column and lists its allowed values.
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -18,7 +19,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from registry.imports.columns import Column, columns_for
+from registry.imports.columns import Column, columns_for, visible_choices
 
 DATA_SHEET = "数据"
 NOTES_SHEET = "填写说明"
@@ -28,16 +29,16 @@ _REQUIRED_FONT = Font(bold=True, color="C00000")
 _HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
 
 
-def template_workbook(kind: str) -> bytes:
-    """The template for an import kind as .xlsx bytes."""
+def template_workbook(kind: str, user: Any = None) -> bytes:
+    """The template for an import kind as .xlsx bytes; coded lists as ``user`` may see them (care tags)."""
     columns = columns_for(kind)
     workbook = Workbook()
     data = workbook.active
     assert isinstance(data, Worksheet)
     data.title = DATA_SHEET
     lists = workbook.create_sheet(LISTS_SHEET)
-    _write_data_sheet(data, lists, columns)
-    _write_notes_sheet(workbook.create_sheet(NOTES_SHEET), columns)
+    _write_data_sheet(data, lists, columns, user)
+    _write_notes_sheet(workbook.create_sheet(NOTES_SHEET), columns, user)
     lists.sheet_state = "hidden"
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -48,7 +49,7 @@ def header_text(column: Column) -> str:
     return f"*{column.header}" if column.required else column.header
 
 
-def _write_data_sheet(sheet: Worksheet, lists: Worksheet, columns: list[Column]) -> None:
+def _write_data_sheet(sheet: Worksheet, lists: Worksheet, columns: list[Column], user: Any) -> None:
     sheet.append([header_text(column) for column in columns])
     sheet.append([column.example or None for column in columns])
     sheet.freeze_panes = "A2"
@@ -62,13 +63,11 @@ def _write_data_sheet(sheet: Worksheet, lists: Worksheet, columns: list[Column])
             sheet.column_dimensions[letter].number_format = "@"
             sheet.cell(row=2, column=index).number_format = "@"
         if column.choices is not None:
-            _add_dropdown(sheet, lists, column, index)
+            _add_dropdown(sheet, lists, column, index, [label for _code, label in visible_choices(column, user)])
 
 
-def _add_dropdown(sheet: Worksheet, lists: Worksheet, column: Column, index: int) -> None:
+def _add_dropdown(sheet: Worksheet, lists: Worksheet, column: Column, index: int, labels: list[str]) -> None:
     """A list validation that takes its values from a column of the hidden 可选值 sheet."""
-    assert column.choices is not None
-    labels = [label for _code, label in column.choices()]
     if not labels:
         return
     list_column = lists.max_column + 1 if lists.max_row > 1 or lists["A1"].value else 1
@@ -88,13 +87,13 @@ def _add_dropdown(sheet: Worksheet, lists: Worksheet, column: Column, index: int
     sheet.add_data_validation(validation)
 
 
-def _write_notes_sheet(sheet: Worksheet, columns: list[Column]) -> None:
+def _write_notes_sheet(sheet: Worksheet, columns: list[Column], user: Any) -> None:
     sheet.append([_("列名"), _("是否必填"), _("说明"), _("可选值"), _("示例")])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = _HEADER_FILL
     for column in columns:
-        values = "、".join(label for _code, label in column.choices()) if column.choices else ""
+        values = "、".join(label for _code, label in visible_choices(column, user))
         sheet.append([
             column.header, _("必填") if column.required else _("选填"), _(column.note) if column.note else "",
             values, column.example,

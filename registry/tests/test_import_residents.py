@@ -5,6 +5,7 @@ import datetime
 import pytest
 from openpyxl import load_workbook
 
+from accounts.testing import make_user
 from audit.models import ChangeLogEntry
 from registry.imports import planners
 from registry.imports.importer import run_job
@@ -30,6 +31,7 @@ from registry.tests.fixtures import (
 )
 
 pytestmark = pytest.mark.django_db
+BORN = datetime.date(1985, 7, 15)  # the birth date in every valid_id() number below
 
 
 @pytest.fixture(autouse=True)
@@ -96,7 +98,7 @@ def test_it_only_reports_in_a_dry_run(cast, importer_a, tmp_path):
         (["", valid_id(1), "", "", "", ""], "第2行「姓名」：不能为空。"),
         (["张三", valid_id(1), "", "12345", "", ""], "第2行「联系电话」：手机号码应为11位数字，以13至19开头。"),
         (["张三", valid_id(1), "", "", "少先队员", ""], "第2行「政治面貌」：“少先队员”不是可选的值"),
-        (["张三", valid_id(1), "", "", "", "富人"], "第2行「关爱标签」：没有名为“富人”的关爱标签。"),
+        (["张三", valid_id(1), "", "", "", "富人"], "第2行「关爱标签」：“富人”不是您在该网格可以使用的关爱标签。"),
     ],
 )
 def test_it_rejects_a_bad_row_naming_row_and_column(cast, importer_a, tmp_path, cells, expected):
@@ -144,6 +146,53 @@ def test_it_merges_an_existing_resident_with_the_same_document(cast, importer_a,
     assert existing.phone == "13912345678"
     assert existing.birth_date == datetime.date(1985, 7, 15)
     assert list(existing.care_tags.values_list("code", flat=True)) == ["living_alone_elderly"]
+
+
+# --- care tags the importer may not see --------------------------------------------------------
+
+
+def test_it_refuses_a_hidden_care_tag_like_an_unknown_one_whoever_carries_it(cast, importer_a, tmp_path):
+    """重点关注 is for leaders only: a grid worker's dry run must not tell who carries it (无变化 vs 合并),
+    and the commit must not set it (the resident form refuses it too)."""
+    attention = CareTag.objects.get(code="special_attention")
+    carrier = Resident.objects.create(grid=cast.grid_a, name="曲秀英", gender="F", id_number=valid_id(3, female=True),
+                                      birth_date=BORN)
+    carrier.care_tags.add(attention)
+    other = Resident.objects.create(grid=cast.grid_a, name="李建国", gender="M", id_number=valid_id(4),
+                                    birth_date=BORN)
+    rows = [RESIDENT_HEADER, ["曲秀英", valid_id(3, female=True), "", "", "", "重点关注"],
+            ["李建国", valid_id(4), "", "", "", "独居老人、重点关注"], ["王五", valid_id(5), "", "", "", "重点关注"],
+            ["赵六", valid_id(6), "", "", "", "富人"]]
+    job = run(tmp_path, rows, cast.grid_a, importer_a)
+    assert (job.unchanged_count, job.merged_count, job.created_count, job.rejected_count) == (0, 0, 0, 4)
+    assert reasons(job) == [
+        "第2行「关爱标签」：“重点关注”不是您在该网格可以使用的关爱标签。",
+        "第3行「关爱标签」：“重点关注”不是您在该网格可以使用的关爱标签。",
+        "第4行「关爱标签」：“重点关注”不是您在该网格可以使用的关爱标签。",
+        "第5行「关爱标签」：“富人”不是您在该网格可以使用的关爱标签。",
+    ]
+    assert list(other.care_tags.all()) == [] and Resident.objects.count() == 2
+
+
+def test_it_keeps_hidden_tags_and_compares_only_visible_ones(cast, importer_a, tmp_path):
+    carrier = Resident.objects.create(grid=cast.grid_a, name="曲秀英", gender="F", id_number=valid_id(3, female=True),
+                                      birth_date=BORN)
+    carrier.care_tags.add(CareTag.objects.get(code="special_attention"), CareTag.objects.get(code="disabled"))
+    rows = [RESIDENT_HEADER, ["曲秀英", valid_id(3, female=True), "", "", "", "残疾人"]]
+    assert run(tmp_path, rows, cast.grid_a, importer_a).unchanged_count == 1
+    rows[1][5] = "残疾人、独居老人"
+    assert run(tmp_path, rows, cast.grid_a, importer_a, name="again.xlsx").merged_count == 1
+    assert sorted(carrier.care_tags.values_list("code", flat=True)) == [
+        "disabled", "living_alone_elderly", "special_attention",
+    ]
+
+
+def test_it_lets_a_role_the_tag_allows_import_it(cast, tmp_path):
+    leader = make_user("grid_leader_a", "grid_leader", cast.grid_a)
+    rows = [RESIDENT_HEADER, ["王五", valid_id(5), "", "", "", "重点关注"]]
+    job = run(tmp_path, rows, cast.grid_a, leader)
+    assert job.created_count == 1
+    assert list(Resident.objects.get().care_tags.values_list("code", flat=True)) == ["special_attention"]
 
 
 def test_it_rejects_a_known_document_under_another_name(cast, importer_a, tmp_path):

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from accounts.testing import make_user
 from registry.models import ImportJob, ImportStatus, Resident
 from registry.tests.fixtures import RESIDENT_HEADER, csv_file, valid_id, wrong_checksum, xlsx_file
 
@@ -42,6 +43,20 @@ def test_it_shows_the_upload_form_with_template_links(cast, login):
     assert cast.grid_b.code not in page
     for kind in ("residents", "households", "buildings", "organisations"):
         assert reverse("registry:import_template", args=[kind]) in page
+
+
+def test_it_offers_in_the_template_only_the_care_tags_the_user_may_see(cast, login):
+    leader = make_user("grid_leader_a", "grid_leader", cast.grid_a)
+    url = reverse("registry:import_template", args=["residents"])
+
+    def tag_choices(user):
+        workbook = load_workbook(io.BytesIO(login(user).get(url).content))
+        notes = [row for row in workbook["填写说明"].iter_rows(values_only=True) if row[0] == "关爱标签"]
+        return notes[0][3].split("、")
+
+    worker_tags = tag_choices(cast.grid_worker_a)
+    assert "残疾人" in worker_tags and "重点关注" not in worker_tags
+    assert "重点关注" in tag_choices(leader)
 
 
 def test_it_walks_from_upload_to_dry_run_report_to_commit(cast, login, tmp_path, django_assert_max_num_queries):

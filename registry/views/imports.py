@@ -123,7 +123,7 @@ def import_index(request: HttpRequest) -> HttpResponse:
 def import_template(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in ImportKind.values:
         raise Http404
-    response = HttpResponse(template_workbook(kind), content_type=XLSX)
+    response = HttpResponse(template_workbook(kind, request.user), content_type=XLSX)
     response["Content-Disposition"] = _attachment(TEMPLATE_NAMES[ImportKind(kind)], f"{kind}-template.xlsx")
     return response
 
