@@ -32,6 +32,17 @@ PII_ENCRYPTION_KEYS = env_list("PII_ENCRYPTION_KEYS", DEVELOPMENT_PII_ENCRYPTION
 PII_INDEX_KEY = env_str("PII_INDEX_KEY", DEVELOPMENT_PII_INDEX_KEY)
 # Records not verified for this many days count as stale on the coverage pages.
 VERIFICATION_STALE_DAYS = env_int("VERIFICATION_STALE_DAYS", 365)
+# --- registry: imports (owned by registry/imports/) ---
+# The most rows (after the header, blank ones included) and columns of a roster, checked while
+# the file is streamed; and the days an import's files (the uploaded roster, the rejected rows,
+# both with ID numbers in clear) are kept before `manage.py purge_import_files` deletes them.
+REGISTRY_IMPORT_MAX_ROWS = env_int("REGISTRY_IMPORT_MAX_ROWS", 50_000)
+REGISTRY_IMPORT_MAX_COLUMNS = env_int("REGISTRY_IMPORT_MAX_COLUMNS", 200)
+REGISTRY_IMPORT_RETENTION_DAYS = env_int("REGISTRY_IMPORT_RETENTION_DAYS", 7)
+for _name in ("REGISTRY_IMPORT_MAX_ROWS", "REGISTRY_IMPORT_MAX_COLUMNS", "REGISTRY_IMPORT_RETENTION_DAYS"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be at least 1.")
+# --- end registry: imports ---
 
 if PRODUCTION:
     if SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50:

@@ -154,6 +154,7 @@ def _import(job: ImportJob, *, commit: bool, on_progress: Progress | None) -> tu
                         plans.append((row.number, plan))
                 processed += read
                 _report_progress(job, processed, max(reader.total_rows, processed), on_progress)
+            _update(job, total_rows=processed)  # the reader's count was an estimate
             if commit:
                 _apply(plans, planner)
         except BaseException:
