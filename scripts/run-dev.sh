@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Start the development web server, the background task worker and the supervision loop together.
 #
-# Ctrl-C (or SIGTERM) stops all three; if one stops by itself, the others are stopped too.
+# Ctrl-C (or SIGTERM) stops them all; if one stops by itself, the others are stopped too.
 # HOST and PORT choose the address (default 127.0.0.1:8000). Run from `make run`, which has
 # already installed, migrated and seeded everything; var/demo-logins.txt holds what
 # `manage.py seed_demo` printed, shown again once the server answers.
@@ -42,6 +42,20 @@ pids+=($!)
 # The supervision worker (预警/超期/催办/黄牌/红牌), every CASES_SUPERVISION_INTERVAL seconds (60).
 "$python" manage.py supervise_cases --loop &
 pids+=($!)
+# Daily housekeeping, as the production timers do: registry import files (ID numbers in clear)
+# past REGISTRY_IMPORT_RETENTION_DAYS. SIGTERM (from stop_all) ends the pause as well.
+housekeeping() {
+  local nap=
+  trap 'kill $nap 2>/dev/null; exit 0' TERM
+  while true; do
+    "$python" manage.py purge_import_files || true
+    sleep 86400 &
+    nap=$!
+    wait "$nap"
+  done
+}
+housekeeping &
+pids+=($!)
 
 # Wait (up to a minute) until the server answers its health check, then say where it is.
 server_ready() {
@@ -68,6 +82,7 @@ if server_ready; then
   printf ' Wangge is running at %s\n' "$url"
   printf ' Background task worker: manage.py db_worker (all queues)\n'
   printf ' Supervision loop: manage.py supervise_cases --loop\n'
+  printf ' Daily housekeeping: manage.py purge_import_files\n'
   [[ -s $logins ]] && cat "$logins"
   printf '\n Press Ctrl-C to stop the web server and the workers.\n'
   printf '==================================================================\n\n'

@@ -8,7 +8,8 @@ anything fails while saving, nothing of the file is saved. Both update ``process
 ``PROGRESS_EVERY`` rows so that the page can show a progress bar.
 
 The whole file is refused (status 失败, no row imported) when it cannot be read, when a
-required header is missing, or when the user may not import this kind into the area.
+required header is missing, or when the user may not import this kind into the area. The files
+of a refused job are deleted at once, the upload right after a commit (``retention.py``).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from registry.imports.columns import Column, columns_for, map_headers
 from registry.imports.planners import CREATED, MERGED, PLANNERS, REJECTED, UNCHANGED, UPDATED, Plan, Planner
 from registry.imports.reader import RosterReader, UnreadableFile, cell_text, is_blank, open_roster
 from registry.imports.rejects import RejectsWorkbook
+from registry.imports.retention import drop_files
 from registry.imports.rows import ImportContext, Row, RowError
 from registry.models import ImportJob, ImportKind, ImportStatus
 from registry.normalise import normalise_text
@@ -90,17 +92,15 @@ def run_job(job: ImportJob, *, commit: bool, on_progress: Progress | None = None
         with acting_as(job.created_by):
             tally, rejects = _import(job, commit=commit, on_progress=on_progress)
     except (FileRejected, UnreadableFile, SaveFailed) as error:
-        _update(job, status=ImportStatus.FAILED, report={"error": str(error)}, finished_at=timezone.now())
+        _fail(job, str(error))
         return job
     except Exception:
         logger.exception("Import job %s failed", job.pk)
-        message = _("导入时发生系统错误，整个文件没有保存任何数据。请联系管理员。")
-        _update(job, status=ImportStatus.FAILED, report={"error": message}, finished_at=timezone.now())
+        _fail(job, _("导入时发生系统错误，整个文件没有保存任何数据。请联系管理员。"))
         return job
     _store_rejects(job, rejects)
     if commit:  # the roster holds ID numbers in clear: keep it no longer than the import needs it
-        job.file.delete(save=False)
-        _update(job, file="")
+        drop_files(job, rejects=False)
     counts = tally.counts
     _update(
         job, status=ImportStatus.DONE if commit else ImportStatus.VALIDATED, report=tally.report(),
@@ -108,6 +108,12 @@ def run_job(job: ImportJob, *, commit: bool, on_progress: Progress | None = None
         rejected_count=counts[REJECTED], unchanged_count=counts[UNCHANGED], finished_at=timezone.now(),
     )
     return job
+
+
+def _fail(job: ImportJob, message: str) -> None:
+    """The job refused: a failed job never runs again, so its files (ID numbers in clear) go now."""
+    _update(job, status=ImportStatus.FAILED, report={"error": message}, finished_at=timezone.now())
+    drop_files(job)
 
 
 def _update(job: ImportJob, **values: Any) -> None:
@@ -137,6 +143,8 @@ def _import(job: ImportJob, *, commit: bool, on_progress: Progress | None) -> tu
         raise FileRejected(_("您没有在「%(area)s」导入%(kind)s的权限。") % {
             "area": job.area.name, "kind": job.get_kind_display(),
         })
+    if not job.file.name or not job.file.storage.exists(job.file.name):
+        raise FileRejected(_("上传的文件已超过保留期限并已删除，请重新上传。"))
     with open_roster(job.file.path, job.original_filename) as reader:
         positions, tally = _check_header(job.kind, reader)
         _update(job, total_rows=reader.total_rows)

@@ -7,6 +7,9 @@
 * ``/registry/import/<id>/commit/`` (POST) — run the real import of a checked job.
 * ``/registry/import/<id>/rejected.xlsx`` — the rejected rows with a reason column.
 
+Files are kept ``REGISTRY_IMPORT_RETENTION_DAYS`` days (``registry/imports/retention.py``); a job
+whose files are gone keeps its report, and its page says so instead of linking to them.
+
 A job is visible to whoever uploaded it and to users who may import that kind in its area,
 within their scope; anyone else gets 404. The rejected-rows workbook holds the uploaded cells
 unmasked (it is the uploader's own file, handed back for correction), hence the narrow access.
@@ -18,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -30,6 +34,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import User
 from areas.models import Area, Level
 from registry.imports.importer import may_import
+from registry.imports.retention import files_purged
 from registry.imports.templates import template_workbook
 from registry.models import ImportJob, ImportKind, ImportStatus
 from registry.tasks import run_import
@@ -150,7 +155,9 @@ def import_commit(request: HttpRequest, job_id: Any) -> HttpResponse:
     job = _get_job_for_user(request, job_id)
     if not may_import(request.user, job.kind, job.area):
         raise PermissionDenied
-    claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.VALIDATED).update(
+    if files_purged(job)["upload"]:  # the page no longer offers it; a stale form gets the page back
+        return redirect("registry:import_job", job_id=job.pk)
+    claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.VALIDATED).exclude(file="").update(
         status=ImportStatus.QUEUED, dry_run=False, processed_rows=0
     )
     if claimed:
@@ -180,12 +187,16 @@ def _job_context(request: HttpRequest, job: ImportJob) -> dict[str, Any]:
         ("updated", _("更新"), job.updated_count), ("unchanged", _("无变化"), job.unchanged_count),
         ("rejected", _("拒绝"), job.rejected_count),
     ]
+    purged = files_purged(job)
     return {
         "job": job,
         "report": report,
         "sections": [(key, label, count, samples.get(key, [])) for key, label, count in sections],
-        "can_commit": job.status == ImportStatus.VALIDATED and may_import(request.user, job.kind, job.area),
+        "can_commit": job.status == ImportStatus.VALIDATED and not purged["upload"]
+        and may_import(request.user, job.kind, job.area),
         "accepted": job.created_count + job.merged_count + job.updated_count,
+        "purged": purged,
+        "retention_days": settings.REGISTRY_IMPORT_RETENTION_DAYS,
     }
 
 
