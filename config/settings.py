@@ -181,7 +181,7 @@ elif CACHE_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Background tasks: the database queue by default (worker: manage.py db_worker).
+# Background tasks: the database queue by default (worker: manage.py task_worker).
 TASKS = {
     "default": {
         "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),

@@ -35,7 +35,8 @@ url="http://$browse_host:$port/"
 bind=$host
 [[ $host == *:* ]] && bind="[${host#[}" && bind="${bind%]}]"
 
-"$python" manage.py db_worker --queue-name '*' &
+# The task worker: django-tasks-db's db_worker, paused rather than ended by a database error.
+"$python" manage.py task_worker --queue-name '*' &
 pids+=($!)
 "$python" manage.py runserver "$bind:$port" &
 pids+=($!)
@@ -80,7 +81,7 @@ PY
 if server_ready; then
   printf '\n==================================================================\n'
   printf ' Wangge is running at %s\n' "$url"
-  printf ' Background task worker: manage.py db_worker (all queues)\n'
+  printf ' Background task worker: manage.py task_worker (all queues)\n'
   printf ' Supervision loop: manage.py supervise_cases --loop\n'
   printf ' Daily housekeeping: manage.py purge_import_files\n'
   [[ -s $logins ]] && cat "$logins"

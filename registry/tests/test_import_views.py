@@ -208,6 +208,6 @@ def test_it_queues_the_job_for_the_database_worker(cast, login, tmp_path, settin
     assert job.status == ImportStatus.QUEUED
     page = client.get(response["Location"]).content.decode()
     assert "排队中" in page and 'hx-trigger="every 1s"' in page
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    call_command("task_worker", "--batch", "--no-startup-delay", verbosity=0)
     job.refresh_from_db()
     assert job.status == ImportStatus.VALIDATED and job.created_count == 1
