@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -152,3 +152,25 @@ def register(
 
 def is_audited(model: type[models.Model]) -> bool:
     return model in _registry
+
+
+def record_created_in_bulk(instances: Sequence[models.Model], batch_size: int = 500) -> None:
+    """One "create" entry per saved instance, written in bulk: ``bulk_create`` sends no signals,
+    so code that inserts audited rows that way logs them through this, exactly as ``record`` would."""
+    if not instances:
+        return
+    context = current()
+    user = context.user if context.user is not None and context.user.is_authenticated else None
+    model = type(instances[0])
+    content_type = ContentType.objects.get_for_model(model)
+    area_code_of = _registry.get(model)
+    entries = [
+        ChangeLogEntry(
+            user=user, user_name=str(user) if user else "", request_id=context.request_id,
+            remote_addr=context.remote_addr, action="create", content_type=content_type,
+            object_id=str(instance.pk), object_repr=_label(instance),
+            area_code=(area_code_of(instance) if area_code_of else "") or "", before=None, after=snapshot(instance),
+        )
+        for instance in instances
+    ]
+    ChangeLogEntry.objects.bulk_create(entries, batch_size=batch_size)

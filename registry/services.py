@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from accounts.scope import covers
 from areas.models import Area
 from audit.models import AccessLogEntry
+from audit.registry import record_created_in_bulk
 from core.request_context import current
 from registry.models import (
     Building,
@@ -133,10 +134,9 @@ def building_save(*, building: Building, actor: Any, previous_state: str | None 
         _stamp_verification(building, actor, previous_state)
         building.save()
         existing = set(building.units.values_list("number", flat=True))
-        for number in range(1, building.unit_count + 1):
-            label = f"{number}单元"  # stored data, not a translatable text
-            if label not in existing:
-                BuildingUnit.objects.create(building=building, number=label)
+        labels = [f"{number}单元" for number in range(1, building.unit_count + 1)]  # stored data, not translated
+        units = [BuildingUnit(building=building, number=label) for label in labels if label not in existing]
+        record_created_in_bulk(BuildingUnit.objects.bulk_create(units))
     return building
 
 

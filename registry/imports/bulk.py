@@ -3,16 +3,12 @@
 A large roster creates thousands of residents; saving them one by one costs two queries each
 plus one change-log row. ``bulk_create`` skips ``save()`` and the signals, so this module fills
 the columns ``save()`` computes (``grid_code``, the blind indexes) and writes the change-log
-rows itself, in bulk, exactly as ``audit.registry.record`` would (see registry/fields.py).
+rows itself, in bulk, as ``audit.registry.record`` would (``record_created_in_bulk``).
 """
 
 from __future__ import annotations
 
-from django.contrib.contenttypes.models import ContentType
-
-from audit.models import Action, ChangeLogEntry
-from audit.registry import snapshot
-from core.request_context import current
+from audit.registry import record_created_in_bulk
 from registry.models import CareTag, Resident
 from registry.pii import document_index, index_value
 
@@ -34,21 +30,5 @@ def create_residents(new_residents: list[tuple[Resident, list[CareTag]]]) -> lis
         for tag in tags
     ]
     through.objects.bulk_create(links, batch_size=BATCH_SIZE)
-    _log_created(created)
+    record_created_in_bulk(created, batch_size=BATCH_SIZE)
     return created
-
-
-def _log_created(residents: list[Resident]) -> None:
-    context = current()
-    user = context.user if context.user is not None and context.user.is_authenticated else None
-    content_type = ContentType.objects.get_for_model(Resident)
-    entries = [
-        ChangeLogEntry(
-            user=user, user_name=str(user) if user else "", request_id=context.request_id,
-            remote_addr=context.remote_addr, action=Action.CREATE, content_type=content_type,
-            object_id=str(resident.pk), object_repr=str(resident)[:200], area_code=resident.grid_code,
-            before=None, after=snapshot(resident),
-        )
-        for resident in residents
-    ]
-    ChangeLogEntry.objects.bulk_create(entries, batch_size=BATCH_SIZE)

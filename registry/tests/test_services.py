@@ -71,6 +71,23 @@ def test_it_creates_missing_units_and_stamps_verification(world):
                                actor=world.head_b1)
 
 
+def test_it_creates_a_buildings_units_in_bulk_each_with_its_change_log_entry(world, django_assert_max_num_queries):
+    actor = world.cast.grid_worker_a
+    building = Building(grid=world.cast.grid_a, name="7号楼", address="百花路7号", floors=6, unit_count=40)
+    with acting_as(actor, "req-8", "10.0.0.8"), django_assert_max_num_queries(15):
+        services.building_save(building=building, actor=actor)
+    numbers = sorted(building.units.values_list("number", flat=True), key=lambda number: int(number[:-2]))
+    assert numbers == [f"{n}单元" for n in range(1, 41)]
+    entries = ChangeLogEntry.objects.filter(content_type__model="buildingunit", action="create",
+                                            object_repr__startswith="7号楼 ")
+    assert entries.count() == 40
+    assert {(e.user, e.request_id, e.area_code) for e in entries} == {(actor, "req-8", world.cast.grid_a.code)}
+    assert {e.object_repr for e in entries} >= {"7号楼 1单元", "7号楼 40单元"}
+    building.unit_count = 42
+    services.building_save(building=building, actor=actor)
+    assert building.units.count() == 42 and entries.all().count() == 42
+
+
 def test_it_moves_a_member_out_keeping_the_stay_and_clearing_the_head(world):
     stay = HouseholdMember.objects.get(resident=world.zhang)
     services.household_member_move_out(member=stay, actor=world.cast.grid_worker_a,
