@@ -7,6 +7,7 @@ see. Writes go through ``registry.services``, which re-check scope in their tran
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -33,11 +34,17 @@ from registry.selectors import searchable_care_tags, tag_visible, visible_grids
 from registry.services import MINIMUM_REASON_LENGTH
 from registry.validators import (
     ID_CARD,
+    MAX_BASEMENT_FLOORS,
+    MAX_FLOORS,
+    MAX_UNITS,
     id_birth_date,
     id_gender,
     validate_document,
+    validate_floor,
+    validate_floors,
     validate_id_matches,
     validate_phone,
+    validate_unit_count,
 )
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -231,6 +238,8 @@ class BuildingForm(StyledForm, forms.ModelForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["grid"] = _grid_choice(user)
+        _bound(self.fields["floors"], validate_floors, 1, MAX_FLOORS)
+        _bound(self.fields["unit_count"], validate_unit_count, 1, MAX_UNITS)
         self.style()
 
     def clean_name(self) -> str:
@@ -242,11 +251,11 @@ class BuildingForm(StyledForm, forms.ModelForm):  # type: ignore[type-arg]
     def clean_address(self) -> str:
         return normalise_text(self.cleaned_data.get("address"))
 
-    def clean_floors(self) -> int:
-        floors: int = self.cleaned_data["floors"]
-        if floors < 1:
-            raise ValidationError(_("层数至少为1。"))
-        return floors
+
+def _bound(field: forms.Field, validator: Callable[[int], None], low: int, high: int) -> None:
+    """A size field checked by the model's validator in the form too, with min/max for the browser."""
+    field.validators.append(validator)
+    field.widget.attrs.update(min=low, max=high)
 
 
 class DwellingForm(StyledForm, forms.ModelForm):  # type: ignore[type-arg]
@@ -261,6 +270,7 @@ class DwellingForm(StyledForm, forms.ModelForm):  # type: ignore[type-arg]
         unit_field = self.fields["unit"]
         assert isinstance(unit_field, forms.ModelChoiceField)
         unit_field.queryset = building.units.all()
+        _bound(self.fields["floor"], validate_floor, -MAX_BASEMENT_FLOORS, MAX_FLOORS)
         self.style()
 
     def clean_room(self) -> str:

@@ -1,4 +1,5 @@
-"""Validators of the registry's identifiers: ID numbers, credit codes, phones, plates, documents.
+"""Validators of the registry's identifiers (ID numbers, credit codes, phones, plates, documents)
+and of a building's size (floors, units, a dwelling's floor).
 
 Every validator accepts raw input (it normalises first, see ``registry.normalise``), raises
 Django's ``ValidationError`` with a Chinese message that says what is wrong and a stable
@@ -250,3 +251,34 @@ def validate_document(document_type: str, number: str) -> None:
         validate_id_number(number)
     else:
         validate_document_number(number)
+
+
+# --- building sizes --------------------------------------------------------------------------
+
+# Generous for any real building (China's tallest have some 130 floors above ground and a few
+# below), yet small enough that a building's generated units and floor grid stay cheap: a
+# building of 32,767 units once held a request for 46 s in one transaction.
+MAX_FLOORS = 200
+MAX_BASEMENT_FLOORS = 10
+MAX_UNITS = 99
+
+
+def validate_floors(value: int) -> None:
+    """A building's number of floors above ground (层数): 1 to MAX_FLOORS."""
+    if not 1 <= value <= MAX_FLOORS:
+        raise ValidationError(_("层数应为1到%(max)d，现在是%(value)s。"), code="floors",
+                              params={"max": MAX_FLOORS, "value": value})
+
+
+def validate_unit_count(value: int) -> None:
+    """A building's number of units (单元数): 1 to MAX_UNITS."""
+    if not 1 <= value <= MAX_UNITS:
+        raise ValidationError(_("单元数应为1到%(max)d，现在是%(value)s。"), code="unit_count",
+                              params={"max": MAX_UNITS, "value": value})
+
+
+def validate_floor(value: int) -> None:
+    """A dwelling's floor (楼层): -MAX_BASEMENT_FLOORS (basements are negative) to MAX_FLOORS."""
+    if not -MAX_BASEMENT_FLOORS <= value <= MAX_FLOORS:
+        raise ValidationError(_("楼层应为-%(basement)d到%(max)d（地下层为负数），现在是%(value)s。"), code="floor",
+                              params={"basement": MAX_BASEMENT_FLOORS, "max": MAX_FLOORS, "value": value})

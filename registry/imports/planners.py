@@ -48,7 +48,16 @@ from registry.models import (
 from registry.normalise import normalise_credit_code, normalise_document, normalise_name, normalise_phone
 from registry.pii import document_index, mask_identity, mask_name
 from registry.selectors import tag_visible
-from registry.validators import id_birth_date, id_gender, validate_credit_code, validate_document, validate_phone
+from registry.validators import (
+    MAX_BASEMENT_FLOORS,
+    MAX_FLOORS,
+    MAX_UNITS,
+    id_birth_date,
+    id_gender,
+    validate_credit_code,
+    validate_document,
+    validate_phone,
+)
 
 CREATED, UPDATED, MERGED, UNCHANGED, REJECTED = "created", "updated", "merged", "unchanged", "rejected"
 _TAG_SEPARATORS = re.compile(r"[、,，;；/\s]+")
@@ -326,8 +335,8 @@ class BuildingPlanner(Planner):
         estate, name = row.text("estate", 100), row.required("building", 50)
         values: dict[str, Any] = {"address": row.required("address", 200)}
         optional = {
-            "kind": row.choice("building_kind"), "floors": row.integer("floors", 1),
-            "unit_count": row.integer("unit_count", 1),
+            "kind": row.choice("building_kind"), "floors": row.integer("floors", 1, MAX_FLOORS),
+            "unit_count": row.integer("unit_count", 1, MAX_UNITS),
         }
         values |= {key: value for key, value in optional.items() if value}
         building = self.buildings.get((grid.code, estate, name))
@@ -358,7 +367,7 @@ class BuildingPlanner(Planner):
         return Plan(action, " ".join(parts), apply)
 
     def _dwelling(self, row: Row, building: Building, grid: Any, writes: list[models.Model]) -> str:
-        room, floor = row.text("room", 20), row.integer("floor", -10)
+        room, floor = row.text("room", 20), row.integer("floor", -MAX_BASEMENT_FLOORS, MAX_FLOORS)
         if floor is None:
             raise row.error("floor", _("填写房号时必须填写楼层。"))
         if floor > building.floors:

@@ -95,16 +95,22 @@ class Row:
         labels = "、".join(label for _code, label in options)
         raise self.error(key, _("“%(value)s”不是可选的值（%(labels)s）。") % {"value": value, "labels": labels})
 
-    def integer(self, key: str, minimum: int = 0) -> int | None:
+    def integer(self, key: str, minimum: int = 0, maximum: int | None = None) -> int | None:
         value = self.text(key)
         if not value:
             return None
         try:
-            number = int(decimal.Decimal(value))
-        except (decimal.InvalidOperation, ValueError):
-            raise self.error(key, _("应为整数，现在是“%(value)s”。") % {"value": value}) from None
+            exact = decimal.Decimal(value)
+        except decimal.InvalidOperation:
+            exact = decimal.Decimal("NaN")
+        # Not NaN or infinity, and no 1e999999 that would take a while to turn into an int.
+        if not exact.is_finite() or exact.adjusted() > 18:
+            raise self.error(key, _("应为整数，现在是“%(value)s”。") % {"value": value})
+        number = int(exact)
         if number < minimum:
             raise self.error(key, _("不能小于%(n)d。") % {"n": minimum})
+        if maximum is not None and number > maximum:
+            raise self.error(key, _("不能大于%(n)d。") % {"n": maximum})
         return number
 
     def decimal(self, key: str) -> decimal.Decimal | None:
@@ -114,7 +120,9 @@ class Row:
         try:
             number = decimal.Decimal(value).quantize(decimal.Decimal("0.01"))
         except decimal.InvalidOperation:
-            raise self.error(key, _("应为数字，现在是“%(value)s”。") % {"value": value}) from None
+            number = decimal.Decimal("NaN")
+        if not number.is_finite():  # "nan" quantizes to NaN, which no comparison accepts
+            raise self.error(key, _("应为数字，现在是“%(value)s”。") % {"value": value})
         if number < 0 or number >= 1_000_000:
             raise self.error(key, _("数值不合理：%(value)s。") % {"value": value})
         return number

@@ -99,6 +99,30 @@ def test_it_rejects_a_floor_above_the_building_and_a_room_without_floor(cast, im
     assert Dwelling.objects.count() == 0
 
 
+def test_it_rejects_sizes_beyond_any_real_building_naming_the_column(cast, importer_a, tmp_path):
+    header = ["楼栋号", "地址", "层数", "单元数", "楼层", "房号", "建筑面积"]
+    rows = [header, ["1号楼", "百花路1号", 32767, 32767, "", "", ""],
+            ["2号楼", "百花路2号", 201, "", "", "", ""],
+            ["3号楼", "百花路3号", 6, 100, "", "", ""],
+            ["4号楼", "百花路4号", 6, "", -11, "B1101", ""],
+            ["5号楼", "百花路5号", "1e999999", "", "", "", ""],
+            ["6号楼", "百花路6号", "Infinity", "", "", "", ""],
+            ["7号楼", "百花路7号", 6, "", 1, "101", "nan"],
+            ["8号楼", "百花路8号", 200, 99, -10, "B1001", ""]]
+    job = run(tmp_path, rows, "buildings", cast.grid_a, importer_a)
+    assert reasons(job) == [
+        "第2行「层数」：不能大于200。",
+        "第3行「层数」：不能大于200。",
+        "第4行「单元数」：不能大于99。",
+        "第5行「楼层」：不能小于-10。",
+        "第6行「层数」：应为整数，现在是“1e999999”。",
+        "第7行「层数」：应为整数，现在是“Infinity”。",
+        "第8行「建筑面积」：应为数字，现在是“nan”。",
+    ]
+    assert job.status == ImportStatus.DONE and job.created_count == 1
+    assert list(Building.objects.values_list("name", "floors", "unit_count")) == [("8号楼", 200, 99)]
+
+
 @pytest.fixture
 def flat(cast):
     building = Building.objects.create(grid=cast.grid_a, estate="百花小区", name="3号楼", address="百花路3号", floors=6)
