@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import Organisation
+from registry.validators import validate_floor, validate_floors, validate_unit_count
 
 from .base import GridScoped
 
@@ -32,8 +33,8 @@ class Building(GridScoped):
     estate = models.CharField(_("小区"), max_length=100, blank=True)
     address = models.CharField(_("地址"), max_length=200)
     kind = models.CharField(_("类型"), max_length=20, choices=BuildingKind.choices, default=BuildingKind.RESIDENTIAL)
-    floors = models.PositiveSmallIntegerField(_("层数"), default=1)
-    unit_count = models.PositiveSmallIntegerField(_("单元数"), default=1)
+    floors = models.PositiveSmallIntegerField(_("层数"), default=1, validators=[validate_floors])
+    unit_count = models.PositiveSmallIntegerField(_("单元数"), default=1, validators=[validate_unit_count])
     property_company = models.ForeignKey(
         Organisation, verbose_name=_("物业公司"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="managed_buildings",
@@ -91,7 +92,7 @@ class Dwelling(GridScoped):
     unit = models.ForeignKey(
         BuildingUnit, verbose_name=_("单元"), null=True, blank=True, on_delete=models.PROTECT, related_name="dwellings"
     )
-    floor = models.SmallIntegerField(_("楼层"))
+    floor = models.SmallIntegerField(_("楼层"), validators=[validate_floor])
     room = models.CharField(_("房号"), max_length=20)
     floor_area = models.DecimalField(_("建筑面积(m²)"), max_digits=8, decimal_places=2, null=True, blank=True)
     use = models.CharField(_("用途"), max_length=20, choices=DwellingUse.choices, default=DwellingUse.OWNER_OCCUPIED)
@@ -122,7 +123,7 @@ class Dwelling(GridScoped):
     def clean(self) -> None:
         if self.building_id:
             self.grid = self.building.grid
-            if self.floor > self.building.floors:
+            if self.floor is not None and self.floor > self.building.floors:  # None: the field is invalid
                 raise ValidationError({"floor": _("楼层不能高于楼栋的层数。")})
             if self.unit_id and self.unit and self.unit.building_id != self.building_id:
                 raise ValidationError({"unit": _("单元不属于该楼栋。")})

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from registry.models import Establishment, EstablishmentKind, Vehicle, VehicleKind
+from registry.models import Building, Dwelling, Establishment, EstablishmentKind, Vehicle, VehicleKind
 from registry.validators import credit_code_check_character
 
 pytestmark = pytest.mark.django_db
@@ -50,3 +50,16 @@ def test_it_checks_the_contact_phone_of_an_organisation(cast):
     bad = Establishment(grid=cast.grid_a, name="百花超市", kind=EstablishmentKind.SHOP, address="百花路1号",
                         contact_phone="12345")
     assert "contact_phone" in errors(bad)
+
+
+def test_it_bounds_a_buildings_size_naming_the_field(cast):
+    """What the admin checks too: floors=32767&unit_count=32767 once held a request for 46 s."""
+    giant = Building(grid=cast.grid_a, name="巨楼", address="百花路99号", floors=32767, unit_count=32767)
+    assert errors(giant) == {
+        "floors": ["层数应为1到200，现在是32767。"], "unit_count": ["单元数应为1到99，现在是32767。"],
+    }
+    Building(grid=cast.grid_a, name="高楼", address="百花路98号", floors=200, unit_count=99).full_clean()
+    building = Building.objects.create(grid=cast.grid_a, name="3号楼", address="百花路3号", floors=6)
+    deep = Dwelling(grid=cast.grid_a, building=building, floor=-11, room="B1101")
+    assert errors(deep) == {"floor": ["楼层应为-10到200（地下层为负数），现在是-11。"]}
+    Dwelling(grid=cast.grid_a, building=building, floor=-10, room="B1001").full_clean()
