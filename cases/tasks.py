@@ -1,4 +1,4 @@
-"""Background tasks of the cases app (django-tasks; the database backend runs in ``manage.py db_worker``)."""
+"""Background tasks of the cases app (django-tasks; the database backend runs in ``manage.py task_worker``)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """``manage.py supervise_cases [--loop [SECONDS]]``: the supervision worker (自动督办), once or forever.
 
 Once suits cron or a systemd timer; ``--loop`` suits a long-running service and ``make run``
-(``scripts/run-dev.sh`` starts it next to ``db_worker``). ``--loop`` without a number pauses
+(``scripts/run-dev.sh`` starts it next to ``task_worker``). ``--loop`` without a number pauses
 ``CASES_SUPERVISION_INTERVAL`` seconds between passes. A failed pass is logged and the loop
 goes on; Ctrl-C or SIGTERM ends it.
 """
