@@ -104,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.wangge",
                 "cases.context_processors.inbox",
+                "cases.context_processors.global_settings",
             ],
         },
     },
