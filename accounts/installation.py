@@ -14,13 +14,20 @@ see them in the change log, not only superusers.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.http import HttpRequest
 
 from accounts.models import RoleAssignment
 from core.request_context import current
+
+if TYPE_CHECKING:
+    from django.contrib.admin.options import BaseModelAdmin
+
+    _AdminBase = BaseModelAdmin[Any]
+else:
+    _AdminBase = object
 
 ACTIONS = ("add", "change", "delete")
 
@@ -59,24 +66,22 @@ def actor_top_area_code(instance: models.Model) -> str:
     return min(codes) if codes else ""
 
 
-class GlobalSettingsAdminMixin:
+class GlobalSettingsAdminMixin(_AdminBase):
     """Admin of a global setting: adding, changing and deleting need ``may_edit_global``.
 
     Viewing stays with the model's view permission, so an area administrator of a street still
     reads the catalog (read-only) but cannot change it.
     """
 
-    model: type[models.Model]
-
     def _may(self, request: HttpRequest, action: str) -> bool:
         opts = self.model._meta
         return may_edit_global(request.user, f"{opts.app_label}.{action}_{opts.model_name}")
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return super().has_add_permission(request, *args) and self._may(request, "add")  # type: ignore[misc]
+        return super().has_add_permission(request, *args) and self._may(request, "add")  # type: ignore[call-arg]
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return super().has_change_permission(request, obj) and self._may(request, "change")  # type: ignore[misc]
+        return super().has_change_permission(request, obj) and self._may(request, "change")
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return super().has_delete_permission(request, obj) and self._may(request, "delete")  # type: ignore[misc]
+        return super().has_delete_permission(request, obj) and self._may(request, "delete")
