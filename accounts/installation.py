@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import models
 from django.http import HttpRequest
 
-from accounts.models import RoleAssignment
+from accounts.backends import RoleBackend
 from core.request_context import current
 
 if TYPE_CHECKING:
@@ -33,12 +33,15 @@ ACTIONS = ("add", "change", "delete")
 
 
 def top_level_codes(user: Any, permission: str) -> list[str]:
-    """Codes of the top-level areas where ``user`` holds ``permission`` through an active assignment."""
+    """Codes of the top-level areas where ``user`` holds ``permission`` through an active assignment.
+
+    Read from the role backend's per-request cache (the query behind ``user.has_perm``), so the
+    menu, the admin's app list and the audit entry ask no query of their own.
+    """
     if user is None or not user.is_authenticated or not user.is_active:
         return []
-    rows = (RoleAssignment.objects.active().holding(permission)
-            .filter(user=user, area__parent__isnull=True).values_list("area__code", flat=True))
-    return sorted(set(rows))
+    rows = RoleBackend().top_level_permissions(user)
+    return sorted({code for code, held in rows if held == permission})
 
 
 def may_edit_global(user: Any, permission: str) -> bool:

@@ -36,6 +36,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from axes.backends import AxesStandaloneBackend
 from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username
 from axes.models import AccessAttempt
@@ -116,6 +117,22 @@ class LoginThrottle(AxesDatabaseHandler):
         count, _deleted = AccessAttempt.objects.filter(username=username,
                                                        ip_address=request.axes_ip_address).delete()
         return int(count)
+
+
+class ThrottleBackend(AxesStandaloneBackend):
+    """The first authentication backend: refuses a locked login before any password is checked.
+
+    Every login over the web passes its request (the login page, the admin's login). Only code
+    calling ``authenticate`` without one (a management command, the test client's ``login``) is
+    not throttled: there is no client address, and nobody to guess through it.
+    """
+
+    def authenticate(self, request: Any, username: str | None = None, password: str | None = None,
+                     **kwargs: Any) -> None:
+        if request is None:
+            return None
+        super().authenticate(request, username, password, **kwargs)  # type: ignore[arg-type]
+        return None
 
 
 def on_locked_out(sender: Any, request: Any = None, username: str | None = None, ip_address: str | None = None,
