@@ -16,6 +16,11 @@ class AccountsConfig(AppConfig):
         from core import scope as core_scope
 
         core_scope.install(scope)
+        from axes.signals import user_locked_out
+
+        from accounts.throttle import on_locked_out
+
+        user_locked_out.connect(on_locked_out, dispatch_uid="accounts-login-locked-out")
         from accounts.models import Organisation, OrganisationMember, Role, RoleAssignment, TeamMember, User
         from audit.registry import register
 

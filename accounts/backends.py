@@ -31,21 +31,32 @@ class RoleBackend(ModelBackend):
         """(area prefix, 'app_label.codename') for each active assignment, cached per user."""
         cached: list[tuple[str, str]] | None = getattr(user_obj, "_wangge_role_perms", None)
         if cached is None:
-            rows = (
+            rows = list(
                 RoleAssignment.objects.active()
                 .filter(user=user_obj)
                 .values_list(
-                    "area__code", "area__level",
+                    "area__code", "area__level", "area__parent_id",
                     "role__permissions__content_type__app_label", "role__permissions__codename",
                 )
             )
             cached = [
                 (code_prefix(code, level), f"{app}.{codename}")
-                for code, level, app, codename in rows
+                for code, level, _parent, app, codename in rows
                 if codename
             ]
             user_obj._wangge_role_perms = cached
+            user_obj._wangge_top_level_perms = [
+                (code, f"{app}.{codename}") for code, _level, parent, app, codename in rows
+                if codename and parent is None
+            ]
         return cached
+
+    def top_level_permissions(self, user_obj: Any) -> list[tuple[str, str]]:
+        """(area code, 'app_label.codename') held through active assignments on top-level areas
+        (no parent), from the same cached query as ``role_permissions``."""
+        self.role_permissions(user_obj)
+        found: list[tuple[str, str]] = user_obj._wangge_top_level_perms
+        return found
 
     def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
         if not user_obj.is_active or user_obj.is_anonymous:

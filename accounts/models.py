@@ -80,6 +80,21 @@ class RoleAssignmentQuerySet(models.QuerySet["RoleAssignment"]):
         day = on or timezone.localdate()
         return self.filter(valid_from__lte=day).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
 
+    def holding(self, permission: str) -> RoleAssignmentQuerySet:
+        """Assignments whose role holds ``permission`` (``"app_label.codename"``)."""
+        app_label, _dot, codename = permission.partition(".")
+        return self.filter(role__permissions__content_type__app_label=app_label,
+                           role__permissions__codename=codename)
+
+
+def on_duty(on: datetime.date | None = None) -> Q:
+    """A condition on ``User``: active users holding a role assignment valid on ``on`` (today), or superusers.
+
+    Who may be told of work: a user whose every assignment has ended hears of nothing.
+    """
+    holders = RoleAssignment.objects.active(on).values("user_id")
+    return Q(is_active=True) & (Q(is_superuser=True) | Q(pk__in=holders))
+
 
 class RoleAssignment(TimeStampedModel):
     """(user, role, area, from, until): the user holds the role over the area's whole subtree."""
@@ -160,14 +175,39 @@ class Organisation(TimeStampedModel):
         return self.name
 
 
+# Membership of a unit grants nothing by itself: a member acts for the unit (sees the cases
+# dispatched to it, is told of them, signs and handles them) only while they are an active user
+# holding this permission through an active role assignment. The cases app owns the permission;
+# it is named here so that every path asks the same question (``OrganisationMember.objects.acting``).
+UNIT_WORK_PERMISSION = "cases.handle_case"
+
+
+class OrganisationMemberQuerySet(models.QuerySet["OrganisationMember"]):
+    def acting(self, on: datetime.date | None = None) -> OrganisationMemberQuerySet:
+        """The memberships that count on ``on`` (today): active members of a unit.
+
+        The user is active and holds ``UNIT_WORK_PERMISSION`` through an assignment valid that
+        day (or is a superuser, who holds every permission). A handler whose role assignment
+        ended keeps the membership row but no longer sees, hears of or acts on the unit's cases.
+        """
+        holders = RoleAssignment.objects.active(on).holding(UNIT_WORK_PERMISSION).values("user_id")
+        return self.filter(user__is_active=True).filter(Q(user__is_superuser=True) | Q(user_id__in=holders))
+
+    def unit_ids(self, user: Any, on: datetime.date | None = None) -> models.QuerySet[Any]:
+        """The ids of the units ``user`` is an active member of, as a subquery (``values``)."""
+        return self.acting(on).filter(user=user).values("organisation_id")
+
+
 class OrganisationMember(models.Model):
-    """A user who works for an organisation and handles its cases."""
+    """A user who works for an organisation and handles its cases (see ``acting``)."""
 
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="members"
     )
     user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="memberships")
     title = models.CharField(_("职务"), max_length=50, blank=True)
+
+    objects = OrganisationMemberQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("单位成员")

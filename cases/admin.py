@@ -1,7 +1,8 @@
 """Admin of the case catalog, plus a read-only view of cases.
 
 The catalog (categories with their attributes, the supervision ladder, the holiday calendar)
-is one for the whole installation: model permissions decide who edits it. Routing rules
+is one for the whole installation: editing it needs the model permission on a top-level area
+(``accounts.installation.GlobalSettingsAdminMixin``); a street's administrator only reads it. Routing rules
 belong to an area and are scoped like the pages (``core.admin.ScopedAdminMixin``): an area
 administrator sees and writes only the rules of their subtree. Every change is in the change
 log (the models are registered in ``cases.apps``).
@@ -22,6 +23,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from accounts.installation import GlobalSettingsAdminMixin
 from areas.admin_scope import ScopedAdminMixin
 from cases.models import (
     CalendarDay,
@@ -35,14 +37,14 @@ from core.admin import ScopedQuerysetMixin
 from registry.pii import mask_phone
 
 
-class CategoryAttributeInline(admin.TabularInline[CategoryAttribute, Category]):
+class CategoryAttributeInline(GlobalSettingsAdminMixin, admin.TabularInline[CategoryAttribute, Category]):
     model = CategoryAttribute
     extra = 0
     fields = ("code", "label", "kind", "options", "required", "sort_order")
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin[Category]):
+class CategoryAdmin(GlobalSettingsAdminMixin, admin.ModelAdmin[Category]):
     list_display = ("name", "code", "parent", "default_level", "priority", "public", "is_dispute", "accept_hours",
                     "handle_amount", "handle_unit", "verify_hours", "gbt_code", "is_active")
     list_filter = ("is_active", "public", "is_dispute", "default_level", "priority", "handle_unit")
@@ -73,7 +75,7 @@ class RoutingRuleAdmin(ScopedAdminMixin, admin.ModelAdmin[RoutingRule]):
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin[CalendarDay]):
+class CalendarDayAdmin(GlobalSettingsAdminMixin, admin.ModelAdmin[CalendarDay]):
     list_display = ("date", "weekday", "is_workday", "name")
     list_filter = ("is_workday",)
     date_hierarchy = "date"
@@ -85,7 +87,7 @@ class CalendarDayAdmin(admin.ModelAdmin[CalendarDay]):
 
 
 @admin.register(SupervisionStep)
-class SupervisionStepAdmin(admin.ModelAdmin[SupervisionStep]):
+class SupervisionStepAdmin(GlobalSettingsAdminMixin, admin.ModelAdmin[SupervisionStep]):
     list_display = ("rank", "kind", "percent")
     ordering = ("rank",)
 

@@ -9,6 +9,7 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from accounts.installation import actor_top_area_code
         from audit.registry import register
         from cases import checks, models  # noqa: F401 -- checks registers the system checks
         from cases.catalog import DEFAULT_CATALOG_TEXTS, on_post_migrate
@@ -18,9 +19,10 @@ class CasesConfig(AppConfig):
         register_default_texts(DEFAULT_CATALOG_TEXTS)
 
         # The case itself is logged through its timeline (CaseEvent); the catalog through the change log.
-        register(models.Category)
-        register(models.CategoryAttribute)
+        # The global settings carry the actor's top-level area, so district administrators see them.
+        register(models.Category, area_code=actor_top_area_code)
+        register(models.CategoryAttribute, area_code=actor_top_area_code)
         register(models.RoutingRule, area_code=lambda row: row.area.code)
-        register(models.CalendarDay)
-        register(models.SupervisionStep)
+        register(models.CalendarDay, area_code=actor_top_area_code)
+        register(models.SupervisionStep, area_code=actor_top_area_code)
         register(models.Dispute, area_code=lambda row: row.case.grid_code)

@@ -1,9 +1,11 @@
-"""Template variables of the cases app: the unread count of the user's inbox."""
+"""Template variables of the cases app: the unread count of the user's inbox, and whether the
+navigation offers the working-day calendar (to those who may edit it)."""
 
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from cases.models import Notification
+from cases.views.calendar_admin import may_edit_calendar
 
 
 def inbox(request: HttpRequest) -> dict[str, object]:
@@ -14,3 +16,11 @@ def inbox(request: HttpRequest) -> dict[str, object]:
     return {"unread_notifications": SimpleLazyObject(
         lambda: Notification.objects.filter(user=user, read_at__isnull=True).count()
     )}
+
+
+def global_settings(request: HttpRequest) -> dict[str, object]:
+    """``may_edit_calendar`` for the navigation bar: asked only if a page shows it (from the cached role rows)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"may_edit_calendar": False}
+    return {"may_edit_calendar": SimpleLazyObject(lambda: may_edit_calendar(user))}

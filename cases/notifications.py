@@ -5,7 +5,9 @@ and of every step of the supervision worker. It decides from the entry's verb wh
 know (``PLANS``), writes their inbox rows (``Notification``) in one query, e-mails those with an
 address, and tells the reporter (``notify_reporter``: SMS to the contact phone, e-mail to a
 reporting user) when the case is accepted, rejected or closed (the rating request). The actor
-is never told of their own action; deactivated users never are.
+is never told of their own action; deactivated users and users without a role assignment valid
+today never are (``accounts.models.on_duty``), nor members of a unit whose handler role has ended
+(``OrganisationMember.objects.acting``).
 
 "The desk" of an area means the users holding a permission there through the **nearest**
 covering role assignment: a grid desk's 网格长 rather than every dispatcher and administrator
@@ -34,7 +36,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import OrganisationMember, RoleAssignment, User
+from accounts.models import OrganisationMember, RoleAssignment, User, on_duty
 from areas.models import CODE_LENGTH, PREFIX_LENGTH
 from cases.models import AssignmentRole, Case, CaseAssignment, CaseEvent, Notification, Rating, Stage, Status
 from cases.sms import send_sms
@@ -119,11 +121,12 @@ def desk_users(area_code: str, codename: str) -> set[int]:
 
 
 def members(organisation_ids: Iterable[int]) -> set[int]:
-    """Active users working for these organisations (one query)."""
+    """The active members of these organisations (one query): ``OrganisationMember.objects.acting``,
+    so a member whose handler role has ended hears of nothing."""
     ids = [pk for pk in organisation_ids if pk]
     if not ids:
         return set()
-    return set(OrganisationMember.objects.filter(organisation_id__in=ids, user__is_active=True)
+    return set(OrganisationMember.objects.acting().filter(organisation_id__in=ids)
                .values_list("user_id", flat=True))
 
 
@@ -290,8 +293,12 @@ def _email_text(title: str, event: CaseEvent, case: Case) -> str:
 
 
 def deliver(plan: Plan, event: CaseEvent, case: Case, *, not_emailed: Iterable[int] = ()) -> list[Notification]:
-    """Inbox rows for the plan's users (one insert), then one e-mail each to those with an address."""
-    people = dict(User.objects.filter(pk__in=plan.users, is_active=True).values_list("pk", "email"))
+    """Inbox rows for the plan's users (one insert), then one e-mail each to those with an address.
+
+    Only users on duty (``accounts.models.on_duty``: an assignment valid today) are told, whichever
+    way the plan found them (the last dispatcher, a self-handler, a reporting user).
+    """
+    people = dict(User.objects.filter(on_duty(), pk__in=plan.users).values_list("pk", "email"))
     if not people:
         return []
     title = str(TITLES[plan.key]) % title_values(case)

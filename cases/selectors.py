@@ -111,7 +111,7 @@ def desk_of(user: Any) -> Desk:
         prefixes = {perm: held.get(perm, []) for perm in CASE_PERMISSIONS}
     organisations: tuple[int, ...] = ()
     if prefixes.get("handle_case", []) != []:
-        organisations = tuple(OrganisationMember.objects.filter(user=user, organisation__is_active=True)
+        organisations = tuple(OrganisationMember.objects.acting().filter(user=user, organisation__is_active=True)
                               .values_list("organisation_id", flat=True))
     return Desk(user=user, prefixes=prefixes, organisations=organisations)
 
@@ -313,13 +313,22 @@ def dispatch_units(desk: Desk) -> QuerySet[Organisation]:
 # --- the case page -------------------------------------------------------------------------------
 
 
+def page_cases(user: Any) -> QuerySet[Case]:
+    """The cases whose pages the user may open: those in scope (``Case.objects.visible_to``) for a
+    user who works on cases (``works_on_cases``), none otherwise. The case page and the photo view
+    both ask this, so a photo is never shown to someone who may not open its case."""
+    if not works_on_cases(user):
+        return Case.objects.none()
+    return Case.objects.visible_to(user)
+
+
 def case_for_page(user: Any, number: str) -> Case | None:
     """The case with everything its page shows, or None when unknown or outside the user's scope."""
     attachments = CaseAttachment.objects.order_by("uploaded_at", "pk")
     events = CaseEvent.objects.select_related("actor").prefetch_related(
         Prefetch("attachments", queryset=attachments)).order_by("time", "pk")
     return (
-        Case.objects.visible_to(user)
+        page_cases(user)
         .select_related("category", "grid", "desk_area", "lead_organisation", "reporter", "handler", "building",
                         "household__dwelling__building", "household__dwelling__unit", "resident", "duplicate_of",
                         "parent", "dispute")

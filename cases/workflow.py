@@ -147,7 +147,8 @@ def require_perm(actor: Actor, perm: str, area: Area, verb: str) -> User:
 
 
 def member_organisations(user: User) -> set[int]:
-    return set(OrganisationMember.objects.filter(user=user).values_list("organisation_id", flat=True))
+    """The units the user acts for: active memberships only (``OrganisationMember.objects.acting``)."""
+    return set(OrganisationMember.objects.unit_ids(user).values_list("organisation_id", flat=True))
 
 
 # ----- areas and levels ------------------------------------------------------------------------

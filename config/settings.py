@@ -5,6 +5,7 @@ no variable set means SQLite under var/, the database task queue and local media
 ``WANGGE_PRODUCTION=1`` switches on production mode, which refuses unsafe defaults.
 """
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
@@ -76,6 +77,7 @@ INSTALLED_APPS = [
     "js_lib_vega_embed",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "core",
     "areas",
     "accounts",
@@ -97,6 +99,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.RequestContextMiddleware",
+    # Last: turns a login refused by the throttle into the lockout page (accounts/throttle.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -115,6 +119,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.wangge",
                 "cases.context_processors.inbox",
+                "cases.context_processors.global_settings",
             ],
         },
     },
@@ -136,7 +141,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["accounts.backends.RoleBackend"]
+# The throttle's backend comes first: it refuses a locked login before any password is checked.
+AUTHENTICATION_BACKENDS = ["accounts.throttle.ThrottleBackend", "accounts.backends.RoleBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -244,6 +250,33 @@ CASES_TRACK_FAILED_LOOKUPS_PER_IP_HOUR = env_int("CASES_TRACK_FAILED_LOOKUPS_PER
 CASES_RATELIMIT_CACHE = env_str("CASES_RATELIMIT_CACHE", "default")
 CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER", "")
 # --- end cases: public reports ---
+
+# --- accounts: login throttling (owned by accounts/throttle.py, docs/configuration.md) ---
+# Failed logins lock one username (from any address) after LOGIN_FAILURES_PER_ACCOUNT and one
+# client address (for any usernames) after LOGIN_FAILURES_PER_ADDRESS. A lock lasts
+# LOGIN_LOCKOUT_MINUTES from the last failure and doubles with every further full limit of
+# failures, up to LOGIN_LOCKOUT_MAX_MINUTES (also how long failures are remembered).
+LOGIN_FAILURES_PER_ACCOUNT = env_int("LOGIN_FAILURES_PER_ACCOUNT", 5)
+LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 20)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+LOGIN_LOCKOUT_MAX_MINUTES = env_int("LOGIN_LOCKOUT_MAX_MINUTES", 24 * 60)
+if min(LOGIN_FAILURES_PER_ACCOUNT, LOGIN_FAILURES_PER_ADDRESS, LOGIN_LOCKOUT_MINUTES) < 1 \
+        or LOGIN_LOCKOUT_MAX_MINUTES < LOGIN_LOCKOUT_MINUTES:
+    raise ImproperlyConfigured("The LOGIN_FAILURES_* and LOGIN_LOCKOUT_* settings must be positive, "
+                               "and LOGIN_LOCKOUT_MAX_MINUTES at least LOGIN_LOCKOUT_MINUTES.")
+# django-axes, configured for those rules; not meant to be changed on their own.
+AXES_HANDLER = "accounts.throttle.LoginThrottle"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = LOGIN_FAILURES_PER_ACCOUNT
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=LOGIN_LOCKOUT_MAX_MINUTES)
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "core.request_context.client_address"
+AXES_LOCKOUT_CALLABLE = "accounts.throttle.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_VERBOSE = False
+# --- end accounts: login throttling ---
 
 LOGGING = {
     "version": 1,

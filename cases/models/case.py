@@ -9,6 +9,7 @@ running stage's deadline, indexed, the one the supervision worker scans. When a 
 from __future__ import annotations
 
 import secrets
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -18,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from accounts.models import OrganisationMember
 from accounts.scope import restrict_by_permission
 from audit.models import AppendOnlyModel
 from core.models import TimeStampedModel
@@ -89,11 +91,13 @@ def new_tracking_code() -> str:
 class CaseQuerySet(models.QuerySet["Case"]):
     def visible_to(self, user: Any) -> CaseQuerySet:
         """Cases in the areas where the user may view cases, plus cases assigned to a unit the
-        user works for (a handler's role has no ``view_case``: they see their unit's cases only)."""
+        user is an active member of (a handler's role has no ``view_case``: they see their unit's
+        cases only, and only while that role's assignment runs: ``OrganisationMember.objects.acting``)."""
         in_areas = restrict_by_permission(self, user, "grid_code", "cases.view_case")
         if user is None or not user.is_authenticated:
             return in_areas
-        assigned = self.filter(assignments__organisation__members__user=user).values("pk")
+        units = OrganisationMember.objects.unit_ids(user)
+        assigned = self.filter(assignments__organisation_id__in=units).values("pk")
         return self.filter(Q(pk__in=in_areas.values("pk")) | Q(pk__in=assigned))
 
     def open(self) -> CaseQuerySet:
@@ -387,9 +391,14 @@ def attachment_path(instance: CaseAttachment, filename: str) -> str:
 
 
 class CaseAttachment(models.Model):
-    """A photo of a case, re-encoded as JPEG without EXIF before it is stored."""
+    """A photo of a case, re-encoded as JPEG without EXIF before it is stored.
+
+    Its address carries ``token``, a random UUID, never the sequential id: a photo cannot be
+    found by counting, whatever the view's check.
+    """
 
     case = models.ForeignKey(Case, verbose_name=_("事件"), on_delete=models.CASCADE, related_name="attachments")
+    token = models.UUIDField(_("访问令牌"), default=uuid.uuid4, unique=True, editable=False)
     event = models.ForeignKey(
         CaseEvent, verbose_name=_("日志"), null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments"
     )

@@ -64,7 +64,7 @@ def test_it_takes_feedback_with_before_and_after_photos(cc, client):  # type: ig
     kinds = sorted(case.attachments.values_list("kind", flat=True))
     assert kinds == [AttachmentKind.AFTER, AttachmentKind.AFTER, AttachmentKind.BEFORE]
     photo = case.attachments.first()
-    assert f"/cases/photo/{photo.pk}/" in response.content.decode()
+    assert f"/cases/photo/{photo.token}/" in response.content.decode()
 
 
 def test_it_refuses_feedback_without_a_comment_or_with_a_file_that_is_no_photo(cc, client):  # type: ignore[no-untyped-def]

@@ -44,7 +44,7 @@ def test_it_shows_the_facts_deadlines_reporter_and_photos(cc, client):  # type: 
     assert "热线电话" in html
     assert "王大妈" in html and "138****5678" in html and "13812345678" not in html
     photo = case.attachments.get()
-    assert f'src="/cases/photo/{photo.pk}/"' in html
+    assert f'src="/cases/photo/{photo.token}/"' in html
     assert photo.image.url not in html  # never the media path
     clocks = html[html.index('id="deadlines"'):html.index('id="photos"')]
     assert clocks.count("<tr class=\"stage-") == 3 and "table-active" in clocks

@@ -156,13 +156,14 @@ def test_it_serves_public_photos_to_the_code_holder_only(cc, client):
     report_photo = case.attachments.get(kind=AttachmentKind.REPORT)
     evidence = case.attachments.get(kind=AttachmentKind.EVIDENCE)
     content = client.get(_url(case)).content.decode()
-    assert f"/photo/{report_photo.pk}/" in content and f"/photo/{evidence.pk}/" not in content
-    response = client.get(_url(case, f"photo/{report_photo.pk}/"))
+    assert f"/photo/{report_photo.token}/" in content and f"/photo/{evidence.token}/" not in content
+    response = client.get(_url(case, f"photo/{report_photo.token}/"))
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
     assert response["Cache-Control"] == "private, no-store"  # a shared phone keeps no copy
-    assert client.get(_url(case, f"photo/{evidence.pk}/")).status_code == 404
-    assert client.get(_url(other, f"photo/{report_photo.pk}/")).status_code == 404
-    assert client.get(f"/s/track/ABCDEFGHJK/photo/{report_photo.pk}/").status_code == 404
+    assert client.get(_url(case, f"photo/{evidence.token}/")).status_code == 404
+    assert client.get(_url(other, f"photo/{report_photo.token}/")).status_code == 404
+    assert client.get(f"/s/track/ABCDEFGHJK/photo/{report_photo.token}/").status_code == 404
+    assert client.get(_url(case, f"photo/{report_photo.pk}/")).status_code == 404  # never by sequential id
     assert CaseAttachment.objects.count() == 3
 
 

@@ -1,7 +1,9 @@
 """The working-day calendar page (工作日历): a year of months showing working days, holidays and 调休.
 
-Every signed-in user may look (the State Council's schedule is public); users with
-``cases.change_calendarday`` pick a day and make it a working day or a day off, with a name.
+Every signed-in user may look (the State Council's schedule is public). The calendar is one for
+the whole installation, so only those who may edit global settings (``cases.change_calendarday``
+on a top-level area, or a superuser: ``accounts.installation.may_edit_global``) pick a day and
+make it a working day or a day off, with a name; anyone else posting gets 403.
 The edit goes through ``cases.holidays.set_calendar_day`` (audited in the change log). With
 htmx the page swaps its calendar section in place; without it, plain links and forms work.
 """
@@ -24,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.installation import may_edit_global
 from cases.holidays import is_default_workday, set_calendar_day
 from cases.models import CalendarDay
 
@@ -117,6 +120,11 @@ class CalendarDayForm(forms.Form):
                            error_messages={"max_length": _("名称最多 %(limit_value)d 个字。")})
 
 
+def may_edit_calendar(user: Any) -> bool:
+    """The calendar is a global setting: ``cases.change_calendarday`` on a top-level area, or a superuser."""
+    return may_edit_global(user, CHANGE_PERMISSION)
+
+
 def _year_or_404(year: int) -> int:
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise Http404
@@ -142,7 +150,7 @@ def _calendar_context(
 ) -> dict[str, Any]:
     exceptions = year_exceptions(year)
     months = year_months(year, exceptions)
-    may_edit = request.user.has_perm(CHANGE_PERMISSION)
+    may_edit = may_edit_calendar(request.user)
     context: dict[str, Any] = {
         "year": year, "months": months, "totals": year_totals(months), "may_edit": may_edit,
         "previous_year": year - 1 if year > FIRST_YEAR else None,
@@ -180,7 +188,7 @@ def calendar_year(request: HttpRequest, year: int) -> HttpResponse:
 @require_POST
 def calendar_day(request: HttpRequest, day: str) -> HttpResponse:
     """Set one day to 上班 or 放假 (and its name); answers with the calendar section (htmx) or a redirect."""
-    if not request.user.has_perm(CHANGE_PERMISSION):
+    if not may_edit_calendar(request.user):
         raise PermissionDenied(_("您没有修改工作日历的权限。"))
     date = _parse_day(day)
     if date is None:

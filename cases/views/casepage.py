@@ -26,7 +26,7 @@ from accounts.models import User
 from areas.geo import from_wgs84
 from cases import selectors
 from cases.forms.actions import ACTION_FORMS, ActionForm
-from cases.models import AttachmentKind, Case, ExtensionState
+from cases.models import AttachmentKind, Case, CaseAttachment, ExtensionState
 from cases.rules import allowed_verbs, begin
 from cases.workflow import ActionRefused
 from registry.pii import mask_name, mask_phone
@@ -39,18 +39,20 @@ def _user(request: HttpRequest) -> User:
 
 
 def _get_case_for_user(request: HttpRequest, number: str) -> Case:
-    """The case with this number if the user may see it; 404 otherwise (unknown or out of scope)."""
-    if not selectors.works_on_cases(request.user):
-        raise Http404
+    """The case with this number if the user may see it; 404 otherwise (unknown or out of scope).
+
+    ``selectors.case_for_page`` reads through ``selectors.page_cases``, the check the photo view shares.
+    """
     case = selectors.case_for_page(request.user, number)
     if case is None:
         raise Http404(_("没有找到这个事件。"))
     return case
 
 
-def photo_url(attachment_id: int) -> str:
-    """Photos are served by the protected photo view (which checks scope), never from MEDIA_URL."""
-    return reverse("cases:photo", args=[attachment_id])
+def photo_url(attachment: CaseAttachment) -> str:
+    """Photos are served by the protected photo view (which checks scope), never from MEDIA_URL,
+    at the photo's random token (never its sequential id)."""
+    return reverse("cases:photo", args=[attachment.token])
 
 
 def _map_config(case: Case) -> dict[str, Any] | None:
@@ -103,7 +105,7 @@ def _page(request: HttpRequest, case: Case, bound: ActionForm | None = None, sta
     attachments = list(case.attachments.all())
     entries = selectors.timeline(case)
     for photo in [*attachments, *(photo for entry in entries for photo in entry.event.attachments.all())]:
-        photo.page_url = photo_url(photo.pk)  # type: ignore[attr-defined]
+        photo.page_url = photo_url(photo)  # type: ignore[attr-defined]
     context = {
         "case": case,
         "lamp": selectors.running_lamp(case, now),

@@ -6,12 +6,14 @@ links, 当场解决) and desk staff recording hotline, WeChat-group, walk-in, le
 reports (channel and the reporter's contact). Everything is saved by ``case_report`` or
 ``case_report_resolved``; their errors are shown next to the field they name.
 
-``/cases/photo/<id>/`` serves a case photo to a user who may see the case
-(``Case.objects.visible_to``); media files are never linked through ``MEDIA_URL``.
+``/cases/photo/<token>/`` serves a case photo to a user who may open the case's page
+(``selectors.page_cases``, the case page's own check); the address carries the photo's random
+token, never its sequential id, and media files are never linked through ``MEDIA_URL``.
 """
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -32,6 +34,7 @@ from areas.models import Area
 from cases import transitions
 from cases.forms.intake import AttributeFieldsForm, StaffReportForm, staff_photo_limit
 from cases.models import Case, CaseAttachment, Category, Status
+from cases.selectors import page_cases
 from cases.workflow import ActionRefused
 from registry.selectors import ResidentFilter, building_rows, resident_row, search_residents
 
@@ -83,7 +86,7 @@ def photo_response(attachment: CaseAttachment, cache: str) -> FileResponse:
     response = FileResponse(handle, content_type="image/jpeg")
     response["Cache-Control"] = cache
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Disposition"] = f'inline; filename="{attachment.pk}.jpg"'
+    response["Content-Disposition"] = f'inline; filename="{attachment.token}.jpg"'
     return response
 
 
@@ -208,10 +211,10 @@ def report_where(request: HttpRequest) -> JsonResponse:
 
 @login_required
 @require_GET
-def photo(request: HttpRequest, pk: int) -> FileResponse:
-    """A case photo, for users who may see the case (404 otherwise)."""
-    visible = Case.objects.visible_to(request.user).values("pk")
-    attachment = get_object_or_404(CaseAttachment.objects.filter(case__in=visible), pk=pk)
+def photo(request: HttpRequest, token: uuid.UUID) -> FileResponse:
+    """A case photo, for users who may open the case's page (404 otherwise)."""
+    pages = page_cases(request.user).values("pk")
+    attachment = get_object_or_404(CaseAttachment.objects.filter(case__in=pages), token=token)
     return photo_response(attachment, "private, max-age=3600")
 
 
@@ -220,5 +223,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("report/attributes/", report_attributes, name="report_attributes"),
     path("report/links/", report_links, name="report_links"),
     path("report/where/", report_where, name="report_where"),
-    path("photo/<int:pk>/", photo, name="photo"),
+    path("photo/<uuid:token>/", photo, name="photo"),
 ]

@@ -15,6 +15,7 @@ from ``MEDIA_URL``, and the pages are neither cached nor indexed.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import wraps
@@ -347,9 +348,9 @@ def track_action(request: HttpRequest, case: Case, verb: str) -> HttpResponseBas
 
 @require_GET
 @with_case
-def photo(request: HttpRequest, case: Case, pk: int) -> FileResponse:
-    """A public photo of the case with this code."""
-    attachment = get_object_or_404(public_photos(case), pk=pk)
+def photo(request: HttpRequest, case: Case, token: uuid.UUID) -> FileResponse:
+    """A public photo of the case with this code (addressed by its random token)."""
+    attachment = get_object_or_404(public_photos(case), token=token)
     return photo_response(attachment, "private, no-store")
 
 
@@ -360,6 +361,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("report/done/", done, name="done"),
     path("track/", track_lookup, name="track_lookup"),
     path("track/<str:code>/", track, name="track"),
-    path("track/<str:code>/photo/<int:pk>/", photo, name="photo"),
+    path("track/<str:code>/photo/<uuid:token>/", photo, name="photo"),
     path("track/<str:code>/<str:verb>/", track_action, name="track_action"),
 ]
