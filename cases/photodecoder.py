@@ -33,6 +33,11 @@ from typing import Any
 
 from PIL import ExifTags, Image
 
+try:
+    import resource
+except ImportError:  # not on POSIX
+    resource = None  # type: ignore[assignment]
+
 # Formats Pillow decodes itself. EPS (Ghostscript) and other formats that call out to a program
 # are never opened.
 ACCEPTED_FORMATS = ("JPEG", "MPO", "PNG", "WEBP", "GIF", "BMP", "TIFF", "AVIF")
@@ -92,9 +97,7 @@ def draft(image: Image.Image, side: int) -> None:
 
 def limit_resources(memory_bytes: int, cpu_seconds: int) -> None:
     """Cap this process's address space and CPU time; write no files, dump no core."""
-    try:
-        import resource
-    except ImportError:  # not on POSIX: the parent's timeout still applies
+    if resource is None:  # not on POSIX: the parent's timeout still applies
         return
     for limit, value in ((resource.RLIMIT_AS, memory_bytes), (resource.RLIMIT_CPU, cpu_seconds),
                          (resource.RLIMIT_FSIZE, 0), (resource.RLIMIT_CORE, 0)):
