@@ -14,9 +14,11 @@ class CasesConfig(AppConfig):
         from cases import checks, models  # noqa: F401 -- checks registers the system checks
         from cases.catalog import DEFAULT_CATALOG_TEXTS, on_post_migrate
         from cases.models.catalog import register_default_texts
+        from cases.photos import configure_pillow
 
         post_migrate.connect(on_post_migrate, dispatch_uid="cases-default-catalog")
         register_default_texts(DEFAULT_CATALOG_TEXTS)
+        configure_pillow()  # Pillow refuses decompression bombs in this whole process
 
         # The case itself is logged through its timeline (CaseEvent); the catalog through the change log.
         # The global settings carry the actor's top-level area, so district administrators see them.

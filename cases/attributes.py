@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import math
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -17,12 +18,24 @@ def field_name(attribute: CategoryAttribute) -> str:
     return f"attr_{attribute.code}"
 
 
+def _clean_number(raw: Any) -> float:
+    """A finite number: NaN and the infinities ("nan", "Infinity", "-inf", "1e999") are refused,
+    as JSON, and PostgreSQL's jsonb with it, has no place for them."""
+    try:
+        number = Decimal(str(raw).strip())
+        if number.is_nan():
+            raise ValueError
+        value = float(number)
+    except (InvalidOperation, ValueError):
+        raise ValidationError(_("请填写数字。")) from None
+    if not math.isfinite(value):
+        raise ValidationError(_("数值超出范围。"))
+    return value
+
+
 def _clean_one(attribute: CategoryAttribute, raw: Any) -> Any:
     if attribute.kind == AttributeKind.NUMBER:
-        try:
-            return float(Decimal(str(raw).strip()))
-        except (InvalidOperation, ValueError):
-            raise ValidationError(_("请填写数字。")) from None
+        return _clean_number(raw)
     if attribute.kind == AttributeKind.DATE:
         try:
             return datetime.date.fromisoformat(str(raw).strip()).isoformat()

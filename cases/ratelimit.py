@@ -5,6 +5,12 @@
   The address is never stored: ``Case.source_key`` keeps a keyed hash of it (HMAC-SHA256 with
   ``PII_INDEX_KEY``); the phone is matched through ``Case.reporter_phone_index``, the same
   keyed blind index the encrypted phone already has.
+* **Failed reports** count too: a submission that does not become a case (the honeypot, a
+  missing field, a bad phone, a refused photo, a place outside every grid) is counted per
+  address and per phone in the cache named by ``CASES_RATELIMIT_CACHE`` (a fixed window of
+  an hour from the first failure), and the limits above compare saved plus failed reports.
+  So failing submissions cannot be repeated without limit, and the limit is checked before
+  any field or photo of a submission is looked at.
 * **Tracking-code lookups** that find nothing are counted per client address in the cache
   named by ``CASES_RATELIMIT_CACHE`` (a fixed window), so a script cannot walk the code
   space. Lookups of a real code are not counted: a reporter may reload their page freely.
@@ -66,18 +72,39 @@ def _since(now: datetime.datetime | None) -> datetime.datetime:
     return (now or timezone.now()) - datetime.timedelta(hours=1)
 
 
+def _phone_index(phone: str) -> str:
+    normalised = normalise_phone(phone) if phone else ""
+    return index_value("phone", normalised) if normalised else ""
+
+
+def _failed_report_keys(key: str, phone: str) -> tuple[str, str]:
+    """The cache keys counting failed reports of this address and of this phone ("" for none)."""
+    phone_index = _phone_index(phone)
+    return (f"cases:report-fail:{key}" if key else "",
+            f"cases:report-fail-phone:{phone_index}" if phone_index else "")
+
+
+def _failed(name: str) -> int:
+    return int(_cache().get(name, 0)) if name else 0
+
+
 def report_refusal(key: str, phone: str = "", *, now: datetime.datetime | None = None) -> str | None:
-    """Why a public report from this address (and phone) must wait, or None when it may go ahead."""
+    """Why a public report from this address (and phone) must wait, or None when it may go ahead.
+
+    Counts the reports saved within the hour (database) plus the failed ones (cache)."""
     wanted = limits()
     since = _since(now)
-    if key and Case.objects.filter(source_key=key, created_at__gte=since).count() >= wanted.reports_per_address:
+    failed_address, failed_phone = (_failed(name) for name in _failed_report_keys(key, phone))
+    if key and failed_address + Case.objects.filter(
+        source_key=key, created_at__gte=since
+    ).count() >= wanted.reports_per_address:
         return ngettext(
             "同一网络每小时最多提交%(limit)d条反映，请稍后再试；紧急情况请拨打110，其他问题可拨打12345政务服务便民热线。",
             "同一网络每小时最多提交%(limit)d条反映，请稍后再试；紧急情况请拨打110，其他问题可拨打12345政务服务便民热线。",
             wanted.reports_per_address,
         ) % {"limit": wanted.reports_per_address}
-    phone_index = index_value("phone", normalise_phone(phone)) if phone else ""
-    if phone_index and Case.objects.filter(
+    phone_index = _phone_index(phone)
+    if phone_index and failed_phone + Case.objects.filter(
         reporter_phone_index=phone_index, created_at__gte=since
     ).count() >= wanted.reports_per_phone:
         return ngettext(
@@ -101,15 +128,26 @@ def lookups_blocked(key: str) -> bool:
     return int(_cache().get(_lookup_cache_key(key), 0)) >= limits().failed_lookups_per_address
 
 
-def count_failed_lookup(key: str) -> None:
-    """Count one lookup of an unknown code (the window starts with the first failure)."""
+def _count(name: str) -> None:
+    """One more in the cache counter ``name`` (the hour's window starts with the first)."""
     cache = _cache()
-    name = _lookup_cache_key(key)
     if not cache.add(name, 1, LOOKUP_WINDOW_SECONDS):
         try:
             cache.incr(name)
         except ValueError:  # expired between add and incr
             cache.add(name, 1, LOOKUP_WINDOW_SECONDS)
+
+
+def count_failed_lookup(key: str) -> None:
+    """Count one lookup of an unknown code (the window starts with the first failure)."""
+    _count(_lookup_cache_key(key))
+
+
+def count_failed_report(key: str, phone: str = "") -> None:
+    """Count a public submission that did not become a case, against its address and phone."""
+    for name in _failed_report_keys(key, phone):
+        if name:
+            _count(name)
 
 
 def lookup_refusal() -> str:

@@ -233,11 +233,17 @@ CASES_SUPERVISION_WARNING_PERCENT = env_int("CASES_SUPERVISION_WARNING_PERCENT",
 CASES_SUPERVISION_INTERVAL = env_int("CASES_SUPERVISION_INTERVAL", 60)
 # --- end cases: notifications and supervision ---
 # --- cases: public reports (owned by cases/views/public.py) ---
-# Case photos (cases/photos.py): the largest upload, the most pixels (decompression bombs are
-# refused from the header) and the longer side of the stored, re-encoded JPEG.
+# Case photos (cases/photos.py): the largest upload; the most pixels per image (from the header,
+# before decoding; 16-bit or transparent images have the tighter DEEP limit) and per submission
+# (pixels as decoded: a big JPEG counts at its reduced scale); the longer side of the stored,
+# re-encoded JPEG; and the bounds of the child process that decodes them (cases/photodecoder.py).
 CASES_PHOTO_MAX_BYTES = env_int("CASES_PHOTO_MAX_BYTES", 10 * 1024 * 1024)
-CASES_PHOTO_MAX_PIXELS = env_int("CASES_PHOTO_MAX_PIXELS", 120_000_000)
+CASES_PHOTO_MAX_PIXELS = env_int("CASES_PHOTO_MAX_PIXELS", 24_000_000)
+CASES_PHOTO_MAX_PIXELS_DEEP = env_int("CASES_PHOTO_MAX_PIXELS_DEEP", 12_000_000)
+CASES_PHOTO_MAX_REQUEST_PIXELS = env_int("CASES_PHOTO_MAX_REQUEST_PIXELS", 64_000_000)
 CASES_PHOTO_MAX_SIDE = env_int("CASES_PHOTO_MAX_SIDE", 2048)
+CASES_PHOTO_DECODE_MEMORY_MB = env_int("CASES_PHOTO_DECODE_MEMORY_MB", 768)
+CASES_PHOTO_DECODE_TIMEOUT = env_int("CASES_PHOTO_DECODE_TIMEOUT", 30)
 CASES_STAFF_MAX_PHOTOS = env_int("CASES_STAFF_MAX_PHOTOS", 9)
 CASES_PUBLIC_MAX_PHOTOS = env_int("CASES_PUBLIC_MAX_PHOTOS", 5)
 # Rate limits of 随手拍 and the tracking page (cases/ratelimit.py). Reports are counted in the

@@ -13,7 +13,6 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Case as When_
 from django.db.models import IntegerField, Q, QuerySet, Value, When
 from django.utils.functional import Promise
@@ -23,35 +22,19 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Organisation
 from cases import transitions as t
 from cases.forms.intake import staff_photo_limit
+from cases.forms.photofields import PhotoForm, PhotosField
 from cases.models import Case, Category, ExtensionState, Outcome, Rating, SupervisionKind
-from cases.photos import prepare_photos
 from cases.routing import route_for, suggested_units
 from cases.selectors import desk_of, dispatch_units
-from cases.workflow import TRANSITIONS, Photo
+from cases.workflow import TRANSITIONS
 
 SPLIT_ROWS = 4
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class PhotosField(forms.FileField):
-    """Up to ``CASES_STAFF_MAX_PHOTOS`` images, re-encoded without metadata by ``cases.photos``."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*", "multiple": True}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[Photo]:
-        uploads: Sequence[UploadedFile] = data if isinstance(data, list | tuple) else ([data] if data else [])
-        return prepare_photos(list(uploads), limit=staff_photo_limit())
-
-
-class ActionForm(forms.Form):
-    """The base of every action form: bound to a case and the acting user."""
+class ActionForm(PhotoForm):
+    """The base of every action form: bound to a case and the acting user (photos are prepared
+    last, once every other field is valid)."""
 
     verb: ClassVar[str] = ""
     # The question of the confirm dialog for actions that cannot be undone (None: no dialog).
@@ -213,8 +196,8 @@ class FeedbackForm(ActionForm):
     verb = "feedback"
     marked = ("comment",)
     comment = _text(gettext_lazy("办理情况"))
-    before_photos = PhotosField(label=gettext_lazy("处置前照片"))
-    after_photos = PhotosField(label=gettext_lazy("处置后照片"))
+    before_photos = PhotosField(label=gettext_lazy("处置前照片"), limit=staff_photo_limit)
+    after_photos = PhotosField(label=gettext_lazy("处置后照片"), limit=staff_photo_limit)
 
     def perform(self) -> Any:
         return t.case_feedback(case=self.case, actor=self.user, comment=self.text("comment"),
@@ -274,7 +257,7 @@ class VerifyForm(ActionForm):
         error_messages={"required": gettext_lazy("请选择核查结果。")},
     )
     comment = _text(gettext_lazy("核查意见"), required=False)
-    photos = PhotosField(label=gettext_lazy("现场照片"))
+    photos = PhotosField(label=gettext_lazy("现场照片"), limit=staff_photo_limit)
 
     def perform(self) -> Any:
         return t.case_verify(case=self.case, actor=self.user, passed=self.cleaned_data["passed"] == "yes",

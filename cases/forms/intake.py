@@ -24,11 +24,11 @@ from accounts.models import User
 from areas.geo import CoordinateSystem
 from areas.models import Area
 from cases.attributes import clean_attributes, field_name
+from cases.forms.photofields import PhotoForm, PhotosField
 from cases.models import AttributeKind, Category, CategoryAttribute, Channel, Rating
 from cases.models.case import TRACKING_ALPHABET
 from cases.models.catalog import translated_catalog_text
-from cases.photos import first_gps, prepare_photos
-from cases.workflow import Photo
+from cases.photos import first_gps
 from registry.models import Building, Household, HouseholdMember, Resident
 from registry.normalise import normalise_phone
 from registry.selectors import visible_grids
@@ -49,28 +49,6 @@ def public_photo_limit() -> int:
 
 
 # ----- building blocks -------------------------------------------------------------------------
-
-class MultipleFileInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class PhotosField(forms.Field):
-    """Several image uploads, checked and re-encoded (``cases.photos``): cleans to ``list[Photo]``."""
-
-    widget = MultipleFileInput
-
-    def __init__(self, *, limit: int, **kwargs: Any) -> None:
-        self.limit = limit
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-        self.widget.attrs.update({"accept": "image/*", "multiple": True, "data-limit": str(limit)})
-
-    def clean(self, value: Any) -> list[Photo]:
-        uploads = list(value) if isinstance(value, list | tuple) else ([value] if value else [])
-        if self.required and not uploads:
-            raise ValidationError(self.error_messages["required"], code="required")
-        return prepare_photos(uploads, limit=self.limit)
-
 
 def category_choices(categories: Iterable[Category]) -> list[tuple[str, str]]:
     """Categories in tree order, children indented under their parent (one flat select)."""
@@ -149,8 +127,10 @@ def _selected_category(form: forms.Form, queryset: QuerySet[Category]) -> Catego
 
 # ----- the common part of both report forms ----------------------------------------------------------------
 
-class ReportForm(forms.Form):
-    """What every report has: category (+ its questions), description, place and photos."""
+class ReportForm(PhotoForm):
+    """What every report has: category (+ its questions), description, place and photos.
+
+    The photos are prepared last, when everything else is valid (``PhotoForm``)."""
 
     category = forms.ModelChoiceField(label=gettext_lazy("事件类别"), queryset=Category.objects.none(),
                                       error_messages={"invalid_choice": gettext_lazy("请选择有效的事件类别。")})
@@ -202,9 +182,12 @@ class ReportForm(forms.Form):
                 self.apply_errors(error)
         if (cleaned.get("longitude") is None) != (cleaned.get("latitude") is None):
             self.add_error("location", _("请在地图上重新选择位置。"))
-        if "photos" in cleaned and cleaned.get("longitude") is None:
-            self.gps_point = first_gps(self.files.getlist(self.add_prefix("photos")))
         return cleaned
+
+    def photos_ready(self) -> None:
+        """Without a pin, the first photo's GPS position places the report (read from the header)."""
+        if self.cleaned_data.get("longitude") is None:
+            self.gps_point = first_gps(self.photo_uploads.get("photos", []))
 
     def apply_errors(self, error: ValidationError) -> None:
         """Put a transition's errors next to the fields they name (the rest at the top), once each."""
@@ -405,9 +388,18 @@ class PublicReportForm(ReportForm):
             cleaned["reporter_name"], cleaned["reporter_phone"] = "", ""
         elif not cleaned.get("reporter_phone") and "reporter_phone" not in self.errors:
             self.add_error("reporter_phone", _("请填写手机号码，或选择匿名反映。"))
-        if cleaned.get("longitude") is None and not self.gps_point and "location" not in self.errors:
-            self.add_error("location", _("请在地图上点选问题位置，或点“使用我的位置”。"))
+        if cleaned.get("longitude") is None and not cleaned.get("photos") and "location" not in self.errors:
+            self.add_error("location", self.missing_place)
         return cleaned
+
+    def photos_ready(self) -> None:
+        super().photos_ready()
+        if self.cleaned_data.get("longitude") is None and not self.gps_point:
+            self.add_error("location", self.missing_place)
+
+    @property
+    def missing_place(self) -> str:
+        return _("请在地图上点选问题位置，或点“使用我的位置”。")
 
     @property
     def is_robot(self) -> bool:

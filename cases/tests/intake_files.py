@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import struct
+import zlib
+from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import ExifTags, Image
@@ -48,3 +51,30 @@ def png_upload(name: str = "screen.png", size: tuple[int, int] = (40, 30), alpha
 
 def text_upload(name: str = "notes.jpg") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, "这不是图片，只是改了扩展名。".encode(), content_type="image/jpeg")
+
+
+PNG_COLOURS = {"L": (0, 1), "RGB": (2, 3), "LA": (4, 2), "RGBA": (6, 4)}
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def crafted_png(size: tuple[int, int], *, colour: str = "RGB", depth: int = 8, complete: bool = True) -> bytes:
+    """A PNG written byte by byte: bit depths Pillow does not write (16-bit colour), and, with
+    ``complete=False``, a "bomb" whose header claims ``size`` over a few bytes of pixel data."""
+    width, height = size
+    colour_type, channels = PNG_COLOURS[colour]
+    header = struct.pack(">IIBBBBB", width, height, depth, colour_type, 0, 0, 0)
+    compressor = zlib.compressobj(1)
+    if complete:
+        row = bytes(1 + width * channels * depth // 8)  # filter byte 0, black pixels
+        pixels = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
+    else:
+        pixels = compressor.compress(bytes(1000)) + compressor.flush()
+    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header) + _png_chunk(b"IDAT", pixels)
+            + _png_chunk(b"IEND", b""))
+
+
+def crafted_png_upload(name: str, size: tuple[int, int], **kwargs: Any) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, crafted_png(size, **kwargs), content_type="image/png")

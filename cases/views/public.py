@@ -2,8 +2,9 @@
 
 * ``/s/report/`` — a public category, a description, up to five photos (their EXIF position
   places the report when no pin is given; the stored copies carry no EXIF), a point inside
-  some grid, anonymous or with a phone. Rate-limited per address and per phone
-  (``cases.ratelimit``), CSRF-protected, with a honeypot field. The answer is the tracking code.
+  some grid, anonymous or with a phone. Rate-limited per address and per phone, failed
+  submissions included (``cases.ratelimit``), CSRF-protected, with a honeypot field; photos are
+  opened only once everything else is valid. The answer is the tracking code.
 * ``/s/track/`` and ``/s/track/<code>/`` — the case's status, the public timeline entries
   (``CaseEvent.public``) and public photos, and what the reporter may do now
   (``may(case, REPORTER, verb)``): cancel, confirm the fix (核查) or rate. Unknown codes count
@@ -82,25 +83,33 @@ def _save_report(request: HttpRequest, form: PublicReportForm, key: str) -> Case
     return None
 
 
+def _typed(request: HttpRequest) -> PublicReportForm:
+    """What was typed, without the photos: showing it again opens no image."""
+    return PublicReportForm(request.POST)
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest) -> HttpResponse:
     """随手拍: a resident reports a problem; the answer is the tracking code."""
     if request.method != "POST":
         return _render_report(request, PublicReportForm())
+    key, phone = ratelimit.source_key(request), str(request.POST.get("reporter_phone", ""))
+    # The limit first (saved and failed reports), then the honeypot, then the fields; the photos
+    # are opened only when all of that passed (``PhotoForm``). Every failure counts.
+    refusal = ratelimit.report_refusal(key, phone)
+    if refusal:
+        return _render_report(request, _typed(request), status=429, refusal=refusal)
     form = PublicReportForm(request.POST, request.FILES)
     if form.is_robot:
+        form = _typed(request)
         form.add_error(None, _("提交未通过校验，请刷新页面后重试。"))
-        return _render_report(request, form, status=400)
-    key = ratelimit.source_key(request)
-    refusal = ratelimit.report_refusal(key, str(request.POST.get("reporter_phone", "")))
-    if refusal:
-        return _render_report(request, form, status=429, refusal=refusal)
-    if form.is_valid():
+    elif form.is_valid():
         case = _save_report(request, form, key)
         if case is not None:
             _remember(request, case.tracking_code)
             return redirect("public_cases:done")
+    ratelimit.count_failed_report(key, phone)
     return _render_report(request, form, status=400)
 
 
