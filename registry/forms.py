@@ -146,6 +146,10 @@ class ResidentForm(StyledForm, forms.ModelForm):  # type: ignore[type-arg]
             self.initial["phone"] = ""
             self.fields["id_number"].help_text = _("留空表示不修改。")
             self.fields["phone"].help_text = _("留空表示不修改。")
+            if self.instance.document_type == DocumentType.ID_CARD:
+                # The birth date of an ID card holder is digits 7-14 of the number: shown in full
+                # only when unmasked (logged). It follows the number: a new number brings its own.
+                del self.fields["birth_date"]
         self.style()
 
     def clean_name(self) -> str:

@@ -30,7 +30,7 @@ from registry.models import (
     Resident,
 )
 from registry.normalise import is_landline, is_mobile, normalise_document, normalise_phone, normalise_text
-from registry.pii import document_index, index_value, mask_id_number, mask_identity, mask_phone
+from registry.pii import MaskedResident, document_index, index_value, mask_id_number, mask_phone, masked_resident
 
 PAGE_SIZE = 50
 _ROLES_CACHE = "_wangge_registry_role_rows"
@@ -188,13 +188,21 @@ def search_residents(user: Any, wanted: ResidentFilter) -> QuerySet[Resident]:
 
 @dataclass
 class ResidentRow:
-    """One resident as a list or export shows it: masked identifiers, visible tags, current address."""
+    """One resident as a list or export shows it: masked identifiers and birth year
+    (``registry.pii.masked_resident``), visible tags, current address."""
 
     resident: Resident
-    masked_id: str
-    masked_phone: str
+    masked: MaskedResident
     tags: list[CareTag]
     stay: HouseholdMember | None
+
+    @property
+    def masked_id(self) -> str:
+        return self.masked.document
+
+    @property
+    def masked_phone(self) -> str:
+        return self.masked.phone
 
     @property
     def address(self) -> str:
@@ -206,8 +214,7 @@ def resident_row(user: Any, resident: Resident) -> ResidentRow:
     stays: list[HouseholdMember] = getattr(resident, "current_stays", [])
     return ResidentRow(
         resident=resident,
-        masked_id=mask_identity(resident.document_type, resident.id_number),
-        masked_phone=mask_phone(resident.phone),
+        masked=masked_resident(resident),
         tags=[tag for tag in resident.care_tags.all() if tag_visible(user, tag, resident.grid_code)],
         stay=stays[0] if stays else None,
     )

@@ -35,7 +35,8 @@ from registry.models import (
 )
 
 UNMASK_PERMISSION = "registry.unmask_resident"
-UNMASK_FIELDS = ("id_number", "phone")
+# The birth date is shown in full only here: for a 居民身份证 holder it is part of the number.
+UNMASK_FIELDS = ("id_number", "phone", "birth_date")
 MINIMUM_REASON_LENGTH = 4
 
 
@@ -56,7 +57,7 @@ def _stamp_verification(record: Any, actor: Any, previous_state: str | None) -> 
 
 
 def resident_unmask(*, resident: Resident, actor: Any, reason: str) -> dict[str, str]:
-    """The resident's ID number and phone in clear, logged with who looked, why and in which request.
+    """The resident's ID number, phone and birth date in clear, logged with who looked, why and in which request.
 
     Needs ``registry.unmask_resident`` over the resident's grid and a reason of at least four
     characters (e.g. "入户核实"). The log row is written before the values are returned.
@@ -79,7 +80,8 @@ def resident_unmask(*, resident: Resident, actor: Any, reason: str) -> dict[str,
         fields=",".join(UNMASK_FIELDS),
         reason=reason[:200],
     )
-    return {"id_number": resident.id_number or "", "phone": resident.phone or ""}
+    birth_date = resident.birth_date.isoformat() if resident.birth_date else ""
+    return {"id_number": resident.id_number or "", "phone": resident.phone or "", "birth_date": birth_date}
 
 
 # --- residents -------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ def world(cast: Cast) -> World:
 def test_it_unmasks_and_logs_in_the_current_request(world):
     with acting_as(world.leader_a, "req-7", "10.0.0.9"):
         values = services.resident_unmask(resident=world.zhang, actor=world.leader_a, reason=" 入户  核实 ")
-    assert values == {"id_number": ZHANG_ID, "phone": ZHANG_PHONE}
+    assert values == {"id_number": ZHANG_ID, "phone": ZHANG_PHONE, "birth_date": "1950-01-01"}
     entry = AccessLogEntry.objects.get()
     assert (entry.request_id, entry.remote_addr, entry.reason) == ("req-7", "10.0.0.9", "入户 核实")
     assert entry.user_name == "grid_leader_a" and entry.object_repr == "张三"

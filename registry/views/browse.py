@@ -43,7 +43,7 @@ from registry.models import (
     Resident,
     VerificationState,
 )
-from registry.pii import UndecryptableValue, decrypt, encrypt, mask_identity, mask_phone
+from registry.pii import UndecryptableValue, decrypt, encrypt, masked_resident
 
 PAGE_SIZE = selectors.PAGE_SIZE
 
@@ -272,8 +272,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     members = list(selectors.household_members(household))
     context = {
         "household": household,
-        "members": [(member, mask_identity(member.resident.document_type, member.resident.id_number))
-                    for member in members],
+        "members": [(member, masked_resident(member.resident).document) for member in members],
         "history": selectors.change_log(household, limit=20),
         "can_add": request.user.has_perm("registry.add_householdmember", household),
         "can_move_out": request.user.has_perm("registry.change_householdmember", household),
@@ -348,8 +347,7 @@ def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, "registry.view_resident", resident)
     context = {
         "resident": resident,
-        "masked_id": mask_identity(resident.document_type, resident.id_number),
-        "masked_phone": mask_phone(resident.phone),
+        **_masked_context(resident),
         "tags": selectors.visible_care_tags(request.user, resident),
         "stays": list(selectors.resident_history(resident)),
         "vehicles": list(resident.vehicles.all()),
@@ -404,8 +402,7 @@ def resident_unmask(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         context = {
             "resident": resident, "unmask_form": form, "can_unmask": True, "fragment": "registry/_masked.html",
-            "masked_id": mask_identity(resident.document_type, resident.id_number),
-            "masked_phone": mask_phone(resident.phone),
+            **_masked_context(resident),
         }
         return render(request, "registry/_masked.html" if _is_htmx(request) else page, context)
     values = services.resident_unmask(resident=resident, actor=request.user, reason=form.cleaned_data["reason"])
@@ -413,6 +410,12 @@ def resident_unmask(request: HttpRequest, pk: int) -> HttpResponse:
     response = render(request, "registry/_unmasked.html" if _is_htmx(request) else page, context)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _masked_context(resident: Resident) -> dict[str, Any]:
+    """What the profile shows by default: the masks and the birth year (``pii.masked_resident``)."""
+    masked = masked_resident(resident)
+    return {"masked_id": masked.document, "masked_phone": masked.phone, "birth_year": masked.birth_year}
 
 
 def _is_htmx(request: HttpRequest) -> bool:
