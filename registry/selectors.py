@@ -118,9 +118,15 @@ def tag_condition(user: Any, tag: CareTag) -> Q:
 
 @dataclass
 class ResidentFilter:
-    """What the search page asks for; empty values do not filter."""
+    """What the search page asks for; empty values do not filter.
+
+    ``q`` searches names and addresses. ``identifier`` is an exact ID number, document number
+    or phone matched through the blind indexes: only the search page sets it, after
+    ``registry.lookups`` has counted and logged the lookup.
+    """
 
     q: str = ""
+    identifier: str = ""
     tag: CareTag | None = None
     grid: Area | None = None
     residency_type: str = ""
@@ -141,10 +147,10 @@ def mask_query(text: str) -> str:
     return mask_id_number(text)
 
 
-def _identifier_condition(text: str) -> Q | None:
-    """Exact ID-number or phone match through the blind indexes, if ``text`` looks like one."""
+def identifier_condition(text: str) -> Q:
+    """Exact ID-number or phone match through the blind indexes (nothing unless ``text`` looks like one)."""
     if not looks_like_identifier(text):
-        return None
+        return Q(pk__in=[])
     document = normalise_document(text)
     condition = Q(id_number_index__in=[document_index(kind, document) for kind in DocumentType.values])
     phone = index_value("phone", normalise_phone(text))
@@ -164,17 +170,15 @@ def current_stays_prefetch() -> Prefetch:
 def search_residents(user: Any, wanted: ResidentFilter) -> QuerySet[Resident]:
     """Residents the user may see matching the filter, with what list rows show prefetched."""
     residents = Resident.objects.visible_to(user)
+    if wanted.identifier:
+        residents = residents.filter(identifier_condition(wanted.identifier))
     text = normalise_text(wanted.q)
     if text:
         addresses = HouseholdMember.objects.current().filter(
             Q(household__dwelling__building__address__icontains=text)
             | Q(household__dwelling__building__estate__icontains=text)
         )
-        condition = Q(name__icontains=text) | Q(pk__in=addresses.values("resident"))
-        identifier = _identifier_condition(text)
-        if identifier is not None:
-            condition |= identifier
-        residents = residents.filter(condition)
+        residents = residents.filter(Q(name__icontains=text) | Q(pk__in=addresses.values("resident")))
     if wanted.tag is not None:
         residents = residents.filter(pk__in=Resident.objects.filter(tag_condition(user, wanted.tag)).values("pk"))
     if wanted.grid is not None:

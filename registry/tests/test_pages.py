@@ -133,7 +133,7 @@ def test_it_lists_visible_residents_masked(world, login):
 @pytest.mark.parametrize("query", [ZHANG_ID, ZHANG_ID.translate(str.maketrans("0123456789", "０１２３４５６７８９")),
                                    "138 1234 5678", "+86 13812345678"])
 def test_it_finds_a_resident_by_exact_id_number_or_phone(world, login, query):
-    response = login(world.cast.grid_worker_a).get(reverse("registry:search"), {"q": query}, follow=True)
+    response = login(world.cast.grid_worker_a).post(reverse("registry:search"), {"q": query}, follow=True)
     content = response.content.decode()
     assert "张三" in content and "李四" not in content
     assert response.redirect_chain and "qe=" in response.redirect_chain[0][0]
