@@ -40,6 +40,13 @@ UNMASK_FIELDS = ("id_number", "phone", "birth_date")
 MINIMUM_REASON_LENGTH = 4
 
 
+def not_registrable_message() -> str:
+    """The answer when a number cannot be registered here: the same whether it is registered in
+    another area or something else stands in the way, so it confirms no number outside the
+    user's areas (docs/personal-data.md)."""
+    return _("无法用该证件号码在此登记。请核对号码；如确认无误，请联系街道或区级管理员处理。")
+
+
 def check_scope(actor: Any, area: Area, perm: str) -> None:
     """Refuse unless ``area`` is in the actor's scope and their role grants ``perm`` there."""
     if not (covers(actor, area.code) and actor.has_perm(perm, area)):
@@ -94,8 +101,8 @@ def _save_resident(resident: Resident, actor: Any, perm: str, previous_state: st
         try:
             with transaction.atomic():
                 resident.save()
-        except IntegrityError as error:
-            raise ValidationError({"id_number": _("该证件号码已登记。")}) from error
+        except IntegrityError as error:  # the form checked first; this is a race or another path
+            raise ValidationError({"id_number": not_registrable_message()}) from error
     return resident
 
 

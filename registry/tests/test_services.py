@@ -50,7 +50,7 @@ def test_it_turns_a_duplicate_into_a_field_error(world):
     twin = Resident(grid=world.cast.grid_a, name="重复", id_number=ZHANG_ID, gender="M")
     with pytest.raises(ValidationError) as error:
         services.resident_register(resident=twin, actor=world.cast.grid_worker_a)
-    assert error.value.message_dict == {"id_number": ["该证件号码已登记。"]}
+    assert error.value.message_dict == {"id_number": [services.not_registrable_message()]}
 
 
 def test_it_refuses_moving_a_resident_to_a_grid_outside_scope(world):
