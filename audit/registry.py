@@ -26,6 +26,7 @@ from core.request_context import current
 AreaCodeOf = Callable[[Any], str]
 _registry: dict[type[models.Model], AreaCodeOf] = {}
 _excluded: dict[type[models.Model], frozenset[str]] = {}
+_masked: dict[type[models.Model], dict[str, Callable[[Any], Any]]] = {}
 _BEFORE = "_audit_before"
 
 
@@ -33,11 +34,13 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
     """The concrete field values of a record as JSON-safe data."""
     values: dict[str, Any] = {}
     excluded = _excluded.get(type(instance), frozenset())
+    masked = _masked.get(type(instance), {})
     for field in instance._meta.concrete_fields:
         # Encrypted personal data never reaches the log, even when a model forgets to exclude it.
         if field.attname in excluded or getattr(field, "personal_data", False):
             continue
-        values[field.attname] = _json_safe(getattr(instance, field.attname))
+        value = getattr(instance, field.attname)
+        values[field.attname] = _json_safe(masked[field.attname](value) if field.attname in masked else value)
     return values
 
 
@@ -132,15 +135,18 @@ def _m2m_changed(sender: Any, instance: models.Model, action: str, reverse: bool
 
 
 def register(
-    model: type[models.Model], area_code: AreaCodeOf | None = None, exclude: tuple[str, ...] = ()
+    model: type[models.Model], area_code: AreaCodeOf | None = None, exclude: tuple[str, ...] = (),
+    mask: dict[str, Callable[[Any], Any]] | None = None,
 ) -> None:
     """Audit every create/update/delete of ``model``.
 
     ``area_code`` scopes its log entries; ``exclude`` names fields never logged (secrets,
-    bookkeeping such as ``last_login``).
+    bookkeeping such as ``last_login``); ``mask`` maps a field to the function that turns its
+    value into what the log may keep (a change still shows, the value does not).
     """
     _registry[model] = area_code or (lambda instance: "")
     _excluded[model] = frozenset(exclude)
+    _masked[model] = dict(mask or {})
     uid = f"audit-{model._meta.label}"
     pre_save.connect(_pre_save, sender=model, dispatch_uid=f"{uid}-pre")
     post_save.connect(_post_save, sender=model, dispatch_uid=f"{uid}-post")

@@ -31,6 +31,9 @@ DEVELOPMENT_PII_ENCRYPTION_KEY = "d2FuZ2dlLWRldmVsb3BtZW50LW9ubHktcGlpLWtleSE="
 DEVELOPMENT_PII_INDEX_KEY = "wangge-development-only-blind-index-key"
 PII_ENCRYPTION_KEYS = env_list("PII_ENCRYPTION_KEYS", DEVELOPMENT_PII_ENCRYPTION_KEY)
 PII_INDEX_KEY = env_str("PII_INDEX_KEY", DEVELOPMENT_PII_INDEX_KEY)
+# Searches by exact ID number or phone (and registrations of a number already registered) per
+# user per hour; counted from the access log (registry.lookups).
+REGISTRY_IDENTIFIER_LOOKUPS_PER_HOUR = env_int("REGISTRY_IDENTIFIER_LOOKUPS_PER_HOUR", 30)
 # Records not verified for this many days count as stale on the coverage pages.
 VERIFICATION_STALE_DAYS = env_int("VERIFICATION_STALE_DAYS", 365)
 # --- registry: imports (owned by registry/imports/) ---

@@ -4,7 +4,7 @@ Rows come from ``Model.objects.visible_to(user)`` (so a 楼栋长 sees only thei
 permissions are asked about the record's grid, and writes are re-checked in the transaction
 (``core.admin.ScopedAdminMixin``). ID numbers and phones are never put into an admin form or
 list in clear: lists show them masked and the resident form leaves them out (they are edited
-on the registry pages, where unmasking is logged).
+on the registry pages, where unmasking is logged); of the birth date only the year is shown.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from registry.models import (
     Resident,
     Vehicle,
 )
-from registry.pii import mask_identity, mask_phone
+from registry.pii import mask_phone, masked_resident
 
 
 class GridScopedAdmin(ScopedAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
@@ -95,22 +95,27 @@ class HouseholdAdmin(GridScopedAdmin):
 class ResidentAdmin(GridScopedAdmin):
     """Residents with masked identifiers; the encrypted fields are not editable here."""
 
-    list_display = ("name", "gender", "masked_id_number", "masked_phone", "residency_type", "grid",
+    list_display = ("name", "gender", "birth_year", "masked_id_number", "masked_phone", "residency_type", "grid",
                     "verification_state")
     list_filter = ("residency_type", "status", "verification_state", "gender")
     list_select_related = ("grid",)
     search_fields = ("name", "^grid_code")
-    exclude = ("id_number", "phone")
-    readonly_fields = ("masked_id_number", "masked_phone", "verified_at", "verified_by")
+    # The birth date of an ID card holder is part of the number: the year only, as on the pages.
+    exclude = ("id_number", "phone", "birth_date")
+    readonly_fields = ("birth_year", "masked_id_number", "masked_phone", "verified_at", "verified_by")
     filter_horizontal = ("care_tags",)
+
+    @admin.display(description=_("出生年份"))
+    def birth_year(self, obj: Resident) -> int | None:
+        return masked_resident(obj).birth_year
 
     @admin.display(description=_("证件号码"))
     def masked_id_number(self, obj: Resident) -> str:
-        return mask_identity(obj.document_type, obj.id_number)
+        return masked_resident(obj).document
 
     @admin.display(description=_("联系电话"))
     def masked_phone(self, obj: Resident) -> str:
-        return mask_phone(obj.phone)
+        return masked_resident(obj).phone
 
 
 @admin.register(Establishment)

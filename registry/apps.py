@@ -12,12 +12,15 @@ class RegistryConfig(AppConfig):
         from audit.registry import register
         from registry import models
         from registry.catalog import on_post_migrate
+        from registry.pii import logged_birth_date
 
         post_migrate.connect(on_post_migrate, dispatch_uid="registry-default-catalogs")
         # Encrypted columns never reach the audit log; their blind indexes show that they changed.
         for model in (models.Building, models.Dwelling, models.Household, models.Vehicle, models.Facility):
             register(model, area_code=lambda row: row.grid_code)
-        register(models.Resident, area_code=lambda row: row.grid_code, exclude=("id_number", "phone"))
+        # A 居民身份证 holder's birth date is digits 7-14 of the number: the log keeps its year only.
+        register(models.Resident, area_code=lambda row: row.grid_code, exclude=("id_number", "phone"),
+                 mask={"birth_date": logged_birth_date})
         register(models.Establishment, area_code=lambda row: row.grid_code, exclude=("contact_phone",))
         register(models.HouseholdMember, area_code=lambda row: row.household.grid_code)
         register(models.BuildingUnit, area_code=lambda row: row.building.grid_code)

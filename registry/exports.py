@@ -2,8 +2,9 @@
 
 Workbooks are written with openpyxl's write-only mode to a temporary file while the queryset
 is iterated in chunks, so a list of 100,000 residents never sits in memory as a workbook; the
-file is then streamed to the client. ID numbers and phones are masked (``registry.pii``);
-sensitive care tags appear only where the user may see them.
+file is then streamed to the client. ID numbers and phones are masked and birth dates cut to
+the year (``registry.pii.masked_resident``, the rule of the pages); sensitive care tags appear
+only where the user may see them.
 """
 
 from __future__ import annotations
@@ -30,16 +31,16 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def resident_headers() -> list[str]:
     return [
-        _("姓名"), _("性别"), _("出生日期"), _("证件类型"), _("证件号码"), _("联系电话"), _("民族"), _("政治面貌"),
+        _("姓名"), _("性别"), _("出生年份"), _("证件类型"), _("证件号码"), _("联系电话"), _("民族"), _("政治面貌"),
         _("人口类型"), _("状态"), _("所属网格"), _("现住址"), _("关爱标签"), _("核实状态"), _("工作单位或学校"),
     ]
 
 
 def resident_values(user: Any, resident: Resident) -> list[Any]:
-    """One export row: masked identifiers, visible tags only."""
+    """One export row: masked identifiers and the birth year (``pii.masked_resident``), visible tags only."""
     row = resident_row(user, resident)
     return [
-        resident.name, resident.get_gender_display(), resident.birth_date, resident.get_document_type_display(),
+        resident.name, resident.get_gender_display(), row.masked.birth_year, resident.get_document_type_display(),
         row.masked_id, row.masked_phone, resident.ethnicity, resident.get_political_status_display(),
         resident.get_residency_type_display(), resident.get_status_display(), resident.grid.name, row.address,
         "、".join(tag.name for tag in row.tags), resident.get_verification_state_display(), resident.workplace,

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from areas.models import Area
+from registry.lookups import REGISTER, lookup_refusal, record_lookup
 from registry.models import (
     Building,
     CareTag,
@@ -31,7 +32,7 @@ from registry.models import (
 from registry.normalise import normalise_document, normalise_name, normalise_phone, normalise_text
 from registry.pii import document_index
 from registry.selectors import searchable_care_tags, tag_visible, visible_grids
-from registry.services import MINIMUM_REASON_LENGTH
+from registry.services import MINIMUM_REASON_LENGTH, not_registrable_message
 from registry.validators import (
     ID_CARD,
     MAX_BASEMENT_FLOORS,
@@ -146,6 +147,10 @@ class ResidentForm(StyledForm, forms.ModelForm):  # type: ignore[type-arg]
             self.initial["phone"] = ""
             self.fields["id_number"].help_text = _("留空表示不修改。")
             self.fields["phone"].help_text = _("留空表示不修改。")
+            if self.instance.document_type == DocumentType.ID_CARD:
+                # The birth date of an ID card holder is digits 7-14 of the number: shown in full
+                # only when unmasked (logged). It follows the number: a new number brings its own.
+                del self.fields["birth_date"]
         self.style()
 
     def clean_name(self) -> str:
@@ -192,31 +197,46 @@ class ResidentForm(StyledForm, forms.ModelForm):  # type: ignore[type-arg]
                 self.instance.gender = data["gender"]
         if not data.get("gender") and "gender" not in self.errors:
             self.add_error("gender", ValidationError(_("请填写性别。"), code="required"))
-        if number and document_type and "id_number" not in self.errors:
-            self._check_duplicate(document_type, number)
         grid = data.get("grid")
         for tag in data.get("care_tags") or []:
             if grid is not None and not tag_visible(self.user, tag, grid.code):
                 self.add_error("care_tags", _("您不能在该网格使用标签“%(tag)s”。") % {"tag": tag.display_name})
+        # Last, and only for a complete form with a new number: whether the number is taken is an
+        # answer worth a try, so it is given only where a free number would be registered at once.
+        if number and document_type and not self.errors and self._number_changed(document_type, number):
+            self._check_duplicate(document_type, number)
         return data
+
+    def _number_changed(self, document_type: str, number: str) -> bool:
+        instance = self.instance
+        return not (instance.pk and instance.document_type == document_type and instance.id_number == number)
 
     def _add_errors(self, error: ValidationError) -> None:
         for field_name, messages in error.message_dict.items():
             self.add_error(field_name if field_name in self.fields else None, messages)
 
     def _check_duplicate(self, document_type: str, number: str) -> None:
+        """One resident per number: in the user's areas say who holds it; elsewhere refuse neutrally.
+
+        A number that is taken is a lookup (limited and logged, ``registry.lookups``).
+        """
+        refusal = lookup_refusal(self.user)
+        if refusal:
+            self.add_error("id_number", ValidationError(refusal, code="throttled"))
+            return
         other = Resident.objects.filter(id_number_index=document_index(document_type, number))
         if self.instance.pk:
             other = other.exclude(pk=self.instance.pk)
         existing = other.first()
         if existing is None:
             return
+        record_lookup(actor=self.user, purpose=REGISTER, number=number, found=[existing])
         if Resident.objects.visible_to(self.user).filter(pk=existing.pk).exists():
             url = reverse("registry:resident", args=[existing.pk])
             message = format_html('{} <a href="{}">{}</a>', _("该证件号码已登记："), url, existing.name)
             self.add_error("id_number", ValidationError(message, code="duplicate"))
         else:
-            self.add_error("id_number", ValidationError(_("该证件号码已登记。"), code="duplicate"))
+            self.add_error("id_number", ValidationError(not_registrable_message(), code="not_registrable"))
 
     def kept_hidden_tags(self) -> list[CareTag]:
         """Tags already on the resident that this user cannot see: saving must not drop them."""
@@ -321,15 +341,27 @@ class AddMemberForm(StyledForm, forms.Form):
             self.add_error("id_number", error)
             return data
         data["id_number"] = number
+        refusal = lookup_refusal(self.user)
+        if refusal:
+            self.add_error("id_number", refusal)
+            return data
         found = Resident.objects.filter(id_number_index=document_index(document_type, number)).first()
-        if found is not None:
-            if not Resident.objects.visible_to(self.user).filter(pk=found.pk).exists():
-                self.add_error("id_number", _("该证件号码已登记。"))
+        if found is not None and Resident.objects.visible_to(self.user).filter(pk=found.pk).exists():
+            record_lookup(actor=self.user, purpose=REGISTER, number=number, found=[found])
             self.existing = found
             return data
+        # Not registered, or registered outside the user's areas: the same answers until the form
+        # is complete, where a free number is registered at once and a taken one refused neutrally.
+        self._check_new_member(data, document_type, number)
+        if found is not None and not self.errors:
+            record_lookup(actor=self.user, purpose=REGISTER, number=number, found=[found])
+            self.add_error("id_number", not_registrable_message())
+        return data
+
+    def _check_new_member(self, data: dict[str, Any], document_type: str, number: str) -> None:
         data["name"] = normalise_name(data.get("name"))
         if not data["name"]:
-            self.add_error("name", _("该证件号码尚未登记，请填写姓名以新登记居民。"))
+            self.add_error("name", _("该居民如尚未在您负责的区域登记，请填写姓名以新登记。"))
         phone = normalise_phone(data.get("phone"))
         if phone:
             try:
@@ -339,7 +371,6 @@ class AddMemberForm(StyledForm, forms.Form):
         data["phone"] = phone
         if document_type == DocumentType.ID_CARD:
             data["birth_date"], data["gender"] = id_birth_date(number), id_gender(number)
-        return data
 
 
 class MoveOutForm(StyledForm, forms.Form):

@@ -8,7 +8,9 @@
   ``<name>_index``: HMAC-SHA256 of the normalised value, keyed with ``settings.PII_INDEX_KEY``
   and namespaced by kind, so equal values give equal indexes (exact search, uniqueness) while
   the index reveals nothing without the key.
-* **Masking.** What pages and exports show by default: ``110105********123X``, ``138****5678``.
+* **Masking.** What pages and exports show by default: ``110*************3X``, ``138****5678``,
+  and of the birth date only the year (``masked_resident``: the one rule every page, list,
+  export and the admin use; the arithmetic behind it is in docs/personal-data.md).
 
 In development both keys have fixed defaults (below) so that nothing needs configuring;
 production mode refuses them (see docs/personal-data.md).
@@ -16,10 +18,12 @@ production mode refuses them (see docs/personal-data.md).
 
 from __future__ import annotations
 
+import datetime
 import functools
 import hashlib
 import hmac
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -109,12 +113,15 @@ def encrypt(plaintext: str) -> str:
     return _multi_fernet(encryption_keys()).encrypt(plaintext.encode()).decode("ascii")
 
 
-def decrypt(token: str) -> str:
-    """The plaintext of a token made with any configured key; ``""`` stays ``""``."""
+def decrypt(token: str, *, ttl: int | None = None) -> str:
+    """The plaintext of a token made with any configured key; ``""`` stays ``""``.
+
+    With ``ttl`` (seconds), a token older than that is refused like an undecryptable one.
+    """
     if not token:
         return ""
     try:
-        return _multi_fernet(encryption_keys()).decrypt(token.encode("ascii")).decode()
+        return _multi_fernet(encryption_keys()).decrypt(token.encode("ascii"), ttl=ttl).decode()
     except (InvalidToken, UnicodeError) as error:
         raise UndecryptableValue(
             "A stored personal-data value cannot be decrypted with any key in PII_ENCRYPTION_KEYS: "
@@ -173,12 +180,21 @@ def document_index(document_type: str, number: str | None) -> str:
 # --- masking ---------------------------------------------------------------------------------
 
 
+# A 居民身份证 number is region (6 digits) + birth date (8) + sequence (3, the last odd for men)
+# + check character. Shown: the first 3 and the last 2. With the birth year and the sex shown
+# beside it, and the region guessed from the address, the hidden part still leaves about
+# 365 days x 100 sequences / 11 (the check character) = 3,300 candidates; the old first 6 +
+# last 4 next to the full birth date left exactly one. See docs/personal-data.md.
+ID_NUMBER_SHOWN_HEAD = 3
+ID_NUMBER_SHOWN_TAIL = 2
+
+
 def mask_id_number(value: str | None) -> str:
-    """An ID number with only the region (first 6) and the last 4 shown: ``110105********123X``."""
+    """An ID number with only its first 3 and last 2 characters: ``110*************3X``."""
     number = normalise_id_number(value)
     if len(number) != 18:
         return mask_document(number)
-    return _mask_middle(number, 6, 4)
+    return _mask_middle(number, ID_NUMBER_SHOWN_HEAD, ID_NUMBER_SHOWN_TAIL)
 
 
 def mask_phone(value: str | None) -> str:
@@ -225,3 +241,48 @@ def _mask_middle(value: str, head: int, tail: int) -> str:
     if len(value) <= head + tail:
         return value[:1] + "*" * (len(value) - 1) if len(value) > 2 else "*" * len(value)
     return value[:head] + "*" * (len(value) - head - tail) + value[len(value) - tail :]
+
+
+@dataclass(frozen=True)
+class MaskedResident:
+    """What every page, list, export and the admin show of a resident by default.
+
+    The document number masked by its type, the phone masked, and of the birth date only the
+    year: for a 居民身份证 holder the full birth date *is* digits 7-14 of the number, so showing
+    it beside any mask gives those digits away. The full number, phone and birth date are shown
+    only by ``registry.services.resident_unmask`` (permission, reason, access-log row).
+    """
+
+    document: str
+    phone: str
+    birth_year: int | None
+
+
+def masked_resident(resident: Any) -> MaskedResident:
+    """The default view of a resident's personal data (see ``MaskedResident``)."""
+    birth_date: datetime.date | None = resident.birth_date
+    return MaskedResident(
+        document=mask_identity(resident.document_type, resident.id_number),
+        phone=mask_phone(resident.phone),
+        birth_year=birth_date.year if birth_date else None,
+    )
+
+
+def logged_birth_date(value: Any) -> str | None:
+    """A birth date as the change log keeps it: the year and a keyed fingerprint, never the day.
+
+    The change log is read by more people than the access log watches; the fingerprint still
+    shows that the date changed (``1985-**-** #3fa9c2d1``).
+    """
+    if not value:
+        return None
+    text = value.isoformat() if isinstance(value, datetime.date) else str(value)
+    return f"{text[:4]}-**-** #{lookup_reference('birth_date', text)[:8]}"
+
+
+def lookup_reference(kind: str, value: str) -> str:
+    """A short keyed fingerprint of a searched value for the logs: equal values give equal
+    references, and without ``PII_INDEX_KEY`` nothing can be learned from it (12 hex digits)."""
+    normalised = INDEX_NORMALISERS.get(kind, normalise_text)(value)
+    message = f"log:{kind}\x00{normalised}".encode()
+    return hmac.new(index_key(), message, hashlib.sha256).hexdigest()[:12]

@@ -30,7 +30,7 @@ from registry.models import (
     Resident,
 )
 from registry.normalise import is_landline, is_mobile, normalise_document, normalise_phone, normalise_text
-from registry.pii import document_index, index_value, mask_id_number, mask_identity, mask_phone
+from registry.pii import MaskedResident, document_index, index_value, mask_id_number, mask_phone, masked_resident
 
 PAGE_SIZE = 50
 _ROLES_CACHE = "_wangge_registry_role_rows"
@@ -118,9 +118,15 @@ def tag_condition(user: Any, tag: CareTag) -> Q:
 
 @dataclass
 class ResidentFilter:
-    """What the search page asks for; empty values do not filter."""
+    """What the search page asks for; empty values do not filter.
+
+    ``q`` searches names and addresses. ``identifier`` is an exact ID number, document number
+    or phone matched through the blind indexes: only the search page sets it, after
+    ``registry.lookups`` has counted and logged the lookup.
+    """
 
     q: str = ""
+    identifier: str = ""
     tag: CareTag | None = None
     grid: Area | None = None
     residency_type: str = ""
@@ -141,10 +147,10 @@ def mask_query(text: str) -> str:
     return mask_id_number(text)
 
 
-def _identifier_condition(text: str) -> Q | None:
-    """Exact ID-number or phone match through the blind indexes, if ``text`` looks like one."""
+def identifier_condition(text: str) -> Q:
+    """Exact ID-number or phone match through the blind indexes (nothing unless ``text`` looks like one)."""
     if not looks_like_identifier(text):
-        return None
+        return Q(pk__in=[])
     document = normalise_document(text)
     condition = Q(id_number_index__in=[document_index(kind, document) for kind in DocumentType.values])
     phone = index_value("phone", normalise_phone(text))
@@ -164,17 +170,15 @@ def current_stays_prefetch() -> Prefetch:
 def search_residents(user: Any, wanted: ResidentFilter) -> QuerySet[Resident]:
     """Residents the user may see matching the filter, with what list rows show prefetched."""
     residents = Resident.objects.visible_to(user)
+    if wanted.identifier:
+        residents = residents.filter(identifier_condition(wanted.identifier))
     text = normalise_text(wanted.q)
     if text:
         addresses = HouseholdMember.objects.current().filter(
             Q(household__dwelling__building__address__icontains=text)
             | Q(household__dwelling__building__estate__icontains=text)
         )
-        condition = Q(name__icontains=text) | Q(pk__in=addresses.values("resident"))
-        identifier = _identifier_condition(text)
-        if identifier is not None:
-            condition |= identifier
-        residents = residents.filter(condition)
+        residents = residents.filter(Q(name__icontains=text) | Q(pk__in=addresses.values("resident")))
     if wanted.tag is not None:
         residents = residents.filter(pk__in=Resident.objects.filter(tag_condition(user, wanted.tag)).values("pk"))
     if wanted.grid is not None:
@@ -188,13 +192,21 @@ def search_residents(user: Any, wanted: ResidentFilter) -> QuerySet[Resident]:
 
 @dataclass
 class ResidentRow:
-    """One resident as a list or export shows it: masked identifiers, visible tags, current address."""
+    """One resident as a list or export shows it: masked identifiers and birth year
+    (``registry.pii.masked_resident``), visible tags, current address."""
 
     resident: Resident
-    masked_id: str
-    masked_phone: str
+    masked: MaskedResident
     tags: list[CareTag]
     stay: HouseholdMember | None
+
+    @property
+    def masked_id(self) -> str:
+        return self.masked.document
+
+    @property
+    def masked_phone(self) -> str:
+        return self.masked.phone
 
     @property
     def address(self) -> str:
@@ -206,8 +218,7 @@ def resident_row(user: Any, resident: Resident) -> ResidentRow:
     stays: list[HouseholdMember] = getattr(resident, "current_stays", [])
     return ResidentRow(
         resident=resident,
-        masked_id=mask_identity(resident.document_type, resident.id_number),
-        masked_phone=mask_phone(resident.phone),
+        masked=masked_resident(resident),
         tags=[tag for tag in resident.care_tags.all() if tag_visible(user, tag, resident.grid_code)],
         stay=stays[0] if stays else None,
     )

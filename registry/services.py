@@ -35,8 +35,16 @@ from registry.models import (
 )
 
 UNMASK_PERMISSION = "registry.unmask_resident"
-UNMASK_FIELDS = ("id_number", "phone")
+# The birth date is shown in full only here: for a 居民身份证 holder it is part of the number.
+UNMASK_FIELDS = ("id_number", "phone", "birth_date")
 MINIMUM_REASON_LENGTH = 4
+
+
+def not_registrable_message() -> str:
+    """The answer when a number cannot be registered here: the same whether it is registered in
+    another area or something else stands in the way, so it confirms no number outside the
+    user's areas (docs/personal-data.md)."""
+    return _("无法用该证件号码在此登记。请核对号码；如确认无误，请联系街道或区级管理员处理。")
 
 
 def check_scope(actor: Any, area: Area, perm: str) -> None:
@@ -56,7 +64,7 @@ def _stamp_verification(record: Any, actor: Any, previous_state: str | None) -> 
 
 
 def resident_unmask(*, resident: Resident, actor: Any, reason: str) -> dict[str, str]:
-    """The resident's ID number and phone in clear, logged with who looked, why and in which request.
+    """The resident's ID number, phone and birth date in clear, logged with who looked, why and in which request.
 
     Needs ``registry.unmask_resident`` over the resident's grid and a reason of at least four
     characters (e.g. "入户核实"). The log row is written before the values are returned.
@@ -79,7 +87,8 @@ def resident_unmask(*, resident: Resident, actor: Any, reason: str) -> dict[str,
         fields=",".join(UNMASK_FIELDS),
         reason=reason[:200],
     )
-    return {"id_number": resident.id_number or "", "phone": resident.phone or ""}
+    birth_date = resident.birth_date.isoformat() if resident.birth_date else ""
+    return {"id_number": resident.id_number or "", "phone": resident.phone or "", "birth_date": birth_date}
 
 
 # --- residents -------------------------------------------------------------------------------
@@ -92,8 +101,8 @@ def _save_resident(resident: Resident, actor: Any, perm: str, previous_state: st
         try:
             with transaction.atomic():
                 resident.save()
-        except IntegrityError as error:
-            raise ValidationError({"id_number": _("该证件号码已登记。")}) from error
+        except IntegrityError as error:  # the form checked first; this is a race or another path
+            raise ValidationError({"id_number": not_registrable_message()}) from error
     return resident
 
 

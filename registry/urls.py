@@ -1,6 +1,8 @@
 from django.urls import URLPattern, URLResolver
 
-from registry.views import browse, coverage, imports
+from registry.views import browse, coverage, imports, search
 
 app_name = "registry"
-urlpatterns: list[URLPattern | URLResolver] = [*browse.urlpatterns, *imports.urlpatterns, *coverage.urlpatterns]
+urlpatterns: list[URLPattern | URLResolver] = [
+    *search.urlpatterns, *browse.urlpatterns, *imports.urlpatterns, *coverage.urlpatterns,
+]

@@ -30,6 +30,7 @@ from registry.imports.rows import (
     stay_changes,
     validation_message,
 )
+from registry.lookups import REGISTER, record_lookup
 from registry.models import (
     Building,
     BuildingKind,
@@ -48,6 +49,7 @@ from registry.models import (
 from registry.normalise import normalise_credit_code, normalise_document, normalise_name, normalise_phone
 from registry.pii import document_index, mask_identity, mask_name
 from registry.selectors import tag_visible
+from registry.services import not_registrable_message
 from registry.validators import (
     MAX_BASEMENT_FLOORS,
     MAX_FLOORS,
@@ -243,7 +245,12 @@ class ResidentPlanner(Planner):
     def _merge(self, row: Row, resident: Resident, values: dict[str, Any], tags: list[CareTag],
                dwelling: Dwelling | None, relation: str, label: str) -> Plan:
         if not resident.grid_code.startswith(self.context.area.prefix):
-            raise row.error("id_number", _("该居民已登记在本次导入区域以外，不能在此导入；请先由原网格办理迁出。"))
+            # Neutral, as the resident form: a guessed number must not be confirmed. The attempt
+            # is logged in the area of the resident who holds the number.
+            if self.context.user is not None:
+                record_lookup(actor=self.context.user, purpose=REGISTER, number=values["id_number"],
+                              found=[resident])
+            raise row.error("id_number", not_registrable_message())
         if resident.name != values["name"]:
             raise row.error("name", _("与系统中同一证件号码的居民姓名（%(name)s）不一致，请核对。") % {
                 "name": mask_name(resident.name),

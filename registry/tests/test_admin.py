@@ -8,7 +8,7 @@ from django.urls import reverse
 from accounts.testing import Cast
 from audit.models import AccessLogEntry
 from registry import services
-from registry.tests.test_pages import CLEAR_VALUES, World, build_world
+from registry.tests.test_pages import CLEAR_VALUES, ZHANG_ID, World, build_world
 
 
 @pytest.fixture
@@ -31,7 +31,8 @@ def test_it_leaves_the_encrypted_fields_out_of_the_change_form(world, login):
     content = response.content.decode()
     assert response.status_code == 200
     assert 'name="id_number"' not in content and 'name="phone"' not in content
-    assert "410102********" in content
+    assert 'name="birth_date"' not in content and "1950-01-01" not in content
+    assert "410" + "*" * 13 + ZHANG_ID[-2:] in content and "1950" in content
     for value in CLEAR_VALUES:
         assert value not in content
 

@@ -39,7 +39,7 @@ def test_it_unmasks_with_a_reason_and_the_access_log_lists_it(cast, page, browse
     world = build_world(cast)
     browser_login(world.leader_a)
     page.goto(f"/registry/residents/{world.zhang.pk}/")
-    expect(page.locator("#id-number")).to_have_text("410102********" + ZHANG_ID[-4:])
+    expect(page.locator("#id-number")).to_have_text("410" + "*" * 13 + ZHANG_ID[-2:])
     assert ZHANG_ID not in page.content()
     page.fill("#id_reason", "看")
     page.get_by_role("button", name="查看完整信息").click()
@@ -60,3 +60,19 @@ def test_it_unmasks_with_a_reason_and_the_access_log_lists_it(cast, page, browse
     expect(table).to_contain_text("grid_leader_a")
     expect(table).to_contain_text("张三")
     page.screenshot(path=str(artifacts_dir / "registry-access-log.png"), full_page=True)
+
+
+def test_it_searches_by_phone_without_the_number_in_the_address(cast, page, browser_login, artifacts_dir):
+    world = build_world(cast)
+    browser_login(cast.grid_worker_a)
+    page.goto("/registry/")
+    page.fill("#id_q", ZHANG_PHONE)
+    page.get_by_role("button", name="查询").click()
+    expect(page.locator("#resident-table")).to_contain_text("张三")
+    expect(page.locator("#resident-table")).not_to_contain_text("李四")
+    assert "qe=" in page.url and ZHANG_PHONE not in page.url
+    assert ZHANG_PHONE not in page.content()
+    expect(page.locator("#id_q")).to_have_attribute("placeholder", "138****5678")
+    page.screenshot(path=str(artifacts_dir / "registry-search-by-phone.png"), full_page=True)
+    entry = AccessLogEntry.objects.get()
+    assert entry.fields == "lookup:search" and entry.object_id == str(world.zhang.pk)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.testing import Cast
+from audit.models import AccessLogEntry
 from registry import exports
 from registry.models import CareTag
 from registry.tests.test_pages import CLEAR_VALUES, World, build_world
@@ -32,9 +33,10 @@ def test_it_exports_the_filtered_resident_list_masked(world, login):
     assert response["Content-Type"] == exports.XLSX
     assert "attachment" in response["Content-Disposition"]
     rows = read_back(response)
-    assert rows[0][:6] == ["姓名", "性别", "出生日期", "证件类型", "证件号码", "联系电话"]
+    assert rows[0][:6] == ["姓名", "性别", "出生年份", "证件类型", "证件号码", "联系电话"]
     assert [row[0] for row in rows[1:]] == ["张三"]
-    assert rows[1][4] == "410102********" + world.zhang.id_number[-4:]
+    assert rows[1][2] == 1950
+    assert rows[1][4] == "410" + "*" * 13 + world.zhang.id_number[-2:]
     assert rows[1][5] == "138****5678"
     assert "百花小区1号楼1单元101" in rows[1]
     flat = repr(rows)
@@ -54,12 +56,24 @@ def test_it_exports_only_the_users_scope_and_visible_tags(world, login):
     assert {row[0] for row in head_rows[1:]} == {"张三", "李四"}
 
 
-def test_it_exports_by_identifier_through_the_encrypted_redirect(world, login):
+def test_it_exports_the_results_of_a_search_by_identifier_without_the_number_in_the_address(world, login):
     client = login(world.cast.grid_worker_a)
-    first = client.get(reverse("registry:export_residents"), {"q": world.li.id_number})
-    assert first.status_code == 302 and world.li.id_number not in first["Location"]
-    rows = read_back(client.get(first["Location"]))
+    results = client.post(reverse("registry:search"), {"q": world.li.id_number})
+    assert results.status_code == 302 and world.li.id_number not in results["Location"]
+    query = results["Location"].split("?", 1)[1]
+    rows = read_back(client.get(reverse("registry:export_residents") + "?" + query))
     assert [row[0] for row in rows[1:]] == ["李四"]
+
+
+def test_it_does_not_export_a_search_for_a_clear_identifier_in_the_address(world, login):
+    client = login(world.cast.grid_worker_a)
+    query = {"q": world.li.id_number, "residency_type": "registered"}
+    response = client.get(reverse("registry:export_residents"), query)
+    assert response.status_code == 302 and world.li.id_number not in response["Location"]
+    assert response["Location"] == reverse("registry:search") + "?residency_type=registered"
+    page = client.get(response["Location"]).content.decode()
+    assert "按证件号码或电话查询请在查询框中输入后点击“查询”。" in page
+    assert not AccessLogEntry.objects.exists()
 
 
 def test_it_exports_the_building_list(world, login):

@@ -6,7 +6,7 @@ import pytest
 from openpyxl import load_workbook
 
 from accounts.testing import make_user
-from audit.models import ChangeLogEntry
+from audit.models import AccessLogEntry, ChangeLogEntry
 from registry.imports import planners
 from registry.imports.importer import run_job
 from registry.models import (
@@ -21,6 +21,7 @@ from registry.models import (
     Resident,
 )
 from registry.pii import document_index
+from registry.services import not_registrable_message
 from registry.tests.fixtures import (
     RESIDENT_HEADER,
     csv_file,
@@ -301,12 +302,15 @@ def test_it_refuses_a_user_without_import_permission_in_the_area(cast, importer_
     assert Resident.objects.count() == 0
 
 
-def test_it_refuses_to_merge_a_resident_registered_outside_the_area(cast, importer_a, tmp_path):
+def test_it_refuses_to_merge_a_resident_registered_outside_the_area_neutrally_and_logs_it(cast, importer_a,
+                                                                                      tmp_path):
     number = valid_id(8)
-    Resident.objects.create(grid=cast.grid_c, name="徐阿姨", gender="M", id_number=number)
-    job = run(tmp_path, [RESIDENT_HEADER, ["徐阿姨", number, "", "", "", ""]], cast.grid_a, importer_a)
-    assert reasons(job) == ["第2行「证件号码」：该居民已登记在本次导入区域以外，不能在此导入；请先由原网格办理迁出。"]
+    held = Resident.objects.create(grid=cast.grid_c, name="徐阿姨", gender="M", id_number=number)
+    job = run(tmp_path, [RESIDENT_HEADER, ["徐阿姨", number, "", "", "", ""]], cast.grid_a, importer_a, commit=False)
+    assert reasons(job) == [f"第2行「证件号码」：{not_registrable_message()}"]  # does not say "registered elsewhere"
     assert Resident.objects.get().grid == cast.grid_c
+    entry = AccessLogEntry.objects.get()
+    assert (entry.user, entry.object_id, entry.area_code) == (importer_a, str(held.pk), cast.grid_c.code)
 
 
 def test_it_saves_nothing_when_the_commit_fails_midway(cast, importer_a, tmp_path, monkeypatch):

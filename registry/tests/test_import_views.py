@@ -71,7 +71,7 @@ def test_it_walks_from_upload_to_dry_run_report_to_commit(cast, login, tmp_path,
     assert "检查完成（尚未保存）" in page
     assert "确认导入将新增 1 条、合并 0 条、更新 0 条，0 条无变化，1 条被拒绝。" in page
     assert "第3行「证件号码」：身份证号码校验位错误，请逐位核对。" in page
-    assert "张*兰 410102********" in page and valid_id(21, female=True) not in page
+    assert "张*兰 410" + "*" * 13 in page and valid_id(21, female=True) not in page
     assert "确认导入 1 条" in page
 
     response = client.post(reverse("registry:import_commit", args=[job.pk]))

@@ -23,7 +23,7 @@ def world(cast: Cast) -> World:
 def test_it_unmasks_and_logs_in_the_current_request(world):
     with acting_as(world.leader_a, "req-7", "10.0.0.9"):
         values = services.resident_unmask(resident=world.zhang, actor=world.leader_a, reason=" 入户  核实 ")
-    assert values == {"id_number": ZHANG_ID, "phone": ZHANG_PHONE}
+    assert values == {"id_number": ZHANG_ID, "phone": ZHANG_PHONE, "birth_date": "1950-01-01"}
     entry = AccessLogEntry.objects.get()
     assert (entry.request_id, entry.remote_addr, entry.reason) == ("req-7", "10.0.0.9", "入户 核实")
     assert entry.user_name == "grid_leader_a" and entry.object_repr == "张三"
@@ -50,7 +50,7 @@ def test_it_turns_a_duplicate_into_a_field_error(world):
     twin = Resident(grid=world.cast.grid_a, name="重复", id_number=ZHANG_ID, gender="M")
     with pytest.raises(ValidationError) as error:
         services.resident_register(resident=twin, actor=world.cast.grid_worker_a)
-    assert error.value.message_dict == {"id_number": ["该证件号码已登记。"]}
+    assert error.value.message_dict == {"id_number": [services.not_registrable_message()]}
 
 
 def test_it_refuses_moving_a_resident_to_a_grid_outside_scope(world):

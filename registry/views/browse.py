@@ -1,5 +1,5 @@
-"""Registry pages: search, building grid, dwelling/household/resident profiles, edit forms,
-unmasking personal data and the access log.
+"""Registry pages: building lists and grid, dwelling/household/resident profiles, edit forms,
+unmasking personal data and the access log (the resident search is in ``search.py``).
 
 Every object is fetched through ``visible_to(request.user)``: outside the user's scope it is a
 404. Reading needs the model's view permission in the object's area, writing its add/change
@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.models import AccessLogEntry
-from registry import exports, selectors, services
+from registry import exports, lookups, selectors, services
 from registry.forms import (
     AccessLogFilterForm,
     AddMemberForm,
@@ -31,7 +31,6 @@ from registry.forms import (
     DwellingForm,
     MoveOutForm,
     ResidentForm,
-    ResidentSearchForm,
     UnmaskForm,
 )
 from registry.models import (
@@ -43,7 +42,7 @@ from registry.models import (
     Resident,
     VerificationState,
 )
-from registry.pii import UndecryptableValue, decrypt, encrypt, mask_identity, mask_phone
+from registry.pii import masked_resident
 
 PAGE_SIZE = selectors.PAGE_SIZE
 
@@ -69,76 +68,6 @@ def _query_string(request: HttpRequest) -> str:
 
 
 # --- search and lists ------------------------------------------------------------------------
-
-
-def _resident_search(request: HttpRequest) -> tuple[ResidentSearchForm, QuerySet[Resident]]:
-    """Bind the search form; an identifier query arrives encrypted as ``qe`` (see ``_hide_identifier``)."""
-    data = request.GET.copy()
-    hidden = ""
-    token = data.get("qe", "")
-    if not data.get("q") and isinstance(token, str) and token:
-        try:
-            data["q"] = hidden = decrypt(token)
-        except (UndecryptableValue, ValueError):
-            data.pop("qe")
-    form = ResidentSearchForm(data or None, user=request.user)
-    wanted = selectors.ResidentFilter()
-    if form.is_valid():
-        cleaned = form.cleaned_data
-        wanted = selectors.ResidentFilter(
-            q=cleaned["q"], tag=cleaned["tag"], grid=cleaned["grid"], residency_type=cleaned["residency_type"],
-            verification_state=cleaned["verification_state"],
-        )
-    if hidden:
-        # Never echo a clear ID number or phone into the page: show it masked, keep the token.
-        shown = data.copy()
-        shown["q"] = ""
-        form.data = shown
-        form.fields["q"].widget.attrs["placeholder"] = selectors.mask_query(hidden)
-    return form, selectors.search_residents(request.user, wanted)
-
-
-def _hide_identifier(request: HttpRequest) -> HttpResponse | None:
-    """Move an ID-number or phone query out of the address bar: redirect with it encrypted as ``qe``.
-
-    Page URLs end up in browser history, proxies and the language switch's ``next``; only the
-    first request of the search form carries the clear value, and its answer is this redirect.
-    """
-    text = request.GET.get("q", "")
-    if not selectors.looks_like_identifier(text):
-        return None
-    query = request.GET.copy()
-    query.pop("q")
-    query.pop("page", None)
-    query["qe"] = encrypt(text)
-    return redirect(f"{request.path}?{query.urlencode()}")
-
-
-@login_required
-@require_GET
-def search(request: HttpRequest) -> HttpResponse:
-    """居民查询: residents by name, address, exact ID or phone, tag, grid, type and state."""
-    _require(request, "registry.view_resident")
-    hidden = _hide_identifier(request)
-    if hidden is not None:
-        return hidden
-    form, residents = _resident_search(request)
-    page = _page(request, residents)
-    rows = [selectors.resident_row(request.user, resident) for resident in page.object_list]
-    context = {"form": form, "page_obj": page, "rows": rows, "query_string": _query_string(request)}
-    return render(request, "registry/search.html", context)
-
-
-@login_required
-@require_GET
-def export_residents(request: HttpRequest) -> HttpResponseBase:
-    """The search page's list as .xlsx (masked, scoped, visible tags only)."""
-    _require(request, "registry.view_resident")
-    hidden = _hide_identifier(request)
-    if hidden is not None:
-        return hidden
-    _form, residents = _resident_search(request)
-    return exports.export_residents(request.user, residents)
 
 
 def _building_search(request: HttpRequest) -> tuple[BuildingSearchForm, QuerySet[Building]]:
@@ -272,8 +201,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     members = list(selectors.household_members(household))
     context = {
         "household": household,
-        "members": [(member, mask_identity(member.resident.document_type, member.resident.id_number))
-                    for member in members],
+        "members": [(member, masked_resident(member.resident).document) for member in members],
         "history": selectors.change_log(household, limit=20),
         "can_add": request.user.has_perm("registry.add_householdmember", household),
         "can_move_out": request.user.has_perm("registry.change_householdmember", household),
@@ -348,8 +276,7 @@ def resident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, "registry.view_resident", resident)
     context = {
         "resident": resident,
-        "masked_id": mask_identity(resident.document_type, resident.id_number),
-        "masked_phone": mask_phone(resident.phone),
+        **_masked_context(resident),
         "tags": selectors.visible_care_tags(request.user, resident),
         "stays": list(selectors.resident_history(resident)),
         "vehicles": list(resident.vehicles.all()),
@@ -404,8 +331,7 @@ def resident_unmask(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         context = {
             "resident": resident, "unmask_form": form, "can_unmask": True, "fragment": "registry/_masked.html",
-            "masked_id": mask_identity(resident.document_type, resident.id_number),
-            "masked_phone": mask_phone(resident.phone),
+            **_masked_context(resident),
         }
         return render(request, "registry/_masked.html" if _is_htmx(request) else page, context)
     values = services.resident_unmask(resident=resident, actor=request.user, reason=form.cleaned_data["reason"])
@@ -413,6 +339,12 @@ def resident_unmask(request: HttpRequest, pk: int) -> HttpResponse:
     response = render(request, "registry/_unmasked.html" if _is_htmx(request) else page, context)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _masked_context(resident: Resident) -> dict[str, Any]:
+    """What the profile shows by default: the masks and the birth year (``pii.masked_resident``)."""
+    masked = masked_resident(resident)
+    return {"masked_id": masked.document, "masked_phone": masked.phone, "birth_year": masked.birth_year}
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -441,13 +373,14 @@ def access_log(request: HttpRequest) -> HttpResponse:
             entries = entries.filter(reason__icontains=data["reason"])
         if data["object_id"]:
             entries = entries.filter(object_id=data["object_id"])
-    context = {"form": form, "page_obj": _page(request, entries), "query_string": _query_string(request)}
+    page = _page(request, entries)
+    for entry in page.object_list:
+        entry.field_labels = lookups.field_labels(entry.fields)
+    context = {"form": form, "page_obj": page, "query_string": _query_string(request)}
     return render(request, "registry/access_log.html", context)
 
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("", search, name="search"),
-    path("export/residents.xlsx", export_residents, name="export_residents"),
     path("buildings/", building_list, name="buildings"),
     path("buildings/export.xlsx", export_buildings, name="export_buildings"),
     path("buildings/new/", building_edit, name="building_create"),
