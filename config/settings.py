@@ -12,7 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from core.env import env_bool, env_int, env_list, env_str
+from core.env import env_bool, env_int, env_list, env_networks, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("WANGGE_VAR_DIR", str(BASE_DIR / "var")))
@@ -250,6 +250,9 @@ CASES_TRACK_FAILED_LOOKUPS_PER_IP_HOUR = env_int("CASES_TRACK_FAILED_LOOKUPS_PER
 CASES_RATELIMIT_CACHE = env_str("CASES_RATELIMIT_CACHE", "default")
 CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER", "")
 # --- end cases: public reports ---
+# The proxies in front of Wangge (addresses or networks, e.g. 127.0.0.1,::1). Only requests
+# straight from them may bring an X-Request-Id; when set, CLIENT_IP_HEADER counts only on them too.
+TRUSTED_PROXY_IPS = env_networks("TRUSTED_PROXY_IPS")
 
 # --- accounts: login throttling (owned by accounts/throttle.py, docs/configuration.md) ---
 # Failed logins lock one username (from any address) after LOGIN_FAILURES_PER_ACCOUNT and one
