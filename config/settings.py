@@ -89,6 +89,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.security_headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.ChosenLanguageMiddleware",
@@ -124,6 +125,11 @@ TEMPLATES = [
         },
     },
 ]
+
+# Content-Security-Policy and Permissions-Policy (core/security_headers.py). Report-only mode
+# sends the policy without enforcing it (to try a change out); the report URI receives violations.
+CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY")
+CSP_REPORT_URI = env_str("CSP_REPORT_URI", "")
 
 # Database: unset DATABASE_URL means an embedded SQLite file under var/.
 DATABASES = {
