@@ -3,6 +3,8 @@
 import ipaddress
 import os
 
+from django.core.exceptions import ImproperlyConfigured
+
 
 def env_str(name: str, default: str = "") -> str:
     """The variable's value; an empty value counts as unset (``FOO=`` in a unit file means default)."""
@@ -28,8 +30,6 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 def env_networks(name: str, default: str = "") -> list[str]:
     """A list of IP addresses or networks (``127.0.0.1,10.0.0.0/8``); refuses anything else at startup."""
-    from django.core.exceptions import ImproperlyConfigured
-
     entries = env_list(name, default)
     for entry in entries:
         try:

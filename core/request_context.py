@@ -14,6 +14,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+
 
 @dataclass(frozen=True)
 class RequestContext:
@@ -41,8 +43,6 @@ def _networks(entries: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddre
 
 def from_trusted_proxy(request: Any) -> bool:
     """Whether the request came straight from a proxy named in ``TRUSTED_PROXY_IPS`` (addresses or networks)."""
-    from django.conf import settings
-
     try:
         address = ipaddress.ip_address(str(request.META.get("REMOTE_ADDR", "")))
     except ValueError:
@@ -58,8 +58,6 @@ def client_address(request: Any) -> str:
     counts only on requests from those proxies. Of a list (``X-Forwarded-For``) the last
     entry counts: the one your proxy appended; earlier ones come from the client.
     """
-    from django.conf import settings
-
     header = getattr(settings, "CLIENT_IP_HEADER", "")
     value = str(request.META.get(header, "")) if header else ""
     if value.strip(" ,") and (not settings.TRUSTED_PROXY_IPS or from_trusted_proxy(request)):

@@ -14,12 +14,12 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import ConsoleMessage, Page, expect
 
+from accounts.testing import Cast
 from cases.models import Case, Channel, Status
 from cases.testing import CaseCast, advance, build_case_cast, report
 from cases.tests.intake_files import GRID_A_POINT
 from cases.tests.stats_factory import make_row
 from cases.workflow import REPORTER
-from core.testing import Cast
 from registry.models import Resident
 from registry.tests.test_pages import ZHANG_ID, ZHANG_PHONE
 

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.contrib.sessions.models import Session
 
-from core.testing import PASSWORD
+from accounts.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
