@@ -35,6 +35,7 @@ from areas.geo import CoordinateSystem
 from areas.geometry import overlap_square_metres, reach_outside, read_geometry, same_geometry, shape_of
 from areas.models import Area, GridKind, GridTag, Level, validate_code
 from core.request_context import acting_as, current
+from core.validators import validate_no_markup
 
 MANAGE_PERMISSION = "areas.manage_boundaries"
 LEVEL_KEYWORDS: dict[Level, str] = {
@@ -195,6 +196,15 @@ def _text(value: Any) -> str | None:
     return None
 
 
+def _plain_name(name: str) -> bool:
+    """The model's own rule (``Area.name``), checked here so a dry run refuses what the commit would."""
+    try:
+        validate_no_markup(name)
+    except ValidationError:
+        return False
+    return True
+
+
 def _read_attributes(properties: dict[str, Any], report: ImportReport, number: int, code: str) -> dict[str, Any]:
     """The optional attributes the feature sets (absent ones are left as stored)."""
     attributes: dict[str, Any] = {}
@@ -242,6 +252,9 @@ def _read_feature(
     for key, value in (("code", code), ("name", name), ("level", properties.get("level"))):
         if value in (None, ""):
             report.add(number, code or "", key, _("缺少属性 %(key)s。") % {"key": key})
+    if name and not _plain_name(name):
+        report.add(number, code or "", "name", _("名称不能包含 < > \" ' & 等符号或控制字符。"))
+        name = None
     level = None
     if properties.get("level") not in (None, ""):
         try:

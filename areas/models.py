@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import scope
 from core.models import TimeStampedModel
+from core.validators import validate_no_markup
 
 
 class Level(models.IntegerChoices):
@@ -118,7 +119,7 @@ class Area(TimeStampedModel):
     """
 
     code = models.CharField(_("编码"), max_length=18, unique=True)
-    name = models.CharField(_("名称"), max_length=100)
+    name = models.CharField(_("名称"), max_length=100, validators=[validate_no_markup])
     level = models.PositiveSmallIntegerField(_("层级"), choices=Level.choices, db_index=True)
     parent = models.ForeignKey(
         "self", verbose_name=_("上级区域"), null=True, blank=True, on_delete=models.PROTECT,

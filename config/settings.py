@@ -12,7 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from core.env import env_bool, env_int, env_list, env_str
+from core.env import env_bool, env_int, env_list, env_networks, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("WANGGE_VAR_DIR", str(BASE_DIR / "var")))
@@ -92,12 +92,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.security_headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.sessions.SessionIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -128,6 +130,11 @@ TEMPLATES = [
     },
 ]
 
+# Content-Security-Policy and Permissions-Policy (core/security_headers.py). Report-only mode
+# sends the policy without enforcing it (to try a change out); the report URI receives violations.
+CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY")
+CSP_REPORT_URI = env_str("CSP_REPORT_URI", "")
+
 # Database: unset DATABASE_URL means an embedded SQLite file under var/.
 DATABASES = {
     "default": dj_database_url.parse(
@@ -149,6 +156,12 @@ AUTHENTICATION_BACKENDS = ["accounts.throttle.ThrottleBackend", "accounts.backen
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# A session ends after this many seconds without a request (core/sessions.py), not after
+# Django's fixed two weeks: staff leave shared office computers logged in.
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 2 * 60 * 60)
+if SESSION_IDLE_TIMEOUT < 60:
+    raise ImproperlyConfigured("SESSION_IDLE_TIMEOUT is in seconds and must be at least 60.")
+SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -259,6 +272,9 @@ CASES_TRACK_FAILED_LOOKUPS_PER_IP_HOUR = env_int("CASES_TRACK_FAILED_LOOKUPS_PER
 CASES_RATELIMIT_CACHE = env_str("CASES_RATELIMIT_CACHE", "default")
 CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER", "")
 # --- end cases: public reports ---
+# The proxies in front of Wangge (addresses or networks, e.g. 127.0.0.1,::1). Only requests
+# straight from them may bring an X-Request-Id; when set, CLIENT_IP_HEADER counts only on them too.
+TRUSTED_PROXY_IPS = env_networks("TRUSTED_PROXY_IPS")
 
 # --- accounts: login throttling (owned by accounts/throttle.py, docs/configuration.md) ---
 # Failed logins lock one username (from any address) after LOGIN_FAILURES_PER_ACCOUNT and one

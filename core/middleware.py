@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
-from core.request_context import acting_as, client_address, new_request_id
+from core.request_context import acting_as, client_address, request_id_of
 
 
 class RequestContextMiddleware:
@@ -14,7 +14,7 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request_id = request.headers.get("X-Request-Id", "")[:64] or new_request_id()
+        request_id = request_id_of(request)
         user = request.user if request.user.is_authenticated else None
         with acting_as(user, request_id, client_address(request)):
             response = self.get_response(request)

@@ -54,6 +54,18 @@ def test_the_district_administrator_renames_a_grid(cast, login):
     assert Area.objects.get(pk=cast.grid_b.pk).name == "百花社区二网格"
 
 
+def test_the_admin_refuses_a_name_with_markup(cast, login):
+    client = login(cast.district_admin)
+    data = admin_form_data(client.get(change_url(cast.grid_b)))
+    data["name"] = "<img src=x onerror=alert(1)>"
+
+    response = client.post(change_url(cast.grid_b), data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["name"] == ["不能包含 < > \" ' & 等符号或控制字符。"]
+    assert Area.objects.get(pk=cast.grid_b.pk).name == "百花社区第二网格"
+
+
 def test_the_code_cannot_be_changed_in_the_admin(cast, login):
     client = login(cast.district_admin)
     response = client.get(change_url(cast.grid_b))

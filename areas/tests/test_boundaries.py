@@ -266,6 +266,19 @@ def test_a_dry_run_applies_the_model_rules_too(cast):
     assert report.created == []
 
 
+@pytest.mark.parametrize("name", ['<img src=x onerror="alert(1)">', "一号楼&二号楼", "一号楼\u0000", "一号楼\u202e"])
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_a_name_with_markup_or_control_characters_is_refused(cast, name, dry_run):
+    renamed_a = feature("410102001001001", name, "网格", "410102001001", box(113.50, 34.70, 113.525, 34.75))
+
+    report = import_boundaries(collection(microgrid(), renamed_a), actor=cast.district_admin, dry_run=dry_run)
+
+    assert messages(report) == [(2, "410102001001001", "name", "名称不能包含 < > \" ' & 等符号或控制字符。")]
+    assert report.created == [] and not Area.objects.filter(code="410102001001001001").exists()
+    cast.grid_a.refresh_from_db()
+    assert cast.grid_a.name == "百花社区第一网格"
+
+
 def test_codes_and_levels_of_stored_areas_cannot_change(cast):
     as_microgrid = feature("410102001001002", "百花社区第二网格", "微网格", "410102001001001",
                            box(113.525, 34.70, 113.55, 34.75))

@@ -10,7 +10,7 @@ import re
 import pytest
 
 from accounts.models import Duty, TeamMember
-from areas.models import GridTag
+from areas.models import Area, GridTag
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -66,6 +66,22 @@ def test_it_walks_from_the_street_map_down_to_a_grid(cast, page, browser_login, 
     wait_for_map(page)
     assert page.locator(MAP_PATHS).count() == 1  # no children: the grid's own polygon
     page.screenshot(path=str(artifacts_dir / "grid-page.png"), full_page=True)
+
+
+def test_it_shows_a_name_with_markup_as_text_on_the_map_and_runs_no_script(cast, page, browser_login):
+    # Stored before names were checked (or written around the checks): the map must still be safe.
+    planted = '<img src=x onerror="window.wanggePlanted = 1">'
+    Area.objects.filter(pk=cast.grid_a.pk).update(name=planted)
+    browser_login(cast.superuser)
+
+    page.goto(f"/areas/{cast.community1.code}/")
+    wait_for_map(page)
+    page.wait_for_load_state("networkidle")
+
+    labels = page.locator("#area-map .leaflet-tooltip")
+    assert sorted(labels.all_inner_texts()) == [planted, "第二网格"]
+    assert labels.locator("img").count() == 0
+    assert page.evaluate("window.wanggePlanted") is None
 
 
 def test_it_prints_the_board_on_one_a4_sheet(cast, page, browser_login, artifacts_dir):

@@ -2,6 +2,7 @@
  * The area map: the children of an area as coloured polygons with name labels, the area
  * itself outlined. Reads its settings from the JSON element named by data-config
  * (geojsonUrl, tileUrl, tileAttribution, tileSubdomains). Clicking a polygon opens its page.
+ * Names and labels are inserted as text, never as HTML.
  * When drawn, the container gets data-state="ready" and data-polygons="<count>".
  */
 (function () {
@@ -80,6 +81,13 @@
     return name;
   }
 
+  // Leaflet treats a string as HTML: names go in as an element holding them as text.
+  function labelContent(text) {
+    var span = document.createElement("span");
+    span.textContent = text;
+    return span;
+  }
+
   function labelElement(layer) {
     var tooltip = layer.getTooltip();
     return tooltip ? tooltip.getElement() : null;
@@ -118,7 +126,7 @@
       style: function (feature) { return childStyle(feature, index++); },
       onEachFeature: function (feature, layer) {
         var base = layer.options.fillOpacity;
-        layer.bindTooltip(shortName(feature.properties.name, parentName), {
+        layer.bindTooltip(labelContent(shortName(feature.properties.name, parentName)), {
           permanent: true, direction: "center", className: "map-label", opacity: 1
         });
         layer.on("mouseover", function () {
@@ -148,7 +156,7 @@
       },
       onEachFeature: function (feature, layer) {
         if (filled) {
-          layer.bindTooltip(feature.properties.name, {
+          layer.bindTooltip(labelContent(feature.properties.name), {
             permanent: true, direction: "center", className: "map-label", opacity: 1
           });
         }

@@ -4,6 +4,7 @@
  * #case-chart-data (cases.statistics.chart_data) and the translated labels from
  * #case-chart-labels; each <div data-chart="period|area|category"> gets one chart. When drawn,
  * a container gets data-state="ready" (or "empty" when there is nothing to draw).
+ * Runs under the Content-Security-Policy without 'unsafe-eval' (see EMBED_OPTIONS).
  */
 (function () {
   "use strict";
@@ -84,6 +85,19 @@
 
   var SPECS = {period: periodSpec, area: areaSpec, category: categorySpec};
 
+  // Tooltip values are names from the server: every character that means something in HTML is escaped.
+  var ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;"};
+  function escapeHtml(value) {
+    return String(value).replace(/[&<>"']/g, function (character) { return ESCAPES[character]; });
+  }
+
+  // Under the Content-Security-Policy: vega's expressions run in its interpreter (ast), not
+  // through new Function(); no <style> elements are added (case-charts.css has the rules).
+  var EMBED_OPTIONS = {
+    actions: false, renderer: "svg", ast: true, defaultStyle: false,
+    tooltip: {disableDefaultStyle: true, sanitize: escapeHtml}
+  };
+
   function draw(container, data, labels) {
     var kind = container.getAttribute("data-chart");
     var rows = (data.tables && data.tables[kind]) || [];
@@ -95,9 +109,10 @@
     var spec = SPECS[kind](rows, labels);
     spec.$schema = "https://vega.github.io/schema/vega-lite/v5.json";
     spec.width = "container";
-    // The category chart grows with its rows; the others have a fixed height.
-    spec.height = kind === "category" ? {step: 24} : 220;
-    window.vegaEmbed(container, spec, {actions: false, renderer: "svg"}).then(function () {
+    // The category chart grows with its rows (24 px each; a {step} height would make vega-lite
+    // warn next to a container width); the others have a fixed height.
+    spec.height = kind === "category" ? 24 * rows.length : 220;
+    window.vegaEmbed(container, spec, EMBED_OPTIONS).then(function () {
       container.setAttribute("data-state", "ready");
     }).catch(function (error) {
       container.textContent = labels.failed;

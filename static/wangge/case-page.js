@@ -4,7 +4,7 @@
  *    lng, lat in the tiles' coordinate system, tileUrl, tileAttribution, tileSubdomains);
  *    when drawn the container gets data-state="ready";
  *  - the action form the server sent back with errors opens again (data-open-on-load);
- *  - forms with data-confirm ask before submitting (reject, cancel, return, close);
+ *  - (forms with data-confirm ask before submitting: static/wangge/wangge.js, on every page);
  *  - the workbench's bulk dispatch: "select all" and the count of selected cases.
  */
 (function () {
@@ -39,14 +39,6 @@
     bootstrap.Modal.getOrCreateInstance(element).show();
   }
 
-  function askBeforeSubmit(form) {
-    form.addEventListener("submit", function (event) {
-      if (!window.confirm(form.dataset.confirm)) {
-        event.preventDefault();
-      }
-    });
-  }
-
   function initBulk(form) {
     var boxes = function () {
       return Array.prototype.slice.call(document.querySelectorAll("input[name='bulk-cases'][form='" + form.id + "']"));
@@ -71,6 +63,5 @@
 
   document.querySelectorAll(".case-map[data-config]").forEach(initMap);
   document.querySelectorAll("[data-open-on-load]").forEach(openOnLoad);
-  document.querySelectorAll("form[data-confirm]").forEach(askBeforeSubmit);
   document.querySelectorAll("form#bulk-dispatch-form").forEach(initBulk);
 })();
