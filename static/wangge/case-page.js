@@ -47,7 +47,9 @@
       map.setView(point, 17);
     }
     if (point) {
-      L.circleMarker(point, { radius: 9, color: "#ffffff", weight: 3, fillColor: "#b71c1c", fillOpacity: 1 })
+      L.circleMarker(point, {
+        radius: 9, color: "#ffffff", weight: 3, fillColor: "#b71c1c", fillOpacity: 1, className: "wg-case-pin"
+      })
         .addTo(map);
     }
     container.dataset.state = "ready";

@@ -33,7 +33,10 @@
   function layerOf(collection, withLabels) {
     return L.geoJSON(collection, {
       interactive: false,
-      style: function (feature) { return STYLES[feature.properties.role] || STYLES.area; },
+      style: function (feature) {
+        var role = STYLES[feature.properties.role] ? feature.properties.role : "area";
+        return L.extend({ className: "wg-outline-" + role }, STYLES[role]);
+      },
       onEachFeature: function (feature, layer) {
         var role = feature.properties.role;
         if (!withLabels || role === "context" || !feature.properties.name) {
