@@ -48,7 +48,8 @@
     }
     if (point) {
       L.circleMarker(point, {
-        radius: 9, color: "#ffffff", weight: 3, fillColor: "#b71c1c", fillOpacity: 1, className: "wg-case-pin"
+        radius: 9, color: "#ffffff", weight: 3, fillColor: "#b71c1c", fillOpacity: 1, className: "wg-case-pin",
+        pane: "markerPane"
       })
         .addTo(map);
     }

@@ -50,14 +50,49 @@
     });
   }
 
+  // A name wider than its polygon wraps to the polygon's width; one that is then still taller
+  // than the polygon is hidden (but never the name of the page's own grid).
+  function fitLabels(map, layer) {
+    layer.eachLayer(function (shape) {
+      var tooltip = shape.getTooltip && shape.getTooltip();
+      var label = tooltip && tooltip.getElement();
+      if (!label) {
+        return;
+      }
+      var bounds = shape.getBounds();
+      var northEast = map.latLngToLayerPoint(bounds.getNorthEast());
+      var southWest = map.latLngToLayerPoint(bounds.getSouthWest());
+      var own = shape.feature.properties.role === "self";
+      label.style.maxWidth = Math.max(northEast.x - southWest.x - 6, 28) + "px";
+      label.style.visibility = "";
+      if (!own && label.offsetHeight > southWest.y - northEast.y - 4) {
+        label.style.visibility = "hidden";
+      }
+      tooltip.update();
+    });
+  }
+
+  function keepFitted(map, layer) {
+    fitLabels(map, layer);
+    map.on("zoomend", function () { fitLabels(map, layer); });
+  }
+
+  // Names above the outlines but below the pin (Leaflet puts tooltips above markers).
+  function namesUnderThePin(map) {
+    map.getPane("tooltipPane").style.zIndex = 450;
+  }
+
   function draw(map, collection) {
+    namesUnderThePin(map);
     var features = (collection && collection.features) || [];
     var layer = layerOf({ type: "FeatureCollection", features: features }, true).addTo(map);
+    keepFitted(map, layer);
     map.getContainer().dataset.outlinesFocus = String(features.length);
     return layer;
   }
 
   function follow(map, url, options) {
+    namesUnderThePin(map);
     var skip = (options && options.skip) || {};
     var group = L.layerGroup().addTo(map);
     var ticket = 0;
@@ -76,7 +111,9 @@
           }
           var features = collection.features.filter(function (feature) { return !skip[feature.properties.code]; });
           group.clearLayers();
-          group.addLayer(layerOf({ type: "FeatureCollection", features: features }, features.length <= LABEL_LIMIT));
+          var layer = layerOf({ type: "FeatureCollection", features: features }, features.length <= LABEL_LIMIT);
+          group.addLayer(layer);
+          fitLabels(map, layer);
           map.getContainer().dataset.outlinesArea = String(features.length);
         })
         .catch(function () { /* outlines only help to orient; the map works without them */ });
