@@ -68,7 +68,8 @@ def _map_config(request: HttpRequest, case: Case) -> dict[str, Any] | None:
     if case.longitude is not None and case.latitude is not None:
         lng, lat = from_wgs84(case.longitude, case.latitude, settings.MAP_TILE_CRS)
     return {"lng": lng, "lat": lat, "tileUrl": settings.MAP_TILE_URL, "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
-            "tileSubdomains": settings.MAP_TILE_SUBDOMAINS, "outlines": outline_collection(outlines) if outlines else None}
+            "tileSubdomains": settings.MAP_TILE_SUBDOMAINS,
+            "outlines": outline_collection(outlines) if outlines else None}
 
 
 def _registry_links(request: HttpRequest, case: Case) -> list[tuple[str, str, str | None]]:

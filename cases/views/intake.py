@@ -77,7 +77,8 @@ def outlines_json(request: HttpRequest, areas: QuerySet[Area]) -> JsonResponse:
         return JsonResponse({"error": _("参数 bbox 应为四个数字：西,南,东,北。")}, status=400,
                             json_dumps_params={"ensure_ascii": False})
     rows = outlines_in_box(areas, box_from_tiles(west, south, east, north))
-    response = JsonResponse(outline_collection([(row, "area") for row in rows]), json_dumps_params={"ensure_ascii": False})
+    collection = outline_collection([(row, "area") for row in rows])
+    response = JsonResponse(collection, json_dumps_params={"ensure_ascii": False})
     response["Cache-Control"] = "private, max-age=300"
     return response
 
