@@ -35,23 +35,31 @@ COORDINATE_SYSTEM_CHOICES = [
 ]
 
 
+SAVE_ACTION = "save"
+
+
 class BoundaryImportForm(forms.Form):
-    """The upload: a GeoJSON file, its coordinate system, and whether only to check it."""
+    """The upload: a GeoJSON file and its coordinate system.
+
+    Checking is the default: the file is saved only when the user pressed 检查并保存
+    (``action=save``); any other submission, Enter in a field included, is a dry run.
+    """
 
     file = forms.FileField(label=gettext_lazy("GeoJSON 文件"))
     coordinate_system = forms.ChoiceField(
         label=gettext_lazy("坐标系"), choices=COORDINATE_SYSTEM_CHOICES, required=False
     )
-    dry_run = forms.BooleanField(
-        label=gettext_lazy("只检查，不保存"), required=False,
-        help_text=gettext_lazy("勾选后只生成检查报告，不修改任何数据。"),
-    )
+    action = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(_("文件太大：最大 %(mb)d MB。") % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)})
         return upload
+
+    @property
+    def saves(self) -> bool:
+        return self.cleaned_data.get("action") == SAVE_ACTION
 
 
 @login_required
@@ -67,7 +75,7 @@ def boundary_import(request: HttpRequest) -> HttpResponse:
             form.cleaned_data["file"].read(),
             actor=request.user,
             coordinate_system=form.cleaned_data["coordinate_system"] or None,
-            dry_run=form.cleaned_data["dry_run"],
+            dry_run=not form.saves,
         )
     return render(request, "areas/boundary_import.html", {"form": form, "report": report})
 

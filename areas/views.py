@@ -22,6 +22,8 @@ from areas.models import Area, GridKind, Level
 
 CHILDREN_PER_PAGE = 30
 SEARCH_RESULTS_PER_PAGE = 25
+# 便民联系卡 are printed 2 × 5 to an A4 sheet and cut apart.
+CARDS_PER_SHEET = 10
 
 
 def _get_area_for_user(request: HttpRequest, code: str) -> Area:
@@ -128,6 +130,9 @@ def _print_context(request: HttpRequest, area: Area) -> dict[str, Any]:
     context.update(
         area=area,
         public_url=public_grid_url(request, area),
+        # Without PUBLIC_BASE_URL the QR carries the host this page was opened on (often an
+        # internal name or 127.0.0.1): the print toolbar warns, on screen only.
+        public_base_missing=not settings.PUBLIC_BASE_URL,
         # The board lists building heads compactly in a block of their own, below the team table.
         board_team=team.board_members,
         building_heads=team.building_heads,
@@ -151,7 +156,9 @@ def grid_board(request: HttpRequest, code: str) -> HttpResponse:
 def contact_card(request: HttpRequest, code: str) -> HttpResponse:
     """The printable 便民联系卡 (bank-card size) handed to households of a grid."""
     area = _get_grid_for_user(request, code)
-    return render(request, "areas/card.html", _print_context(request, area))
+    context = _print_context(request, area)
+    context["cards"] = range(CARDS_PER_SHEET)
+    return render(request, "areas/card.html", context)
 
 
 @require_GET

@@ -99,7 +99,7 @@ def test_the_staff_pages_keep_to_the_policy(cast, page, browser_login):
         (f"/areas/{cast.community1.code}/", "#area-map[data-state=ready]"),
         (f"/areas/{cast.grid_a.code}/", "#area-map[data-state=ready]"),
         (f"/areas/{cast.grid_a.code}/board/", "#board-qr svg"),
-        (f"/areas/{cast.grid_a.code}/card/", "#card-qr svg"),
+        (f"/areas/{cast.grid_a.code}/card/", "#card-page .card-qr svg"),
         ("/areas/import/", None),
         (reverse("cases:workbench"), None),
         (reverse("cases:case", args=[located.number]), ".case-map[data-state=ready]"),

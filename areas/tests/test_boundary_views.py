@@ -41,11 +41,15 @@ def test_it_shows_the_upload_form(cast, login):
     page = response.content.decode()
     assert response.status_code == 200
     assert "导入边界" in page and 'type="file"' in page and "GCJ-02（高德、腾讯地图）" in page
-    assert "只检查，不保存" in page
+    assert 'name="action" value="check"' in page and 'name="action" value="save"' in page
+    # Checking comes first: it is the default button (Enter in a field).
+    assert page.index('id="boundary-check"') < page.index('id="boundary-save"')
 
 
-def test_it_imports_a_file_and_shows_the_summary(cast, login):
-    response = login(cast.district_admin).post("/areas/import/", {"file": upload("valid_boundaries.geojson")})
+def test_it_imports_a_file_and_shows_the_summary_when_asked_to_save(cast, login):
+    response = login(cast.district_admin).post(
+        "/areas/import/", {"file": upload("valid_boundaries.geojson"), "action": "save"}
+    )
 
     page = response.content.decode()
     assert response.status_code == 200
@@ -53,10 +57,12 @@ def test_it_imports_a_file_and_shows_the_summary(cast, login):
     assert Area.objects.filter(code="410102001002", name="锦华社区").exists()
 
 
-def test_a_dry_run_shows_the_summary_and_saves_nothing(cast, login):
-    response = login(cast.district_admin).post(
-        "/areas/import/", {"file": upload("valid_boundaries.geojson"), "dry_run": "on"}
-    )
+@pytest.mark.parametrize("action", ["check", None, "anything"])
+def test_it_only_checks_unless_asked_to_save(cast, login, action):
+    data = {"file": upload("valid_boundaries.geojson")}
+    if action is not None:
+        data["action"] = action
+    response = login(cast.district_admin).post("/areas/import/", data)
 
     page = response.content.decode()
     assert "检查通过（只检查，未保存）" in page and "正式导入将新建 3 个" in page
@@ -64,7 +70,9 @@ def test_a_dry_run_shows_the_summary_and_saves_nothing(cast, login):
 
 
 def test_it_shows_the_problems_in_a_table_and_saves_nothing(cast, login):
-    response = login(cast.district_admin).post("/areas/import/", {"file": upload("outside_parent.geojson")})
+    response = login(cast.district_admin).post(
+        "/areas/import/", {"file": upload("outside_parent.geojson"), "action": "save"}
+    )
 
     page = response.content.decode()
     assert response.status_code == 200
@@ -82,7 +90,9 @@ def test_the_chosen_coordinate_system_is_used(cast, login):
 
 
 def test_an_administrator_of_another_district_is_refused_feature_by_feature(cast, login):
-    response = login(cast.other_district_admin).post("/areas/import/", {"file": upload("valid_boundaries.geojson")})
+    response = login(cast.other_district_admin).post(
+        "/areas/import/", {"file": upload("valid_boundaries.geojson"), "action": "save"}
+    )
 
     page = response.content.decode()
     assert "您无权管理区域 410102001002 的边界。" in page

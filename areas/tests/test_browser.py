@@ -103,17 +103,48 @@ def test_it_prints_the_board_on_one_a4_sheet(cast, page, browser_login, artifact
     assert pdf_page_count(pdf) == 1
 
 
-def test_it_prints_the_contact_card_on_one_card(cast, page, browser_login, artifacts_dir):
+def test_it_prints_ten_contact_cards_on_one_a4_sheet(cast, page, browser_login, artifacts_dir):
     grid = staff_grid_a(cast)
     browser_login(cast.grid_worker_a)
     page.goto(f"/areas/{grid.code}/card/")
     page.emulate_media(media="print")
     assert page.locator(".print-toolbar").is_hidden()
-    assert page.locator("#card-qr svg").is_visible()
-    card = page.locator("#card").bounding_box()
-    assert card and round(card["width"] / card["height"], 2) == round(85.6 / 54, 2)
+    cards = page.locator("#card-page .card-sheet")
+    assert cards.count() == 10
+    sheet = page.locator("#card-page").bounding_box()
+    assert sheet and round(sheet["width"] / sheet["height"], 2) == round(210 / 296, 2)
+    for index in range(10):
+        card = cards.nth(index)
+        assert card.locator(".card-qr svg").is_visible()
+        box = card.bounding_box()
+        assert box and round(box["width"] / box["height"], 2) == round(85.6 / 54, 2)
+        # Every card lies wholly on the one A4 sheet.
+        assert box["x"] >= sheet["x"] and box["y"] >= sheet["y"]
+        assert box["x"] + box["width"] <= sheet["x"] + sheet["width"] + 0.5
+        assert box["y"] + box["height"] <= sheet["y"] + sheet["height"] + 0.5
     pdf = page.pdf(prefer_css_page_size=True, print_background=True)
     (artifacts_dir / "card.pdf").write_bytes(pdf)
     assert pdf_page_count(pdf) == 1
+    assert page.locator("#card-page .card-sheet .card-grid-name").all_inner_texts() == [grid.name] * 10
     page.emulate_media(media="screen")
     page.screenshot(path=str(artifacts_dir / "card-preview.png"))
+
+
+@pytest.mark.parametrize("sheet", ["board", "card"])
+def test_the_print_views_warn_on_screen_only_when_public_base_url_is_unset(
+    cast, page, browser_login, settings, sheet
+):
+    grid = staff_grid_a(cast)
+    settings.PUBLIC_BASE_URL = ""
+    browser_login(cast.grid_worker_a)
+    page.goto(f"/areas/{grid.code}/{sheet}/")
+    warning = page.locator("#public-base-warning")
+    assert warning.is_visible()
+    assert "PUBLIC_BASE_URL" in warning.inner_text() and f"/g/{grid.code}/" in warning.inner_text()
+    page.emulate_media(media="print")
+    assert warning.is_hidden()  # a note for whoever prints, never on the paper
+
+    settings.PUBLIC_BASE_URL = "https://wangge.example.cn"
+    page.emulate_media(media="screen")
+    page.goto(f"/areas/{grid.code}/{sheet}/")
+    assert page.locator("#public-base-warning").count() == 0

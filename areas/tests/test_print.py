@@ -97,7 +97,8 @@ def test_it_prints_the_contact_card(cast, login, team):
     response = login(cast.grid_worker_a).get(f"/areas/{team.code}/card/")
     text = response.content.decode()
     assert response.status_code == 200
-    assert "wangge/print-card.css" in text and "size: 85.6mm 54mm" in static_text("wangge/print-card.css")
+    assert "wangge/print-card.css" in text and "size: A4" in static_text("wangge/print-card.css")
+    assert text.count('class="card-sheet"') == 10  # ten cards to an A4 sheet
     contacts = text.split('class="card-contacts"')[1].split("</table>")[0]
     row_pattern = r'<th>([^<]+)</th><td class="card-name">([^<]+)</td><td class="card-phone">([^<]+)<'
     rows = re.findall(row_pattern, contacts)

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from areas.geo import CoordinateSystem
-from areas.models import Area
+from areas.models import Area, Level
 from cases.attributes import clean_attributes, field_name
 from cases.forms.photofields import PhotoForm, PhotosField
 from cases.models import AttributeKind, Category, CategoryAttribute, Channel, Rating
@@ -370,6 +370,12 @@ class PublicReportForm(ReportForm):
     reporter_name = forms.CharField(label=gettext_lazy("称呼"), max_length=50, required=False)
     reporter_phone = forms.CharField(label=gettext_lazy("手机号码"), max_length=30, required=False,
                                      widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
+    # The grid of the QR code the page was opened from (``?grid=<code>``): where the report is
+    # when neither a pin nor a photo's position places it. A pin always wins (the locator decides).
+    grid = forms.ModelChoiceField(label=gettext_lazy("所在网格"), queryset=Area.objects.none(), required=False,
+                                  to_field_name="code", widget=forms.HiddenInput,
+                                  error_messages={"invalid_choice": gettext_lazy(
+                                      "二维码中的网格已不存在，请在地图上点选问题位置。")})
     # A field people never see: robots that fill every input give themselves away.
     homepage = forms.CharField(required=False, widget=forms.TextInput(
         attrs={"tabindex": "-1", "autocomplete": "off", "class": "wg-hp"}))
@@ -378,6 +384,9 @@ class PublicReportForm(ReportForm):
         self.photo_limit = public_photo_limit()
         kwargs.setdefault("attributes_url", reverse("public_cases:attributes"))
         super().__init__(*args, categories=Category.objects.public(), **kwargs)
+        grid_field = self.fields["grid"]
+        assert isinstance(grid_field, forms.ModelChoiceField)
+        grid_field.queryset = Area.objects.active().filter(level__in=[Level.GRID, Level.MICROGRID])
 
     def clean_reporter_phone(self) -> str:
         return clean_contact_phone(self.cleaned_data.get("reporter_phone", ""))
@@ -388,14 +397,31 @@ class PublicReportForm(ReportForm):
             cleaned["reporter_name"], cleaned["reporter_phone"] = "", ""
         elif not cleaned.get("reporter_phone") and "reporter_phone" not in self.errors:
             self.add_error("reporter_phone", _("请填写手机号码，或选择匿名反映。"))
-        if cleaned.get("longitude") is None and not cleaned.get("photos") and "location" not in self.errors:
+        placed = cleaned.get("longitude") is not None or cleaned.get("grid") is not None or "grid" in self.errors
+        if not placed and not cleaned.get("photos") and "location" not in self.errors:
             self.add_error("location", self.missing_place)
         return cleaned
 
     def photos_ready(self) -> None:
         super().photos_ready()
-        if self.cleaned_data.get("longitude") is None and not self.gps_point:
+        cleaned = self.cleaned_data
+        if cleaned.get("longitude") is None and not self.gps_point and cleaned.get("grid") is None:
             self.add_error("location", self.missing_place)
+
+    @property
+    def chosen_grid(self) -> Area | None:
+        """The grid of the QR code (bound or initial), to centre the map on and name on the page."""
+        field = self.fields["grid"]
+        assert isinstance(field, forms.ModelChoiceField) and field.queryset is not None
+        code = str(self["grid"].value() or "")
+        return field.queryset.filter(code=code).first() if code.isdigit() else None
+
+    def place_kwargs(self) -> dict[str, Any]:
+        """The pin, else the photo's GPS position (the locator decides the grid), else the QR's grid."""
+        place = super().place_kwargs()
+        if not place and self.cleaned_data.get("grid") is not None:
+            return {"grid": self.cleaned_data["grid"]}
+        return place
 
     @property
     def missing_place(self) -> str:

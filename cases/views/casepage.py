@@ -24,6 +24,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
 from areas.geo import from_wgs84
+from areas.models import Area
+from areas.outlines import grid_surroundings, outline_collection
 from cases import selectors
 from cases.forms.actions import ACTION_FORMS, ActionForm
 from cases.models import AttachmentKind, Case, CaseAttachment, ExtensionState
@@ -55,13 +57,19 @@ def photo_url(attachment: CaseAttachment) -> str:
     return reverse("cases:photo", args=[attachment.token])
 
 
-def _map_config(case: Case) -> dict[str, Any] | None:
-    """The point in the tiles' coordinate system and the tile settings, for case-page.js."""
-    if case.longitude is None or case.latitude is None:
+def _map_config(request: HttpRequest, case: Case) -> dict[str, Any] | None:
+    """The point (if any) in the tiles' coordinate system, the grid's outline with the grids around
+    it that the user may see, and the tile settings, for case-page.js. None without either."""
+    grid = case.grid
+    outlines = grid_surroundings(grid, Area.objects.visible_to(request.user)) if grid and grid.boundary else []
+    if (case.longitude is None or case.latitude is None) and not outlines:
         return None
-    lng, lat = from_wgs84(case.longitude, case.latitude, settings.MAP_TILE_CRS)
+    lng = lat = None
+    if case.longitude is not None and case.latitude is not None:
+        lng, lat = from_wgs84(case.longitude, case.latitude, settings.MAP_TILE_CRS)
     return {"lng": lng, "lat": lat, "tileUrl": settings.MAP_TILE_URL, "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
-            "tileSubdomains": settings.MAP_TILE_SUBDOMAINS}
+            "tileSubdomains": settings.MAP_TILE_SUBDOMAINS,
+            "outlines": outline_collection(outlines) if outlines else None}
 
 
 def _registry_links(request: HttpRequest, case: Case) -> list[tuple[str, str, str | None]]:
@@ -120,7 +128,7 @@ def _page(request: HttpRequest, case: Case, bound: ActionForm | None = None, sta
         "children": list(case.children.all()),
         "duplicates": list(case.duplicates.all()),
         "dispute_url": reverse("cases:dispute", args=[case.number]) if getattr(case, "dispute", None) else None,
-        "map_config": _map_config(case),
+        "map_config": _map_config(request, case),
         "registry_links": _registry_links(request, case),
         "reporter": _reporter(case),
         "actions": _action_forms(request, case, bound),

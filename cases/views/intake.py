@@ -31,6 +31,7 @@ from accounts.models import User
 from areas.geo import CoordinateSystem, from_wgs84
 from areas.locator import LocateResult, locate
 from areas.models import Area
+from areas.outlines import box_from_tiles, outline_collection, outlines_in_box
 from cases import transitions
 from cases.forms.intake import AttributeFieldsForm, StaffReportForm, staff_photo_limit
 from cases.models import Case, CaseAttachment, Category, Status
@@ -43,9 +44,17 @@ LINK_RESULTS = 8
 
 # ----- shared with the public pages -------------------------------------------------------------
 
-def map_config(grids: QuerySet[Area], where_url: str) -> dict[str, Any]:
-    """What case-report.js needs: tiles, their coordinate system, the area to show, the locate URL."""
+def map_config(
+    grids: QuerySet[Area], where_url: str, outlines_url: str, focus: list[tuple[Area, str]] | None = None,
+) -> dict[str, Any]:
+    """What case-report.js needs: tiles, their coordinate system, the area to show, the locate URL.
+
+    ``outlinesUrl`` answers the outlines in the map's view as it pans; ``focus`` (a grid and its
+    surroundings, drawn at once and framed) comes with a report opened from a grid's QR code.
+    """
     tile_crs = CoordinateSystem.parse(settings.MAP_TILE_CRS)
+    if focus:
+        grids = Area.objects.filter(pk=focus[0][0].pk)
     box = grids.aggregate(west=Min("min_lng"), south=Min("min_lat"), east=Max("max_lng"), north=Max("max_lat"))
     bounds = None
     if None not in box.values():
@@ -55,8 +64,23 @@ def map_config(grids: QuerySet[Area], where_url: str) -> dict[str, Any]:
     return {
         "tileUrl": settings.MAP_TILE_URL, "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
         "tileSubdomains": settings.MAP_TILE_SUBDOMAINS, "tileCrs": tile_crs.value, "bounds": bounds,
-        "whereUrl": where_url,
+        "whereUrl": where_url, "outlinesUrl": outlines_url,
+        "outlines": outline_collection(focus) if focus else None,
     }
+
+
+def outlines_json(request: HttpRequest, areas: QuerySet[Area]) -> JsonResponse:
+    """The outlines in ``bbox`` (west,south,east,north in the tiles' system) among ``areas``."""
+    try:
+        west, south, east, north = (float(part) for part in str(request.GET.get("bbox", "")).split(","))
+    except ValueError:
+        return JsonResponse({"error": _("参数 bbox 应为四个数字：西,南,东,北。")}, status=400,
+                            json_dumps_params={"ensure_ascii": False})
+    rows = outlines_in_box(areas, box_from_tiles(west, south, east, north))
+    collection = outline_collection([(row, "area") for row in rows])
+    response = JsonResponse(collection, json_dumps_params={"ensure_ascii": False})
+    response["Cache-Control"] = "private, max-age=300"
+    return response
 
 
 def where_json(result: LocateResult | None, message: str = "") -> JsonResponse:
@@ -65,7 +89,9 @@ def where_json(result: LocateResult | None, message: str = "") -> JsonResponse:
     body: dict[str, Any] = {"found": found, "message": message or (result.message if result else "")}
     if found and result is not None and result.area is not None:
         names = [place.name for place in (result.community, result.grid, result.microgrid) if place is not None]
-        body["area"] = {"code": result.area.code, "name": result.area.name, "path": " · ".join(names)}
+        grid_names = [place.name for place in (result.grid, result.microgrid) if place is not None]
+        body["area"] = {"code": result.area.code, "name": result.area.name, "path": " · ".join(names),
+                        "grid": " · ".join(grid_names) or result.area.name}
     return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
 
 
@@ -136,7 +162,7 @@ def _render_report(request: HttpRequest, form: StaffReportForm, status: int = 20
         "form": form,
         "links": form.linked_records(),
         "photo_limit": staff_photo_limit(),
-        "map_config": map_config(form.grids, reverse("cases:report_where")),
+        "map_config": map_config(form.grids, reverse("cases:report_where"), reverse("cases:report_outlines")),
         "may_search_links": form.user.has_perm("registry.view_resident") or form.user.has_perm(
             "registry.view_building"),
     }
@@ -207,6 +233,14 @@ def report_where(request: HttpRequest) -> JsonResponse:
     return where_json(result)
 
 
+@login_required
+@require_GET
+def report_outlines(request: HttpRequest) -> JsonResponse:
+    """JSON: the outlines of the areas the user may see in the map's view (orientation without tiles)."""
+    user = _require_reporter(request)
+    return outlines_json(request, Area.objects.visible_to(user))
+
+
 # ----- photos -----------------------------------------------------------------------------------
 
 @login_required
@@ -223,5 +257,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("report/attributes/", report_attributes, name="report_attributes"),
     path("report/links/", report_links, name="report_links"),
     path("report/where/", report_where, name="report_where"),
+    path("report/outlines/", report_outlines, name="report_outlines"),
     path("photo/<uuid:token>/", photo, name="photo"),
 ]

@@ -34,6 +34,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from areas.models import Area, Level
+from areas.outlines import grid_surroundings
 from cases import ratelimit, transitions
 from cases.forms.intake import (
     AttributeFieldsForm,
@@ -46,7 +47,7 @@ from cases.forms.intake import (
     normalise_code,
 )
 from cases.models import Case, CaseAttachment, CaseEvent, Category, Channel, Outcome, Rating, Status
-from cases.views.intake import locate_query, map_config, photo_response, where_json
+from cases.views.intake import locate_query, map_config, outlines_json, photo_response, where_json
 from cases.workflow import REPORTER, TRANSITIONS, ActionRefused
 
 SESSION_CODES = "cases_public_codes"
@@ -55,16 +56,31 @@ ROBOTS = "noindex, nofollow"
 
 # ----- reporting ---------------------------------------------------------------------------------
 
+def _public_areas() -> Any:
+    """Areas whose outline and name anyone may see: the active ones down to micro-grids."""
+    return Area.objects.active()
+
+
 def _public_grids() -> Any:
-    return Area.objects.active().filter(level__in=[Level.GRID, Level.MICROGRID])
+    return _public_areas().filter(level__in=[Level.GRID, Level.MICROGRID])
 
 
 def _render_report(request: HttpRequest, form: PublicReportForm, status: int = 200, refusal: str = "") -> HttpResponse:
+    grid = form.chosen_grid
+    # Only public facts of the QR's grid and its surroundings: outlines and names (as on /g/ pages).
+    focus = grid_surroundings(grid, _public_areas()) if grid is not None else None
     context = {
-        "form": form, "refusal": refusal,
-        "map_config": map_config(_public_grids(), reverse("public_cases:where")),
+        "form": form, "refusal": refusal, "chosen_grid": grid,
+        "map_config": map_config(_public_grids(), reverse("public_cases:where"), reverse("public_cases:outlines"),
+                                 focus=focus),
     }
     return render(request, "cases/public/report.html", context, status=status)
+
+
+def _initial(request: HttpRequest) -> dict[str, Any]:
+    """``?grid=<code>`` from a grid's QR code (its public page): the grid, when it is an active one."""
+    code = str(request.GET.get("grid", "")).strip()
+    return {"grid": code} if code.isdigit() and _public_grids().filter(code=code).exists() else {}
 
 
 def _remember(request: HttpRequest, code: str) -> None:
@@ -93,7 +109,7 @@ def _typed(request: HttpRequest) -> PublicReportForm:
 def report(request: HttpRequest) -> HttpResponse:
     """随手拍: a resident reports a problem; the answer is the tracking code."""
     if request.method != "POST":
-        return _render_report(request, PublicReportForm())
+        return _render_report(request, PublicReportForm(initial=_initial(request)))
     key, phone = ratelimit.source_key(request), str(request.POST.get("reporter_phone", ""))
     # The limit first (saved and failed reports), then the honeypot, then the fields; the photos
     # are opened only when all of that passed (``PhotoForm``). Every failure counts.
@@ -129,6 +145,12 @@ def where(request: HttpRequest) -> HttpResponse:
         return where_json(locate_query(request))
     except ValueError as error:
         return where_json(None, str(error))
+
+
+@require_GET
+def outlines(request: HttpRequest) -> HttpResponse:
+    """JSON: outlines and names of the areas in the map's view (public, like the /g/ pages)."""
+    return outlines_json(request, _public_areas())
 
 
 @never_cache
@@ -367,6 +389,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("report/", report, name="report"),
     path("report/attributes/", report_attributes, name="attributes"),
     path("report/where/", where, name="where"),
+    path("report/outlines/", outlines, name="outlines"),
     path("report/done/", done, name="done"),
     path("track/", track_lookup, name="track_lookup"),
     path("track/<str:code>/", track, name="track"),

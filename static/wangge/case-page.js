@@ -1,7 +1,8 @@
 /*
  * The case page and the workbench:
- *  - the small map of the case's point (settings in the JSON element named by data-config:
- *    lng, lat in the tiles' coordinate system, tileUrl, tileAttribution, tileSubdomains);
+ *  - the small map of the case's point and grid (settings in the JSON element named by
+ *    data-config: lng, lat in the tiles' coordinate system or null, tileUrl, tileAttribution,
+ *    tileSubdomains, outlines: the grid and the grids around it, see map-outlines.js);
  *    when drawn the container gets data-state="ready";
  *  - the action form the server sent back with errors opens again (data-open-on-load);
  *  - (forms with data-confirm ask before submitting: static/wangge/wangge.js, on every page);
@@ -15,8 +16,8 @@
       return;
     }
     var config = JSON.parse(document.getElementById(container.dataset.config).textContent);
-    var point = [config.lat, config.lng];
-    var map = L.map(container, { attributionControl: Boolean(config.tileUrl) }).setView(point, 17);
+    var point = config.lat !== null && config.lng !== null ? [config.lat, config.lng] : null;
+    var map = L.map(container, { attributionControl: Boolean(config.tileUrl) });
     if (map.attributionControl) {
       map.attributionControl.setPrefix(false);
     }
@@ -27,8 +28,31 @@
         maxZoom: 19
       }).addTo(map);
     }
-    L.circleMarker(point, { radius: 9, color: "#ffffff", weight: 3, fillColor: "#b71c1c", fillOpacity: 1 })
-      .addTo(map);
+    // The grid's outline (and the grids around it): framed on the grid, the point kept in view.
+    var bounds = null;
+    if (config.outlines && window.wanggeOutlines) {
+      var layer = window.wanggeOutlines.draw(map, config.outlines);
+      layer.eachLayer(function (shape) {
+        if (shape.feature && shape.feature.properties.role === "self") {
+          bounds = shape.getBounds();
+        }
+      });
+    }
+    if (bounds && point) {
+      bounds.extend(point);
+    }
+    if (bounds) {
+      map.fitBounds(bounds, { padding: [12, 12], maxZoom: 18 });
+    } else if (point) {
+      map.setView(point, 17);
+    }
+    if (point) {
+      L.circleMarker(point, {
+        radius: 9, color: "#ffffff", weight: 3, fillColor: "#b71c1c", fillOpacity: 1, className: "wg-case-pin",
+        pane: "markerPane"
+      })
+        .addTo(map);
+    }
     container.dataset.state = "ready";
   }
 

@@ -10,7 +10,8 @@
  *
  * Settings come from the JSON element named by the form's data-map-config: tileUrl,
  * tileAttribution, tileSubdomains, tileCrs, bounds ([[south, west], [north, east]] in the
- * tiles' system) and whereUrl. The map container gets data-state="ready" when drawn; the map
+ * tiles' system), whereUrl, outlinesUrl and outlines (the QR grid's surroundings, GeoJSON).
+ * Under the map "位置在：XX网格" names the grid of the pin in large type (#place-grid). The map container gets data-state="ready" when drawn; the map
  * is window.wanggeReportMap (for tests).
  */
 (function () {
@@ -74,6 +75,22 @@
   }
 
   // ----- the map ----------------------------------------------------------------------------------
+  // The outlines (static/wangge/map-outlines.js): the QR's grid and its surroundings at once,
+  // then whatever lies in the view as the user pans. Without tiles they are all there is to see.
+  function drawOutlines(map, config) {
+    if (!window.wanggeOutlines) {
+      return;
+    }
+    var skip = {};
+    if (config.outlines) {
+      window.wanggeOutlines.draw(map, config.outlines);
+      config.outlines.features.forEach(function (feature) { skip[feature.properties.code] = true; });
+    }
+    if (config.outlinesUrl) {
+      window.wanggeOutlines.follow(map, config.outlinesUrl, { skip: skip });
+    }
+  }
+
   function setupMap(form, config) {
     var container = form.querySelector("#report-map");
     if (!container || typeof L === "undefined") {
@@ -100,12 +117,25 @@
     } else {
       map.setView([35, 105], 4);
     }
+    drawOutlines(map, config);
     var marker = null;
     var lookup = 0;
+    var placeBox = form.querySelector("#place-grid");
+    var placeName = form.querySelector("#place-grid-name");
 
     function say(text, css) {
       status.textContent = text;
       status.className = "wg-location-status mt-1 " + (css || "text-muted");
+    }
+
+    // "位置在：XX网格" in large type: the grid under the pin as the locator answers it.
+    function sayPlace(text, outside) {
+      if (!placeBox || !placeName) {
+        return;
+      }
+      placeName.textContent = text;
+      placeBox.hidden = false;
+      placeBox.classList.toggle("wg-place-outside", Boolean(outside));
     }
 
     function describe(lng, lat) {
@@ -125,8 +155,10 @@
           }
           if (answer.found) {
             say(label + " · " + container.dataset.insideText + " " + answer.area.path, "text-success");
+            sayPlace(answer.area.grid || answer.area.name, false);
           } else {
             say(label + " · " + answer.message, "text-danger");
+            sayPlace(answer.message, true);
           }
         })
         .catch(function () { /* the server checks again on submit */ });
@@ -188,6 +220,12 @@
           marker = null;
         }
         say(container.dataset.noneText);
+        // Back to the grid of the QR code, if the page was opened from one.
+        if (placeBox && placeBox.dataset.defaultName) {
+          sayPlace(placeBox.dataset.defaultName, false);
+        } else if (placeBox) {
+          placeBox.hidden = true;
+        }
       });
     }
 
