@@ -46,7 +46,8 @@ class CategoryAttributeInline(GlobalSettingsAdminMixin, admin.TabularInline[Cate
 @admin.register(Category)
 class CategoryAdmin(GlobalSettingsAdminMixin, admin.ModelAdmin[Category]):
     list_display = ("name", "code", "parent", "default_level", "priority", "public", "is_dispute", "accept_hours",
-                    "handle_amount", "handle_unit", "verify_hours", "gbt_code", "is_active")
+                    "dispatch_hours", "handle_amount", "handle_unit", "verify_hours", "close_hours", "gbt_code",
+                    "is_active")
     list_filter = ("is_active", "public", "is_dispute", "default_level", "priority", "handle_unit")
     list_select_related = ("parent",)
     search_fields = ("name", "code", "gbt_code")
@@ -54,7 +55,8 @@ class CategoryAdmin(GlobalSettingsAdminMixin, admin.ModelAdmin[Category]):
     fieldsets = (
         (None, {"fields": ("code", "name", "parent", "description", "gbt_code", "is_active", "sort_order")}),
         (_("办理"), {"fields": ("default_level", "skip_to_level", "priority", "public", "is_dispute")}),
-        (_("时限"), {"fields": ("accept_hours", "handle_amount", "handle_unit", "verify_hours")}),
+        (_("时限"), {"fields": ("accept_hours", "dispatch_hours", "handle_amount", "handle_unit", "verify_hours",
+                               "close_hours")}),
     )
     inlines = (CategoryAttributeInline,)
 

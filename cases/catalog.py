@@ -69,8 +69,10 @@ class CategorySpec:
     is_dispute: bool = False
     skip_to_level: int | None = None
     accept_hours: int = 4
+    dispatch_hours: int = 8  # 待派遣: one working day to dispatch or self-handle
     handle: tuple[int, str] = (5, DeadlineUnit.WORKING_DAYS)
     verify_hours: int = 16
+    close_hours: int = 8  # 待结案: one working day to close once verified
     gbt_code: str = ""
     description: str = ""
     attributes: tuple[AttributeSpec, ...] = ()
@@ -230,8 +232,9 @@ def _create_category(spec: CategorySpec, parent: Category | None, order: int) ->
     category = Category.objects.create(
         code=spec.code, name=spec.name, parent=parent, description=spec.description, gbt_code=spec.gbt_code,
         default_level=spec.level, priority=spec.priority, public=spec.public, is_dispute=spec.is_dispute,
-        skip_to_level=spec.skip_to_level, accept_hours=spec.accept_hours, handle_amount=amount,
-        handle_unit=unit, verify_hours=spec.verify_hours, sort_order=order,
+        skip_to_level=spec.skip_to_level, accept_hours=spec.accept_hours, dispatch_hours=spec.dispatch_hours,
+        handle_amount=amount, handle_unit=unit, verify_hours=spec.verify_hours, close_hours=spec.close_hours,
+        sort_order=order,
     )
     for index, attribute in enumerate(spec.attributes):
         CategoryAttribute.objects.create(

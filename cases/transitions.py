@@ -56,6 +56,8 @@ from cases.workflow import (
     accept_deadline,
     actor_user,
     attach,
+    await_close,
+    await_dispatch,
     desk_for,
     end_stage,
     handle_deadline,
@@ -200,6 +202,7 @@ def _accept(case: Case, actor: Actor, comment: str, now: datetime.datetime, *, f
     previous = case.status
     end_stage(case, now)
     case.accepted_at = now
+    await_dispatch(case, now)
     case.status = Status.PENDING_DISPATCH
     save_case(case)
     record(case, "accept", actor, from_status=previous, comment=comment, public=True, now=now)
@@ -242,6 +245,7 @@ def case_self_handle(*, case: Case, actor: Actor, comment: str = "", now: dateti
 
 
 def _start_handling(case: Case, due: datetime.datetime, now: datetime.datetime) -> None:
+    end_stage(case, now)  # the 待派遣 clock, when dispatched or self-handled
     case.handle_started_at, case.handle_due_at, case.handled_at = now, due, None
     start_stage(case, Stage.HANDLE, due, now)
 
@@ -256,6 +260,8 @@ def case_escalate(*, case: Case, actor: Actor, reason: str, now: datetime.dateti
         assert target is not None  # _condition refused the top level
         previous_desk = case.desk_area
         case.level, case.desk_area = target, desk_for(case, target)
+        end_stage(case, now)
+        await_dispatch(case, now)  # the desk above gets its own time to dispatch
         save_case(case)
         record(case, "escalate", actor, from_status=case.status, comment=reason, now=now,
                data={"from": previous_desk.code, "to": case.desk_area.code, "level": target})
@@ -331,6 +337,7 @@ def case_return(*, case: Case, actor: Actor, reason: str, now: datetime.datetime
         previous = case.status
         _end_assignments(case, AssignmentState.RETURNED, now)
         end_stage(case, now)
+        await_dispatch(case, now)
         case.lead_organisation = None
         case.status = Status.PENDING_DISPATCH
         save_case(case)
@@ -457,6 +464,7 @@ def _verified(case: Case, actor: Actor, passed: bool, comment: str, now: datetim
     end_stage(case, now)
     if passed:
         case.verified_at = now
+        await_close(case, now)
         case.status = Status.VERIFIED
     else:
         case.rework_count += 1
@@ -484,6 +492,7 @@ def case_verify(
 def _closed(case: Case, actor: Actor, outcome: str, note: str, now: datetime.datetime, *,
             force: bool = False) -> Case:
     case = begin(case, actor, "close", force=force)
+    end_stage(case, now)
     case.outcome, case.closing_note, case.closed_at = outcome, note, now
     case.status = Status.CLOSED
     save_case(case)
@@ -532,6 +541,7 @@ def case_reopen(*, case: Case, actor: Actor, reason: str, now: datetime.datetime
         case.rating, case.rating_comment, case.rated_at = "", "", None
         case.outcome, case.closing_note, case.closed_at = "", "", None
         case.lead_organisation, case.self_handled, case.handler = None, False, None
+        await_dispatch(case, now)
         case.status = Status.PENDING_DISPATCH
         save_case(case)
         record(case, "reopen", actor, from_status=Status.CLOSED, comment=reason, public=True, now=now)
@@ -619,6 +629,7 @@ def _child(parent: Case, category: Category, text: str, actor: Actor, now: datet
         reported_at=parent.reported_at, accept_due_at=parent.accept_due_at, accepted_at=now,
         level=parent.level, desk_area=parent.desk_area, parent=parent, status=Status.PENDING_DISPATCH,
     )
+    await_dispatch(child, now)
     child.save()
     if category.is_dispute:
         Dispute.objects.create(case=child)

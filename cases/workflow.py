@@ -210,6 +210,26 @@ def accept_deadline(case: Case, start: datetime.datetime) -> datetime.datetime:
     return calendar.deadline(start, case.category.accept_hours, DeadlineUnit.WORKING_HOURS)
 
 
+def dispatch_deadline(case: Case, start: datetime.datetime) -> datetime.datetime:
+    return calendar.deadline(start, case.category.dispatch_hours, DeadlineUnit.WORKING_HOURS)
+
+
+def close_deadline(case: Case, start: datetime.datetime) -> datetime.datetime:
+    return calendar.deadline(start, case.category.close_hours, DeadlineUnit.WORKING_HOURS)
+
+
+def await_dispatch(case: Case, now: datetime.datetime) -> None:
+    """待派遣: the desk's clock to dispatch (or self-handle) starts, like any other stage."""
+    case.dispatch_due_at = dispatch_deadline(case, now)
+    start_stage(case, Stage.DISPATCH, case.dispatch_due_at, now)
+
+
+def await_close(case: Case, now: datetime.datetime) -> None:
+    """待结案: the desk's clock to close a verified case starts."""
+    case.close_due_at = close_deadline(case, now)
+    start_stage(case, Stage.CLOSE, case.close_due_at, now)
+
+
 def handle_deadline(case: Case, start: datetime.datetime) -> datetime.datetime:
     return calendar.deadline(start, case.category.handle_amount, case.category.handle_unit)
 

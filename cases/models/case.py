@@ -1,8 +1,8 @@
 """Cases (事件) and what hangs on them: assignments to units, extension requests, the timeline.
 
 A case changes state only through ``cases.transitions``; nothing else writes ``status``.
-Deadlines are columns per stage (受理 accept, 处置 handle, 核查 verify); ``stage_due_at`` is the
-running stage's deadline, indexed, the one the supervision worker scans. When a stage ends its
+Deadlines are columns per stage (受理 accept, 待派遣 dispatch, 处置 handle, 核查 verify, 待结案
+close): every state that waits on a person has a clock. ``stage_due_at`` is the running stage's deadline, indexed, the one the supervision worker scans. When a stage ends its
 ``*_overdue`` flag is frozen, so past statistics never change.
 """
 
@@ -62,8 +62,10 @@ class Channel(models.TextChoices):
 class Stage(models.TextChoices):
     NONE = "", _("无")
     ACCEPT = "accept", _("受理")
+    DISPATCH = "dispatch", _("派遣")
     HANDLE = "handle", _("处置")
     VERIFY = "verify", _("核查")
+    CLOSE = "close", _("结案")
 
 
 class Outcome(models.TextChoices):
@@ -182,6 +184,8 @@ class Case(TimeStampedModel):
     accept_due_at = models.DateTimeField(_("受理时限"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
     accept_overdue = models.BooleanField(_("受理超期"), null=True, blank=True)
+    dispatch_due_at = models.DateTimeField(_("派遣时限"), null=True, blank=True)
+    dispatch_overdue = models.BooleanField(_("派遣超期"), null=True, blank=True)
     handle_started_at = models.DateTimeField(_("处置开始"), null=True, blank=True)
     handle_due_at = models.DateTimeField(_("处置时限"), null=True, blank=True)
     handled_at = models.DateTimeField(_("处置反馈时间"), null=True, blank=True)
@@ -189,6 +193,8 @@ class Case(TimeStampedModel):
     verify_due_at = models.DateTimeField(_("核查时限"), null=True, blank=True)
     verified_at = models.DateTimeField(_("核查时间"), null=True, blank=True)
     verify_overdue = models.BooleanField(_("核查超期"), null=True, blank=True)
+    close_due_at = models.DateTimeField(_("结案时限"), null=True, blank=True)
+    close_overdue = models.BooleanField(_("结案超期"), null=True, blank=True)
     closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True, db_index=True)
     stage = models.CharField(_("当前阶段"), max_length=10, choices=Stage.choices, blank=True, default="")
     stage_started_at = models.DateTimeField(null=True, blank=True)
