@@ -138,7 +138,8 @@ def handlers(case: Case) -> set[int]:
 
 
 def stage_people(case: Case, stage: str) -> set[int]:
-    """Who answers for a stage's deadline: the desk (受理), the handlers (处置), the verifiers (核查)."""
+    """Who answers for a stage's deadline: the handlers (处置), the verifiers (核查), else the desk
+    (受理, 待派遣, 待结案)."""
     if stage == Stage.HANDLE:
         return handlers(case)
     if stage == Stage.VERIFY:

@@ -2,7 +2,8 @@
 
 A case changes state only through ``cases.transitions``; nothing else writes ``status``.
 Deadlines are columns per stage (受理 accept, 待派遣 dispatch, 处置 handle, 核查 verify, 待结案
-close): every state that waits on a person has a clock. ``stage_due_at`` is the running stage's deadline, indexed, the one the supervision worker scans. When a stage ends its
+close): every state that waits on a person has a clock. ``stage_due_at`` is the running stage's
+deadline, indexed, the one the supervision worker scans. When a stage ends its
 ``*_overdue`` flag is frozen, so past statistics never change.
 """
 

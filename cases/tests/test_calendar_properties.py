@@ -29,7 +29,8 @@ def make_calendar() -> WorkCalendar:
 
 
 CALENDAR = make_calendar()
-moments = st.integers(min_value=0, max_value=SPAN_MINUTES).map(lambda minutes: BASE + datetime.timedelta(minutes=minutes))
+moments = st.integers(min_value=0, max_value=SPAN_MINUTES).map(
+    lambda minutes: BASE + datetime.timedelta(minutes=minutes))
 limits = st.tuples(st.integers(min_value=1, max_value=40),
                    st.sampled_from([DeadlineUnit.WORKING_HOURS, DeadlineUnit.WORKING_DAYS]))
 holds = st.tuples(moments, st.integers(min_value=0, max_value=7 * 24 * 60))
@@ -77,7 +78,8 @@ def test_a_hold_moves_the_deadline_by_exactly_the_working_time_it_cost(start, li
 
 @settings(max_examples=200, deadline=None)
 @given(start=moments, limit=limits, day=st.integers(min_value=0, max_value=89),
-       evening=st.integers(min_value=18 * 60, max_value=23 * 60 + 59), length=st.integers(min_value=0, max_value=14 * 60))
+       evening=st.integers(min_value=18 * 60, max_value=23 * 60 + 59),
+       length=st.integers(min_value=0, max_value=14 * 60))
 def test_a_hold_outside_working_time_moves_nothing(start, limit, day, evening, length):
     # From some evening minute to at most 14 hours later: still before 09:00 next morning.
     paused = BASE + datetime.timedelta(days=day, minutes=evening)
