@@ -297,6 +297,27 @@ def stage_clocks(case: Case, now: datetime.datetime | None = None) -> list[Stage
     return clocks
 
 
+def unit_lamp(case: Case, assignment: CaseAssignment, now: datetime.datetime | None = None) -> Lamp:
+    """A unit's own deadline lamp: live while its part runs (paused on hold), else its frozen flag."""
+    if assignment.is_current and case.is_open and assignment.due_at:
+        if case.status == Status.ON_HOLD:
+            return PAUSED
+        now = now or timezone.now()
+        if now > assignment.due_at:
+            return RED
+        started = case.handle_started_at or assignment.created_at
+        return YELLOW if _fraction(started, assignment.due_at, now) >= warning_percent() / 100 else GREEN
+    if assignment.overdue is None:
+        return NO_CLOCK
+    return LATE if assignment.overdue else ON_TIME
+
+
+def unit_clocks(case: Case, now: datetime.datetime | None = None) -> list[tuple[CaseAssignment, Lamp]]:
+    """Each unit's part (主办, 协办) with the lamp of its own deadline (prefetched assignments)."""
+    now = now or timezone.now()
+    return [(assignment, unit_lamp(case, assignment, now)) for assignment in case.assignments.all()]
+
+
 # --- units to dispatch to ----------------------------------------------------------------------
 
 
@@ -339,7 +360,8 @@ def case_for_page(user: Any, number: str) -> Case | None:
         .prefetch_related(
             "category__attributes",
             Prefetch("assignments", queryset=CaseAssignment.objects.select_related("organisation", "signed_by")),
-            Prefetch("extensions", queryset=ExtensionRequest.objects.select_related("requested_by", "decided_by")),
+            Prefetch("extensions", queryset=ExtensionRequest.objects.select_related(
+                "requested_by", "decided_by", "assignment__organisation")),
             Prefetch("supervisions", queryset=CaseSupervision.objects.select_related("issued_by")),
             Prefetch("events", queryset=events),
             Prefetch("attachments", queryset=attachments),

@@ -46,7 +46,7 @@ from cases.models import (
     Status,
     SupervisionSource,
 )
-from cases.rules import allowed_verbs, assignment_of, begin, may
+from cases.rules import allowed_verbs, assignment_of, begin, extension_assignment, may
 from cases.workflow import (
     REPORTER,
     ActionRefused,
@@ -270,9 +270,12 @@ def case_escalate(*, case: Case, actor: Actor, reason: str, now: datetime.dateti
 
 def case_dispatch(
     *, case: Case, actor: Actor, lead: Organisation, assists: Sequence[Organisation] = (), comment: str = "",
-    due_at: datetime.datetime | None = None, now: datetime.datetime | None = None,
+    due_at: datetime.datetime | None = None, assist_due_at: datetime.datetime | None = None,
+    now: datetime.datetime | None = None,
 ) -> Case:
-    """派单: one lead unit (主办) and optional assisting units (协办), each with a deadline."""
+    """派单: one lead unit (主办) and optional assisting units (协办), each with its own deadline:
+    the lead's is the case's handle deadline; the assisting units' is ``assist_due_at`` (at most
+    the lead's; default the lead's)."""
     now = _now(now)
     if not lead.is_active:
         raise ValidationError({"lead": [_("主办单位已停用。")]})
@@ -284,11 +287,15 @@ def case_dispatch(
         due = due_at or handle_deadline(case, now)
         if due <= now:
             raise ValidationError({"due_at": [_("办理时限必须晚于现在。")]})
+        assist_due = assist_due_at or due
+        if assist_list and not now < assist_due <= due:
+            raise ValidationError({"assist_due_at": [_("协办时限必须晚于现在，且不晚于主办单位的办理时限。")]})
         user = actor_user(actor)
-        units = [(lead, AssignmentRole.LEAD), *((unit, AssignmentRole.ASSIST) for unit in assist_list)]
+        units = [(lead, AssignmentRole.LEAD, due), *((unit, AssignmentRole.ASSIST, assist_due) for unit in assist_list)]
         CaseAssignment.objects.bulk_create([
-            CaseAssignment(case=case, organisation=unit, role=role, due_at=due, dispatched_by=user, note=comment)
-            for unit, role in units
+            CaseAssignment(case=case, organisation=unit, role=role, due_at=unit_due, dispatched_by=user,
+                           note=comment)
+            for unit, role, unit_due in units
         ])
         case.lead_organisation, case.self_handled, case.handler = lead, False, None
         _start_handling(case, due, now)
@@ -296,7 +303,8 @@ def case_dispatch(
         save_case(case)
         record(case, "dispatch", actor, from_status=Status.PENDING_DISPATCH, comment=comment, public=True, now=now,
                data={"lead": lead.pk, "lead_name": lead.name, "assists": [unit.pk for unit in assist_list],
-                     "assist_names": [unit.name for unit in assist_list], "due_at": due.isoformat()})
+                     "assist_names": [unit.name for unit in assist_list], "due_at": due.isoformat(),
+                     "assist_due_at": assist_due.isoformat() if assist_list else None})
     return case
 
 
@@ -381,44 +389,67 @@ def case_feedback(
 def case_request_extension(
     *, case: Case, actor: Actor, extra_days: int, reason: str, now: datetime.datetime | None = None,
 ) -> ExtensionRequest:
-    """延期申请: the lead unit asks the dispatcher for more working days."""
+    """延期申请: a unit on the case (the lead, or an assisting unit for its own deadline) asks the
+    dispatcher for more working days; one pending request per unit."""
     reason = _required("reason", reason, _("请填写延期理由。"))
     if not 1 <= int(extra_days) <= 30:
         raise ValidationError({"extra_days": [_("延长天数应在1到30个工作日之间。")]})
     now = _now(now)
     with transaction.atomic():
         case = begin(case, actor, "request_extension")
-        request = ExtensionRequest.objects.create(case=case, requested_by=actor_user(actor),
+        assignment = extension_assignment(case, actor, pending_allowed=False)
+        assert assignment is not None  # begin checked who may ask
+        request = ExtensionRequest.objects.create(case=case, assignment=assignment, requested_by=actor_user(actor),
                                                   extra_days=extra_days, reason=reason)
         save_case(case)
         record(case, "request_extension", actor, from_status=case.status, comment=reason, now=now,
-               data={"extension": request.pk, "extra_days": extra_days})
+               data={"extension": request.pk, "extra_days": extra_days, "role": assignment.role,
+                     "organisation": assignment.organisation_id})
     return request
 
 
 def case_decide_extension(
-    *, case: Case, actor: Actor, approve: bool, note: str = "", now: datetime.datetime | None = None,
+    *, case: Case, actor: Actor, approve: bool, note: str = "", extension: int | None = None,
+    now: datetime.datetime | None = None,
 ) -> Case:
-    """延期审批: approved moves the handle deadline by the working days asked; denied keeps it."""
+    """延期审批 of the pending request ``extension`` (default: the oldest pending one). Approving the
+    lead's request moves the handle deadline by the working days asked; an assisting unit's moves
+    only that unit's deadline. Denied keeps them."""
     now = _now(now)
     if not approve:
         note = _required("note", note, _("请填写驳回理由。"))
     with transaction.atomic():
         case = begin(case, actor, "decide_extension")
-        request = case.extensions.select_for_update().get(state=ExtensionState.PENDING)
+        pending = case.extensions.select_for_update().filter(state=ExtensionState.PENDING).order_by("created_at", "pk")
+        request = pending.filter(pk=extension).first() if extension is not None else pending.first()
+        if request is None:
+            raise ValidationError({"extension": [_("这项延期申请已审批或不存在。")]})
         request.state = ExtensionState.APPROVED if approve else ExtensionState.DENIED
         request.decided_by, request.decided_at, request.decision_note = actor_user(actor), now, note
         request.save()
-        if approve and case.handle_due_at:
-            case.handle_due_at = calendar.extend(case.handle_due_at, request.extra_days)
-            case.stage_due_at, case.warned_at, case.supervision_rank = case.handle_due_at, None, 0
-            case.assignments.filter(role=AssignmentRole.LEAD, state__in=(
-                AssignmentState.DISPATCHED, AssignmentState.SIGNED)).update(due_at=case.handle_due_at)
+        unit = request.assignment
+        if unit is not None and unit.role == AssignmentRole.ASSIST:
+            due = _extend_assisting_unit(unit, request.extra_days) if approve else unit.due_at
+        else:
+            if approve and case.handle_due_at:
+                case.handle_due_at = calendar.extend(case.handle_due_at, request.extra_days)
+                case.stage_due_at, case.warned_at, case.supervision_rank = case.handle_due_at, None, 0
+                case.assignments.filter(role=AssignmentRole.LEAD, state__in=(
+                    AssignmentState.DISPATCHED, AssignmentState.SIGNED)).update(due_at=case.handle_due_at)
+            due = case.handle_due_at
         save_case(case)
         record(case, "decide_extension", actor, from_status=case.status, comment=note, now=now,
-               data={"extension": request.pk, "approved": approve, "due_at": case.handle_due_at.isoformat()
-                     if case.handle_due_at else None})
+               data={"extension": request.pk, "approved": approve, "due_at": due.isoformat() if due else None,
+                     "role": unit.role if unit else AssignmentRole.LEAD})
     return case
+
+
+def _extend_assisting_unit(assignment: CaseAssignment, working_days: int) -> datetime.datetime | None:
+    """An assisting unit's own deadline moved by an approved extension (while its part runs)."""
+    if assignment.due_at and assignment.is_current:
+        assignment.due_at = calendar.extend(assignment.due_at, working_days)
+        assignment.save(update_fields=["due_at", "updated_at"])
+    return assignment.due_at
 
 
 def case_hold(*, case: Case, actor: Actor, reason: str, now: datetime.datetime | None = None) -> Case:
@@ -446,14 +477,23 @@ def case_resume(*, case: Case, actor: Actor, comment: str = "", now: datetime.da
             case.stage_due_at = moved
             setattr(case, f"{case.stage}_due_at", moved)
             if case.stage == Stage.HANDLE:
-                case.assignments.filter(state__in=(AssignmentState.DISPATCHED, AssignmentState.SIGNED)) \
-                    .update(due_at=moved)
+                _shift_unit_deadlines(case, held_at, now)
         case.status = Status(case.held_from or Status.PENDING_DISPATCH)
         case.held_at, case.held_from, case.hold_reason = None, "", ""
         save_case(case)
         record(case, "resume", actor, from_status=Status.ON_HOLD, comment=comment, public=True, now=now,
                data={"held_at": held_at.isoformat()})
     return case
+
+
+def _shift_unit_deadlines(case: Case, held_at: datetime.datetime, now: datetime.datetime) -> None:
+    """Each running unit's own deadline moves by the time on hold (the lead's with the case's)."""
+    running = list(case.assignments.filter(state__in=(AssignmentState.DISPATCHED, AssignmentState.SIGNED),
+                                           due_at__isnull=False))
+    for assignment in running:
+        assert assignment.due_at is not None
+        assignment.due_at = calendar.shift_for_pause(assignment.due_at, held_at, now, stage_unit(case))
+    CaseAssignment.objects.bulk_update(running, ["due_at"])
 
 
 # ----- verifying, closing, rating ------------------------------------------------------------------

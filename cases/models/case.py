@@ -288,7 +288,11 @@ class AssignmentState(models.TextChoices):
 
 
 class CaseAssignment(TimeStampedModel):
-    """A unit's part in a dispatched case (主办 or 协办), with its own deadline."""
+    """A unit's part in a dispatched case (主办 or 协办), with its own deadline.
+
+    The lead's ``due_at`` is the case's handle deadline; an assisting unit's is set at dispatch
+    (at most the lead's) and moves only by that unit's own approved extensions, and by holds.
+    """
 
     case = models.ForeignKey(Case, verbose_name=_("事件"), on_delete=models.CASCADE, related_name="assignments")
     organisation = models.ForeignKey(
@@ -330,9 +334,18 @@ class ExtensionState(models.TextChoices):
 
 
 class ExtensionRequest(TimeStampedModel):
-    """An application for more time (延期申请) by the lead unit, decided by the dispatcher."""
+    """An application for more time (延期申请) by a unit on the case, decided by the dispatcher.
+
+    ``assignment`` is the part it extends: the lead's (主办, which moves the case's handle
+    deadline) or an assisting unit's (协办, which moves only that unit's own deadline). Requests
+    from before units had their own deadlines have none and were the lead's.
+    """
 
     case = models.ForeignKey(Case, verbose_name=_("事件"), on_delete=models.CASCADE, related_name="extensions")
+    assignment = models.ForeignKey(
+        "cases.CaseAssignment", verbose_name=_("派遣记录"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="extensions",
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("申请人"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
