@@ -191,7 +191,9 @@ def _verify(event: CaseEvent, case: Case) -> Plan | None:
 
 
 def _decide_extension(event: CaseEvent, case: Case) -> Plan:
-    return Plan("extension_approved" if event.data.get("approved") else "extension_denied", handlers(case))
+    """The unit that asked: the lead's handlers, or the assisting unit's members for its own request."""
+    asked = members([event.data["organisation"]]) if event.data.get("role") == AssignmentRole.ASSIST else handlers(case)
+    return Plan("extension_approved" if event.data.get("approved") else "extension_denied", asked)
 
 
 def _cancel(event: CaseEvent, case: Case) -> Plan | None:

@@ -440,7 +440,8 @@ def case_decide_extension(
         save_case(case)
         record(case, "decide_extension", actor, from_status=case.status, comment=note, now=now,
                data={"extension": request.pk, "approved": approve, "due_at": due.isoformat() if due else None,
-                     "role": unit.role if unit else AssignmentRole.LEAD})
+                     "role": unit.role if unit else AssignmentRole.LEAD,
+                     "organisation": unit.organisation_id if unit else case.lead_organisation_id})
     return case
 
 

@@ -12,7 +12,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from cases import transitions as t
-from cases.models import AssignmentRole, CaseAssignment, ExtensionRequest, ExtensionState, Status
+from cases.models import AssignmentRole, CaseAssignment, ExtensionRequest, ExtensionState, Notification, Status
 from cases.testing import advance, report
 from cases.tests.case_actions import act, done
 
@@ -158,3 +158,13 @@ def test_the_decide_form_decides_the_oldest_pending_request_and_shows_its_unit(c
     first.refresh_from_db()
     assert first.state == ExtensionState.DENIED
     assert ExtensionRequest.objects.get(state=ExtensionState.PENDING).assignment.role == AssignmentRole.LEAD
+
+
+def test_the_decision_on_an_assisting_units_request_is_told_to_that_unit(cc, django_capture_on_commit_callbacks):
+    case = handling(cc)
+    request = t.case_request_extension(case=case, actor=cc.enforcement_handler, extra_days=2, reason="协调。",
+                                       now=MONDAY_10)
+    with django_capture_on_commit_callbacks(execute=True):
+        t.case_decide_extension(case=case, actor=cc.dispatcher, approve=True, extension=request.pk, now=MONDAY_10)
+    told = set(Notification.objects.filter(verb="extension_approved").values_list("user__username", flat=True))
+    assert told == {"enforcement_handler"}
