@@ -60,10 +60,12 @@ from cases.workflow import (
     await_dispatch,
     desk_for,
     end_stage,
+    extend_unit,
     handle_deadline,
     next_level,
     record,
     save_case,
+    shift_unit_deadlines,
     stage_unit,
     start_stage,
     verify_deadline,
@@ -429,7 +431,7 @@ def case_decide_extension(
         request.save()
         unit = request.assignment
         if unit is not None and unit.role == AssignmentRole.ASSIST:
-            due = _extend_assisting_unit(unit, request.extra_days) if approve else unit.due_at
+            due = extend_unit(unit, request.extra_days) if approve else unit.due_at
         else:
             if approve and case.handle_due_at:
                 case.handle_due_at = calendar.extend(case.handle_due_at, request.extra_days)
@@ -443,14 +445,6 @@ def case_decide_extension(
                      "role": unit.role if unit else AssignmentRole.LEAD,
                      "organisation": unit.organisation_id if unit else case.lead_organisation_id})
     return case
-
-
-def _extend_assisting_unit(assignment: CaseAssignment, working_days: int) -> datetime.datetime | None:
-    """An assisting unit's own deadline moved by an approved extension (while its part runs)."""
-    if assignment.due_at and assignment.is_current:
-        assignment.due_at = calendar.extend(assignment.due_at, working_days)
-        assignment.save(update_fields=["due_at", "updated_at"])
-    return assignment.due_at
 
 
 def case_hold(*, case: Case, actor: Actor, reason: str, now: datetime.datetime | None = None) -> Case:
@@ -478,23 +472,13 @@ def case_resume(*, case: Case, actor: Actor, comment: str = "", now: datetime.da
             case.stage_due_at = moved
             setattr(case, f"{case.stage}_due_at", moved)
             if case.stage == Stage.HANDLE:
-                _shift_unit_deadlines(case, held_at, now)
+                shift_unit_deadlines(case, held_at, now)
         case.status = Status(case.held_from or Status.PENDING_DISPATCH)
         case.held_at, case.held_from, case.hold_reason = None, "", ""
         save_case(case)
         record(case, "resume", actor, from_status=Status.ON_HOLD, comment=comment, public=True, now=now,
                data={"held_at": held_at.isoformat()})
     return case
-
-
-def _shift_unit_deadlines(case: Case, held_at: datetime.datetime, now: datetime.datetime) -> None:
-    """Each running unit's own deadline moves by the time on hold (the lead's with the case's)."""
-    running = list(case.assignments.filter(state__in=(AssignmentState.DISPATCHED, AssignmentState.SIGNED),
-                                           due_at__isnull=False))
-    for assignment in running:
-        assert assignment.due_at is not None
-        assignment.due_at = calendar.shift_for_pause(assignment.due_at, held_at, now, stage_unit(case))
-    CaseAssignment.objects.bulk_update(running, ["due_at"])
 
 
 # ----- verifying, closing, rating ------------------------------------------------------------------

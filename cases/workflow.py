@@ -25,8 +25,10 @@ from accounts.models import OrganisationMember, User
 from areas.models import Area, Level
 from cases import calendar
 from cases.models import (
+    AssignmentState,
     AttachmentKind,
     Case,
+    CaseAssignment,
     CaseAttachment,
     CaseEvent,
     DeadlineUnit,
@@ -242,6 +244,24 @@ def stage_unit(case: Case) -> str:
     if case.stage == Stage.HANDLE:
         return str(case.category.handle_unit)
     return DeadlineUnit.WORKING_HOURS
+
+
+def extend_unit(assignment: CaseAssignment, working_days: int) -> datetime.datetime | None:
+    """An assisting unit's own deadline moved by an approved extension (while its part runs)."""
+    if assignment.due_at and assignment.is_current:
+        assignment.due_at = calendar.extend(assignment.due_at, working_days)
+        assignment.save(update_fields=["due_at", "updated_at"])
+    return assignment.due_at
+
+
+def shift_unit_deadlines(case: Case, held_at: datetime.datetime, now: datetime.datetime) -> None:
+    """Each running unit's own deadline moves by the time on hold (the lead's with the case's)."""
+    running = list(case.assignments.filter(state__in=(AssignmentState.DISPATCHED, AssignmentState.SIGNED),
+                                           due_at__isnull=False))
+    for assignment in running:
+        assert assignment.due_at is not None
+        assignment.due_at = calendar.shift_for_pause(assignment.due_at, held_at, now, stage_unit(case))
+    CaseAssignment.objects.bulk_update(running, ["due_at"])
 
 
 # ----- saving ------------------------------------------------------------------------------
