@@ -46,7 +46,8 @@ class CategoryAttributeInline(GlobalSettingsAdminMixin, admin.TabularInline[Cate
 @admin.register(Category)
 class CategoryAdmin(GlobalSettingsAdminMixin, admin.ModelAdmin[Category]):
     list_display = ("name", "code", "parent", "default_level", "priority", "public", "is_dispute", "accept_hours",
-                    "handle_amount", "handle_unit", "verify_hours", "gbt_code", "is_active")
+                    "dispatch_hours", "handle_amount", "handle_unit", "verify_hours", "close_hours", "gbt_code",
+                    "is_active")
     list_filter = ("is_active", "public", "is_dispute", "default_level", "priority", "handle_unit")
     list_select_related = ("parent",)
     search_fields = ("name", "code", "gbt_code")
@@ -54,7 +55,8 @@ class CategoryAdmin(GlobalSettingsAdminMixin, admin.ModelAdmin[Category]):
     fieldsets = (
         (None, {"fields": ("code", "name", "parent", "description", "gbt_code", "is_active", "sort_order")}),
         (_("办理"), {"fields": ("default_level", "skip_to_level", "priority", "public", "is_dispute")}),
-        (_("时限"), {"fields": ("accept_hours", "handle_amount", "handle_unit", "verify_hours")}),
+        (_("时限"), {"fields": ("accept_hours", "dispatch_hours", "handle_amount", "handle_unit", "verify_hours",
+                               "close_hours")}),
     )
     inlines = (CategoryAttributeInline,)
 
@@ -109,8 +111,10 @@ class CaseAdmin(ScopedQuerysetMixin, admin.ModelAdmin[Case]):
         (_("反映人"), {"fields": ("reporter", "reporter_name", "masked_phone", "anonymous")}),
         (_("处置"), {"fields": ("lead_organisation", "self_handled", "handler", "outcome", "closing_note")}),
         (_("时限"), {"fields": ("reported_at", "accept_due_at", "accepted_at", "accept_overdue",
+                              "dispatch_due_at", "dispatch_overdue",
                               "handle_started_at", "handle_due_at", "handled_at", "handle_overdue",
-                              "verify_due_at", "verified_at", "verify_overdue", "closed_at", "stage",
+                              "verify_due_at", "verified_at", "verify_overdue", "close_due_at", "closed_at",
+                              "close_overdue", "stage",
                               "stage_due_at", "ever_overdue", "supervision_rank", "held_at", "hold_reason")}),
         (_("评价"), {"fields": ("rating", "rating_comment", "rated_at", "reopen_requested", "reopen_count",
                               "rework_count", "duplicate_of", "parent")}),

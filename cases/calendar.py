@@ -72,7 +72,14 @@ class WorkCalendar:
         ]
 
     def add(self, start: datetime.datetime, seconds: float) -> datetime.datetime:
-        """The moment when ``seconds`` of working time have passed since ``start``."""
+        """The moment when ``seconds`` of working time have passed since ``start``.
+
+        Adding nothing leaves ``start`` where it is, even outside office hours: a deadline at the
+        end of a working day (18:00) stays there rather than moving to the next period's start.
+        A positive amount that exactly fills a period ends at that period's end.
+        """
+        if seconds <= 0:
+            return start
         moment = start.astimezone(self.zone)
         remaining = seconds
         day = moment.date()
@@ -118,7 +125,10 @@ def shift_for_pause(
     due: datetime.datetime, paused_at: datetime.datetime, resumed_at: datetime.datetime, unit: str,
     calendar: WorkCalendar | None = None,
 ) -> datetime.datetime:
-    """Move a deadline by the time a case spent on hold (working time, or clock time for clock limits)."""
+    """Move a deadline by the time a case spent on hold (working time, or clock time for clock limits).
+
+    A hold that cost no working time (an evening, a weekend) moves nothing.
+    """
     if unit == DeadlineUnit.CALENDAR_HOURS:
         return due + (resumed_at - paused_at)
     calendar = calendar or WorkCalendar()

@@ -69,8 +69,10 @@ class CategorySpec:
     is_dispute: bool = False
     skip_to_level: int | None = None
     accept_hours: int = 4
+    dispatch_hours: int = 8  # 待派遣: one working day to dispatch or self-handle
     handle: tuple[int, str] = (5, DeadlineUnit.WORKING_DAYS)
     verify_hours: int = 16
+    close_hours: int = 8  # 待结案: one working day to close once verified
     gbt_code: str = ""
     description: str = ""
     attributes: tuple[AttributeSpec, ...] = ()
@@ -98,13 +100,13 @@ DEFAULT_CATEGORIES: tuple[CategorySpec, ...] = (
     ),
     CategorySpec(
         "ebike-charging", gettext_noop("飞线充电/电动车楼道停放"), level=HandlingLevel.GRID,
-        priority=Priority.URGENT, accept_hours=2, handle=(1, DAYS), verify_hours=8,
+        priority=Priority.URGENT, dispatch_hours=2, accept_hours=2, handle=(1, DAYS), verify_hours=8,
         description=gettext_noop("私拉电线给电动车充电，或电动车停放在楼道、门厅里：火灾隐患，当天劝导整改。"),
         attributes=(_choice("place", gettext_noop("位置"), gettext_noop("楼道"), gettext_noop("门厅"),
                             gettext_noop("地下室"), gettext_noop("室外飞线")),),
     ),
     CategorySpec(
-        "fire-exit-blocked", gettext_noop("消防通道堵塞"), priority=Priority.URGENT,
+        "fire-exit-blocked", gettext_noop("消防通道堵塞"), priority=Priority.URGENT, dispatch_hours=2,
         skip_to_level=HandlingLevel.STREET, accept_hours=1, handle=(24, HOURS), verify_hours=4,
         description=gettext_noop("车辆或杂物占用消防车通道、安全出口：紧急，可直接报到街道。"),
     ),
@@ -113,8 +115,8 @@ DEFAULT_CATEGORIES: tuple[CategorySpec, ...] = (
         verify_hours=8,
     ),
     CategorySpec(
-        "thrown-objects", gettext_noop("高空抛物"), priority=Priority.URGENT, skip_to_level=HandlingLevel.STREET,
-        accept_hours=1, handle=(3, DAYS), verify_hours=8,
+        "thrown-objects", gettext_noop("高空抛物"), priority=Priority.URGENT, dispatch_hours=2,
+        skip_to_level=HandlingLevel.STREET, accept_hours=1, handle=(3, DAYS), verify_hours=8,
         description=gettext_noop("从建筑物中抛掷物品：危及人身安全，可直接报到街道（派出所）。"),
         attributes=(_choice("harm", gettext_noop("后果"), gettext_noop("未造成伤害"),
                             gettext_noop("造成财物损失"), gettext_noop("造成人身伤害")),),
@@ -136,7 +138,7 @@ DEFAULT_CATEGORIES: tuple[CategorySpec, ...] = (
     CategorySpec(
         "pests", gettext_noop("有害生物"), handle=(5, DAYS),
         children=(
-            CategorySpec("wasp-nest", gettext_noop("蜂窝"), priority=Priority.URGENT, accept_hours=2,
+            CategorySpec("wasp-nest", gettext_noop("蜂窝"), priority=Priority.URGENT, dispatch_hours=2, accept_hours=2,
                          handle=(24, HOURS), verify_hours=8,
                          description=gettext_noop("马蜂窝等：不要自行处理，尽快联系物业或消防摘除。")),
         ),
@@ -160,7 +162,7 @@ DEFAULT_CATEGORIES: tuple[CategorySpec, ...] = (
     ),
     CategorySpec("parcel-station", gettext_noop("快递点扰民"), handle=(5, DAYS), gbt_code="E05"),
     CategorySpec(
-        "food-safety", gettext_noop("食品安全"), level=HandlingLevel.STREET, priority=Priority.URGENT,
+        "food-safety", gettext_noop("食品安全"), level=HandlingLevel.STREET, priority=Priority.URGENT, dispatch_hours=2,
         accept_hours=2, handle=(5, DAYS), gbt_code="E06",
         attributes=(
             AttributeSpec("found-on", gettext_noop("发现日期"), AttributeKind.DATE),
@@ -191,7 +193,7 @@ DEFAULT_CATEGORIES: tuple[CategorySpec, ...] = (
     ),
     CategorySpec(
         "public-security", gettext_noop("治安隐患"), level=HandlingLevel.STREET, priority=Priority.URGENT,
-        accept_hours=2, handle=(3, DAYS),
+        dispatch_hours=2, accept_hours=2, handle=(3, DAYS),
     ),
 )
 
@@ -230,8 +232,9 @@ def _create_category(spec: CategorySpec, parent: Category | None, order: int) ->
     category = Category.objects.create(
         code=spec.code, name=spec.name, parent=parent, description=spec.description, gbt_code=spec.gbt_code,
         default_level=spec.level, priority=spec.priority, public=spec.public, is_dispute=spec.is_dispute,
-        skip_to_level=spec.skip_to_level, accept_hours=spec.accept_hours, handle_amount=amount,
-        handle_unit=unit, verify_hours=spec.verify_hours, sort_order=order,
+        skip_to_level=spec.skip_to_level, accept_hours=spec.accept_hours, dispatch_hours=spec.dispatch_hours,
+        handle_amount=amount, handle_unit=unit, verify_hours=spec.verify_hours, close_hours=spec.close_hours,
+        sort_order=order,
     )
     for index, attribute in enumerate(spec.attributes):
         CategoryAttribute.objects.create(

@@ -92,8 +92,9 @@ def case_headers() -> list[str]:
     return [
         _("事件编号"), _("类别"), _("问题描述"), _("地点"), _("所属网格"), _("所属社区"), _("所属街道"), _("来源渠道"),
         _("反映人"), _("联系电话"), _("状态"), _("上报时间"), _("受理时限"), _("受理时间"), _("受理超期"),
-        _("主办单位"), _("处置时限"), _("处置反馈时间"), _("处置超期"), _("核查时限"), _("核查时间"), _("核查超期"),
-        _("结案时间"), _("曾超期"), _("办理结果"), _("评价"), _("评价意见"),
+        _("派遣时限"), _("派遣超期"), _("主办单位"), _("处置时限"), _("处置反馈时间"), _("处置超期"), _("核查时限"),
+        _("核查时间"), _("核查超期"), _("结案时限"), _("结案时间"), _("结案超期"), _("曾超期"), _("办理结果"),
+        _("评价"), _("评价意见"),
     ]
 
 
@@ -104,9 +105,10 @@ def case_values(case: Case, names: AreaNames) -> list[Any]:
         case.number, case.category.display_name, case.description, case.address, case.grid.name,
         names[case.community_code], names[case.street_code], case.get_channel_display(), reporter, phone,
         case.get_status_display(), local(case.reported_at), local(case.accept_due_at), local(case.accepted_at),
-        yes_no(case.accept_overdue), lead_unit(case), local(case.handle_due_at), local(case.handled_at),
-        yes_no(case.handle_overdue), local(case.verify_due_at), local(case.verified_at), yes_no(case.verify_overdue),
-        local(case.closed_at), yes_no(case.ever_overdue), case.get_outcome_display(), case.get_rating_display(),
+        yes_no(case.accept_overdue), local(case.dispatch_due_at), yes_no(case.dispatch_overdue), lead_unit(case),
+        local(case.handle_due_at), local(case.handled_at), yes_no(case.handle_overdue), local(case.verify_due_at),
+        local(case.verified_at), yes_no(case.verify_overdue), local(case.close_due_at), local(case.closed_at),
+        yes_no(case.close_overdue), yes_no(case.ever_overdue), case.get_outcome_display(), case.get_rating_display(),
         case.rating_comment,
     ]
 

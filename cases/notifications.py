@@ -138,7 +138,8 @@ def handlers(case: Case) -> set[int]:
 
 
 def stage_people(case: Case, stage: str) -> set[int]:
-    """Who answers for a stage's deadline: the desk (受理), the handlers (处置), the verifiers (核查)."""
+    """Who answers for a stage's deadline: the handlers (处置), the verifiers (核查), else the desk
+    (受理, 待派遣, 待结案)."""
     if stage == Stage.HANDLE:
         return handlers(case)
     if stage == Stage.VERIFY:
@@ -190,7 +191,9 @@ def _verify(event: CaseEvent, case: Case) -> Plan | None:
 
 
 def _decide_extension(event: CaseEvent, case: Case) -> Plan:
-    return Plan("extension_approved" if event.data.get("approved") else "extension_denied", handlers(case))
+    """The unit that asked: the lead's handlers, or the assisting unit's members for its own request."""
+    asked = members([event.data["organisation"]]) if event.data.get("role") == AssignmentRole.ASSIST else handlers(case)
+    return Plan("extension_approved" if event.data.get("approved") else "extension_denied", asked)
 
 
 def _cancel(event: CaseEvent, case: Case) -> Plan | None:

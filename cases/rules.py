@@ -73,6 +73,25 @@ def _lead(case: Case, actor: Actor) -> bool:
     return assignment_of(case, actor, states=current, lead_only=True) is not None
 
 
+def extension_assignment(case: Case, actor: Actor, *, pending_allowed: bool = True) -> CaseAssignment | None:
+    """The running part (lead first, else assisting) of the actor's unit that an extension request
+    would extend; with ``pending_allowed=False`` only a part without a pending request."""
+    user = actor_user(actor)
+    if user is None or not user.is_active or not user.has_perm("cases.handle_case"):
+        return None
+    parts = case.assignments.filter(organisation_id__in=member_organisations(user),
+                                    state__in=(AssignmentState.DISPATCHED, AssignmentState.SIGNED))
+    if not pending_allowed:
+        parts = parts.exclude(extensions__state=ExtensionState.PENDING)
+    lead_first = sorted(parts, key=lambda part: (part.role != AssignmentRole.LEAD, part.pk))
+    return lead_first[0] if lead_first else None
+
+
+def _extension_asker(case: Case, actor: Actor) -> bool:
+    """延期申请: a unit with a running part on the case and no pending request of its own."""
+    return extension_assignment(case, actor, pending_allowed=False) is not None
+
+
 def _feedback_giver(case: Case, actor: Actor) -> bool:
     if case.self_handled:
         user = actor_user(actor)
@@ -112,7 +131,7 @@ WHO: dict[str, Callable[[Case, Actor], bool]] = {
     "sign": _signer,
     "return": _lead,
     "feedback": _feedback_giver,
-    "request_extension": _lead,
+    "request_extension": _extension_asker,
     "decide_extension": _desk("cases.accept_case"),
     "hold": _desk("cases.accept_case"),
     "resume": _desk("cases.accept_case"),
@@ -136,8 +155,7 @@ def _condition(case: Case, verb: str) -> str | None:
         return _("事件已在最高层级，不能再上报。")
     if verb in ("sign", "return") and case.self_handled:
         return _("网格自办的事件没有派遣单位。")
-    if verb == "request_extension" and (case.self_handled or case.extensions.filter(state=ExtensionState.PENDING)
-                                        .exists()):
+    if verb == "request_extension" and case.self_handled:
         return _("这个事件已有待审批的延期申请，或不需要申请延期。")
     if verb == "decide_extension" and not case.extensions.filter(state=ExtensionState.PENDING).exists():
         return _("没有待审批的延期申请。")
@@ -145,6 +163,14 @@ def _condition(case: Case, verb: str) -> str | None:
         return _("这个事件已经评价过了。")
     if verb == "decline_reopen" and not case.reopen_requested:
         return _("没有待决定的重办申请。")
+    return None
+
+
+def _actor_condition(case: Case, actor: Actor, verb: str) -> str | None:
+    """Conditions that depend on who acts; the reason, or None."""
+    if verb == "request_extension" and extension_assignment(case, actor) \
+            and not extension_assignment(case, actor, pending_allowed=False):
+        return _("这个事件已有待审批的延期申请，或不需要申请延期。")
     return None
 
 
@@ -167,7 +193,7 @@ def begin(case: Case, actor: Actor, verb: str, *, force: bool = False) -> Case:
     """
     case = lock(case)
     check_state(case, verb)
-    reason = _condition(case, verb)
+    reason = _condition(case, verb) or (None if force else _actor_condition(case, actor, verb))
     if reason:
         raise ActionRefused(reason)
     if not force and not WHO[verb](case, actor):

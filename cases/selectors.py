@@ -146,6 +146,7 @@ QUEUE_LABELS: dict[str, Promise] = {
     "to_sign": pgettext_lazy("workbench queue", "待签收"),
     "handling": pgettext_lazy("workbench queue", "处置中"),
     "to_verify": pgettext_lazy("workbench queue", "待核查"),
+    "to_close": pgettext_lazy("workbench queue", "待结案"),
     "warning": pgettext_lazy("workbench queue", "即将超期"),
     "overdue": pgettext_lazy("workbench queue", "已超期"),
     "supervised": pgettext_lazy("workbench queue", "我督办的"),
@@ -173,6 +174,7 @@ def _queue_definitions(desk: Desk, now: datetime.datetime) -> list[tuple[str, Q,
         ("handling", (Q(status=Status.HANDLING) & own_handling)
          | (Q(status__in=(Status.DISPATCHED, Status.HANDLING)) & dispatcher), accept or self_handle or units),
         ("to_verify", Q(status=Status.PENDING_VERIFY) & desk.on_grid("verify_case"), desk.holds("verify_case")),
+        ("to_close", Q(status=Status.VERIFIED) & dispatcher, accept),
         ("warning", _running() & Q(warned_at__isnull=False, stage_due_at__gte=now) & _responsible(desk), True),
         ("overdue", _running() & Q(stage_due_at__lt=now) & _responsible(desk), True),
         ("supervised", Q(pk__in=supervised), desk.holds("supervise_case")),
@@ -202,7 +204,7 @@ def workbench_queues(
 
 
 SORTS: dict[str, tuple[Any, ...]] = {
-    # Due first; then the cases without a clock (待派遣, 挂账): the urgent, then the longest waiting.
+    # Due first; then the cases without a running clock (挂账): the urgent, then the longest waiting.
     "deadline": (F("stage_due_at").asc(nulls_last=True), "-priority", "reported_at", "pk"),
     "newest": ("-reported_at", "-pk"),
     "oldest": ("reported_at", "pk"),
@@ -273,11 +275,13 @@ class StageClock:
 
 
 def stage_clocks(case: Case, now: datetime.datetime | None = None) -> list[StageClock]:
-    """受理, 处置, 核查: the running stage's lamp is live; ended stages show their frozen flag."""
+    """受理, 派遣, 处置, 核查, 结案: the running stage's lamp is live; ended stages show their frozen flag."""
     rows = [
         (Stage.ACCEPT, case.reported_at, case.accept_due_at, case.accepted_at, case.accept_overdue),
+        (Stage.DISPATCH, case.accepted_at, case.dispatch_due_at, case.handle_started_at, case.dispatch_overdue),
         (Stage.HANDLE, case.handle_started_at, case.handle_due_at, case.handled_at, case.handle_overdue),
         (Stage.VERIFY, case.handled_at, case.verify_due_at, case.verified_at, case.verify_overdue),
+        (Stage.CLOSE, case.verified_at, case.close_due_at, case.closed_at, case.close_overdue),
     ]
     clocks = []
     for stage, started, due, ended, overdue in rows:
@@ -291,6 +295,27 @@ def stage_clocks(case: Case, now: datetime.datetime | None = None) -> list[Stage
             lamp = LATE if overdue else ON_TIME
         clocks.append(StageClock(stage, Stage(stage).label, started, due, ended, lamp, running))
     return clocks
+
+
+def unit_lamp(case: Case, assignment: CaseAssignment, now: datetime.datetime | None = None) -> Lamp:
+    """A unit's own deadline lamp: live while its part runs (paused on hold), else its frozen flag."""
+    if assignment.is_current and case.is_open and assignment.due_at:
+        if case.status == Status.ON_HOLD:
+            return PAUSED
+        now = now or timezone.now()
+        if now > assignment.due_at:
+            return RED
+        started = case.handle_started_at or assignment.created_at
+        return YELLOW if _fraction(started, assignment.due_at, now) >= warning_percent() / 100 else GREEN
+    if assignment.overdue is None:
+        return NO_CLOCK
+    return LATE if assignment.overdue else ON_TIME
+
+
+def unit_clocks(case: Case, now: datetime.datetime | None = None) -> list[tuple[CaseAssignment, Lamp]]:
+    """Each unit's part (主办, 协办) with the lamp of its own deadline (prefetched assignments)."""
+    now = now or timezone.now()
+    return [(assignment, unit_lamp(case, assignment, now)) for assignment in case.assignments.all()]
 
 
 # --- units to dispatch to ----------------------------------------------------------------------
@@ -335,7 +360,8 @@ def case_for_page(user: Any, number: str) -> Case | None:
         .prefetch_related(
             "category__attributes",
             Prefetch("assignments", queryset=CaseAssignment.objects.select_related("organisation", "signed_by")),
-            Prefetch("extensions", queryset=ExtensionRequest.objects.select_related("requested_by", "decided_by")),
+            Prefetch("extensions", queryset=ExtensionRequest.objects.select_related(
+                "requested_by", "decided_by", "assignment__organisation")),
             Prefetch("supervisions", queryset=CaseSupervision.objects.select_related("issued_by")),
             Prefetch("events", queryset=events),
             Prefetch("attachments", queryset=attachments),

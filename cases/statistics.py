@@ -7,6 +7,7 @@ cases in scope and in the filter (the period is the reporting date):
   parts (its parts are counted); 办结数 — closed (已结案);
 * 办结率 = 办结数 / 受理数; 按期办结率 = closed with no stage ever overdue / 办结数;
 * 超期数 — ever overdue (a stage ended late) or overdue now (the running stage is past its deadline);
+  the waiting states count like any stage: a case left in 待派遣 or 待结案 past its limit is overdue;
 * 满意率 = (满意 + 基本满意) / rated closed cases; unrated closed cases are counted separately;
 * 平均/中位办理时长 — ``closed_at − reported_at`` in hours, over closed cases;
 * 重复诉求率 = 重复诉求数 / (受理数 + cases merged before acceptance), where 重复诉求 = merged
@@ -55,7 +56,8 @@ PERIODS = {"month": gettext_lazy("按月"), "week": gettext_lazy("按周"), "day
 
 ACCEPTED = Q(accepted_at__isnull=False) & ~Q(status=Status.SPLIT)
 CLOSED = Q(status=Status.CLOSED)
-ANY_STAGE_OVERDUE = Q(ever_overdue=True) | Q(accept_overdue=True) | Q(handle_overdue=True) | Q(verify_overdue=True)
+ANY_STAGE_OVERDUE = (Q(ever_overdue=True) | Q(accept_overdue=True) | Q(dispatch_overdue=True) | Q(handle_overdue=True)
+                     | Q(verify_overdue=True) | Q(close_overdue=True))
 RATED = CLOSED & ~Q(rating="")
 SATISFIED = CLOSED & Q(rating__in=[Rating.SATISFIED, Rating.BASICALLY])
 DUPLICATE = Q(status=Status.MERGED) | (CLOSED & Q(outcome=Outcome.DUPLICATE))

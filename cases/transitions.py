@@ -46,7 +46,7 @@ from cases.models import (
     Status,
     SupervisionSource,
 )
-from cases.rules import allowed_verbs, assignment_of, begin, may
+from cases.rules import allowed_verbs, assignment_of, begin, extension_assignment, may
 from cases.workflow import (
     REPORTER,
     ActionRefused,
@@ -56,12 +56,16 @@ from cases.workflow import (
     accept_deadline,
     actor_user,
     attach,
+    await_close,
+    await_dispatch,
     desk_for,
     end_stage,
+    extend_unit,
     handle_deadline,
     next_level,
     record,
     save_case,
+    shift_unit_deadlines,
     stage_unit,
     start_stage,
     verify_deadline,
@@ -200,6 +204,7 @@ def _accept(case: Case, actor: Actor, comment: str, now: datetime.datetime, *, f
     previous = case.status
     end_stage(case, now)
     case.accepted_at = now
+    await_dispatch(case, now)
     case.status = Status.PENDING_DISPATCH
     save_case(case)
     record(case, "accept", actor, from_status=previous, comment=comment, public=True, now=now)
@@ -242,6 +247,7 @@ def case_self_handle(*, case: Case, actor: Actor, comment: str = "", now: dateti
 
 
 def _start_handling(case: Case, due: datetime.datetime, now: datetime.datetime) -> None:
+    end_stage(case, now)  # the 待派遣 clock, when dispatched or self-handled
     case.handle_started_at, case.handle_due_at, case.handled_at = now, due, None
     start_stage(case, Stage.HANDLE, due, now)
 
@@ -256,6 +262,8 @@ def case_escalate(*, case: Case, actor: Actor, reason: str, now: datetime.dateti
         assert target is not None  # _condition refused the top level
         previous_desk = case.desk_area
         case.level, case.desk_area = target, desk_for(case, target)
+        end_stage(case, now)
+        await_dispatch(case, now)  # the desk above gets its own time to dispatch
         save_case(case)
         record(case, "escalate", actor, from_status=case.status, comment=reason, now=now,
                data={"from": previous_desk.code, "to": case.desk_area.code, "level": target})
@@ -264,9 +272,12 @@ def case_escalate(*, case: Case, actor: Actor, reason: str, now: datetime.dateti
 
 def case_dispatch(
     *, case: Case, actor: Actor, lead: Organisation, assists: Sequence[Organisation] = (), comment: str = "",
-    due_at: datetime.datetime | None = None, now: datetime.datetime | None = None,
+    due_at: datetime.datetime | None = None, assist_due_at: datetime.datetime | None = None,
+    now: datetime.datetime | None = None,
 ) -> Case:
-    """派单: one lead unit (主办) and optional assisting units (协办), each with a deadline."""
+    """派单: one lead unit (主办) and optional assisting units (协办), each with its own deadline:
+    the lead's is the case's handle deadline; the assisting units' is ``assist_due_at`` (at most
+    the lead's; default the lead's)."""
     now = _now(now)
     if not lead.is_active:
         raise ValidationError({"lead": [_("主办单位已停用。")]})
@@ -278,11 +289,15 @@ def case_dispatch(
         due = due_at or handle_deadline(case, now)
         if due <= now:
             raise ValidationError({"due_at": [_("办理时限必须晚于现在。")]})
+        assist_due = assist_due_at or due
+        if assist_list and not now < assist_due <= due:
+            raise ValidationError({"assist_due_at": [_("协办时限必须晚于现在，且不晚于主办单位的办理时限。")]})
         user = actor_user(actor)
-        units = [(lead, AssignmentRole.LEAD), *((unit, AssignmentRole.ASSIST) for unit in assist_list)]
+        units = [(lead, AssignmentRole.LEAD, due), *((unit, AssignmentRole.ASSIST, assist_due) for unit in assist_list)]
         CaseAssignment.objects.bulk_create([
-            CaseAssignment(case=case, organisation=unit, role=role, due_at=due, dispatched_by=user, note=comment)
-            for unit, role in units
+            CaseAssignment(case=case, organisation=unit, role=role, due_at=unit_due, dispatched_by=user,
+                           note=comment)
+            for unit, role, unit_due in units
         ])
         case.lead_organisation, case.self_handled, case.handler = lead, False, None
         _start_handling(case, due, now)
@@ -290,7 +305,8 @@ def case_dispatch(
         save_case(case)
         record(case, "dispatch", actor, from_status=Status.PENDING_DISPATCH, comment=comment, public=True, now=now,
                data={"lead": lead.pk, "lead_name": lead.name, "assists": [unit.pk for unit in assist_list],
-                     "assist_names": [unit.name for unit in assist_list], "due_at": due.isoformat()})
+                     "assist_names": [unit.name for unit in assist_list], "due_at": due.isoformat(),
+                     "assist_due_at": assist_due.isoformat() if assist_list else None})
     return case
 
 
@@ -331,6 +347,7 @@ def case_return(*, case: Case, actor: Actor, reason: str, now: datetime.datetime
         previous = case.status
         _end_assignments(case, AssignmentState.RETURNED, now)
         end_stage(case, now)
+        await_dispatch(case, now)
         case.lead_organisation = None
         case.status = Status.PENDING_DISPATCH
         save_case(case)
@@ -374,43 +391,59 @@ def case_feedback(
 def case_request_extension(
     *, case: Case, actor: Actor, extra_days: int, reason: str, now: datetime.datetime | None = None,
 ) -> ExtensionRequest:
-    """延期申请: the lead unit asks the dispatcher for more working days."""
+    """延期申请: a unit on the case (the lead, or an assisting unit for its own deadline) asks the
+    dispatcher for more working days; one pending request per unit."""
     reason = _required("reason", reason, _("请填写延期理由。"))
     if not 1 <= int(extra_days) <= 30:
         raise ValidationError({"extra_days": [_("延长天数应在1到30个工作日之间。")]})
     now = _now(now)
     with transaction.atomic():
         case = begin(case, actor, "request_extension")
-        request = ExtensionRequest.objects.create(case=case, requested_by=actor_user(actor),
+        assignment = extension_assignment(case, actor, pending_allowed=False)
+        assert assignment is not None  # begin checked who may ask
+        request = ExtensionRequest.objects.create(case=case, assignment=assignment, requested_by=actor_user(actor),
                                                   extra_days=extra_days, reason=reason)
         save_case(case)
         record(case, "request_extension", actor, from_status=case.status, comment=reason, now=now,
-               data={"extension": request.pk, "extra_days": extra_days})
+               data={"extension": request.pk, "extra_days": extra_days, "role": assignment.role,
+                     "organisation": assignment.organisation_id})
     return request
 
 
 def case_decide_extension(
-    *, case: Case, actor: Actor, approve: bool, note: str = "", now: datetime.datetime | None = None,
+    *, case: Case, actor: Actor, approve: bool, note: str = "", extension: int | None = None,
+    now: datetime.datetime | None = None,
 ) -> Case:
-    """延期审批: approved moves the handle deadline by the working days asked; denied keeps it."""
+    """延期审批 of the pending request ``extension`` (default: the oldest pending one). Approving the
+    lead's request moves the handle deadline by the working days asked; an assisting unit's moves
+    only that unit's deadline. Denied keeps them."""
     now = _now(now)
     if not approve:
         note = _required("note", note, _("请填写驳回理由。"))
     with transaction.atomic():
         case = begin(case, actor, "decide_extension")
-        request = case.extensions.select_for_update().get(state=ExtensionState.PENDING)
+        pending = case.extensions.select_for_update().filter(state=ExtensionState.PENDING).order_by("created_at", "pk")
+        request = pending.filter(pk=extension).first() if extension is not None else pending.first()
+        if request is None:
+            raise ValidationError({"extension": [_("这项延期申请已审批或不存在。")]})
         request.state = ExtensionState.APPROVED if approve else ExtensionState.DENIED
         request.decided_by, request.decided_at, request.decision_note = actor_user(actor), now, note
         request.save()
-        if approve and case.handle_due_at:
-            case.handle_due_at = calendar.extend(case.handle_due_at, request.extra_days)
-            case.stage_due_at, case.warned_at, case.supervision_rank = case.handle_due_at, None, 0
-            case.assignments.filter(role=AssignmentRole.LEAD, state__in=(
-                AssignmentState.DISPATCHED, AssignmentState.SIGNED)).update(due_at=case.handle_due_at)
+        unit = request.assignment
+        if unit is not None and unit.role == AssignmentRole.ASSIST:
+            due = extend_unit(unit, request.extra_days) if approve else unit.due_at
+        else:
+            if approve and case.handle_due_at:
+                case.handle_due_at = calendar.extend(case.handle_due_at, request.extra_days)
+                case.stage_due_at, case.warned_at, case.supervision_rank = case.handle_due_at, None, 0
+                case.assignments.filter(role=AssignmentRole.LEAD, state__in=(
+                    AssignmentState.DISPATCHED, AssignmentState.SIGNED)).update(due_at=case.handle_due_at)
+            due = case.handle_due_at
         save_case(case)
         record(case, "decide_extension", actor, from_status=case.status, comment=note, now=now,
-               data={"extension": request.pk, "approved": approve, "due_at": case.handle_due_at.isoformat()
-                     if case.handle_due_at else None})
+               data={"extension": request.pk, "approved": approve, "due_at": due.isoformat() if due else None,
+                     "role": unit.role if unit else AssignmentRole.LEAD,
+                     "organisation": unit.organisation_id if unit else case.lead_organisation_id})
     return case
 
 
@@ -439,8 +472,7 @@ def case_resume(*, case: Case, actor: Actor, comment: str = "", now: datetime.da
             case.stage_due_at = moved
             setattr(case, f"{case.stage}_due_at", moved)
             if case.stage == Stage.HANDLE:
-                case.assignments.filter(state__in=(AssignmentState.DISPATCHED, AssignmentState.SIGNED)) \
-                    .update(due_at=moved)
+                shift_unit_deadlines(case, held_at, now)
         case.status = Status(case.held_from or Status.PENDING_DISPATCH)
         case.held_at, case.held_from, case.hold_reason = None, "", ""
         save_case(case)
@@ -457,6 +489,7 @@ def _verified(case: Case, actor: Actor, passed: bool, comment: str, now: datetim
     end_stage(case, now)
     if passed:
         case.verified_at = now
+        await_close(case, now)
         case.status = Status.VERIFIED
     else:
         case.rework_count += 1
@@ -484,6 +517,7 @@ def case_verify(
 def _closed(case: Case, actor: Actor, outcome: str, note: str, now: datetime.datetime, *,
             force: bool = False) -> Case:
     case = begin(case, actor, "close", force=force)
+    end_stage(case, now)
     case.outcome, case.closing_note, case.closed_at = outcome, note, now
     case.status = Status.CLOSED
     save_case(case)
@@ -532,6 +566,7 @@ def case_reopen(*, case: Case, actor: Actor, reason: str, now: datetime.datetime
         case.rating, case.rating_comment, case.rated_at = "", "", None
         case.outcome, case.closing_note, case.closed_at = "", "", None
         case.lead_organisation, case.self_handled, case.handler = None, False, None
+        await_dispatch(case, now)
         case.status = Status.PENDING_DISPATCH
         save_case(case)
         record(case, "reopen", actor, from_status=Status.CLOSED, comment=reason, public=True, now=now)
@@ -619,6 +654,7 @@ def _child(parent: Case, category: Category, text: str, actor: Actor, now: datet
         reported_at=parent.reported_at, accept_due_at=parent.accept_due_at, accepted_at=now,
         level=parent.level, desk_area=parent.desk_area, parent=parent, status=Status.PENDING_DISPATCH,
     )
+    await_dispatch(child, now)
     child.save()
     if category.is_dispute:
         Dispute.objects.create(case=child)

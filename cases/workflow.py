@@ -25,8 +25,10 @@ from accounts.models import OrganisationMember, User
 from areas.models import Area, Level
 from cases import calendar
 from cases.models import (
+    AssignmentState,
     AttachmentKind,
     Case,
+    CaseAssignment,
     CaseAttachment,
     CaseEvent,
     DeadlineUnit,
@@ -210,6 +212,26 @@ def accept_deadline(case: Case, start: datetime.datetime) -> datetime.datetime:
     return calendar.deadline(start, case.category.accept_hours, DeadlineUnit.WORKING_HOURS)
 
 
+def dispatch_deadline(case: Case, start: datetime.datetime) -> datetime.datetime:
+    return calendar.deadline(start, case.category.dispatch_hours, DeadlineUnit.WORKING_HOURS)
+
+
+def close_deadline(case: Case, start: datetime.datetime) -> datetime.datetime:
+    return calendar.deadline(start, case.category.close_hours, DeadlineUnit.WORKING_HOURS)
+
+
+def await_dispatch(case: Case, now: datetime.datetime) -> None:
+    """待派遣: the desk's clock to dispatch (or self-handle) starts, like any other stage."""
+    case.dispatch_due_at = dispatch_deadline(case, now)
+    start_stage(case, Stage.DISPATCH, case.dispatch_due_at, now)
+
+
+def await_close(case: Case, now: datetime.datetime) -> None:
+    """待结案: the desk's clock to close a verified case starts."""
+    case.close_due_at = close_deadline(case, now)
+    start_stage(case, Stage.CLOSE, case.close_due_at, now)
+
+
 def handle_deadline(case: Case, start: datetime.datetime) -> datetime.datetime:
     return calendar.deadline(start, case.category.handle_amount, case.category.handle_unit)
 
@@ -222,6 +244,24 @@ def stage_unit(case: Case) -> str:
     if case.stage == Stage.HANDLE:
         return str(case.category.handle_unit)
     return DeadlineUnit.WORKING_HOURS
+
+
+def extend_unit(assignment: CaseAssignment, working_days: int) -> datetime.datetime | None:
+    """An assisting unit's own deadline moved by an approved extension (while its part runs)."""
+    if assignment.due_at and assignment.is_current:
+        assignment.due_at = calendar.extend(assignment.due_at, working_days)
+        assignment.save(update_fields=["due_at", "updated_at"])
+    return assignment.due_at
+
+
+def shift_unit_deadlines(case: Case, held_at: datetime.datetime, now: datetime.datetime) -> None:
+    """Each running unit's own deadline moves by the time on hold (the lead's with the case's)."""
+    running = list(case.assignments.filter(state__in=(AssignmentState.DISPATCHED, AssignmentState.SIGNED),
+                                           due_at__isnull=False))
+    for assignment in running:
+        assert assignment.due_at is not None
+        assignment.due_at = calendar.shift_for_pause(assignment.due_at, held_at, now, stage_unit(case))
+    CaseAssignment.objects.bulk_update(running, ["due_at"])
 
 
 # ----- saving ------------------------------------------------------------------------------

@@ -148,6 +148,14 @@ def _due_at_field() -> forms.DateTimeField:
     )
 
 
+def _assist_due_at_field() -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=gettext_lazy("协办时限"), required=False,
+        help_text=gettext_lazy("协办单位自己的办理时限，不晚于主办单位的时限；留空则与主办单位相同。"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+
 class DispatchForm(ActionForm):
     """派单: a lead unit (suggested by the routing rules) and optional assisting units."""
 
@@ -157,6 +165,7 @@ class DispatchForm(ActionForm):
     assists = UnitsChoiceField(label=gettext_lazy("协办单位"), queryset=Organisation.objects.none(), required=False,
                                widget=forms.CheckboxSelectMultiple)
     due_at = _due_at_field()
+    assist_due_at = _assist_due_at_field()
     comment = _text(gettext_lazy("派遣意见"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -175,7 +184,8 @@ class DispatchForm(ActionForm):
     def perform(self) -> Any:
         return t.case_dispatch(case=self.case, actor=self.user, lead=self.cleaned_data["lead"],
                                assists=list(self.cleaned_data["assists"] or ()), comment=self.text("comment"),
-                               due_at=self.cleaned_data.get("due_at"))
+                               due_at=self.cleaned_data.get("due_at"),
+                               assist_due_at=self.cleaned_data.get("assist_due_at"))
 
 
 # --- handling ------------------------------------------------------------------------------------
@@ -225,13 +235,21 @@ class DecideExtensionForm(ActionForm):
         error_messages={"required": gettext_lazy("请选择批准或驳回。")},
     )
     note = _text(gettext_lazy("审批意见"))
+    # Which pending request is decided (the oldest; each unit may have one of its own).
+    extension = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.pending is not None:
+            self.fields["extension"].initial = self.pending.pk
 
     @property
     def pending(self) -> Any:
-        return next((row for row in self.case.extensions.all() if row.state == ExtensionState.PENDING), None)
+        rows = [row for row in self.case.extensions.all() if row.state == ExtensionState.PENDING]
+        return min(rows, key=lambda row: (row.created_at, row.pk), default=None)
 
     def perform(self) -> Any:
-        return t.case_decide_extension(case=self.case, actor=self.user,
+        return t.case_decide_extension(case=self.case, actor=self.user, extension=self.cleaned_data.get("extension"),
                                        approve=self.cleaned_data["decision"] == "approve", note=self.text("note"))
 
 
@@ -395,6 +413,7 @@ class BulkDispatchForm(forms.Form):
     assists = UnitsChoiceField(label=gettext_lazy("协办单位"), queryset=Organisation.objects.none(), required=False,
                                widget=forms.CheckboxSelectMultiple)
     due_at = _due_at_field()
+    assist_due_at = _assist_due_at_field()
     comment = _text(gettext_lazy("派遣意见"))
 
     def __init__(self, data: Any = None, *, user: Any) -> None:
@@ -404,7 +423,7 @@ class BulkDispatchForm(forms.Form):
         units = dispatch_units(desk_of(user))
         self.fields["lead"].queryset = units  # type: ignore[attr-defined]
         self.fields["assists"].queryset = units  # type: ignore[attr-defined]
-        for name in ("lead", "due_at", "comment"):
+        for name in ("lead", "due_at", "assist_due_at", "comment"):
             widget = self.fields[name].widget
             widget.attrs.setdefault("class", "form-select" if isinstance(widget, forms.Select) else "form-control")
 
@@ -417,7 +436,8 @@ class BulkDispatchForm(forms.Form):
             try:
                 done.append(t.case_dispatch(case=case, actor=self.user, lead=self.cleaned_data["lead"],
                                             assists=assists, comment=self.text("comment"),
-                                            due_at=self.cleaned_data.get("due_at")))
+                                            due_at=self.cleaned_data.get("due_at"),
+                                            assist_due_at=self.cleaned_data.get("assist_due_at")))
             except t.ActionRefused as refusal:
                 refused.append((case, refusal.message))
             except ValidationError as error:

@@ -1,8 +1,9 @@
 """Cases (事件) and what hangs on them: assignments to units, extension requests, the timeline.
 
 A case changes state only through ``cases.transitions``; nothing else writes ``status``.
-Deadlines are columns per stage (受理 accept, 处置 handle, 核查 verify); ``stage_due_at`` is the
-running stage's deadline, indexed, the one the supervision worker scans. When a stage ends its
+Deadlines are columns per stage (受理 accept, 待派遣 dispatch, 处置 handle, 核查 verify, 待结案
+close): every state that waits on a person has a clock. ``stage_due_at`` is the running stage's
+deadline, indexed, the one the supervision worker scans. When a stage ends its
 ``*_overdue`` flag is frozen, so past statistics never change.
 """
 
@@ -62,8 +63,10 @@ class Channel(models.TextChoices):
 class Stage(models.TextChoices):
     NONE = "", _("无")
     ACCEPT = "accept", _("受理")
+    DISPATCH = "dispatch", _("派遣")
     HANDLE = "handle", _("处置")
     VERIFY = "verify", _("核查")
+    CLOSE = "close", _("结案")
 
 
 class Outcome(models.TextChoices):
@@ -182,6 +185,8 @@ class Case(TimeStampedModel):
     accept_due_at = models.DateTimeField(_("受理时限"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
     accept_overdue = models.BooleanField(_("受理超期"), null=True, blank=True)
+    dispatch_due_at = models.DateTimeField(_("派遣时限"), null=True, blank=True)
+    dispatch_overdue = models.BooleanField(_("派遣超期"), null=True, blank=True)
     handle_started_at = models.DateTimeField(_("处置开始"), null=True, blank=True)
     handle_due_at = models.DateTimeField(_("处置时限"), null=True, blank=True)
     handled_at = models.DateTimeField(_("处置反馈时间"), null=True, blank=True)
@@ -189,6 +194,8 @@ class Case(TimeStampedModel):
     verify_due_at = models.DateTimeField(_("核查时限"), null=True, blank=True)
     verified_at = models.DateTimeField(_("核查时间"), null=True, blank=True)
     verify_overdue = models.BooleanField(_("核查超期"), null=True, blank=True)
+    close_due_at = models.DateTimeField(_("结案时限"), null=True, blank=True)
+    close_overdue = models.BooleanField(_("结案超期"), null=True, blank=True)
     closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True, db_index=True)
     stage = models.CharField(_("当前阶段"), max_length=10, choices=Stage.choices, blank=True, default="")
     stage_started_at = models.DateTimeField(null=True, blank=True)
@@ -281,7 +288,11 @@ class AssignmentState(models.TextChoices):
 
 
 class CaseAssignment(TimeStampedModel):
-    """A unit's part in a dispatched case (主办 or 协办), with its own deadline."""
+    """A unit's part in a dispatched case (主办 or 协办), with its own deadline.
+
+    The lead's ``due_at`` is the case's handle deadline; an assisting unit's is set at dispatch
+    (at most the lead's) and moves only by that unit's own approved extensions, and by holds.
+    """
 
     case = models.ForeignKey(Case, verbose_name=_("事件"), on_delete=models.CASCADE, related_name="assignments")
     organisation = models.ForeignKey(
@@ -323,9 +334,18 @@ class ExtensionState(models.TextChoices):
 
 
 class ExtensionRequest(TimeStampedModel):
-    """An application for more time (延期申请) by the lead unit, decided by the dispatcher."""
+    """An application for more time (延期申请) by a unit on the case, decided by the dispatcher.
+
+    ``assignment`` is the part it extends: the lead's (主办, which moves the case's handle
+    deadline) or an assisting unit's (协办, which moves only that unit's own deadline). Requests
+    from before units had their own deadlines have none and were the lead's.
+    """
 
     case = models.ForeignKey(Case, verbose_name=_("事件"), on_delete=models.CASCADE, related_name="extensions")
+    assignment = models.ForeignKey(
+        "cases.CaseAssignment", verbose_name=_("派遣记录"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="extensions",
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("申请人"), null=True, on_delete=models.SET_NULL, related_name="+"
     )

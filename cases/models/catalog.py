@@ -69,8 +69,9 @@ class Category(TimeStampedModel):
     """A kind of case (事件类别) with its handling level, priority and time limits per stage.
 
     ``gbt_code`` cross-walks to the event/component classes of GB/T 30428.2 where one applies.
-    Stage limits: accept (受理) in working hours; handle (处置) in ``handle_unit``; verify (核查)
-    in working hours.
+    Stage limits: accept (受理) in working hours; dispatch (待派遣: accepted, not yet dispatched or
+    self-handled) in working hours; handle (处置) in ``handle_unit``; verify (核查) in working hours;
+    close (待结案: verified, not yet closed) in working hours.
     """
 
     code = models.SlugField(_("代码"), max_length=60, unique=True)
@@ -91,11 +92,13 @@ class Category(TimeStampedModel):
         help_text=_("紧急类别上报时可越过中间层级，直接到这一层级。"),
     )
     accept_hours = models.PositiveSmallIntegerField(_("受理时限（工作小时）"), default=4)
+    dispatch_hours = models.PositiveSmallIntegerField(_("派遣时限（工作小时）"), default=8)
     handle_amount = models.PositiveSmallIntegerField(_("处置时限"), default=5)
     handle_unit = models.CharField(
         _("处置时限单位"), max_length=20, choices=DeadlineUnit.choices, default=DeadlineUnit.WORKING_DAYS
     )
     verify_hours = models.PositiveSmallIntegerField(_("核查时限（工作小时）"), default=16)
+    close_hours = models.PositiveSmallIntegerField(_("结案时限（工作小时）"), default=8)
     is_active = models.BooleanField(_("启用"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
@@ -120,6 +123,9 @@ class Category(TimeStampedModel):
             raise ValidationError({"parent": _("类别不能是自己的上级。")})
         if self.handle_amount == 0:
             raise ValidationError({"handle_amount": _("处置时限必须大于零。")})
+        for name in ("accept_hours", "dispatch_hours", "verify_hours", "close_hours"):
+            if getattr(self, name) == 0:
+                raise ValidationError({name: _("时限必须大于零。")})
 
     def lineage_ids(self) -> list[int]:
         """This category's id and its ancestors' ids, nearest first."""

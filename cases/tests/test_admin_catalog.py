@@ -16,7 +16,8 @@ pytestmark = pytest.mark.django_db
 CATEGORY_FORM = {
     "code": "t-snow", "name": "积雪结冰", "parent": "", "description": "", "gbt_code": "E04", "is_active": "on",
     "sort_order": "900", "default_level": "5", "skip_to_level": "", "priority": "1", "public": "on",
-    "accept_hours": "4", "handle_amount": "24", "handle_unit": "calendar_hours", "verify_hours": "8",
+    "accept_hours": "4", "dispatch_hours": "8", "close_hours": "8",
+    "handle_amount": "24", "handle_unit": "calendar_hours", "verify_hours": "8",
     "attributes-TOTAL_FORMS": "1", "attributes-INITIAL_FORMS": "0", "attributes-MIN_NUM_FORMS": "0",
     "attributes-MAX_NUM_FORMS": "1000", "attributes-0-code": "surface", "attributes-0-label": "位置",
     "attributes-0-kind": "choice", "attributes-0-options": "", "attributes-0-sort_order": "0",

@@ -112,3 +112,15 @@ def test_the_calendar_reads_each_year_once(django_assert_max_num_queries):
     with django_assert_max_num_queries(1):
         deadline(at(9, 29, 10), 5, DeadlineUnit.WORKING_DAYS, calendar)
         deadline(at(2, 13, 17), 2, DeadlineUnit.WORKING_DAYS, calendar)
+
+
+def test_a_hold_in_the_evening_leaves_an_end_of_day_deadline_where_it_is():
+    # Due Friday Oct 9 at 18:00, held 19:00–20:00 the same evening: no working time passed.
+    due = at(10, 9, 18)
+    assert shift_for_pause(due, at(10, 9, 19), at(10, 9, 20), DeadlineUnit.WORKING_HOURS) == due
+    assert WorkCalendar().add(due, 0) == due
+
+
+def test_a_hold_of_working_time_moves_an_end_of_day_deadline_into_the_next_period():
+    # Held one working hour (Friday 16:00–17:00): the deadline at 18:00 moves to Saturday Oct 10 (worked) 10:00.
+    assert shift_for_pause(at(10, 9, 18), at(10, 9, 16), at(10, 9, 17), DeadlineUnit.WORKING_HOURS) == at(10, 10, 10)

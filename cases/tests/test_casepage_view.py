@@ -47,7 +47,7 @@ def test_it_shows_the_facts_deadlines_reporter_and_photos(cc, client):  # type: 
     assert f'src="/cases/photo/{photo.token}/"' in html
     assert photo.image.url not in html  # never the media path
     clocks = html[html.index('id="deadlines"'):html.index('id="photos"')]
-    assert clocks.count("<tr class=\"stage-") == 3 and "table-active" in clocks
+    assert clocks.count("<tr class=\"stage-") == 5 and "table-active" in clocks
     config = json.loads(re.search(r'id="case-map-config" type="application/json">(.*?)</script>', html).group(1))
     assert config["lng"] == pytest.approx(113.51) and config["lat"] == pytest.approx(34.72)
     timeline = html[html.index('id="timeline"'):]

@@ -69,6 +69,7 @@ def test_it_exports_every_column_with_masked_phones(rows, cast, login):
     assert first["主办单位"] == "百花物业"
     assert (first["处置超期"], first["曾超期"], first["受理超期"]) == ("是", "是", None)
     assert (first["办理结果"], first["评价"], first["评价意见"]) == ("已解决", "基本满意", "处理及时")
+    assert {"派遣时限", "派遣超期", "结案时限", "结案超期"} <= set(first)  # the waiting states' clocks
 
 
 def test_it_keeps_anonymous_reporters_anonymous(rows, cast, login):

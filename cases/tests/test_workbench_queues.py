@@ -36,8 +36,8 @@ def count_of(html: str, key: str) -> int:
 
 def test_it_shows_each_role_the_queues_of_its_permissions(cc, client):  # type: ignore[no-untyped-def]
     expected = {
-        cc.dispatcher: ["reported", "pending_dispatch", "handling", "to_verify", "warning", "overdue", "supervised",
-                        "extensions", "reopen", "all"],
+        cc.dispatcher: ["reported", "pending_dispatch", "handling", "to_verify", "to_close", "warning", "overdue",
+                        "supervised", "extensions", "reopen", "all"],
         cc.cast.grid_worker_a: ["pending_dispatch", "handling", "to_verify", "warning", "overdue", "all"],
         cc.property_handler: ["to_sign", "handling", "warning", "overdue", "all"],
         cc.cast.street_leader: ["warning", "overdue", "supervised", "all"],
@@ -258,11 +258,17 @@ def test_the_lamp_turns_yellow_at_the_configured_warning_point(cc, settings):  #
     assert running_lamp(case).colour == "yellow"
 
 
-def test_cases_waiting_for_dispatch_list_urgent_then_longest_waiting_first(cc, client):  # type: ignore[no-untyped-def]
-    """待派遣 has no clock: an urgent case must not sink to the bottom of the dispatcher's list."""
-    now = timezone.now()
-    oldest = advance(report(cc, now=now - datetime.timedelta(days=3)), Status.PENDING_DISPATCH, cc)
-    newer = advance(report(cc, now=now - datetime.timedelta(days=1)), Status.PENDING_DISPATCH, cc)
-    urgent = advance(report(cc, category="t-fire-exit"), Status.PENDING_DISPATCH, cc)
+def test_cases_waiting_for_dispatch_list_by_their_dispatch_deadline(cc, client):  # type: ignore[no-untyped-def]
+    """待派遣 has a clock: the longest waiting first, and an urgent category's shorter limit brings
+    its case up (it must not sink to the bottom of the dispatcher's list)."""
+    urgent_category = cc.category("t-fire-exit")
+    urgent_category.dispatch_hours = 1
+    urgent_category.save()
+    wednesday_10 = datetime.datetime(2026, 3, 4, 10, 0, tzinfo=timezone.get_current_timezone())
+    oldest = advance(report(cc, now=wednesday_10 - datetime.timedelta(days=2)), Status.PENDING_DISPATCH, cc,
+                     now=wednesday_10 - datetime.timedelta(days=2))
+    newer = advance(report(cc, now=wednesday_10), Status.PENDING_DISPATCH, cc, now=wednesday_10)
+    urgent = advance(report(cc, category="t-fire-exit", now=wednesday_10), Status.PENDING_DISPATCH, cc,
+                     now=wednesday_10)
     client.force_login(cc.dispatcher)
-    assert queue(client, "pending_dispatch")[0] == [urgent.number, oldest.number, newer.number]
+    assert queue(client, "pending_dispatch")[0] == [oldest.number, urgent.number, newer.number]

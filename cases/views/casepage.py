@@ -121,7 +121,7 @@ def _page(request: HttpRequest, case: Case, bound: ActionForm | None = None, sta
         "attributes": selectors.attribute_rows(case),
         "timeline": entries,
         "report_photos": [a for a in attachments if a.kind == AttachmentKind.REPORT],
-        "assignments": list(case.assignments.all()),
+        "assignments": selectors.unit_clocks(case, now),
         "extensions": list(case.extensions.all()),
         "pending_state": ExtensionState.PENDING,
         "supervisions": list(case.supervisions.all()),
