@@ -248,6 +248,16 @@ CASES_SMS_BACKEND = env_str("CASES_SMS_BACKEND", "cases.sms.ConsoleSMSBackend")
 CASES_SUPERVISION_WARNING_PERCENT = env_int("CASES_SUPERVISION_WARNING_PERCENT", 75)
 CASES_SUPERVISION_INTERVAL = env_int("CASES_SUPERVISION_INTERVAL", 60)
 # --- end cases: notifications and supervision ---
+# --- cases: ledger exports (owned by cases/ledger_exports.py) ---
+# A ledger export of more rows than this is written by the task worker, with a progress bar,
+# instead of during the request; its file is deleted after the retention period (days) by
+# `manage.py purge_ledger_exports`.
+CASES_LEDGER_BACKGROUND_ROWS = env_int("CASES_LEDGER_BACKGROUND_ROWS", 2000)
+CASES_LEDGER_EXPORT_RETENTION_DAYS = env_int("CASES_LEDGER_EXPORT_RETENTION_DAYS", 3)
+if CASES_LEDGER_BACKGROUND_ROWS < 0 or CASES_LEDGER_EXPORT_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("CASES_LEDGER_BACKGROUND_ROWS must not be negative and "
+                               "CASES_LEDGER_EXPORT_RETENTION_DAYS must be at least 1.")
+# --- end cases: ledger exports ---
 # --- cases: public reports (owned by cases/views/public.py) ---
 # Case photos (cases/photos.py): the largest upload; the most pixels per image (from the header,
 # before decoding; 16-bit or transparent images have the tighter DEEP limit) and per submission
