@@ -39,7 +39,8 @@ def column_of(sheet, header):
 
 
 def test_it_names_the_ledger_area_filter_and_time_above_the_headers(rows, cast, login):
-    sheet = workbook(login(cast.street_leader).get(EXPORT, {"channel": Channel.HOTLINE, "date_from": "2026-03-01"})).active
+    query = {"channel": Channel.HOTLINE, "date_from": "2026-03-01"}
+    sheet = workbook(login(cast.street_leader).get(EXPORT, query)).active
 
     assert sheet["A1"].value == "事件台账（林山寨街道）"
     assert sheet["A1"].font.b
