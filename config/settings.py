@@ -22,6 +22,11 @@ DEVELOPMENT_SECRET_KEY = "wangge-development-only-secret-key-do-not-use-in-produ
 PRODUCTION = env_bool("WANGGE_PRODUCTION")
 SECRET_KEY = env_str("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
+# Django's debug pages (tracebacks, URL lists) instead of Wangge's error pages under DEBUG: a
+# developer's opt-in; the demo shows the translated pages users see (core/errors.py).
+SHOW_DEBUG_PAGES = env_bool("SHOW_DEBUG_PAGES")
+DEFAULT_EXCEPTION_REPORTER = "core.errors.FriendlyExceptionReporter"
+CSRF_FAILURE_VIEW = "core.errors.csrf_failure"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -96,6 +101,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.ChosenLanguageMiddleware",
+    # Wangge's error pages under DEBUG too (unless SHOW_DEBUG_PAGES), in the chosen language: core/errors.py.
+    "core.errors.FriendlyErrorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
