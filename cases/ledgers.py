@@ -349,7 +349,7 @@ class Heading:
 
     @property
     def detail_line(self) -> str:
-        filters = pgettext("list separator", "；").join(self.filters) or _("全部事件")
+        filters = pgettext("filter separator", "；").join(self.filters) or _("无（全部）")
         return _("筛选条件：%(filters)s　　导出时间：%(time)s") % {
             "filters": filters, "time": f"{timezone.localtime(self.exported_at):%Y-%m-%d %H:%M}"}
 

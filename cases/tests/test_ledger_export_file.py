@@ -55,7 +55,7 @@ def test_it_says_the_chosen_area_and_no_filter_in_words(rows, cast, login):
     assert sheet["A1"].value == f"事件台账（{cast.grid_b.name}）"
 
     sheet = workbook(login(cast.street_leader).get(EXPORT)).active
-    assert sheet["A2"].value.startswith("筛选条件：全部事件")
+    assert sheet["A2"].value.startswith("筛选条件：无（全部）")
 
 
 def test_it_fits_the_columns_to_their_format(rows, cast, login):
