@@ -68,7 +68,10 @@ class FriendlyErrorsMiddleware:
         # An address no URL pattern matched: Django builds the debug 404 before any view runs.
         if (settings.DEBUG and not debug_pages_shown() and response.status_code == 404
                 and getattr(request, "resolver_match", None) is None):
-            return page_not_found(request)
+            friendly = page_not_found(request)
+            if "X-Request-Id" in response.headers:  # set by RequestContextMiddleware, further in
+                friendly.headers["X-Request-Id"] = response.headers["X-Request-Id"]
+            return friendly
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:

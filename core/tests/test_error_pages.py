@@ -43,6 +43,7 @@ def test_it_shows_wangges_page(settings, browser_client, url, debug):
     assert title in html
     assert not any(mark in html for mark in DEBUG_PAGE_MARKS)
     assert "Content-Security-Policy" in response.headers
+    assert response.headers["X-Request-Id"]
 
 
 @pytest.mark.parametrize("debug", [False, True])
