@@ -25,7 +25,7 @@ from typing import IO, Any
 from django.utils.functional import Promise
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -66,7 +66,8 @@ def _prototype(sheet: Any, kind: str) -> WriteOnlyCell | None:
     cell = WriteOnlyCell(sheet)
     if kind in FORMATS:
         cell.number_format = FORMATS[kind]
-    cell.alignment = Alignment(vertical="top", wrap_text=kind == WRAP)
+    if kind == WRAP:  # other cells keep the default (bottom) alignment, like the plain ones
+        cell.alignment = Alignment(wrap_text=True)
     return cell
 
 
@@ -75,7 +76,7 @@ def _styled(sheet: Any, prototype: WriteOnlyCell, value: Any) -> WriteOnlyCell:
     cell = WriteOnlyCell(sheet)
     cell._style = copy(prototype._style)  # the prototype's style ids: no style lookup per cell
     cell.value = value
-    if cell.data_type == "f":
+    if cell.data_type in ("f", "e"):  # "=…" would be a formula, "#N/A" an error value
         cell.data_type = "s"
     return cell
 
@@ -87,14 +88,14 @@ def _value(sheet: Any, prototype: WriteOnlyCell | None, value: Any) -> Any:
         return None
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if prototype is None and value.startswith("="):
+        if prototype is None and (value.startswith("=") or value in ERROR_CODES):
             return _styled(sheet, WriteOnlyCell(sheet), value)
     return value if prototype is None else _styled(sheet, prototype, value)
 
 
 def _titled_cell(sheet: Any, text: str, font: Font) -> WriteOnlyCell:
     cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", text))
-    if cell.data_type == "f":
+    if cell.data_type in ("f", "e"):
         cell.data_type = "s"
     cell.font = font
     return cell

@@ -20,7 +20,8 @@ DISPUTE_EXPORT = reverse("cases:dispute_ledger_export")
 def rows(cast):
     lamp = make_category("t-lamp", "路灯")
     return [
-        make_row(cast, lamp, reported="2026-03-02 09:00", description="=1+1 楼道堆放杂物" * 10),
+        make_row(cast, lamp, reported="2026-03-02 09:00", description="=1+1 楼道堆放杂物" * 10,
+                 rating_comment="#N/A"),
         make_row(cast, lamp, grid=cast.grid_b, channel=Channel.HOTLINE, reported="2026-03-05 10:00",
                  address="@SUM(A1) 百花小区", description="路灯不亮\x07"),
     ]
@@ -86,9 +87,10 @@ def test_it_never_writes_a_formula_and_drops_control_characters(rows, cast, logi
     sheet = workbook(login(cast.street_leader).get(EXPORT)).active
 
     cells = [cell for row in sheet.iter_rows() for cell in row if cell.value is not None]
-    assert all(cell.data_type != "f" for cell in cells)
+    assert all(cell.data_type not in ("f", "e") for cell in cells)  # no formula, no error value
     texts = [cell.value for cell in cells]
     assert any(str(text).startswith("=1+1") for text in texts)
+    assert "#N/A" in texts
     assert "路灯不亮" in texts
 
 
