@@ -11,8 +11,9 @@ most, and only when the form is rendered or validated.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from functools import cached_property
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from django import forms
 from django.db.models import Q, QuerySet
@@ -241,7 +242,8 @@ class CaseFilterForm(forms.Form):
         if isinstance(value, datetime.date):
             return value.isoformat()
         if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
-            labels = {str(key): label for key, label in field.choices}
+            choices = cast(Iterable[tuple[Any, Any]], field.choices)  # a list or a CallableChoiceIterator
+            labels = {str(key): label for key, label in choices}
             return str(labels.get(str(value), value)).strip("\u3000")
         return str(value)
 

@@ -173,7 +173,8 @@ class Names:
     """Names of related rows by primary key, fetched in bulk for each batch and kept for the export."""
 
     def __init__(self, queryset: QuerySet[Any], name: str = "name") -> None:
-        self.queryset, self.name, self.names = queryset, name, {}
+        self.queryset, self.name = queryset, name
+        self.names: dict[Any, str] = {}
 
     def load(self, keys: Iterable[Any]) -> None:
         wanted = {key for key in keys if key is not None} - set(self.names)
