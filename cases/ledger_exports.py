@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime
 import logging
 import tempfile
+from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
@@ -104,7 +105,11 @@ def _write(export: LedgerExport) -> None:
 
 
 def purge_ledger_exports(*, older_than: datetime.timedelta) -> int:
-    """Delete exports asked for before ``older_than`` ago, with their files; returns how many."""
+    """Delete exports asked for before ``older_than`` ago, with their files; returns how many.
+
+    Files under ``ledgers/`` as old that no export refers to (its owner was deleted, or the
+    task failed after storing it) are deleted too.
+    """
     cutoff = timezone.now() - older_than
     count = 0
     for export in LedgerExport.objects.filter(created_at__lt=cutoff).iterator(chunk_size=500):
@@ -112,4 +117,19 @@ def purge_ledger_exports(*, older_than: datetime.timedelta) -> int:
             export.file.delete(save=False)
         export.delete()
         count += 1
+    for name in _stray_files(cutoff):
+        default_storage.delete(name)
     return count
+
+
+def _stray_files(cutoff: datetime.datetime, folder: str = ROOT) -> Iterator[str]:
+    if not default_storage.exists(folder):
+        return
+    folders, files = default_storage.listdir(folder)
+    names = {f"{folder}/{name}" for name in files}
+    known = set(LedgerExport.objects.filter(file__in=names).values_list("file", flat=True))
+    for name in sorted(names - known):
+        if default_storage.get_modified_time(name) < cutoff:
+            yield name
+    for child in sorted(folders):
+        yield from _stray_files(cutoff, f"{folder}/{child}")

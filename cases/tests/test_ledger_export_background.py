@@ -153,3 +153,16 @@ def test_it_purges_exports_past_the_retention_period(rows, cast, login, django_c
     assert "已删除 1 个超过保留期限的台账导出。" in out.getvalue()
     assert list(LedgerExport.objects.values_list("created_by", flat=True)) == [cast.district_admin.pk]
     assert not os.path.exists(path)
+    assert os.path.exists(LedgerExport.objects.get().file.path)
+
+
+def test_it_purges_files_whose_owner_is_gone(rows, cast, login, django_capture_on_commit_callbacks):
+    export, _page = export_now(login(cast.street_leader), django_capture_on_commit_callbacks)
+    path = export.file.path
+    old = (timezone.now() - datetime.timedelta(days=4)).timestamp()
+    os.utime(path, (old, old))
+    cast.street_leader.delete()  # the export row goes with its owner, the file stays behind
+
+    call_command("purge_ledger_exports", stdout=io.StringIO())
+
+    assert not os.path.exists(path)
