@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0004_caseattachment_token_unique'),
+        ('cases', '0006_unit_deadlines'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

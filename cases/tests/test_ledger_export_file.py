@@ -80,7 +80,9 @@ def test_it_sets_up_printing_and_the_frozen_filtered_header(rows, cast, login):
     assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
     assert sheet.print_title_rows == f"${HEADER_ROW}:${HEADER_ROW}"
     assert sheet.freeze_panes == f"A{HEADER_ROW + 1}"
-    assert sheet.auto_filter.ref == f"A{HEADER_ROW}:AA{HEADER_ROW + 2}"
+    last = sheet[HEADER_ROW][-1].column_letter
+    assert sheet[f"{last}{HEADER_ROW}"].value == "评价意见"
+    assert sheet.auto_filter.ref == f"A{HEADER_ROW}:{last}{HEADER_ROW + 2}"
 
 
 def test_it_never_writes_a_formula_and_drops_control_characters(rows, cast, login):
