@@ -11,15 +11,16 @@ most, and only when the form is rendered or validated.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from functools import cached_property
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from django import forms
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from accounts.models import Organisation
 from areas.models import Area, Level, code_prefix
@@ -221,6 +222,48 @@ class CaseFilterForm(forms.Form):
                 if cleaned.get(name) not in (None, ""):
                     query[self.add_prefix(name)] = self[name].value()
         return query.urlencode()
+
+    def in_words(self) -> list[str]:
+        """The valid, non-empty filters but the area as "状态：已结案" (a ledger's title row says them)."""
+        if not self.is_bound:
+            return []
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        words = []
+        for name in self.filtering:
+            value = cleaned.get(name)
+            if name != "area" and value not in (None, ""):
+                words.append(_("%(field)s：%(value)s") % {"field": self.fields[name].label,
+                                                          "value": self._value_in_words(name, value)})
+        return words
+
+    def _value_in_words(self, name: str, value: Any) -> str:
+        field = self.fields[name]
+        if isinstance(value, datetime.date):
+            return value.isoformat()
+        if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+            choices = cast(Iterable[tuple[Any, Any]], field.choices)  # a list or a CallableChoiceIterator
+            labels = {str(key): label for key, label in choices}
+            return str(labels.get(str(value), value)).strip("\u3000")
+        return str(value)
+
+    def area_in_words(self) -> str:
+        """The area a ledger covers: the chosen area, else the user's top areas (all areas for a superuser)."""
+        chosen = self.selected_area()
+        if chosen:
+            return self.area_name(chosen[0])
+        if self.user.is_superuser:
+            return _("全部区域")
+        separator = pgettext("list separator", "、")
+        tops: list[str] = []
+        covered = None
+        for code, (name, level) in self._areas.items():  # sorted by code: children follow their parent
+            if covered is None or not code.startswith(covered):
+                tops.append(name)
+                covered = code_prefix(code, level)
+        if len(tops) > 3:
+            return _("%(areas)s等%(n)d个区域") % {"areas": separator.join(tops[:3]), "n": len(tops)}
+        return separator.join(tops)
 
     @property
     def is_filtered(self) -> bool:

@@ -22,6 +22,11 @@ DEVELOPMENT_SECRET_KEY = "wangge-development-only-secret-key-do-not-use-in-produ
 PRODUCTION = env_bool("WANGGE_PRODUCTION")
 SECRET_KEY = env_str("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
+# Django's debug pages (tracebacks, URL lists) instead of Wangge's error pages under DEBUG: a
+# developer's opt-in; the demo shows the translated pages users see (core/errors.py).
+SHOW_DEBUG_PAGES = env_bool("SHOW_DEBUG_PAGES")
+DEFAULT_EXCEPTION_REPORTER = "core.errors.FriendlyExceptionReporter"
+CSRF_FAILURE_VIEW = "core.errors.csrf_failure"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -96,6 +101,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.ChosenLanguageMiddleware",
+    # Wangge's error pages under DEBUG too (unless SHOW_DEBUG_PAGES), in the chosen language: core/errors.py.
+    "core.errors.FriendlyErrorsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -248,6 +255,16 @@ CASES_SMS_BACKEND = env_str("CASES_SMS_BACKEND", "cases.sms.ConsoleSMSBackend")
 CASES_SUPERVISION_WARNING_PERCENT = env_int("CASES_SUPERVISION_WARNING_PERCENT", 75)
 CASES_SUPERVISION_INTERVAL = env_int("CASES_SUPERVISION_INTERVAL", 60)
 # --- end cases: notifications and supervision ---
+# --- cases: ledger exports (owned by cases/ledger_exports.py) ---
+# A ledger export of more rows than this is written by the task worker, with a progress bar,
+# instead of during the request; its file is deleted after the retention period (days) by
+# `manage.py purge_ledger_exports`.
+CASES_LEDGER_BACKGROUND_ROWS = env_int("CASES_LEDGER_BACKGROUND_ROWS", 2000)
+CASES_LEDGER_EXPORT_RETENTION_DAYS = env_int("CASES_LEDGER_EXPORT_RETENTION_DAYS", 3)
+if CASES_LEDGER_BACKGROUND_ROWS < 0 or CASES_LEDGER_EXPORT_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("CASES_LEDGER_BACKGROUND_ROWS must not be negative and "
+                               "CASES_LEDGER_EXPORT_RETENTION_DAYS must be at least 1.")
+# --- end cases: ledger exports ---
 # --- cases: public reports (owned by cases/views/public.py) ---
 # Case photos (cases/photos.py): the largest upload; the most pixels per image (from the header,
 # before decoding; 16-bit or transparent images have the tighter DEEP limit) and per submission

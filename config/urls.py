@@ -22,3 +22,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
 
 # Uploaded files (case photos) are never served from MEDIA_URL, not even in development: the
 # photo views check who may see them (cases.views.intake.photo, cases.views.public.photo).
+
+# Wangge's own translated error pages (core/errors.py), also under DEBUG unless SHOW_DEBUG_PAGES.
+handler400 = "core.errors.bad_request"
+handler403 = "core.errors.permission_denied"
+handler404 = "core.errors.page_not_found"
+handler500 = "core.errors.server_error"

@@ -79,8 +79,8 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        # Django's debug pages (DEBUG only) are built with inline script and style.
-        if not (settings.DEBUG and response.status_code in (404, 500)):
+        # Django's debug pages (DEBUG with SHOW_DEBUG_PAGES only) are built with inline script and style.
+        if not (settings.DEBUG and settings.SHOW_DEBUG_PAGES and response.status_code in (400, 404, 500)):
             header = "Content-Security-Policy-Report-Only" if settings.CSP_REPORT_ONLY else "Content-Security-Policy"
             response.headers.setdefault(header, content_security_policy())
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)

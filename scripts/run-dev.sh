@@ -44,12 +44,14 @@ pids+=($!)
 "$python" manage.py supervise_cases --loop &
 pids+=($!)
 # Daily housekeeping, as the production timers do: registry import files (ID numbers in clear)
-# past REGISTRY_IMPORT_RETENTION_DAYS. SIGTERM (from stop_all) ends the pause as well.
+# past REGISTRY_IMPORT_RETENTION_DAYS, ledger exports past CASES_LEDGER_EXPORT_RETENTION_DAYS.
+# SIGTERM (from stop_all) ends the pause as well.
 housekeeping() {
   local nap=
   trap 'kill $nap 2>/dev/null; exit 0' TERM
   while true; do
     "$python" manage.py purge_import_files || true
+    "$python" manage.py purge_ledger_exports || true
     sleep 86400 &
     nap=$!
     wait "$nap"
@@ -83,7 +85,7 @@ if server_ready; then
   printf ' Wangge is running at %s\n' "$url"
   printf ' Background task worker: manage.py task_worker (all queues)\n'
   printf ' Supervision loop: manage.py supervise_cases --loop\n'
-  printf ' Daily housekeeping: manage.py purge_import_files\n'
+  printf ' Daily housekeeping: manage.py purge_import_files, purge_ledger_exports\n'
   [[ -s $logins ]] && cat "$logins"
   printf '\n Press Ctrl-C to stop the web server and the workers.\n'
   printf '==================================================================\n\n'

@@ -33,13 +33,15 @@ from .catalog import (
     SupervisionStep,
 )
 from .dispute import Dispute, DisputeKind, DisputeParty, DisputeResult, MediationSession, PartyRole
+from .ledger_export import ExportStatus, LedgerExport, LedgerKind
 from .notification import Notification
 
 __all__ = [
     "FINAL_STATUSES", "OPEN_STATUSES", "AssignmentRole", "AssignmentState", "AttachmentKind", "AttributeKind",
     "CalendarDay", "Case", "CaseAssignment", "CaseAttachment", "CaseEvent", "CaseSupervision", "Category",
     "CategoryAttribute", "Channel", "DeadlineUnit", "Dispute", "DisputeKind", "DisputeParty", "DisputeResult",
-    "ExtensionRequest", "ExtensionState", "HandlingLevel", "MediationSession", "Notification", "Outcome",
+    "ExportStatus", "ExtensionRequest", "ExtensionState", "HandlingLevel", "LedgerExport",
+    "LedgerKind", "MediationSession", "Notification", "Outcome",
     "PartyRole", "Priority", "Rating", "RoutingRule", "Stage", "Status", "SupervisionKind", "SupervisionSource",
     "SupervisionStep",
 ]

@@ -7,6 +7,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from cases import ledgers
+from cases.ledger_workbook import HEADER_ROW
 from cases.models import Channel, Rating, Status
 from cases.tests.stats_factory import at, make_category, make_row, make_unit
 
@@ -35,7 +36,7 @@ def read(response):
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     sheet = workbook.active
-    values = [list(row) for row in sheet.iter_rows(values_only=True)]
+    values = [list(row) for row in sheet.iter_rows(min_row=HEADER_ROW, values_only=True)]
     headers = values[0]
     return sheet, [dict(zip(headers, row, strict=True)) for row in values[1:]]
 
@@ -84,7 +85,7 @@ def test_it_keeps_anonymous_reporters_anonymous(rows, cast, login):
 def test_it_never_writes_a_formula(rows, cast, login):
     sheet, found = read(login(cast.street_leader).get(EXPORT))
 
-    cell = next(row for row in sheet.iter_rows(min_row=2) if row[0].value == rows["b"].number)[2]
+    cell = next(row for row in sheet.iter_rows(min_row=HEADER_ROW + 1) if row[0].value == rows["b"].number)[2]
     assert cell.data_type == "s"
     assert found[0]["问题描述"].startswith("=HYPERLINK")
 

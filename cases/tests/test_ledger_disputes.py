@@ -9,6 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from accounts.testing import make_user
+from cases.ledger_workbook import HEADER_ROW
 from cases.models import Dispute, DisputeKind, DisputeParty, DisputeResult, MediationSession
 from cases.tests.stats_factory import make_category, make_row
 
@@ -46,7 +47,7 @@ def rows(cast):
 def read(response):
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
-    values = [list(row) for row in sheet.iter_rows(values_only=True)]
+    values = [list(row) for row in sheet.iter_rows(min_row=HEADER_ROW, values_only=True)]
     return sheet, [dict(zip(values[0], row, strict=True)) for row in values[1:]]
 
 
