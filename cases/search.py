@@ -51,7 +51,8 @@ def phone_condition(text: str) -> Q:
 def text_condition(text: str) -> Q:
     """Every word in the address or the description; a word of digits also as a case number's start."""
     condition = Q()
-    for word in normalise_text(text)[:MAX_LENGTH].split()[:MAX_WORDS]:
+    # Split first: normalising joins two Chinese words (it drops the padding in 张　三).
+    for word in [normalise_text(word) for word in text[:MAX_LENGTH].split()][:MAX_WORDS]:
         match = Q(address__icontains=word) | Q(description__icontains=word)
         if word.isdigit():
             match |= Q(number__startswith=word)
