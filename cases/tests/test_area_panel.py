@@ -91,6 +91,7 @@ def test_it_answers_404_outside_the_scope_and_nothing_to_those_who_may_not_view_
 
 def test_the_area_page_loads_it_beside_the_registry_figures(cast, login):  # type: ignore[no-untyped-def]
     html = login(cast.street_leader).get(reverse("areas:detail", args=[cast.street1.code])).content.decode()
+    assert "{#" not in html and "{% comment" not in html
     panels = html[html.index('id="area-panels"'):]
     assert f'hx-get="{reverse("registry:coverage_panel", args=[cast.street1.code])}"' in panels
     assert f'hx-get="{reverse("cases:area_panel", args=[cast.street1.code])}"' in panels
