@@ -85,8 +85,8 @@ def test_short_time_adds_the_year_only_for_another_year():  # type: ignore[no-un
 
 
 def test_each_role_lands_on_its_first_queue_of_work_and_leaders_on_overdue(cc, client):  # type: ignore[no-untyped-def]
-    from cases.supervision import run_supervision
     from cases import transitions as t
+    from cases.supervision import run_supervision
 
     # A warned case makes 即将超期 the fullest tab: the choice must not follow the counts.
     started = timezone.now() - datetime.timedelta(hours=20)

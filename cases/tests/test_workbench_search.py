@@ -44,7 +44,7 @@ def test_it_finds_cases_by_every_word_of_the_address_and_description(cc, client)
     assert set(found(client, q="百花小区")[0]) == {bikes.number, clutter.number}
     assert found(client, q="百花小区 杂物")[0] == [clutter.number]
     assert found(client, q="杂物 5号楼")[0] == []
-    rows, html = found(client, q="电动车")
+    _rows, html = found(client, q="电动车")
     assert 'value="电动车"' in html and 'id="case-search-clear"' in html
 
 
@@ -129,7 +129,7 @@ def test_a_sealed_phone_of_another_user_or_expired_is_not_opened(cc, client):  #
     client.force_login(cc.dispatcher)
     location = search(client, PHONE)["Location"]
     client.force_login(cc.community_staff)
-    rows, html = found(client, **{key: value[0] for key, value in parse_qs(urlparse(location).query).items()})
+    _rows, html = found(client, **{key: value[0] for key, value in parse_qs(urlparse(location).query).items()})
     assert "已过期" in html and PHONE not in html
 
 
