@@ -132,9 +132,10 @@ def case_search(request: HttpRequest) -> HttpResponse:
     _require_case_access(request)
     query = QueryDict(mutable=True)
     query["queue"] = "all"
-    carried = {*CaseFilterForm.base_fields, "sort"}
-    for name, value in request.POST.items():
-        if name in carried and value:
+    carried = [*CaseFilterForm.base_fields, "sort"]
+    for name in carried:
+        value = str(request.POST.get(name, ""))
+        if value:
             query[name] = value
     text = str(request.POST.get("q", "")).strip()
     if len(text) > search.MAX_LENGTH:

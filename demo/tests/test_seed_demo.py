@@ -160,9 +160,12 @@ def test_it_creates_the_organisations_that_handle_cases(seeded):
 def landing_area(response) -> str:  # type: ignore[no-untyped-def]
     """The area a user lands on: the page they are sent to, or the one their work list links to."""
     if response.status_code == 302:
-        return re.fullmatch(r"/areas/(\d+)/", response["Location"]).group(1)
-    assert response.status_code == 200
-    return re.search(r'id="home-area" href="/areas/(\d+)/"', response.content.decode()).group(1)
+        sent = re.fullmatch(r"/areas/(\d+)/", response["Location"])
+    else:
+        assert response.status_code == 200
+        sent = re.search(r'id="home-area" href="/areas/(\d+)/"', response.content.decode())
+    assert sent is not None
+    return sent.group(1)
 
 
 def test_it_creates_one_login_per_role_that_signs_in_and_lands_on_their_work_or_area(seeded, client):
