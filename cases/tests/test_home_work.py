@@ -38,14 +38,14 @@ def test_each_role_sees_its_own_lines_first_things_first(cc, client):  # type: i
         cc.property_handler: ["to_sign", "handling", "overdue", "warning"],
         cc.cast.street_leader: ["overdue", "warning", "supervised"],
         cc.supervisor: ["overdue", "warning", "supervised"],
-        cc.dispatcher: ["reported", "to_verify", "pending_dispatch", "handling", "my_reports", "extensions",
-                        "reopen", "overdue", "warning", "supervised"],
+        cc.dispatcher: ["reported", "to_verify", "to_close", "pending_dispatch", "handling", "my_reports",
+                        "extensions", "reopen", "overdue", "warning", "supervised"],
     }
     for user, keys in expected.items():
         client.force_login(user)
         assert [key for key, _count in work(client)] == keys, user
     client.force_login(cc.cast.superuser)  # every desk, no unit
-    assert [key for key, _count in work(client)][:3] == ["reported", "to_verify", "pending_dispatch"]
+    assert [key for key, _count in work(client)][:3] == ["reported", "to_verify", "to_close"]
 
 
 def test_the_grid_worker_sees_cases_to_verify_and_own_reports_with_their_counts(cc, client):  # type: ignore[no-untyped-def]
