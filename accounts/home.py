@@ -1,4 +1,9 @@
-"""Where a user lands after logging in: the home page sends each user to their area."""
+"""Where a user lands after logging in: their work list (我的待办), else their area.
+
+The work list comes from the providers apps register in ``accounts.worklist`` (the cases app
+counts its queues there). A user with work sees it with counts, each line a link to the list it
+counts, and a link to their area; a user with none is sent straight to their area page.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from accounts.worklist import work_for
 from areas.models import Area
 
 
@@ -23,8 +29,11 @@ def home_area_for(user: Any) -> Area | None:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Send each user to the page that fits their role: their grid, community or street."""
+    """我的待办 with counts, then the user's area; without work, straight to the area page."""
     area = home_area_for(request.user)
-    if area is not None:
+    if area is None:
+        return render(request, "core/no_assignment.html")
+    items = work_for(request.user)
+    if not items:
         return redirect("areas:detail", code=area.code)
-    return render(request, "core/no_assignment.html")
+    return render(request, "accounts/home.html", {"items": items, "area": area})

@@ -10,15 +10,18 @@ class CasesConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from accounts.installation import actor_top_area_code
+        from accounts.worklist import register_work
         from audit.registry import register
         from cases import checks, models  # noqa: F401 -- checks registers the system checks
         from cases.catalog import DEFAULT_CATALOG_TEXTS, on_post_migrate
         from cases.models.catalog import register_default_texts
         from cases.photos import configure_pillow
+        from cases.work import case_work
 
         post_migrate.connect(on_post_migrate, dispatch_uid="cases-default-catalog")
         register_default_texts(DEFAULT_CATALOG_TEXTS)
         configure_pillow()  # Pillow refuses decompression bombs in this whole process
+        register_work("cases", case_work)  # the home page's 我的待办 counts the workbench queues
 
         # The case itself is logged through its timeline (CaseEvent); the catalog through the change log.
         # The global settings carry the actor's top-level area, so district administrators see them.

@@ -10,11 +10,13 @@ an unsigned assignment, and so on. All queue counts come from one aggregate quer
 from __future__ import annotations
 
 import datetime
+import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -150,6 +152,7 @@ QUEUE_LABELS: dict[str, Promise] = {
     "warning": pgettext_lazy("workbench queue", "即将超期"),
     "overdue": pgettext_lazy("workbench queue", "已超期"),
     "supervised": pgettext_lazy("workbench queue", "我督办的"),
+    "my_reports": pgettext_lazy("workbench queue", "我上报的"),
     "extensions": pgettext_lazy("workbench queue", "延期待批"),
     "reopen": pgettext_lazy("workbench queue", "重办待定"),
     "all": pgettext_lazy("workbench queue", "全部事件"),
@@ -178,6 +181,8 @@ def _queue_definitions(desk: Desk, now: datetime.datetime) -> list[tuple[str, Q,
         ("warning", _running() & Q(warned_at__isnull=False, stage_due_at__gte=now) & _responsible(desk), True),
         ("overdue", _running() & Q(stage_due_at__lt=now) & _responsible(desk), True),
         ("supervised", Q(pk__in=supervised), desk.holds("supervise_case")),
+        # The user's own reports still open: waiting for the desk, the handlers or the check.
+        ("my_reports", Q(reporter=desk.user, status__in=OPEN_STATUSES), desk.holds("report_case")),
         ("extensions", Q(status=Status.HANDLING, pk__in=pending_extension) & dispatcher, accept),
         ("reopen", Q(status=Status.CLOSED, reopen_requested=True) & dispatcher, accept),
         ("all", Q(), True),
@@ -186,21 +191,48 @@ def _queue_definitions(desk: Desk, now: datetime.datetime) -> list[tuple[str, Q,
 
 def workbench_queues(
     user: Any, now: datetime.datetime | None = None, *, desk: Desk | None = None,
-    cases: QuerySet[Case] | None = None,
+    cases: QuerySet[Case] | None = None, leave_out: frozenset[str] = frozenset(),
 ) -> list[Queue]:
     """The queues shown to this user, with their counts (one aggregate query).
 
-    ``cases`` (default: every case in scope) is what is counted, e.g. the cases a filter leaves.
+    ``cases`` (default: every case in scope) is what is counted, e.g. the cases a filter leaves;
+    ``leave_out`` names queues not to count (the home page needs no 全部事件).
     """
     now = now or timezone.now()
     desk = desk or desk_of(user)
     shown = [(key, QUEUE_LABELS[key], condition) for key, condition, visible in _queue_definitions(desk, now)
-             if visible]
+             if visible and key not in leave_out]
     cases = Case.objects.visible_to(user) if cases is None else cases
     counts = cases.aggregate(**{
         key: Count("pk", filter=condition) if condition else Count("pk") for key, _label, condition in shown
     })
     return [Queue(key, label, condition, counts[key] or 0) for key, label, condition in shown]
+
+
+# The tab a workbench opens on: the user's first queue of work. 即将超期 is a warning, never where
+# one starts (a leader opens on 已超期); the choice follows permissions only, never the counts, so
+# the same user always lands on the same tab.
+NOT_A_START = frozenset({"warning"})
+
+
+def default_queue(queues: list[Queue]) -> Queue:
+    """The queue the workbench shows when none is asked for (``queues`` as from ``workbench_queues``)."""
+    return next((queue for queue in queues if queue.key not in NOT_A_START), queues[0])
+
+
+# Every case a queue other than 全部事件 can hold is open, a closed case waiting for a reopen
+# decision, or one the user supervised: counting over these keeps the home page's count query on
+# the status index instead of every case ever reported in the user's areas.
+def _work_cases(user: Any) -> QuerySet[Case]:
+    supervised = CaseSupervision.objects.filter(issued_by=user).values("case_id")
+    in_work = Q(status__in=OPEN_STATUSES) | Q(status=Status.CLOSED, reopen_requested=True) | Q(pk__in=supervised)
+    return Case.objects.visible_to(user).filter(in_work)
+
+
+def work_queues(user: Any, now: datetime.datetime | None = None, *, desk: Desk | None = None) -> list[Queue]:
+    """The user's queues of work with their counts, for the home page: every tab of the workbench
+    but 全部事件, each count equal to the tab's (one aggregate query)."""
+    return workbench_queues(user, now, desk=desk, cases=_work_cases(user), leave_out=frozenset({"all"}))
 
 
 SORTS: dict[str, tuple[Any, ...]] = {
@@ -259,6 +291,42 @@ def _fraction(start: datetime.datetime | None, due: datetime.datetime, now: date
     if start is None or due <= start:
         return 0.0
     return (now - start) / (due - start)
+
+
+def overdue_days(case: Case, now: datetime.datetime) -> int:
+    """How many days the running stage is past its deadline: clock days, a started day counting
+    as one (two hours late is 1, 25 hours late is 2), like the supervision worker's plain clock
+    time; 0 when the running stage is not overdue."""
+    if running_lamp(case, now) is not RED or case.stage_due_at is None:
+        return 0
+    return math.ceil((now - case.stage_due_at) / datetime.timedelta(days=1))
+
+
+def short_time(moment: datetime.datetime | None, now: datetime.datetime) -> str:
+    """A time as a list shows it, in local time: ``12-05 09:30``, with the year when it is not
+    this year's (``2025-12-05 09:30``)."""
+    if moment is None:
+        return ""
+    local = timezone.localtime(moment)
+    pattern = "m-d H:i" if local.year == timezone.localtime(now).year else "Y-m-d H:i"
+    return dateformat.format(local, pattern)
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One case of a workbench list, as its table row and its phone card show it."""
+
+    case: Case
+    lamp: Lamp
+    overdue_days: int
+    reported: str
+    due: str
+
+
+def queue_rows(cases: Iterable[Case], now: datetime.datetime) -> list[QueueRow]:
+    """The rows of a page of ``queue_cases`` (no query of its own)."""
+    return [QueueRow(case, running_lamp(case, now), overdue_days(case, now), short_time(case.reported_at, now),
+                     short_time(case.stage_due_at, now)) for case in cases]
 
 
 @dataclass(frozen=True)

@@ -190,6 +190,11 @@ def medians(cases: QuerySet[Any], group: Grouping | None = None) -> dict[Any, fl
     return {key: sum(middle) / len(middle) for key, middle in found.items()}
 
 
+def figures(cases: QuerySet[Any], now: datetime.datetime | None = None) -> Figures:
+    """The figures of all ``cases`` together but the median: one query (the area pages' panel)."""
+    return _figures(cases.aggregate(**aggregates(now or timezone.now())), None)
+
+
 def headline(cases: QuerySet[Any], now: datetime.datetime | None = None) -> Figures:
     """The figures of all ``cases`` together: two queries."""
     values = cases.aggregate(**aggregates(now or timezone.now()))

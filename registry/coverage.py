@@ -182,6 +182,7 @@ class CareTagCount:
     name: str
     is_sensitive: bool
     count: int
+    pk: int = 0  # the tag's id: the resident search filters by it (``?tag=<pk>``)
 
     @property
     def display_name(self) -> str:
@@ -297,7 +298,7 @@ def _care_tag_counts(area: Area, user: Any, people: QuerySet[Resident]) -> tuple
     counts = people.aggregate(
         **{f"tag_{tag.pk}": Count("pk", filter=tag_condition(user, tag), distinct=True) for tag in tags}
     )
-    return tuple(CareTagCount(tag.code, tag.name, tag.is_sensitive, counts[f"tag_{tag.pk}"]) for tag in tags)
+    return tuple(CareTagCount(tag.code, tag.name, tag.is_sensitive, counts[f"tag_{tag.pk}"], tag.pk) for tag in tags)
 
 
 # --- the gap lists ----------------------------------------------------------------------------

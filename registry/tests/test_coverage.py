@@ -284,3 +284,27 @@ def test_roles_without_registry_access_get_no_coverage(cast, world, login):
     assert client.get(reverse("registry:coverage", args=[cast.grid_a.code])).status_code == 403
     panel = client.get(reverse("registry:coverage_panel", args=[cast.grid_a.code]))
     assert panel.status_code == 200 and panel.content == b""
+
+
+def test_the_panels_care_tag_chips_open_the_tags_residents_in_that_area(cast, world, login):
+    import html as html_module
+    import re
+
+    client = login(cast.street_leader)
+    elderly = CareTag.objects.get(code="living_alone_elderly")
+    for area, expected in ((cast.street1, {"王桂娟", "张明"}), (cast.grid_b, {"张明"})):
+        panel = client.get(reverse("registry:coverage_panel", args=[area.code])).content.decode()
+        link = re.search(r'id="figure-tag-living_alone_elderly" href="([^"]+)"', panel).group(1)
+        link = html_module.unescape(link)
+        assert link == f"{reverse('registry:search')}?tag={elderly.pk}&area={area.code}"
+        listed = client.get(link).content.decode()
+        names = set(re.findall(r'/registry/residents/\d+/">([^<]+)</a>', listed))
+        assert names == expected, area
+        assert f'name="area" value="{area.code}"' in listed and area.name in listed
+
+
+def test_a_resident_list_for_an_area_outside_the_scope_lists_nobody_and_says_why(cast, world, login):
+    client = login(cast.street_leader)
+    listed = client.get(reverse("registry:search"), {"area": cast.grid_c.code}).content.decode()
+    assert "赵敏" not in listed and "区域不存在，或不在您的管辖范围内。" in listed
+    assert "王桂娟" not in listed

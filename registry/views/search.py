@@ -20,11 +20,12 @@ from django.urls import URLPattern, URLResolver, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from areas.models import Area
 from registry import exports, lookups, selectors
 from registry.forms import ResidentSearchForm
 from registry.models import Resident
 
-FILTERS = ("tag", "grid", "residency_type", "verification_state")
+FILTERS = ("tag", "grid", "residency_type", "verification_state", "area")
 LOGGED_MATCHES = 20
 
 
@@ -39,10 +40,22 @@ def _hide_number(form: ResidentSearchForm, number: str) -> None:
     form.fields["q"].widget.attrs["placeholder"] = selectors.mask_query(number)
 
 
-def _resident_search(request: HttpRequest) -> tuple[ResidentSearchForm, Any, list[str]]:
-    """The GET side: bind the filters, open a sealed number; returns form, residents and notes."""
+def _chosen_area(request: HttpRequest, code: str) -> Area | None:
+    """The area of ``?area=<code>`` (the care-tag chips of an area page link here with it), if the
+    user may see it."""
+    return Area.objects.visible_to(request.user).filter(code=code).first() if code else None
+
+
+def _resident_search(request: HttpRequest) -> tuple[ResidentSearchForm, Any, list[str], Area | None]:
+    """The GET side: bind the filters, open a sealed number; returns form, residents, notes and
+    the area the list is limited to (``?area=<code>``, any level)."""
     data = request.GET.copy()
     notes: list[str] = []
+    code = data.pop("area", [""])[-1]
+    area = _chosen_area(request, code)
+    if code and area is None:
+        notes.append(_("区域不存在，或不在您的管辖范围内。"))
+        return ResidentSearchForm(data or None, user=request.user), Resident.objects.none(), notes, None
     token = data.pop("qe", [""])[-1]
     number = lookups.unseal(request.user, token) if token else ""
     if token and not number:
@@ -60,20 +73,30 @@ def _resident_search(request: HttpRequest) -> tuple[ResidentSearchForm, Any, lis
         )
     if number:
         _hide_number(form, number)
-    return form, selectors.search_residents(request.user, wanted), notes
+    residents = selectors.search_residents(request.user, wanted)
+    if area is not None:
+        residents = residents.filter(grid_code__startswith=area.prefix)
+    return form, residents, notes, area
 
 
 def _render(request: HttpRequest, form: ResidentSearchForm, residents: Any, notes: list[str],
-            status: int = 200) -> HttpResponse:
+            status: int = 200, area: Area | None = None) -> HttpResponse:
     page = Paginator(residents, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "form": form, "page_obj": page, "notes": notes, "query_string": query.urlencode(),
         "sealed": query.get("qe", "") if request.method == "GET" else "",
+        "area": area, "without_area": _without(query, "area"),
         "rows": [selectors.resident_row(request.user, resident) for resident in page.object_list],
     }
     return render(request, "registry/search.html", context, status=status)
+
+
+def _without(query: QueryDict, name: str) -> str:
+    rest = query.copy()
+    rest.pop(name, None)
+    return rest.urlencode()
 
 
 def _post_search(request: HttpRequest) -> HttpResponse:
@@ -127,8 +150,8 @@ def search(request: HttpRequest) -> HttpResponse:
     dropped = _drop_typed_number(request)
     if dropped is not None:
         return dropped
-    form, residents, notes = _resident_search(request)
-    return _render(request, form, residents, notes)
+    form, residents, notes, area = _resident_search(request)
+    return _render(request, form, residents, notes, area=area)
 
 
 @login_required
@@ -139,7 +162,7 @@ def export_residents(request: HttpRequest) -> HttpResponseBase:
     dropped = _drop_typed_number(request)
     if dropped is not None:
         return dropped
-    _form, residents, _notes = _resident_search(request)
+    _form, residents, _notes, _area = _resident_search(request)
     return exports.export_residents(request.user, residents)
 
 
