@@ -163,20 +163,34 @@ def is_audited(model: type[models.Model]) -> bool:
 def record_created_in_bulk(instances: Sequence[models.Model], batch_size: int = 500) -> None:
     """One "create" entry per saved instance, written in bulk: ``bulk_create`` sends no signals,
     so code that inserts audited rows that way logs them through this, exactly as ``record`` would."""
-    if not instances:
+    record_in_bulk([(instance, "create", None, snapshot(instance)) for instance in instances], batch_size)
+
+
+Change = tuple[models.Model, str, dict[str, Any] | None, dict[str, Any] | None]
+
+
+def record_in_bulk(changes: Sequence[Change], batch_size: int = 500) -> None:
+    """One entry per (instance, action, before, after), written in bulk, exactly as ``record`` would.
+
+    For ``bulk_create``/``bulk_update``, which send no signals: the caller takes ``snapshot``
+    before and after the change (or, for a many-to-many field, ``{field: sorted ids}`` as the
+    signal handler logs it).
+    """
+    if not changes:
         return
     context = current()
     user = context.user if context.user is not None and context.user.is_authenticated else None
-    model = type(instances[0])
-    content_type = ContentType.objects.get_for_model(model)
-    area_code_of = _registry.get(model)
-    entries = [
-        ChangeLogEntry(
+    content_types: dict[type[models.Model], ContentType] = {}
+    entries = []
+    for instance, action, before, after in changes:
+        model = type(instance)
+        if model not in content_types:
+            content_types[model] = ContentType.objects.get_for_model(model)
+        area_code_of = _registry.get(model)
+        entries.append(ChangeLogEntry(
             user=user, user_name=str(user) if user else "", request_id=context.request_id,
-            remote_addr=context.remote_addr, action="create", content_type=content_type,
+            remote_addr=context.remote_addr, action=action, content_type=content_types[model],
             object_id=str(instance.pk), object_repr=_label(instance),
-            area_code=(area_code_of(instance) if area_code_of else "") or "", before=None, after=snapshot(instance),
-        )
-        for instance in instances
-    ]
+            area_code=(area_code_of(instance) if area_code_of else "") or "", before=before, after=after,
+        ))
     ChangeLogEntry.objects.bulk_create(entries, batch_size=batch_size)

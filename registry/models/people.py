@@ -75,6 +75,7 @@ class ResidencyType(models.TextChoices):
     REGISTERED = "registered", _("户籍人口")
     PERMANENT = "permanent", _("常住人口")
     FLOATING = "floating", _("流动人口")
+    LODGING = "lodging", _("寄住人口")
     OVERSEAS = "overseas", _("境外人员")
 
 

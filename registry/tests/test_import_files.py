@@ -48,7 +48,7 @@ def test_it_offers_dropdowns_for_coded_resident_columns(db):
     found = dropdowns(load_workbook(io.BytesIO(template_workbook("residents"))))
     assert found["性别"] == ["男", "女"]
     assert "居民身份证" in found["证件类型"] and "护照" in found["证件类型"]
-    assert found["人口类型"] == ["户籍人口", "常住人口", "流动人口", "境外人员"]
+    assert found["人口类型"] == ["户籍人口", "常住人口", "流动人口", "寄住人口", "境外人员"]
     assert "中共党员" in found["政治面貌"]
     assert "户主" in found["与户主关系"]
     assert "独居老人" in found["关爱标签"]
