@@ -185,8 +185,10 @@ def _import(job: ImportJob, *, commit: bool, on_progress: Progress | None) -> tu
     with open_roster(job.file.path, job.original_filename, is_header=is_header_of(job.kind)) as reader:
         positions, tally = _check_header(job.kind, reader)
         _update(job, total_rows=reader.total_rows)
-        # The dry run plans missing buildings and rooms as new; the commit creates them only when ticked.
-        context = ImportContext.for_area(job.kind, job.area, user, new_places=not commit or job.create_places)
+        # The dry run plans missing buildings and rooms as new; the commit creates them only when ticked,
+        # and only for a user who may import buildings and dwellings into the area.
+        new_places = (not commit or job.create_places) and may_import(user, ImportKind.BUILDINGS, job.area)
+        context = ImportContext.for_area(job.kind, job.area, user, new_places=new_places)
         planner = PLANNERS[job.kind](context)
         rejects = RejectsWorkbook(reader.header)
         try:

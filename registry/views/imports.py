@@ -162,7 +162,7 @@ def import_commit(request: HttpRequest, job_id: Any) -> HttpResponse:
     if files_purged(job)["upload"]:  # the page no longer offers it; a stale form gets the page back
         return redirect("registry:import_job", job_id=job.pk)
     # The one tick of the report: create the buildings and rooms the roster names that do not exist yet.
-    create_places = bool(request.POST.get("create_places")) and bool((job.report or {}).get("new_places"))
+    create_places = bool(request.POST.get("create_places") and (job.report or {}).get("new_places"))
     claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.VALIDATED).exclude(file="").update(
         status=ImportStatus.QUEUED, dry_run=False, processed_rows=0, create_places=create_places
     )
