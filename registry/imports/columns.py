@@ -225,9 +225,18 @@ def map_headers(kind: str, header: list[Any]) -> HeaderMap:
     return result
 
 
-def is_header_of(kind: str) -> Callable[[list[Any]], bool]:
-    """Whether a row is the kind's header row: it names every required column (``reader.HEADER_SEARCH_ROWS``)."""
-    return lambda cells: not map_headers(kind, cells).missing
+def header_score(kind: str) -> Callable[[list[Any]], tuple[bool, int]]:
+    """How much a row looks like the kind's header: (names every required column, columns it names).
+
+    The reader takes the first row naming every required column among the first rows
+    (``reader.HEADER_SEARCH_ROWS``), so a title above the header is skipped.
+    """
+
+    def score(cells: list[Any]) -> tuple[bool, int]:
+        headers = map_headers(kind, cells)
+        return not headers.missing, len(headers.positions)
+
+    return score
 
 
 def example_row(kind: str) -> list[str]:

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from core.request_context import acting_as
-from registry.imports.columns import Column, columns_for, is_header_of, map_headers
+from registry.imports.columns import Column, columns_for, header_score, map_headers
 from registry.imports.planners import (
     CREATED,
     MERGED,
@@ -182,7 +182,7 @@ def _import(job: ImportJob, *, commit: bool, on_progress: Progress | None) -> tu
         })
     if not job.file.name or not job.file.storage.exists(job.file.name):
         raise FileRejected(_("上传的文件已超过保留期限并已删除，请重新上传。"))
-    with open_roster(job.file.path, job.original_filename, is_header=is_header_of(job.kind)) as reader:
+    with open_roster(job.file.path, job.original_filename, is_header=header_score(job.kind)) as reader:
         positions, tally = _check_header(job.kind, reader)
         _update(job, total_rows=reader.total_rows)
         # The dry run plans missing buildings and rooms as new; the commit creates them only when ticked,

@@ -30,7 +30,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 Cell = str | int | float | datetime.date | datetime.datetime | None
-HeaderTest = Callable[[list[Any]], bool]
+# How much a row looks like the header: (names every required column, how many columns it names).
+HeaderTest = Callable[[list[Any]], tuple[bool, int]]
 HEADER_SEARCH_ROWS = 10  # non-blank rows searched for the header (titles, dates, notes above it)
 SNIFF_BYTES = 256 * 1024
 MAX_LINE_CHARS = 1_000_000  # one CSV line; the csv module's own limit per cell is 131,072
@@ -94,21 +95,24 @@ class RosterReader(ABC):
         """Find the header among the first ``HEADER_SEARCH_ROWS`` non-blank rows.
 
         Rosters often carry a title above the headers (a merged “XX社区第二网格居民花名册（2026年11月）”,
-        a date line): the header is the first row ``is_header`` accepts. When none does, it is the
-        first non-blank row, so that the missing columns are reported against it.
+        a date line): the header is the first row naming every required column. When none does, it
+        is the row naming the most columns (the first non-blank row if none names any), so that
+        the missing columns are reported against the row the user meant as the header.
         """
         self._read, self._last_allowed = 0, self.limits.rows
         self._rows = self._capped()
         looked_at: list[tuple[int, int, list[Any]]] = []  # (rows read so far, row number, cells)
+        scores: list[tuple[bool, int]] = []
         for number, cells in self._rows:
             if is_blank(cells):
                 continue
             looked_at.append((self._read, number, cells))
-            if is_header is None or is_header(cells) or len(looked_at) >= HEADER_SEARCH_ROWS:
+            scores.append(is_header(cells) if is_header else (True, 0))
+            if scores[-1][0] or len(looked_at) >= HEADER_SEARCH_ROWS:
                 break
         if not looked_at:
             raise UnreadableFile(_("文件是空的：没有找到表头行。"))
-        found = next((i for i, (_r, _n, cells) in enumerate(looked_at) if is_header and is_header(cells)), 0)
+        found = scores.index(max(scores))  # the first complete one, else the first naming the most
         read_at_header, self.header_row, self.header = looked_at[found]
         self.title_rows = [number for _r, number, _c in looked_at[:found]]
         self._pending = [(number, cells) for _r, number, cells in looked_at[found + 1:]]
