@@ -56,7 +56,7 @@ def messy_roster(directory):
     sheet = workbook.active
     sheet.append([TITLE])  # 1: a merged title line
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADER))
-    sheet.append(["填表单位：百花社区居委会", None, None, None, None, None, None, None, None, "填表日期：2026-11-30"])  # 2
+    sheet.append(["填表单位：百花社区居委会", *[None] * 8, "填表日期：2026-11-30"])  # 2
     sheet.append(HEADER)  # 3
     rows = [
         # 4: full-width digits in the ID number, a name with a trailing space, 户籍 for 户籍人口
@@ -208,4 +208,5 @@ def test_it_gives_back_rejected_rows_with_one_reason_column_when_uploaded_again(
     sheet = load_workbook(second.rejected_file.path).active
     header = next(sheet.iter_rows(values_only=True))
     assert list(header).count("错误原因") == 1 and header[-1] == "错误原因"
-    assert [row[-1] for row in sheet.iter_rows(min_row=2, values_only=True)][0].startswith("第2行「人口类型」")
+    first_reason = next(sheet.iter_rows(min_row=2, values_only=True))[-1]
+    assert first_reason.startswith("第2行「人口类型」")

@@ -231,7 +231,8 @@ def test_it_lists_every_rejected_row_a_page_at_a_time(cast, login, tmp_path):
 
 
 def test_it_offers_to_create_missing_buildings_and_rooms_with_one_tick(cast, login, tmp_path):
-    rows = [["姓名", "证件号码", "楼栋号", "房号", "与户主关系"], ["张秀兰", valid_id(31, female=True), "7栋", "2-602", "户主"]]
+    rows = [["姓名", "证件号码", "楼栋号", "房号", "与户主关系"],
+            ["张秀兰", valid_id(31, female=True), "7栋", "2-602", "户主"]]
     client = login(cast.grid_worker_a)
     client.post(reverse("registry:import"), {
         "kind": "residents", "area": cast.grid_a.code,
@@ -252,7 +253,8 @@ def test_it_offers_to_create_missing_buildings_and_rooms_with_one_tick(cast, log
 
 
 def test_it_rejects_rows_naming_missing_places_without_the_tick(cast, login, tmp_path):
-    rows = [["姓名", "证件号码", "楼栋号", "房号", "与户主关系"], ["张秀兰", valid_id(31, female=True), "7栋", "602", "户主"]]
+    rows = [["姓名", "证件号码", "楼栋号", "房号", "与户主关系"],
+            ["张秀兰", valid_id(31, female=True), "7栋", "602", "户主"]]
     client = login(cast.grid_worker_a)
     client.post(reverse("registry:import"), {
         "kind": "residents", "area": cast.grid_a.code,
