@@ -80,7 +80,9 @@ def create_residents(new_residents: list[tuple[Resident, list[CareTag]]]) -> lis
     residents = [resident for resident, _tags in new_residents]
     for resident in residents:
         resident.grid_code = resident.grid.code
-        resident.id_number_index = document_index(resident.document_type, resident.id_number)
+        # The planner already computed the blind index of the (validated) number it identified the row by.
+        resident.id_number_index = resident.id_number_index or document_index(resident.document_type,
+                                                                               resident.id_number)
         resident.phone_index = index_value("phone", resident.phone)
     created = Resident.objects.bulk_create(residents, batch_size=BATCH_SIZE)
     through = Resident.care_tags.through

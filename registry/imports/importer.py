@@ -92,10 +92,11 @@ class Tally:
     duplicates: list[dict[str, int]] = field(default_factory=list)
     new_places: dict[str, Any] | None = None
 
-    def add(self, number: int, action: str, summary: str, reason: str = "") -> None:
+    def add(self, number: int, action: str, summary: str | Callable[[], str], reason: str = "") -> None:
         self.counts[action] += 1
         if len(self.samples[action]) < SAMPLE_SIZE:
-            self.samples[action].append({"row": number, "summary": summary, "reason": reason})
+            text = summary() if callable(summary) else summary
+            self.samples[action].append({"row": number, "summary": text, "reason": reason})
         if action == REJECTED:
             self.rejected.append({"row": number, "reason": reason})
 

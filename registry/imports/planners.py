@@ -57,12 +57,19 @@ CREATED, UPDATED, MERGED, UNCHANGED, REJECTED = "created", "updated", "merged", 
 _TAG_SEPARATORS = re.compile(r"[、,，;；/\s]+")
 
 
+Summary = str | Callable[[], str]
+
+
 @dataclass
 class Plan:
-    """A row's decided action, a short (masked) description, and the write that performs it."""
+    """A row's decided action, a short (masked) description, and the write that performs it.
+
+    The description may be a function: the report shows only the first rows of each action, so
+    the rest never need one.
+    """
 
     action: str
-    summary: str
+    summary: Summary
     apply: Callable[[], None] | None = None
 
 
@@ -133,7 +140,9 @@ class _DocumentRows:
             validate_document(document_type, number)
         except ValidationError as error:
             raise row.error("id_number", validation_message(error)) from None
-        return document_type, number, document_index(document_type, number)
+        if row.document is None or row.document[0] != number:
+            row.document = (number, document_index(document_type, number))
+        return document_type, number, row.document[1]
 
     def claim(self, row: Row, index: str, content: Any) -> None:
         """Note the row as the one for this document; an earlier row for it makes this a duplicate."""
@@ -152,11 +161,13 @@ class _DocumentRows:
         found = []
         for row in rows:
             try:
-                index = document_index(row.choice("document_type", DocumentType.ID_CARD), row.text("id_number"))
+                document_type = row.choice("document_type", DocumentType.ID_CARD)
             except RowError:
                 continue  # planning the row reports the bad document type
-            if index:
-                found.append(index)
+            number = normalise_document(row.text("id_number"))
+            if number:
+                row.document = (number, document_index(document_type, number))
+                found.append(row.document[1])
         return found
 
 
@@ -208,9 +219,13 @@ class ResidentPlanner(Planner):
         tags = self._tags(row, grid)
         content = (values, _place_key(dwelling), relation, grid.code, sorted(tag.pk for tag in tags))
         self.documents.claim(row, index, content)
-        label = f"{mask_name(values['name'])} {mask_identity(document_type, number)}"
+        name = values["name"]
+
+        def label() -> str:  # masked, and only worked out for the rows the report shows
+            return f"{mask_name(name)} {mask_identity(document_type, number)}"
+
         if resident is None:
-            return self._create(Resident(grid=grid, **values), tags, dwelling, relation, label)
+            return self._create(Resident(grid=grid, id_number_index=index, **values), tags, dwelling, relation, label)
         if resident.grid_id != grid.pk:
             values["grid"] = grid
         return self._merge(row, resident, values, tags, dwelling, relation, label)
@@ -261,7 +276,7 @@ class ResidentPlanner(Planner):
         return tags
 
     def _create(self, resident: Resident, tags: list[CareTag], dwelling: Dwelling | None, relation: str,
-                label: str) -> Plan:
+                label: Summary) -> Plan:
         resident.political_status = resident.political_status or PoliticalStatus.MASSES
         resident.residency_type = resident.residency_type or ResidencyType.REGISTERED
 
@@ -274,7 +289,7 @@ class ResidentPlanner(Planner):
         return Plan(CREATED, label, apply)
 
     def _merge(self, row: Row, resident: Resident, values: dict[str, Any], tags: list[CareTag],
-               dwelling: Dwelling | None, relation: str, label: str) -> Plan:
+               dwelling: Dwelling | None, relation: str, label: Summary) -> Plan:
         if not resident.grid_code.startswith(self.context.area.prefix):
             # Neutral, as the resident form: a guessed number must not be confirmed. The attempt
             # is logged in the area of the resident who holds the number.

@@ -74,6 +74,8 @@ class Row:
     cells: list[Any]
     kind: str
     positions: dict[str, int]
+    texts: dict[str, str] = field(default_factory=dict, repr=False)  # normalised cells, read once
+    document: tuple[str, str] | None = field(default=None, repr=False)  # (number, blind index) once known
 
     def column(self, key: str) -> Column:
         return _columns_by_key(self.kind)[key]
@@ -88,7 +90,9 @@ class Row:
         return self.cells[position]
 
     def text(self, key: str, max_length: int | None = None) -> str:
-        value = normalise_text(cell_text(self.raw(key)))
+        value = self.texts.get(key)
+        if value is None:
+            value = self.texts[key] = normalise_text(cell_text(self.raw(key)))
         if max_length is not None and len(value) > max_length:
             raise self.error(key, _("不能超过%(n)d个字。") % {"n": max_length})
         return value
