@@ -8,6 +8,7 @@ writes, so what the dry run reports is what the commit does on unchanged data.
 
 from __future__ import annotations
 
+import datetime
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable
@@ -32,6 +33,7 @@ from registry.models import (
     Dwelling,
     DwellingUse,
     Establishment,
+    Gender,
     HouseholdMember,
     PoliticalStatus,
     Relation,
@@ -46,8 +48,6 @@ from registry.validators import (
     MAX_BASEMENT_FLOORS,
     MAX_FLOORS,
     MAX_UNITS,
-    id_birth_date,
-    id_gender,
     validate_credit_code,
     validate_document,
     validate_phone,
@@ -236,11 +236,15 @@ class ResidentPlanner(Planner):
         }
         gender, birth_date = row.choice("gender"), row.date("birth_date")
         if document_type == DocumentType.ID_CARD:
-            if gender and gender != id_gender(number):
+            # ``identify`` validated the number (id_birth_date/id_gender would check it all again):
+            # digits 7-14 are a real birth date, the 17th is odd for men.
+            born = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+            sex = Gender.MALE if int(number[16]) % 2 else Gender.FEMALE
+            if gender and gender != sex:
                 raise row.error("gender", _("性别与身份证号码不一致。"))
-            if birth_date and birth_date != id_birth_date(number):
+            if birth_date and birth_date != born:
                 raise row.error("birth_date", _("出生日期与身份证号码不一致。"))
-            gender, birth_date = id_gender(number), id_birth_date(number)
+            gender, birth_date = sex, born
         elif not gender:
             raise row.error("gender", _("非居民身份证的居民必须填写性别。"))
         values.update(gender=gender, birth_date=birth_date)

@@ -210,3 +210,31 @@ def test_it_gives_back_rejected_rows_with_one_reason_column_when_uploaded_again(
     assert list(header).count("错误原因") == 1 and header[-1] == "错误原因"
     first_reason = next(sheet.iter_rows(min_row=2, values_only=True))[-1]
     assert first_reason.startswith("第2行「人口类型」")
+
+
+def test_it_logs_a_merge_and_a_move_as_saving_them_one_by_one_would(cast, flat_301, tmp_path):
+    old_home = Dwelling.objects.create(grid=cast.grid_a, building=flat_301.building, unit=flat_301.unit, floor=1,
+                                       room="101")
+    known = Resident.objects.create(grid=cast.grid_a, name="张秀兰", gender="F", id_number=person(1, female=True))
+    household = Household.objects.create(grid=cast.grid_a, dwelling=old_home)
+    HouseholdMember.objects.create(household=household, resident=known, relation=Relation.SPOUSE)
+    rows = [["姓名", "身份证号", "联系电话", "户口性质", "楼栋", "房号", "与户主关系", "关爱标签"],
+            ["张秀兰", person(1, female=True), "13812345678", "流动", "3号楼", "1-301", "户主", "空巢老人"]]
+    job = commit(dry_run(xlsx_file(tmp_path, rows), cast, cast.grid_worker_a), create_places=False)
+    assert (job.merged_count, job.rejected_count) == (1, 0)
+    known.refresh_from_db()
+    assert (known.phone, known.residency_type) == ("13812345678", ResidencyType.FLOATING)
+    assert Resident.objects.filter(phone_index=known.phone_index).get() == known  # the blind index follows
+    updates = ChangeLogEntry.objects.filter(user=cast.grid_worker_a, action="update", object_id=str(known.pk),
+                                            content_type__model="resident")
+    values = updates.exclude(after__has_key="care_tags").get()
+    assert (values.before["residency_type"], values.after["residency_type"]) == ("registered", "floating")
+    assert "13812345678" not in str(values.after)  # the phone is never logged
+    tags = updates.get(after__has_key="care_tags")
+    assert tags.before == {"care_tags": []} and len(tags.after["care_tags"]) == 1
+    ended = HouseholdMember.objects.get(household=household)
+    assert ended.moved_out_on is not None
+    assert ChangeLogEntry.objects.filter(content_type__model="householdmember", object_id=str(ended.pk),
+                                         action="update", after__moved_out_on__isnull=False).exists()
+    new_home = Household.objects.get(dwelling=flat_301)
+    assert new_home.head == known and new_home.members.get().relation == Relation.HEAD
