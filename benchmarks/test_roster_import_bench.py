@@ -114,7 +114,7 @@ def test_import_a_ten_thousand_row_roster(benchmark: Any, cast: Any, tmp_path: P
         _dry_run_and_commit, args=(path, cast.grid_a, cast.grid_worker_a, case != "with_rooms"), rounds=1, iterations=1
     )
     benchmark.extra_info.update(speeds)
-    print(f"\n{case}: {speeds}")  # noqa: T201 (the figure the benchmark exists for)
+    print(f"\n{case}: {speeds}")
     assert Resident.objects.count() == ROWS
     registered = BUILDINGS * UNITS * FLOORS * ROOMS_PER_FLOOR if case == "with_rooms" else -(-ROWS // len(RELATIONS))
     assert Dwelling.objects.count() == registered
