@@ -218,7 +218,7 @@ def _insert(entries: list[ChangeLogEntry], batch_size: int) -> None:
     fields = [field for field in ChangeLogEntry._meta.concrete_fields if not field.primary_key]
     quote = connection.ops.quote_name
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(ChangeLogEntry._meta.db_table), ", ".join(quote(field.column) for field in fields),
+        quote(ChangeLogEntry._meta.db_table), ", ".join(quote(field.column or field.attname) for field in fields),
         ", ".join(["%s"] * len(fields)),
     )
     rows = [tuple(field.get_db_prep_save(field.pre_save(entry, True), connection) for field in fields)

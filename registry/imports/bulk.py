@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from audit.registry import Change, record_created_in_bulk, record_in_bulk, snapshot
 from registry.imports.places import NewPlaces
-from registry.models import CareTag, Household, HouseholdMember, Relation, Resident
+from registry.models import Building, BuildingUnit, CareTag, Household, HouseholdMember, Relation, Resident
 from registry.models import Dwelling as DwellingModel
 from registry.pii import document_index, index_value
 
@@ -69,10 +69,9 @@ class RosterWrites:
 
 def create_places(places: NewPlaces) -> None:
     """Insert the new buildings, units and dwellings (in that order), one change-log entry each."""
-    for model_rows in (places.buildings, places.units, places.dwellings):
-        if model_rows:
-            created = type(model_rows[0]).objects.bulk_create(model_rows, batch_size=BATCH_SIZE)
-            record_created_in_bulk(created, batch_size=BATCH_SIZE)
+    record_created_in_bulk(Building.objects.bulk_create(places.buildings, batch_size=BATCH_SIZE), BATCH_SIZE)
+    record_created_in_bulk(BuildingUnit.objects.bulk_create(places.units, batch_size=BATCH_SIZE), BATCH_SIZE)
+    record_created_in_bulk(DwellingModel.objects.bulk_create(places.dwellings, batch_size=BATCH_SIZE), BATCH_SIZE)
 
 
 def create_residents(new_residents: list[tuple[Resident, list[CareTag]]]) -> list[Resident]:
@@ -111,8 +110,8 @@ def update_residents(changed: list[tuple[Resident, dict[str, Any]]]) -> None:
         resident.updated_at = now
         by_fields.setdefault(tuple(sorted(fields)), []).append(resident)
         log.append((resident, "update", before, snapshot(resident)))
-    for fields, residents in by_fields.items():
-        Resident.objects.bulk_update(residents, list(fields), batch_size=BATCH_SIZE)
+    for names, residents in by_fields.items():
+        Resident.objects.bulk_update(residents, list(names), batch_size=BATCH_SIZE)
     record_in_bulk(log, batch_size=BATCH_SIZE)
 
 

@@ -92,13 +92,13 @@ class PlaceIndex:
         units_by_pk = {unit.pk: unit for unit in self.units.values()}
         self.dwellings: dict[tuple[int, str, str], Dwelling] = {}
         for dwelling in Dwelling.objects.filter(grid_code__startswith=prefix):
-            building = by_pk.get(dwelling.building_id)
-            if building is None:
+            found = by_pk.get(dwelling.building_id)
+            if found is None:
                 continue
-            dwelling.building, dwelling.grid = building, context.grids.get(dwelling.grid_code, building.grid)
+            dwelling.building, dwelling.grid = found, context.grids.get(dwelling.grid_code, found.grid)
             dwelling.unit = units_by_pk.get(dwelling.unit_id) if dwelling.unit_id else None
             number = unit_name(dwelling.unit.number) if dwelling.unit is not None else ""
-            self.dwellings[(id(building), number, dwelling.room)] = dwelling
+            self.dwellings[(id(found), number, dwelling.room)] = dwelling
 
     def building(self, row: Row, grid: Area | None = None, required: bool = True) -> Building | None:
         """The existing building the row names (never a new one: only rooms make a new building)."""
