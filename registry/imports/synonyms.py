@@ -46,7 +46,7 @@ VALUE_SYNONYMS: dict[str, dict[str, str]] = {"residency_type": RESIDENCY_SYNONYM
 _CHINESE_DIGITS = str.maketrans("一二三四五六七八九", "123456789")
 _BUILDING = re.compile(r"^(\d+)\s*(号楼|号|栋|幢|楼|座|#)$")
 _UNIT = re.compile(r"^(\d+)\s*(单元|单|#)?$")
-_UNIT_ROOM = re.compile(r"^(\d+)\s*[-—－_/]\s*(\d+\w*)$")
+_UNIT_ROOM = re.compile(r"^(\d+)\s*(?:单元|[-—－_/])\s*(\d+\w*)$")
 _ROOM_SUFFIX = re.compile(r"^(\d+\w*?)\s*(室|号|房)$")
 
 
@@ -71,7 +71,7 @@ def unit_name(text: str) -> str:
 
 
 def unit_and_room(unit: str, room: str) -> tuple[str, str]:
-    """(unit, room) with 3-301 read as unit 3, room 301 and 301室 as 301; names normalised."""
+    """(unit, room) with 3-301 and 3单元301 read as unit 3, room 301, and 301室 as 301; names normalised."""
     room = room.replace(" ", "")
     split = _UNIT_ROOM.match(room)
     if split:

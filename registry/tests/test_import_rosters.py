@@ -7,8 +7,11 @@ The roster is written in each test with openpyxl (``messy_roster``), like a real
 import datetime
 
 import pytest
+from django.contrib.auth.models import Permission
 from openpyxl import Workbook, load_workbook
 
+from accounts.models import Role
+from accounts.testing import make_user
 from audit.models import ChangeLogEntry
 from registry.imports.importer import run_job
 from registry.models import (
@@ -238,3 +241,35 @@ def test_it_logs_a_merge_and_a_move_as_saving_them_one_by_one_would(cast, flat_3
                                          action="update", after__moved_out_on__isnull=False).exists()
     new_home = Household.objects.get(dwelling=flat_301)
     assert new_home.head == known and new_home.members.get().relation == Relation.HEAD
+
+
+def test_it_offers_no_new_places_to_someone_who_may_not_add_buildings(cast, flat_301, tmp_path):
+    role = Role.objects.create(code="resident_clerk", name="居民登记员")
+    role.permissions.set(Permission.objects.filter(
+        content_type__app_label="registry", codename__in=["add_resident", "change_resident"]))
+    clerk = make_user("clerk_a", "resident_clerk", cast.grid_a)
+    job = dry_run(messy_roster(tmp_path), cast, clerk)
+    assert job.report["new_places"] is None
+    reasons = [item["reason"] for item in job.report["rejected"]]
+    assert "第8行「楼栋号」：楼栋“百花小区5号楼”在本区域不存在，请先导入楼栋与房屋。" in reasons
+    commit(job, create_places=True)  # a ticked box does not help either
+    assert Building.objects.count() == 1 and Dwelling.objects.count() == 1
+
+
+def test_it_puts_registered_residents_into_rooms_a_households_roster_creates(cast, tmp_path):
+    Resident.objects.create(grid=cast.grid_a, name="张秀兰", gender="F", id_number=person(1, female=True))
+    Resident.objects.create(grid=cast.grid_a, name="李建国", gender="M", id_number=person(2))
+    rows = [[TITLE], ["楼栋", "房号", "姓名", "公民身份号码", "家庭关系"],
+            ["8栋", "2-1101", "张秀兰", person(1, female=True), "户主"],
+            ["8幢", "2单元1101室", "李建国", person(2), "丈夫"],
+            ["8号楼", "2-1101", "李建国", person(2), "丈夫"]]
+    job = make_job(xlsx_file(tmp_path, rows), "households", cast.grid_a, cast.grid_worker_a)
+    run_job(job, commit=False)
+    assert job.report["duplicates"] == [{"row": 5, "first": 4}], job.report
+    job = commit(job, create_places=True)
+    assert (job.created_count, job.rejected_count) == (2, 0)
+    dwelling = Dwelling.objects.get()
+    assert (str(dwelling), dwelling.floor, dwelling.building.floors) == ("8号楼2单元1101", 11, 11)
+    household = Household.objects.get()
+    assert household.head.name == "张秀兰"
+    assert sorted(household.members.values_list("relation", flat=True)) == [Relation.HEAD, Relation.SPOUSE]
