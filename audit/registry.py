@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import connections, models, router
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.utils import translation
 
@@ -27,21 +27,31 @@ AreaCodeOf = Callable[[Any], str]
 _registry: dict[type[models.Model], AreaCodeOf] = {}
 _excluded: dict[type[models.Model], frozenset[str]] = {}
 _masked: dict[type[models.Model], dict[str, Callable[[Any], Any]]] = {}
+_fields_logged: dict[type[models.Model], list[tuple[str, Callable[[Any], Any] | None]]] = {}
 _BEFORE = "_audit_before"
 
 
 def snapshot(instance: models.Model) -> dict[str, Any]:
     """The concrete field values of a record as JSON-safe data."""
     values: dict[str, Any] = {}
-    excluded = _excluded.get(type(instance), frozenset())
-    masked = _masked.get(type(instance), {})
-    for field in instance._meta.concrete_fields:
-        # Encrypted personal data never reaches the log, even when a model forgets to exclude it.
-        if field.attname in excluded or getattr(field, "personal_data", False):
-            continue
-        value = getattr(instance, field.attname)
-        values[field.attname] = _json_safe(masked[field.attname](value) if field.attname in masked else value)
+    for attname, mask in _logged_fields(type(instance)):
+        value = getattr(instance, attname)
+        values[attname] = _json_safe(mask(value) if mask is not None else value)
     return values
+
+
+def _logged_fields(model: type[models.Model]) -> list[tuple[str, Callable[[Any], Any] | None]]:
+    """(attname, mask or None) of each field a snapshot keeps, worked out once per model (bulk logging)."""
+    fields = _fields_logged.get(model)
+    if fields is None:
+        excluded = _excluded.get(model, frozenset())
+        masked = _masked.get(model, {})
+        fields = _fields_logged[model] = [
+            (field.attname, masked.get(field.attname)) for field in model._meta.concrete_fields
+            # Encrypted personal data never reaches the log, even when a model forgets to exclude it.
+            if field.attname not in excluded and not getattr(field, "personal_data", False)
+        ]
+    return fields
 
 
 def _json_safe(value: Any) -> Any:
@@ -147,6 +157,7 @@ def register(
     _registry[model] = area_code or (lambda instance: "")
     _excluded[model] = frozenset(exclude)
     _masked[model] = dict(mask or {})
+    _fields_logged.pop(model, None)
     uid = f"audit-{model._meta.label}"
     pre_save.connect(_pre_save, sender=model, dispatch_uid=f"{uid}-pre")
     post_save.connect(_post_save, sender=model, dispatch_uid=f"{uid}-post")
@@ -163,20 +174,55 @@ def is_audited(model: type[models.Model]) -> bool:
 def record_created_in_bulk(instances: Sequence[models.Model], batch_size: int = 500) -> None:
     """One "create" entry per saved instance, written in bulk: ``bulk_create`` sends no signals,
     so code that inserts audited rows that way logs them through this, exactly as ``record`` would."""
-    if not instances:
+    record_in_bulk([(instance, "create", None, snapshot(instance)) for instance in instances], batch_size)
+
+
+Change = tuple[models.Model, str, dict[str, Any] | None, dict[str, Any] | None]
+
+
+def record_in_bulk(changes: Sequence[Change], batch_size: int = 500) -> None:
+    """One entry per (instance, action, before, after), written in bulk, exactly as ``record`` would.
+
+    For ``bulk_create``/``bulk_update``, which send no signals: the caller takes ``snapshot``
+    before and after the change (or, for a many-to-many field, ``{field: sorted ids}`` as the
+    signal handler logs it).
+    """
+    if not changes:
         return
     context = current()
     user = context.user if context.user is not None and context.user.is_authenticated else None
-    model = type(instances[0])
-    content_type = ContentType.objects.get_for_model(model)
-    area_code_of = _registry.get(model)
-    entries = [
-        ChangeLogEntry(
-            user=user, user_name=str(user) if user else "", request_id=context.request_id,
-            remote_addr=context.remote_addr, action="create", content_type=content_type,
-            object_id=str(instance.pk), object_repr=_label(instance),
-            area_code=(area_code_of(instance) if area_code_of else "") or "", before=None, after=snapshot(instance),
-        )
-        for instance in instances
-    ]
-    ChangeLogEntry.objects.bulk_create(entries, batch_size=batch_size)
+    content_types: dict[type[models.Model], ContentType] = {}
+    entries = []
+    with translation.override(settings.LANGUAGE_CODE):  # as _label, once for the batch
+        for instance, action, before, after in changes:
+            model = type(instance)
+            if model not in content_types:
+                content_types[model] = ContentType.objects.get_for_model(model)
+            area_code_of = _registry.get(model)
+            entries.append(ChangeLogEntry(
+                user=user, user_name=str(user) if user else "", request_id=context.request_id,
+                remote_addr=context.remote_addr, action=action, content_type=content_types[model],
+                object_id=str(instance.pk), object_repr=str(instance)[:200],
+                area_code=(area_code_of(instance) if area_code_of else "") or "", before=before, after=after,
+            ))
+    _insert(entries, batch_size)
+
+
+def _insert(entries: list[ChangeLogEntry], batch_size: int) -> None:
+    """INSERT the entries with ``executemany``: the values as ``save()`` prepares them, without the
+    ORM's per-value statement building, which costs more than the rest of a bulk import's logging.
+    The ids are not read back (nothing refers to a log entry)."""
+    if not entries:
+        return
+    connection = connections[router.db_for_write(ChangeLogEntry)]
+    fields = [field for field in ChangeLogEntry._meta.concrete_fields if not field.primary_key]
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(ChangeLogEntry._meta.db_table), ", ".join(quote(field.column or field.attname) for field in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+    rows = [tuple(field.get_db_prep_save(field.pre_save(entry, True), connection) for field in fields)
+            for entry in entries]
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), batch_size):
+            cursor.executemany(sql, rows[start:start + batch_size])

@@ -28,6 +28,9 @@ _CODE_SEPARATORS = re.compile(rf"[\s{_DASHES}]+")
 _PLATE_SEPARATORS = re.compile(rf"[\s{_DASHES}.·•・‧∙]+")
 _NAME_DOTS = re.compile(r"\s*[·•・‧∙]\s*")
 _DOT_BETWEEN_HAN = re.compile(rf"(?<=[{_HAN}])\s*\.\s*(?=[{_HAN}])")
+# Any character one of the steps of normalise_text acts on: whitespace, invisible and control
+# characters, full-width forms and the ideographic space.
+_NEEDS_WORK = re.compile(r"[\s\u200b-\u200f\u2060\ufeff\u00ad\x00-\x08\x0e-\x1f\x7f\uff01-\uff5e\u3000]")
 _ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
@@ -41,6 +44,8 @@ def normalise_text(value: str | None) -> str:
     """
     if not value:
         return ""
+    if not _NEEDS_WORK.search(value):  # nothing below would change it (most roster cells): one pass
+        return value
     text = _CONTROL.sub("", _INVISIBLE.sub("", value)).translate(_WIDTH_FOLD)
     text = _WHITESPACE.sub(" ", text).strip()
     return _SPACE_BETWEEN_HAN.sub("", text)

@@ -87,7 +87,7 @@ GRID = Column(
 ESTATE = Column("estate", gettext_noop("小区"), note=gettext_noop("小区名称，没有可不填。"), example="百花小区")
 BUILDING = Column(
     "building", gettext_noop("楼栋号"), note=gettext_noop("如“3号楼”，与系统中登记的楼栋名称一致。"), example="3号楼",
-    aliases=(gettext_noop("楼栋"), gettext_noop("楼号")),
+    aliases=(gettext_noop("楼栋"), gettext_noop("楼号"), gettext_noop("楼幢号")),
 )
 UNIT = Column("unit", gettext_noop("单元号"), note=gettext_noop("如“1单元”，没有单元可不填。"), example="1单元",
               aliases=(gettext_noop("单元"),))
@@ -95,7 +95,7 @@ ROOM = Column("room", gettext_noop("房号"), note=gettext_noop("如“301”。
               aliases=(gettext_noop("户室号"), gettext_noop("门牌号")), text_format=True)
 RELATION = Column(
     "relation", gettext_noop("与户主关系"), note=gettext_noop("填写房号时必填。"), example="户主",
-    choices=_labels(Relation),
+    choices=_labels(Relation), aliases=(gettext_noop("与户主的关系"), gettext_noop("家庭关系")),
 )
 DOCUMENT_TYPE = Column(
     "document_type", gettext_noop("证件类型"), note=gettext_noop("不填视为居民身份证。"), example="居民身份证",
@@ -121,7 +121,7 @@ RESIDENT_COLUMNS = [
     Column("political_status", gettext_noop("政治面貌"), note=gettext_noop("不填视为群众。"), example="中共党员",
            choices=_labels(PoliticalStatus)),
     Column("residency_type", gettext_noop("人口类型"), note=gettext_noop("不填视为户籍人口。"), example="户籍人口",
-           choices=_labels(ResidencyType)),
+           choices=_labels(ResidencyType), aliases=(gettext_noop("户籍类型"), gettext_noop("户口性质"))),
     Column("workplace", gettext_noop("工作单位或学校"), note="", example="百花小学"),
     Column("care_tags", gettext_noop("关爱标签"),
            note=gettext_noop("可填多个，用顿号或逗号分隔；导入只增加标签，不删除已有标签。"), example="空巢老人",
@@ -136,7 +136,8 @@ HOUSEHOLD_COLUMNS = [
     UNIT,
     Column(ROOM.key, ROOM.header, True, ROOM.note, ROOM.example, aliases=ROOM.aliases, text_format=True),
     NAME, DOCUMENT_TYPE, ID_NUMBER,
-    Column(RELATION.key, RELATION.header, True, gettext_noop("每户须有一名户主。"), "户主", RELATION.choices),
+    Column(RELATION.key, RELATION.header, True, gettext_noop("每户须有一名户主。"), "户主", RELATION.choices,
+           aliases=RELATION.aliases),
     Column("moved_in_on", gettext_noop("入住日期"), note=gettext_noop("不填为导入当天。"), example="2020-05-01"),
 ]
 
@@ -186,6 +187,10 @@ def columns_for(kind: str) -> list[Column]:
     return COLUMNS[kind]
 
 
+# The column the rejected-rows workbook adds (``rejects.py``); ignored when that workbook comes back.
+REASON_HEADER = "错误原因"
+
+
 def header_key(text: Any) -> str:
     """A header as compared: half-width, no spaces, no required-marker asterisks."""
     return normalise_text(str(text or "")).replace(" ", "").strip("*＊")
@@ -207,7 +212,7 @@ def map_headers(kind: str, header: list[Any]) -> HeaderMap:
     by_name = {name: column for column in columns_for(kind) for name in column.names()}
     for position, cell in enumerate(header):
         key = header_key(cell)
-        if not key:
+        if not key or key == REASON_HEADER:
             continue
         column = by_name.get(key)
         if column is None:
@@ -218,6 +223,20 @@ def map_headers(kind: str, header: list[Any]) -> HeaderMap:
             result.positions[column.key] = position
     result.missing = [column for column in columns_for(kind) if column.required and column.key not in result.positions]
     return result
+
+
+def header_score(kind: str) -> Callable[[list[Any]], tuple[bool, int]]:
+    """How much a row looks like the kind's header: (names every required column, columns it names).
+
+    The reader takes the first row naming every required column among the first rows
+    (``reader.HEADER_SEARCH_ROWS``), so a title above the header is skipped.
+    """
+
+    def score(cells: list[Any]) -> tuple[bool, int]:
+        headers = map_headers(kind, cells)
+        return not headers.missing, len(headers.positions)
+
+    return score
 
 
 def example_row(kind: str) -> list[str]:

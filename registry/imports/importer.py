@@ -26,8 +26,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from core.request_context import acting_as
-from registry.imports.columns import Column, columns_for, map_headers
-from registry.imports.planners import CREATED, MERGED, PLANNERS, REJECTED, UNCHANGED, UPDATED, Plan, Planner
+from registry.imports.columns import Column, columns_for, header_score, map_headers
+from registry.imports.planners import (
+    CREATED,
+    MERGED,
+    PLANNERS,
+    REJECTED,
+    UNCHANGED,
+    UPDATED,
+    DuplicateRow,
+    Plan,
+    Planner,
+)
 from registry.imports.reader import RosterReader, UnreadableFile, cell_text, is_blank, open_roster
 from registry.imports.rejects import RejectsWorkbook
 from registry.imports.retention import drop_files
@@ -39,6 +49,7 @@ logger = logging.getLogger(__name__)
 
 PROGRESS_EVERY = 500
 SAMPLE_SIZE = 20
+LISTED_ROWS = 50  # row numbers listed per unknown value (the count covers all)
 ACTIONS = (CREATED, UPDATED, MERGED, UNCHANGED, REJECTED)
 
 # What a user needs in the target area to import each kind (checked with user.has_perm(perm, area)).
@@ -64,19 +75,46 @@ class SaveFailed(Exception):
 
 @dataclass
 class Tally:
-    """Counts per action, the first rows of each, and warnings about the file."""
+    """Counts per action, the first rows of each, every rejected row, and what the report notes about the file.
+
+    ``unknown`` groups the values coded columns do not know by column and value, with the rows
+    they occur in, so a value typed the same way in 300 rows is one line of the report;
+    ``duplicates`` are rows merged into an identical earlier row; ``notes`` are informational
+    (title rows above the header, the template's example row), ``warnings`` need attention.
+    """
 
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ACTIONS, 0))
     samples: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: {action: [] for action in ACTIONS})
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+    unknown: dict[str, dict[str, list[int]]] = field(default_factory=dict)
+    duplicates: list[dict[str, int]] = field(default_factory=list)
+    new_places: dict[str, Any] | None = None
 
-    def add(self, number: int, action: str, summary: str, reason: str = "") -> None:
+    def add(self, number: int, action: str, summary: str | Callable[[], str], reason: str = "") -> None:
         self.counts[action] += 1
         if len(self.samples[action]) < SAMPLE_SIZE:
-            self.samples[action].append({"row": number, "summary": summary, "reason": reason})
+            text = summary() if callable(summary) else summary
+            self.samples[action].append({"row": number, "summary": text, "reason": reason})
+        if action == REJECTED:
+            self.rejected.append({"row": number, "reason": reason})
+
+    def add_unknown(self, header: str, value: str, number: int) -> None:
+        self.unknown.setdefault(header, {}).setdefault(value, []).append(number)
 
     def report(self) -> dict[str, Any]:
-        return {"counts": self.counts, "samples": self.samples, "warnings": self.warnings}
+        unknown = [
+            {"column": header, "values": [
+                {"value": value, "count": len(rows), "rows": rows[:LISTED_ROWS]} for value, rows in values.items()
+            ]}
+            for header, values in self.unknown.items()
+        ]
+        return {
+            "counts": self.counts, "samples": self.samples, "warnings": self.warnings, "notes": self.notes,
+            "rejected": self.rejected, "unknown_values": unknown, "duplicates": self.duplicates,
+            "new_places": self.new_places,
+        }
 
 
 def may_import(user: Any, kind: str, area: Any) -> bool:
@@ -145,16 +183,19 @@ def _import(job: ImportJob, *, commit: bool, on_progress: Progress | None) -> tu
         })
     if not job.file.name or not job.file.storage.exists(job.file.name):
         raise FileRejected(_("上传的文件已超过保留期限并已删除，请重新上传。"))
-    with open_roster(job.file.path, job.original_filename) as reader:
+    with open_roster(job.file.path, job.original_filename, is_header=header_score(job.kind)) as reader:
         positions, tally = _check_header(job.kind, reader)
         _update(job, total_rows=reader.total_rows)
-        context = ImportContext.for_area(job.kind, job.area, user)
+        # The dry run plans missing buildings and rooms as new; the commit creates them only when ticked,
+        # and only for a user who may import buildings and dwellings into the area.
+        new_places = (not commit or job.create_places) and may_import(user, ImportKind.BUILDINGS, job.area)
+        context = ImportContext.for_area(job.kind, job.area, user, new_places=new_places)
         planner = PLANNERS[job.kind](context)
         rejects = RejectsWorkbook(reader.header)
         try:
             plans: list[tuple[int, Plan]] = []
             processed = 0
-            for chunk, read in _chunks(job.kind, reader, positions):
+            for chunk, read in _chunks(job.kind, reader, positions, tally):
                 planner.prepare(chunk)
                 for row in chunk:
                     plan = _plan(planner, row, tally, rejects)
@@ -163,6 +204,7 @@ def _import(job: ImportJob, *, commit: bool, on_progress: Progress | None) -> tu
                 processed += read
                 _report_progress(job, processed, max(reader.total_rows, processed), on_progress)
             _update(job, total_rows=processed)  # the reader's count was an estimate
+            tally.new_places = planner.new_places()
             if commit:
                 _apply(plans, planner)
         except BaseException:
@@ -176,10 +218,12 @@ def _check_header(kind: str, reader: RosterReader) -> tuple[dict[str, int], Tall
     if headers.missing:
         # The header as the file must spell it (Chinese), whatever the interface language.
         names = _quoted_list([column.header for column in headers.missing])
-        raise FileRejected(_("表头缺少必填列%(names)s，整个文件未导入。请使用导入模板，或检查表头是否在第一行。") % {
+        raise FileRejected(_("表头缺少必填列%(names)s，整个文件未导入。请使用导入模板，或检查表头是否在前几行。") % {
             "names": names,
         })
     tally = Tally()
+    if reader.title_rows:
+        tally.notes.append(_("表头在第%(row)d行，上方的标题行已跳过。") % {"row": reader.header_row})
     if headers.unknown:
         tally.warnings.append(_("以下列不认识，已忽略：%(names)s。") % {
             "names": _quoted_list(headers.unknown),
@@ -197,14 +241,20 @@ def _quoted_list(names: list[str]) -> str:
     return pgettext("list separator", "、").join(quoted)
 
 
-def _chunks(kind: str, reader: RosterReader, positions: dict[str, int]) -> Iterator[tuple[list[Row], int]]:
+def _chunks(
+    kind: str, reader: RosterReader, positions: dict[str, int], tally: Tally
+) -> Iterator[tuple[list[Row], int]]:
     """Non-empty rows in chunks of PROGRESS_EVERY, with how many file rows each chunk covered."""
     chunk: list[Row] = []
     read = 0
     example = _example_cells(columns_for(kind), positions)
     for number, cells in reader.rows():
         read += 1
-        if not is_blank(cells) and not _is_example(cells, example):
+        if is_blank(cells):
+            pass
+        elif _is_example(cells, example):
+            tally.notes.append(_("第%(row)d行是导入模板中的示例行，已跳过。") % {"row": number})
+        else:
             chunk.append(Row(number=number, cells=cells, kind=kind, positions=positions))
         if read >= PROGRESS_EVERY:
             yield chunk, read
@@ -228,9 +278,14 @@ def _is_example(cells: list[Any], example: dict[int, str]) -> bool:
 def _plan(planner: Planner, row: Row, tally: Tally, rejects: RejectsWorkbook) -> Plan | None:
     try:
         plan = planner.plan(row)
+    except DuplicateRow as duplicate:
+        tally.duplicates.append({"row": row.number, "first": duplicate.first})
+        return None
     except RowError as error:
         reason = error.reason(row.number)
         tally.add(row.number, REJECTED, "", reason)
+        if error.unknown is not None and error.column is not None:
+            tally.add_unknown(error.column.header, error.unknown, row.number)
         rejects.add(row.cells, reason)
         return None
     tally.add(row.number, plan.action, plan.summary)

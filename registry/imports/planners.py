@@ -8,6 +8,7 @@ writes, so what the dry run reports is what the commit does on unchanged data.
 
 from __future__ import annotations
 
+import datetime
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable
@@ -19,17 +20,9 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from areas.models import Area
-from registry.imports.bulk import create_residents
-from registry.imports.rows import (
-    ImportContext,
-    PlaceIndex,
-    Row,
-    RowError,
-    current_stays,
-    place_in_household,
-    stay_changes,
-    validation_message,
-)
+from registry.imports.bulk import RosterWrites, Stay
+from registry.imports.places import PlaceIndex
+from registry.imports.rows import ImportContext, Row, RowError, validation_message
 from registry.lookups import REGISTER, record_lookup
 from registry.models import (
     Building,
@@ -40,6 +33,7 @@ from registry.models import (
     Dwelling,
     DwellingUse,
     Establishment,
+    Gender,
     HouseholdMember,
     PoliticalStatus,
     Relation,
@@ -54,8 +48,6 @@ from registry.validators import (
     MAX_BASEMENT_FLOORS,
     MAX_FLOORS,
     MAX_UNITS,
-    id_birth_date,
-    id_gender,
     validate_credit_code,
     validate_document,
     validate_phone,
@@ -65,12 +57,19 @@ CREATED, UPDATED, MERGED, UNCHANGED, REJECTED = "created", "updated", "merged", 
 _TAG_SEPARATORS = re.compile(r"[、,，;；/\s]+")
 
 
+Summary = str | Callable[[], str]
+
+
 @dataclass
 class Plan:
-    """A row's decided action, a short (masked) description, and the write that performs it."""
+    """A row's decided action, a short (masked) description, and the write that performs it.
+
+    The description may be a function: the report shows only the first rows of each action, so
+    the rest never need one.
+    """
 
     action: str
-    summary: str
+    summary: Summary
     apply: Callable[[], None] | None = None
 
 
@@ -90,6 +89,21 @@ class Planner(ABC):
     def flush(self) -> None:
         """Finish writes that ``apply`` buffered (bulk creation); runs inside the commit's transaction."""
 
+    def new_places(self) -> dict[str, Any] | None:
+        """The buildings and rooms the file names that do not exist yet (the report's list), if any."""
+        places = getattr(self, "places", None)
+        return places.new.report() if places is not None and places.new else None
+
+
+def current_stays(resident_ids: list[int]) -> dict[int, HouseholdMember]:
+    """The current stay of each resident (one query)."""
+    stays = HouseholdMember.objects.current().filter(resident_id__in=resident_ids).select_related("household")
+    return {stay.resident_id: stay for stay in stays}
+
+
+def stay_changes(stay: HouseholdMember | None, dwelling: Dwelling, relation: str) -> bool:
+    return stay is None or stay.household.dwelling_id != dwelling.pk or stay.relation != relation
+
 
 def _changes(instance: models.Model, values: dict[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in values.items() if getattr(instance, name) != value}
@@ -100,11 +114,23 @@ def _assign(instance: models.Model, values: dict[str, Any]) -> None:
         setattr(instance, name, value)
 
 
+class DuplicateRow(Exception):
+    """The row repeats an earlier row exactly (same person, same dwelling, same values): merged into it."""
+
+    def __init__(self, first: int) -> None:
+        super().__init__(first)
+        self.first = first
+
+
 class _DocumentRows:
-    """Rows that identify a person by 证件类型 + 证件号码; duplicates in one file are rejected."""
+    """Rows that identify a person by 证件类型 + 证件号码.
+
+    A later row with the same document is merged into the first when it says exactly the same
+    (``DuplicateRow``), and rejected when it says something else.
+    """
 
     def __init__(self) -> None:
-        self.seen: dict[str, int] = {}
+        self.seen: dict[str, tuple[int, Any]] = {}
 
     def identify(self, row: Row) -> tuple[str, str, str]:
         """(document type, normalised number, blind index) of the row, validated."""
@@ -114,30 +140,46 @@ class _DocumentRows:
             validate_document(document_type, number)
         except ValidationError as error:
             raise row.error("id_number", validation_message(error)) from None
-        index = document_index(document_type, number)
+        if row.document is None or row.document[0] != number:
+            row.document = (number, document_index(document_type, number))
+        return document_type, number, row.document[1]
+
+    def claim(self, row: Row, index: str, content: Any) -> None:
+        """Note the row as the one for this document; an earlier row for it makes this a duplicate."""
         first = self.seen.get(index)
-        if first is not None:
-            raise row.error("id_number", _("与第%(row)d行是同一人（证件号码相同），本行未导入，请合并为一行。") % {
-                "row": first,
-            })
-        self.seen[index] = row.number
-        return document_type, number, index
+        if first is None:
+            self.seen[index] = (row.number, content)
+            return
+        if first[1] == content:
+            raise DuplicateRow(first[0])
+        raise row.error("id_number", _("与第%(row)d行是同一人（证件号码相同），本行未导入，请合并为一行。") % {
+            "row": first[0],
+        })
 
     @staticmethod
     def indexes(rows: list[Row]) -> list[str]:
         found = []
         for row in rows:
             try:
-                index = document_index(row.choice("document_type", DocumentType.ID_CARD), row.text("id_number"))
+                document_type = row.choice("document_type", DocumentType.ID_CARD)
             except RowError:
                 continue  # planning the row reports the bad document type
-            if index:
-                found.append(index)
+            number = normalise_document(row.text("id_number"))
+            if number:
+                row.document = (number, document_index(document_type, number))
+                found.append(row.document[1])
         return found
 
 
+def _place_key(dwelling: Dwelling | None) -> Any:
+    return id(dwelling) if dwelling is not None else None
+
+
 class ResidentPlanner(Planner):
-    """居民: create new people, merge into the one resident already holding the document."""
+    """居民: create new people, merge into the one resident already holding the document.
+
+    ``apply`` only records what a row does in ``RosterWrites``; ``flush`` writes it all in bulk.
+    """
 
     def __init__(self, context: ImportContext) -> None:
         super().__init__(context)
@@ -147,7 +189,7 @@ class ResidentPlanner(Planner):
         self.stays: dict[int, HouseholdMember] = {}
         self.tags_of: dict[int, set[int]] = {}
         self.tags = {tag.name: tag for tag in CareTag.objects.all()} | {tag.code: tag for tag in CareTag.objects.all()}
-        self.new_residents: list[tuple[Resident, list[CareTag]]] = []
+        self.writes = RosterWrites(today=context.today)
 
     def prepare(self, rows: list[Row]) -> None:
         found = list(Resident.objects.filter(id_number_index__in=_DocumentRows.indexes(rows)))
@@ -175,9 +217,15 @@ class ResidentPlanner(Planner):
         if dwelling and dwelling.grid_code != grid.code:
             raise row.error("grid_code", _("与房屋所在网格（%(code)s）不一致。") % {"code": dwelling.grid_code})
         tags = self._tags(row, grid)
-        label = f"{mask_name(values['name'])} {mask_identity(document_type, number)}"
+        content = (values, _place_key(dwelling), relation, grid.code, sorted(tag.pk for tag in tags))
+        self.documents.claim(row, index, content)
+        name = values["name"]
+
+        def label() -> str:  # masked, and only worked out for the rows the report shows
+            return f"{mask_name(name)} {mask_identity(document_type, number)}"
+
         if resident is None:
-            return self._create(Resident(grid=grid, **values), tags, dwelling, relation, label)
+            return self._create(Resident(grid=grid, id_number_index=index, **values), tags, dwelling, relation, label)
         if resident.grid_id != grid.pk:
             values["grid"] = grid
         return self._merge(row, resident, values, tags, dwelling, relation, label)
@@ -188,11 +236,15 @@ class ResidentPlanner(Planner):
         }
         gender, birth_date = row.choice("gender"), row.date("birth_date")
         if document_type == DocumentType.ID_CARD:
-            if gender and gender != id_gender(number):
+            # ``identify`` validated the number (id_birth_date/id_gender would check it all again):
+            # digits 7-14 are a real birth date, the 17th is odd for men.
+            born = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+            sex = Gender.MALE if int(number[16]) % 2 else Gender.FEMALE
+            if gender and gender != sex:
                 raise row.error("gender", _("性别与身份证号码不一致。"))
-            if birth_date and birth_date != id_birth_date(number):
+            if birth_date and birth_date != born:
                 raise row.error("birth_date", _("出生日期与身份证号码不一致。"))
-            gender, birth_date = id_gender(number), id_birth_date(number)
+            gender, birth_date = sex, born
         elif not gender:
             raise row.error("gender", _("非居民身份证的居民必须填写性别。"))
         values.update(gender=gender, birth_date=birth_date)
@@ -228,22 +280,20 @@ class ResidentPlanner(Planner):
         return tags
 
     def _create(self, resident: Resident, tags: list[CareTag], dwelling: Dwelling | None, relation: str,
-                label: str) -> Plan:
+                label: Summary) -> Plan:
         resident.political_status = resident.political_status or PoliticalStatus.MASSES
         resident.residency_type = resident.residency_type or ResidencyType.REGISTERED
 
         def apply() -> None:
-            if dwelling is None:
-                self.new_residents.append((resident, tags))
-                return
-            resident.save()
-            resident.care_tags.add(*tags)
-            place_in_household(resident, dwelling, relation, moved_in_on=self.context.today, today=self.context.today)
+            self.writes.new_residents.append((resident, tags))
+            if dwelling is not None:
+                today = self.context.today
+                self.writes.stays.append(Stay(resident, dwelling, relation, today, None))
 
         return Plan(CREATED, label, apply)
 
     def _merge(self, row: Row, resident: Resident, values: dict[str, Any], tags: list[CareTag],
-               dwelling: Dwelling | None, relation: str, label: str) -> Plan:
+               dwelling: Dwelling | None, relation: str, label: Summary) -> Plan:
         if not resident.grid_code.startswith(self.context.area.prefix):
             # Neutral, as the resident form: a guessed number must not be confirmed. The attempt
             # is logged in the area of the resident who holds the number.
@@ -256,24 +306,28 @@ class ResidentPlanner(Planner):
                 "name": mask_name(resident.name),
             })
         changes = _changes(resident, values)
-        new_tags = [tag for tag in tags if tag.pk not in self.tags_of.get(resident.pk, set())]
-        moves = dwelling is not None and stay_changes(self.stays.get(resident.pk), dwelling, relation)
+        had = self.tags_of.get(resident.pk, set())
+        new_tags = [tag for tag in tags if tag.pk not in had]
+        stay = self.stays.get(resident.pk)
+        moves = dwelling is not None and stay_changes(stay, dwelling, relation)
         if not (changes or new_tags or moves):
             return Plan(UNCHANGED, label)
 
         def apply() -> None:
-            _assign(resident, changes)
-            resident.save()
-            resident.care_tags.add(*new_tags)
-            if dwelling is not None:
-                today = self.context.today
-                place_in_household(resident, dwelling, relation, moved_in_on=today, today=today)
+            if changes:
+                self.writes.changed_residents.append((resident, changes))
+            if new_tags:
+                self.writes.added_tags.append((resident, set(had), new_tags))
+            if moves and dwelling is not None:
+                self.writes.stays.append(Stay(resident, dwelling, relation, self.context.today, stay))
 
         return Plan(MERGED, label, apply)
 
     def flush(self) -> None:
-        create_residents(self.new_residents)
-        self.new_residents = []
+        if self.context.new_places:
+            self.writes.places = self.places.new
+        self.writes.flush()
+        self.writes = RosterWrites(today=self.context.today)
 
 
 class HouseholdPlanner(Planner):
@@ -285,6 +339,7 @@ class HouseholdPlanner(Planner):
         self.documents = _DocumentRows()
         self.existing: dict[str, Resident] = {}
         self.stays: dict[int, HouseholdMember] = {}
+        self.writes = RosterWrites(today=context.today)
 
     def prepare(self, rows: list[Row]) -> None:
         found = Resident.objects.filter(
@@ -309,15 +364,22 @@ class HouseholdPlanner(Planner):
             raise row.error("name", _("与系统中同一证件号码的居民姓名（%(name)s）不一致，请核对。") % {
                 "name": mask_name(resident.name),
             })
+        self.documents.claim(row, index, (name, _place_key(dwelling), relation, moved_in_on))
         stay = self.stays.get(resident.pk)
         label = f"{dwelling} · {mask_name(name)}（{Relation(relation).label}）"
         if not stay_changes(stay, dwelling, relation):
             return Plan(UNCHANGED, label)
 
         def apply() -> None:
-            place_in_household(resident, dwelling, relation, moved_in_on=moved_in_on, today=self.context.today)
+            self.writes.stays.append(Stay(resident, dwelling, relation, moved_in_on, stay))
 
         return Plan(CREATED if stay is None else UPDATED, label, apply)
+
+    def flush(self) -> None:
+        if self.context.new_places:
+            self.writes.places = self.places.new
+        self.writes.flush()
+        self.writes = RosterWrites(today=self.context.today)
 
 
 class BuildingPlanner(Planner):
@@ -487,4 +549,6 @@ PLANNERS: dict[str, type[Planner]] = {
     "organisations": OrganisationPlanner,
 }
 
-__all__ = ["CREATED", "MERGED", "PLANNERS", "REJECTED", "UNCHANGED", "UPDATED", "Plan", "Planner", "RowError"]
+__all__ = [
+    "CREATED", "MERGED", "PLANNERS", "REJECTED", "UNCHANGED", "UPDATED", "DuplicateRow", "Plan", "Planner", "RowError",
+]

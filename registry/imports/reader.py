@@ -20,7 +20,7 @@ import csv
 import datetime
 import io
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -30,6 +30,9 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 Cell = str | int | float | datetime.date | datetime.datetime | None
+# How much a row looks like the header: (names every required column, how many columns it names).
+HeaderTest = Callable[[list[Any]], tuple[bool, int]]
+HEADER_SEARCH_ROWS = 10  # non-blank rows searched for the header (titles, dates, notes above it)
 SNIFF_BYTES = 256 * 1024
 MAX_LINE_CHARS = 1_000_000  # one CSV line; the csv module's own limit per cell is 131,072
 
@@ -55,10 +58,11 @@ class Limits:
 
 
 class RosterReader(ABC):
-    """A roster file opened for reading: ``header`` (the first non-empty row), then ``rows()``."""
+    """A roster file opened for reading: ``header`` (found among the first rows), then ``rows()``."""
 
     header: list[Any]
     header_row: int
+    title_rows: list[int]  # non-blank rows above the header (a roster's title), skipped
     total_rows: int  # data rows after the header (an estimate, at most the row cap)
     limits: Limits
 
@@ -87,14 +91,37 @@ class RosterReader(ABC):
             })
         return cells[: self.limits.columns]
 
-    def _find_header(self) -> None:
+    def _find_header(self, is_header: HeaderTest | None) -> None:
+        """Find the header among the first ``HEADER_SEARCH_ROWS`` non-blank rows.
+
+        Rosters often carry a title above the headers (a merged “XX社区第二网格居民花名册（2026年11月）”,
+        a date line): the header is the first row naming every required column. When none does, it
+        is the row naming the most columns (the first non-blank row if none names any), so that
+        the missing columns are reported against the row the user meant as the header.
+        """
         self._read, self._last_allowed = 0, self.limits.rows
         self._rows = self._capped()
-        self.header_row, self.header = _first_nonblank(self._rows)
-        self._last_allowed = self._read + self.limits.rows
+        looked_at: list[tuple[int, int, list[Any]]] = []  # (rows read so far, row number, cells)
+        scores: list[tuple[bool, int]] = []
+        for number, cells in self._rows:
+            if is_blank(cells):
+                continue
+            looked_at.append((self._read, number, cells))
+            scores.append(is_header(cells) if is_header else (True, 0))
+            if scores[-1][0] or len(looked_at) >= HEADER_SEARCH_ROWS:
+                break
+        if not looked_at:
+            raise UnreadableFile(_("文件是空的：没有找到表头行。"))
+        found = scores.index(max(scores))  # the first complete one, else the first naming the most
+        read_at_header, self.header_row, self.header = looked_at[found]
+        self.title_rows = [number for _r, number, _c in looked_at[:found]]
+        self._pending = [(number, cells) for _r, number, cells in looked_at[found + 1:]]
+        self._last_allowed = read_at_header + self.limits.rows
 
     def rows(self) -> Iterator[tuple[int, list[Any]]]:
         """(row number in the file, cells) of each data row after the header."""
+        yield from self._pending
+        self._pending = []
         yield from self._rows
 
     def close(self) -> None:
@@ -110,7 +137,8 @@ class RosterReader(ABC):
 class WorkbookReader(RosterReader):
     """The first sheet of an .xlsx workbook, in openpyxl's read-only (streaming) mode."""
 
-    def __init__(self, source: str | Path | IO[bytes], limits: Limits | None = None) -> None:
+    def __init__(self, source: str | Path | IO[bytes], limits: Limits | None = None,
+                 is_header: HeaderTest | None = None) -> None:
         from openpyxl import load_workbook
 
         self.limits = limits or Limits.from_settings()
@@ -124,7 +152,7 @@ class WorkbookReader(RosterReader):
         sheet.reset_dimensions()
         self._sheet_rows = sheet.iter_rows(values_only=True)
         try:
-            self._find_header()
+            self._find_header(is_header)
         except UnreadableFile:
             self.close()
             raise
@@ -147,7 +175,7 @@ class WorkbookReader(RosterReader):
 class CsvReader(RosterReader):
     """A CSV file in UTF-8 (with or without BOM) or GB18030 (what Chinese Excel saves as “CSV”)."""
 
-    def __init__(self, path: str | Path, limits: Limits | None = None) -> None:
+    def __init__(self, path: str | Path, limits: Limits | None = None, is_header: HeaderTest | None = None) -> None:
         self.limits = limits or Limits.from_settings()
         self.encoding = detect_encoding(path)
         self.total_rows = max(0, _count_lines(path, up_to=self.limits.rows + 2) - 1)
@@ -155,7 +183,7 @@ class CsvReader(RosterReader):
         self._line_count = 0
         self._reader = csv.reader(self._lines())
         try:
-            self._find_header()
+            self._find_header(is_header)
         except (UnicodeDecodeError, csv.Error) as error:
             self._file.close()
             raise UnreadableFile(_("无法读取CSV文件：请保存为 UTF-8 或 GB18030 编码。")) from error
@@ -214,20 +242,16 @@ def _count_lines(path: str | Path, up_to: int) -> int:
     return count
 
 
-def _first_nonblank(rows: Iterator[tuple[int, list[Any]]]) -> tuple[int, list[Any]]:
-    for number, values in rows:
-        if not is_blank(values):
-            return number, values
-    raise UnreadableFile(_("文件是空的：没有找到表头行。"))
+def open_roster(path: str | Path, filename: str, is_header: HeaderTest | None = None) -> RosterReader:
+    """The reader for a file by the extension of its original name (.xlsx or .csv).
 
-
-def open_roster(path: str | Path, filename: str) -> RosterReader:
-    """The reader for a file by the extension of its original name (.xlsx or .csv)."""
+    ``is_header`` recognises the header row among the first rows (None: the first non-blank row).
+    """
     suffix = Path(filename).suffix.lower()
     if suffix == ".xlsx":
-        return WorkbookReader(path)
+        return WorkbookReader(path, is_header=is_header)
     if suffix == ".csv":
-        return CsvReader(path)
+        return CsvReader(path, is_header=is_header)
     raise UnreadableFile(_("只支持 .xlsx 和 .csv 文件，不支持“%(suffix)s”。") % {"suffix": suffix or filename})
 
 

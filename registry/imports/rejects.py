@@ -1,10 +1,11 @@
 """The rejected rows of an import, given back as a workbook to correct and import again.
 
-The workbook has the file's own header row plus a last column 错误原因; each rejected row keeps
-its original cells, so the user fixes the cells the reason names and uploads the workbook as
-is. It is written in openpyxl's write-only mode (streamed to a temporary file), every cell
-through ``registry.exports.text_cell``: a cell typed as "=HYPERLINK(…)" comes back as text,
-never as a live formula (formula injection).
+The workbook has the file's own header row (without an old 错误原因 column) plus a new
+last column 错误原因; each rejected row keeps its original cells, so the user fixes the
+cells the reason names and uploads the workbook as is. It is written in openpyxl's
+write-only mode (streamed to a temporary file), every cell through
+``registry.exports.text_cell``: a cell typed as "=HYPERLINK(…)" comes back as text, never
+as a live formula (formula injection).
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from openpyxl import Workbook
 from openpyxl.styles import PatternFill
 
 from registry.exports import text_cell
+from registry.imports.columns import REASON_HEADER, header_key
 
-REASON_HEADER = "错误原因"
 _ILLEGAL = dict.fromkeys([*range(0, 9), 11, 12, *range(14, 32)])
 
 
@@ -29,8 +30,10 @@ class RejectsWorkbook:
 
     def __init__(self, header: list[Any]) -> None:
         self.count = 0
-        self._header = header
-        self._width = len(header)
+        # A rejected-rows workbook uploaded again already has a 错误原因 column: the old reasons go,
+        # the new one takes their place, so the column never doubles.
+        self._kept = [index for index, cell in enumerate(header) if header_key(cell) != REASON_HEADER]
+        self._header = [header[index] for index in self._kept]
         self._workbook: Workbook | None = None
 
     def _sheet(self) -> Any:
@@ -45,8 +48,7 @@ class RejectsWorkbook:
 
     def add(self, cells: list[Any], reason: str) -> None:
         sheet = self._sheet()
-        row = [_cell(value) for value in cells[: self._width]]
-        row += [None] * (self._width - len(row))
+        row = [_cell(cells[index]) if index < len(cells) else None for index in self._kept]
         sheet.append([text_cell(sheet, value) for value in [*row, reason]])
         self.count += 1
 

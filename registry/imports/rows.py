@@ -1,17 +1,16 @@
-"""One row of a roster as the planners see it, and the places (buildings, dwellings) rows point to.
+"""One row of a roster as the planners see it, and what every row of one import shares.
 
 ``Row`` reads cells by column key and turns every problem into a ``RowError`` that names the
-column in Chinese; ``ImportContext`` knows the target area, its grids and the user; ``PlaceIndex``
-finds the buildings and dwellings of the area that residents, households and organisations refer
-to (loaded once per import, so each row costs no query).
+column in Chinese; ``ImportContext`` knows the target area, its grids, the user and whether
+missing buildings and rooms may be created (``places.PlaceIndex`` finds them).
 """
 
 from __future__ import annotations
 
 import datetime
 import decimal
+import functools
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +21,7 @@ from django.utils.translation import gettext as _
 from areas.models import Area, Level
 from registry.imports.columns import Column, columns_for
 from registry.imports.reader import cell_text
-from registry.models import Building, Dwelling, Household, HouseholdMember, Relation, Resident
+from registry.imports.synonyms import synonym_code
 from registry.normalise import normalise_text
 
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日")
@@ -31,10 +30,11 @@ _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日"
 class RowError(Exception):
     """Why a row is rejected: the column (or none, for the row as a whole) and a Chinese message."""
 
-    def __init__(self, column: Column | None, message: str) -> None:
+    def __init__(self, column: Column | None, message: str, unknown: str | None = None) -> None:
         super().__init__(message)
         self.column = column
         self.message = message
+        self.unknown = unknown  # the value a coded column does not know (listed per column in the report)
 
     def reason(self, number: int) -> str:
         """``第12行「证件号码」：…`` — the form every rejection takes."""
@@ -43,6 +43,23 @@ class RowError(Exception):
         return _("第%(row)d行「%(column)s」：%(message)s") % {
             "row": number, "column": _(self.column.header), "message": self.message,
         }
+
+
+@functools.cache
+def _columns_by_key(kind: str) -> dict[str, Column]:
+    return {column.key: column for column in columns_for(kind)}
+
+
+@functools.cache
+def _options(kind: str, key: str) -> dict[str, str]:
+    """A coded column's labels and codes, each mapped to its code (fixed choices: not the care tags)."""
+    choices = _columns_by_key(kind)[key].choices
+    pairs = choices() if choices else []
+    return {label: code for code, label in pairs} | {code: code for code, _label in pairs}
+
+
+def _codes(kind: str, key: str) -> set[str]:
+    return set(_options(kind, key).values())
 
 
 def validation_message(error: ValidationError) -> str:
@@ -57,12 +74,14 @@ class Row:
     cells: list[Any]
     kind: str
     positions: dict[str, int]
+    texts: dict[str, str] = field(default_factory=dict, repr=False)  # normalised cells, read once
+    document: tuple[str, str] | None = field(default=None, repr=False)  # (number, blind index) once known
 
     def column(self, key: str) -> Column:
-        return next(column for column in columns_for(self.kind) if column.key == key)
+        return _columns_by_key(self.kind)[key]
 
-    def error(self, key: str | None, message: str) -> RowError:
-        return RowError(self.column(key) if key else None, message)
+    def error(self, key: str | None, message: str, unknown: str | None = None) -> RowError:
+        return RowError(self.column(key) if key else None, message, unknown)
 
     def raw(self, key: str) -> Any:
         position = self.positions.get(key)
@@ -71,7 +90,9 @@ class Row:
         return self.cells[position]
 
     def text(self, key: str, max_length: int | None = None) -> str:
-        value = normalise_text(cell_text(self.raw(key)))
+        value = self.texts.get(key)
+        if value is None:
+            value = self.texts[key] = normalise_text(cell_text(self.raw(key)))
         if max_length is not None and len(value) > max_length:
             raise self.error(key, _("不能超过%(n)d个字。") % {"n": max_length})
         return value
@@ -87,13 +108,13 @@ class Row:
         value = self.text(key)
         if not value:
             return default
-        choices = self.column(key).choices
-        options = choices() if choices else []
-        for code, label in options:
-            if value in (code, label):
-                return code
-        labels = "、".join(label for _code, label in options)
-        raise self.error(key, _("“%(value)s”不是可选的值（%(labels)s）。") % {"value": value, "labels": labels})
+        options = _options(self.kind, key)
+        code = options.get(value) or synonym_code(key, value)
+        if code:
+            return code
+        labels = "、".join(label for label in options if label not in _codes(self.kind, key))
+        raise self.error(key, _("“%(value)s”不是可选的值（%(labels)s）。") % {"value": value, "labels": labels},
+                         unknown=value)
 
     def integer(self, key: str, minimum: int = 0, maximum: int | None = None) -> int | None:
         value = self.text(key)
@@ -153,11 +174,14 @@ class ImportContext:
     user: Any
     grids: dict[str, Area] = field(default_factory=dict)
     today: datetime.date = field(default_factory=timezone.localdate)
+    # Buildings, units and rooms the file names but the registry lacks: planned as new (the dry run
+    # lists them; a commit with the box ticked creates them), or rejected as before.
+    new_places: bool = True
 
     @classmethod
-    def for_area(cls, kind: str, area: Area, user: Any) -> ImportContext:
+    def for_area(cls, kind: str, area: Area, user: Any, new_places: bool = True) -> ImportContext:
         grids = Area.objects.subtree_of(area).active().filter(level__in=(Level.GRID, Level.MICROGRID))
-        return cls(kind=kind, area=area, user=user, grids={grid.code: grid for grid in grids})
+        return cls(kind=kind, area=area, user=user, grids={grid.code: grid for grid in grids}, new_places=new_places)
 
     def grid_for(self, row: Row, fallback: Area | None = None) -> Area:
         """The grid named in the row's 网格编码, else ``fallback``, else the target area if it is a grid."""
@@ -174,91 +198,3 @@ class ImportContext:
         if self.area.is_grid:
             return self.area
         raise row.error("grid_code", _("导入到社区或街道时必须填写网格编码。"))
-
-
-class PlaceIndex:
-    """The buildings and dwellings of the import area, found by 小区 + 楼栋号 (+ 单元号 + 房号)."""
-
-    def __init__(self, context: ImportContext) -> None:
-        self.context = context
-        prefix = context.area.prefix
-        self.buildings: dict[tuple[str, str], list[Building]] = defaultdict(list)
-        for building in Building.objects.filter(grid_code__startswith=prefix):
-            building.grid = context.grids.get(building.grid_code, building.grid)
-            self.buildings[(building.estate, building.name)].append(building)
-        self.dwellings: dict[tuple[int, str, str], Dwelling] = {}
-        for dwelling in Dwelling.objects.filter(grid_code__startswith=prefix).select_related("unit"):
-            dwelling.grid = context.grids.get(dwelling.grid_code, dwelling.grid)
-            self.dwellings[(dwelling.building_id, dwelling.unit.number if dwelling.unit else "", dwelling.room)] = (
-                dwelling
-            )
-
-    def building(self, row: Row, grid: Area | None = None, required: bool = True) -> Building | None:
-        estate, name = row.text("estate"), row.text("building")
-        if not name:
-            if required:
-                raise row.error("building", _("不能为空。"))
-            return None
-        candidates = self.buildings.get((estate, name), [])
-        if not candidates and not estate:  # 小区 left empty: the building name alone, if it is unambiguous
-            candidates = [b for (_estate, b_name), found in self.buildings.items() if b_name == name for b in found]
-        found = [b for b in candidates if grid is None or b.grid_code == grid.code]
-        if not found:
-            where = f"{estate}{name}"
-            raise row.error("building", _("楼栋“%(name)s”在本区域不存在，请先导入楼栋与房屋。") % {"name": where})
-        if len(found) > 1:
-            raise row.error("building", _("有多个楼栋名为“%(name)s”，请填写小区或网格编码。") % {"name": name})
-        return found[0]
-
-    def dwelling(self, row: Row, grid: Area | None = None) -> Dwelling | None:
-        """The dwelling the row names; ``None`` when the row names no building and no room."""
-        if not (row.text("building") or row.text("room")):
-            return None
-        building = self.building(row, grid)
-        assert building is not None
-        room = row.required("room")
-        dwelling = self.dwellings.get((building.pk, row.text("unit"), room))
-        if dwelling is None:
-            label = f"{building}{row.text('unit')}{room}"
-            raise row.error("room", _("房屋“%(name)s”不存在，请先导入楼栋与房屋。") % {"name": label})
-        return dwelling
-
-
-def current_stays(resident_ids: list[int]) -> dict[int, HouseholdMember]:
-    """The current stay of each resident (one query)."""
-    stays = HouseholdMember.objects.current().filter(resident_id__in=resident_ids).select_related("household")
-    return {stay.resident_id: stay for stay in stays}
-
-
-def stay_changes(stay: HouseholdMember | None, dwelling: Dwelling, relation: str) -> bool:
-    return stay is None or stay.household.dwelling_id != dwelling.pk or stay.relation != relation
-
-
-def place_in_household(
-    resident: Resident, dwelling: Dwelling, relation: str, *, moved_in_on: datetime.date, today: datetime.date
-) -> None:
-    """Make the resident a current member of the household at the dwelling (moving keeps history).
-
-    A stay at another dwelling ends today; the dwelling's household is created when it has
-    none; a 户主 becomes the household's head.
-    """
-    stay = HouseholdMember.objects.current().filter(resident=resident).select_related("household").first()
-    household: Household | None
-    if stay is not None and stay.household.dwelling_id == dwelling.pk:
-        household = stay.household
-        if stay.relation != relation:
-            stay.relation = relation
-            stay.save()
-    else:
-        if stay is not None:
-            stay.moved_out_on = max(today, stay.moved_in_on)
-            stay.save()
-        household = Household.objects.filter(dwelling=dwelling).order_by("created_at", "pk").first()
-        if household is None:
-            household = Household.objects.create(grid=dwelling.grid, dwelling=dwelling)
-        HouseholdMember.objects.create(
-            household=household, resident=resident, relation=relation, moved_in_on=min(moved_in_on, today)
-        )
-    if relation == Relation.HEAD and household.head_id != resident.pk:
-        household.head = resident
-        household.save()

@@ -59,6 +59,10 @@ class ImportJob(TimeStampedModel):
         _("状态"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.QUEUED, db_index=True
     )
     dry_run = models.BooleanField(_("仅检查"), default=True)
+    create_places = models.BooleanField(
+        _("按花名册新建楼栋和房屋"), default=False,
+        help_text=_("确认导入时，新建文件中提到但系统中还没有的楼栋、单元和房屋。"),
+    )
     total_rows = models.PositiveIntegerField(_("总行数"), default=0)
     processed_rows = models.PositiveIntegerField(_("已处理行数"), default=0)
     created_count = models.PositiveIntegerField(_("新增"), default=0)

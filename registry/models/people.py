@@ -75,6 +75,7 @@ class ResidencyType(models.TextChoices):
     REGISTERED = "registered", _("户籍人口")
     PERMANENT = "permanent", _("常住人口")
     FLOATING = "floating", _("流动人口")
+    LODGING = "lodging", _("寄住人口")
     OVERSEAS = "overseas", _("境外人员")
 
 
@@ -209,7 +210,15 @@ class HouseholdMember(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.household} · {self.resident} ({self.get_relation_display()})"
+        return f"{self.household} · {self.resident} ({self.relation_label})"
+
+    @property
+    def relation_label(self) -> str:
+        """``get_relation_display()`` without rebuilding the whole choice list per call (bulk imports log thousands)."""
+        try:
+            return str(Relation(self.relation).label)
+        except ValueError:
+            return str(self.relation)
 
     def clean(self) -> None:
         if self.moved_out_on and self.moved_out_on < self.moved_in_on:

@@ -48,7 +48,7 @@ def test_it_offers_dropdowns_for_coded_resident_columns(db):
     found = dropdowns(load_workbook(io.BytesIO(template_workbook("residents"))))
     assert found["性别"] == ["男", "女"]
     assert "居民身份证" in found["证件类型"] and "护照" in found["证件类型"]
-    assert found["人口类型"] == ["户籍人口", "常住人口", "流动人口", "境外人员"]
+    assert found["人口类型"] == ["户籍人口", "常住人口", "流动人口", "寄住人口", "境外人员"]
     assert "中共党员" in found["政治面貌"]
     assert "户主" in found["与户主关系"]
     assert "独居老人" in found["关爱标签"]
@@ -69,6 +69,7 @@ def test_it_imports_nothing_from_an_untouched_template(cast, tmp_path):
     run_job(job, commit=True)
     assert job.status == ImportStatus.DONE
     assert (job.created_count, job.rejected_count) == (0, 0)
+    assert job.report["notes"] == ["第2行是导入模板中的示例行，已跳过。"]
 
 
 def test_it_gives_back_rejected_rows_with_original_cells_and_a_reason(cast, tmp_path):
@@ -143,3 +144,22 @@ def test_it_checks_the_users_permission_from_the_command_line(cast, tmp_path):
         call_command("import_registry", str(path), kind="residents", area=cast.grid_a.code, user="grid_worker_b",
                      stdout=io.StringIO(), stderr=io.StringIO())
     assert Resident.objects.count() == 1
+
+
+def test_it_finds_the_header_of_a_csv_below_its_title_lines(cast, tmp_path):
+    rows = [["百花社区第一网格居民花名册"], [], ["制表：张三", "", "2026年11月"],
+            ["姓名", "身份证号码", "人口类型"], ["张秀兰", valid_id(3, female=True), "流动"], ["李四", "1234", ""]]
+    job = make_job(csv_file(tmp_path, rows, encoding="gb18030"), "residents", cast.grid_a, cast.superuser)
+    run_job(job, commit=True)
+    assert job.status == ImportStatus.DONE and job.created_count == 1
+    assert job.report["notes"] == ["表头在第4行，上方的标题行已跳过。"]
+    assert job.report["rejected"][0]["reason"].startswith("第6行「证件号码」")
+    assert Resident.objects.get().residency_type == "floating"
+
+
+def test_it_still_names_the_missing_column_when_no_header_is_found(cast, tmp_path):
+    rows = [["百花社区花名册"], ["姓名", "电话"], ["张秀兰", "13812345678"]]
+    job = make_job(xlsx_file(tmp_path, rows), "residents", cast.grid_a, cast.superuser)
+    run_job(job, commit=False)
+    assert job.status == ImportStatus.FAILED
+    assert job.report["error"].startswith("表头缺少必填列「证件号码」")  # against row 2, not the title

@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 
 from accounts.testing import make_user
 from audit.models import AccessLogEntry, ChangeLogEntry
-from registry.imports import planners
+from registry.imports import bulk
 from registry.imports.importer import run_job
 from registry.models import (
     Building,
@@ -117,11 +117,12 @@ def test_it_checks_the_birth_date_column_against_the_id_number(cast, importer_a,
     assert job.created_count == 1
 
 
-def test_it_rejects_the_second_row_of_the_same_person(cast, importer_a, tmp_path):
+def test_it_rejects_a_second_row_of_the_same_person_that_says_something_else(cast, importer_a, tmp_path):
     number = valid_id(7)
-    rows = [RESIDENT_HEADER, ["王桂娟", number, "", "", "", ""], ["王桂娟", number.lower(), "", "", "", ""]]
+    rows = [RESIDENT_HEADER, ["王桂娟", number, "", "", "", ""], ["王桂娟", number.lower(), "", "13812345678", "", ""]]
     job = run(tmp_path, rows, cast.grid_a, importer_a)
     assert (job.created_count, job.rejected_count) == (1, 1)
+    assert job.report["duplicates"] == []
     assert reasons(job) == ["第3行「证件号码」：与第2行是同一人（证件号码相同），本行未导入，请合并为一行。"]
     assert Resident.objects.count() == 1
 
@@ -319,21 +320,20 @@ def test_it_saves_nothing_when_the_commit_fails_midway(cast, importer_a, tmp_pat
     rows = [["姓名", "证件号码", "楼栋号", "房号", "与户主关系"]] + [
         [f"居民{i}", valid_id(i), "3号楼", "301", "其他"] for i in range(1, 6)
     ]
-    calls = []
-    real_place = planners.place_in_household
+    created = []
+    real_create = bulk.create_residents
 
-    def failing_place(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 3:
-            raise RuntimeError("disk full")
-        return real_place(*args, **kwargs)
+    def create_then_fail(*args, **kwargs):
+        created.extend(real_create(*args, **kwargs))
+        raise RuntimeError("disk full")
 
-    monkeypatch.setattr(planners, "place_in_household", failing_place)
+    monkeypatch.setattr(bulk, "create_residents", create_then_fail)
     job = run(tmp_path, rows, cast.grid_a, importer_a)
     assert job.status == ImportStatus.FAILED
-    assert "第4行" in job.report["error"] and "整个文件没有保存任何数据" in job.report["error"]
+    assert "批量保存" in job.report["error"] and "整个文件没有保存任何数据" in job.report["error"]
+    assert len(created) == 5  # they were inserted, then rolled back with everything else
     assert Resident.objects.count() == 0 and HouseholdMember.objects.count() == 0 and Household.objects.count() == 0
-    assert len(calls) == 3
+    assert not ChangeLogEntry.objects.filter(content_type__model="resident").exists()
 
 
 def test_it_imports_a_ten_thousand_row_file(cast, tmp_path, django_assert_max_num_queries):

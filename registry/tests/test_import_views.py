@@ -211,3 +211,57 @@ def test_it_queues_the_job_for_the_database_worker(cast, login, tmp_path, settin
     call_command("task_worker", "--batch", "--no-startup-delay", verbosity=0)
     job.refresh_from_db()
     assert job.status == ImportStatus.VALIDATED and job.created_count == 1
+
+
+def test_it_lists_every_rejected_row_a_page_at_a_time(cast, login, tmp_path):
+    rows = [RESIDENT_HEADER] + [[f"居民{i}", wrong_checksum(valid_id(i)), "", "", "", ""] for i in range(60)]
+    client = login(cast.grid_worker_a)
+    client.post(reverse("registry:import"), {
+        "kind": "residents", "area": cast.grid_a.code,
+        "file": SimpleUploadedFile("花名册.xlsx", xlsx_file(tmp_path, rows).read_bytes()),
+    })
+    job = ImportJob.objects.get()
+    url = reverse("registry:import_job", args=[job.pk])
+    first = client.get(url).content.decode()
+    assert "拒绝（60）" in first and "第 1 / 2 页" in first
+    assert "第51行「证件号码」" in first and "第52行「证件号码」" not in first
+    assert f"{url}?page=2#import-rejected" in first
+    second = client.get(url, {"page": 2}).content.decode()
+    assert "第52行「证件号码」" in second and "第61行「证件号码」" in second and "第51行「证件号码」" not in second
+
+
+def test_it_offers_to_create_missing_buildings_and_rooms_with_one_tick(cast, login, tmp_path):
+    rows = [["姓名", "证件号码", "楼栋号", "房号", "与户主关系"],
+            ["张秀兰", valid_id(31, female=True), "7栋", "2-602", "户主"]]
+    client = login(cast.grid_worker_a)
+    client.post(reverse("registry:import"), {
+        "kind": "residents", "area": cast.grid_a.code,
+        "file": SimpleUploadedFile("花名册.xlsx", xlsx_file(tmp_path, rows).read_bytes()),
+    })
+    job = ImportJob.objects.get()
+    page = client.get(reverse("registry:import_job", args=[job.pk])).content.decode()
+    assert "系统中还没有的楼栋和房屋：1 个楼栋、1 个单元、1 户房屋" in page
+    assert "7号楼（百花社区第一网格）" in page
+    assert 'name="create_places"' in page and 'form="import-commit-form"' in page
+    client.post(reverse("registry:import_commit", args=[job.pk]), {"create_places": "1"})
+    job.refresh_from_db()
+    assert job.status == ImportStatus.DONE and job.create_places
+    stay = Resident.objects.get().stays.get()
+    assert (str(stay.household.dwelling), stay.household.dwelling.floor) == ("7号楼2单元602", 6)
+    page = client.get(reverse("registry:import_job", args=[job.pk])).content.decode()
+    assert "按花名册新建了 1 个楼栋、1 个单元、1 户房屋" in page
+
+
+def test_it_rejects_rows_naming_missing_places_without_the_tick(cast, login, tmp_path):
+    rows = [["姓名", "证件号码", "楼栋号", "房号", "与户主关系"],
+            ["张秀兰", valid_id(31, female=True), "7栋", "602", "户主"]]
+    client = login(cast.grid_worker_a)
+    client.post(reverse("registry:import"), {
+        "kind": "residents", "area": cast.grid_a.code,
+        "file": SimpleUploadedFile("花名册.xlsx", xlsx_file(tmp_path, rows).read_bytes()),
+    })
+    job = ImportJob.objects.get()
+    client.post(reverse("registry:import_commit", args=[job.pk]))
+    job.refresh_from_db()
+    assert (job.status, job.create_places, job.rejected_count) == (ImportStatus.DONE, False, 1)
+    assert Resident.objects.count() == 0

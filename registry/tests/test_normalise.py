@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from registry import normalise
 from registry.normalise import (
     normalise_credit_code,
     normalise_document,
@@ -140,3 +141,12 @@ def test_it_normalises_credit_codes(raw, expected):
 ])
 def test_it_normalises_plates_keeping_the_province(raw, expected):
     assert normalise_plate(raw) == expected
+
+
+@PROPERTY
+@given(ROSTER_CHARACTERS)
+def test_it_takes_the_short_way_only_for_text_that_needs_no_work(value):
+    """The one-pass check in normalise_text returns a value unchanged only when the full work would."""
+    full = normalise._SPACE_BETWEEN_HAN.sub("", normalise._WHITESPACE.sub(" ", normalise._CONTROL.sub(
+        "", normalise._INVISIBLE.sub("", value)).translate(normalise._WIDTH_FOLD)).strip())
+    assert normalise_text(value) == full

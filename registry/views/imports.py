@@ -3,7 +3,9 @@
 * ``/registry/import/`` — choose kind and area, upload .xlsx/.csv; lists recent jobs.
 * ``/registry/import/template/<kind>.xlsx`` — the import template of a kind.
 * ``/registry/import/<id>/`` — one job: progress bar (htmx polls ``status/`` every second while
-  the task runs), then the report and the 确认导入 button, then the result.
+  the task runs), then the report (every rejected row, ``?page=`` 50 at a time; unknown values
+  per column; merged duplicate lines; buildings and rooms to create) and the 确认导入 button with
+  the tick that creates those places, then the result.
 * ``/registry/import/<id>/commit/`` (POST) — run the real import of a checked job.
 * ``/registry/import/<id>/rejected.xlsx`` — the rejected rows with a reason column.
 
@@ -24,6 +26,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, URLResolver, path
@@ -40,6 +43,7 @@ from registry.models import ImportJob, ImportKind, ImportStatus
 from registry.tasks import run_import
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+REJECTED_PER_PAGE = 50
 AREA_CHOICES_LIMIT = 500
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TEMPLATE_NAMES = {
@@ -157,8 +161,10 @@ def import_commit(request: HttpRequest, job_id: Any) -> HttpResponse:
         raise PermissionDenied
     if files_purged(job)["upload"]:  # the page no longer offers it; a stale form gets the page back
         return redirect("registry:import_job", job_id=job.pk)
+    # The one tick of the report: create the buildings and rooms the roster names that do not exist yet.
+    create_places = bool(request.POST.get("create_places") and (job.report or {}).get("new_places"))
     claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.VALIDATED).exclude(file="").update(
-        status=ImportStatus.QUEUED, dry_run=False, processed_rows=0
+        status=ImportStatus.QUEUED, dry_run=False, processed_rows=0, create_places=create_places
     )
     if claimed:
         run_import.enqueue(str(job.pk), True)
@@ -181,7 +187,12 @@ def import_rejects(request: HttpRequest, job_id: Any) -> FileResponse:
 
 def _job_context(request: HttpRequest, job: ImportJob) -> dict[str, Any]:
     report = job.report or {}
-    samples = report.get("samples", {})
+    samples = dict(report.get("samples", {}))
+    # Every rejected row, a page at a time (reports written before this list existed have samples only).
+    rejected_page = Paginator(report.get("rejected") or samples.get("rejected", []), REJECTED_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    samples["rejected"] = list(rejected_page)
     sections = [
         ("created", _("新增"), job.created_count), ("merged", _("合并（同一人已登记，更新信息）"), job.merged_count),
         ("updated", _("更新"), job.updated_count), ("unchanged", _("无变化"), job.unchanged_count),
@@ -197,6 +208,7 @@ def _job_context(request: HttpRequest, job: ImportJob) -> dict[str, Any]:
         "accepted": job.created_count + job.merged_count + job.updated_count,
         "purged": purged,
         "retention_days": settings.REGISTRY_IMPORT_RETENTION_DAYS,
+        "rejected_page": rejected_page,
     }
 
 

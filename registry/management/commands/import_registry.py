@@ -1,9 +1,11 @@
-"""``manage.py import_registry FILE --kind residents --area CODE [--dry-run] [--user NAME]``.
+"""``manage.py import_registry FILE --kind residents --area CODE [--dry-run] [--user NAME] [--create-places]``.
 
 The same import as the page, from the shell: the file is checked and (without ``--dry-run``)
 imported in one transaction, with a progress percentage on standard error and the report on
 standard output. With ``--user`` that user's permissions are checked and the change log names
 them; without it the command runs as the system (trusted like any shell access).
+``--create-places`` creates the buildings, units and dwellings the file names that do not exist
+yet (the tick on the page); without it rows naming them are rejected.
 
 Exit code 1 when the file is refused or any row is rejected (the report says which and why;
 the rejected rows are written next to the file as ``<name>-rejected.xlsx``).
@@ -34,6 +36,8 @@ class Command(BaseCommand):
         parser.add_argument("--area", required=True, help="Code of the grid or community the file is for")
         parser.add_argument("--dry-run", action="store_true", help="Check and report without saving")
         parser.add_argument("--user", default=None, help="Import as this user (permission check and audit)")
+        parser.add_argument("--create-places", action="store_true",
+                            help="Create the buildings, units and dwellings the file names that do not exist yet")
 
     def handle(self, *args: Any, **options: Any) -> None:
         source = Path(options["file"])
@@ -47,7 +51,8 @@ class Command(BaseCommand):
             user = get_user_model().objects.filter(username=options["user"], is_active=True).first()
             if user is None:
                 raise CommandError(_("没有名为 %(name)s 的有效用户。") % {"name": options["user"]})
-        job = ImportJob(kind=options["kind"], area=area, created_by=user, original_filename=source.name)
+        job = ImportJob(kind=options["kind"], area=area, created_by=user, original_filename=source.name,
+                        create_places=options["create_places"])
         with source.open("rb") as file:
             job.file.save(source.name, File(file), save=False)
         job.save()
@@ -65,8 +70,12 @@ class Command(BaseCommand):
             raise CommandError(job.report.get("error", _("文件未导入。")))
         for sample in job.report.get("samples", {}).get("rejected", []):
             self.stdout.write(sample["reason"])
-        for warning in job.report.get("warnings", []):
-            self.stdout.write(warning)
+        for message in [*job.report.get("notes", []), *job.report.get("warnings", [])]:
+            self.stdout.write(message)
+        places = job.report.get("new_places")
+        if places:
+            message = _("文件中有 %(buildings)d 个楼栋、%(dwellings)d 户房屋在系统中还没有（涉及 %(rows)d 行）。")
+            self.stdout.write(message % places)
         counts = {
             "created": job.created_count, "merged": job.merged_count, "updated": job.updated_count,
             "unchanged": job.unchanged_count, "rejected": job.rejected_count,
