@@ -10,7 +10,7 @@ class RegistryConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from audit.registry import register
-        from registry import models
+        from registry import addresses, models
         from registry.catalog import on_post_migrate
         from registry.pii import logged_birth_date
 
@@ -19,10 +19,13 @@ class RegistryConfig(AppConfig):
         for model in (models.Building, models.Dwelling, models.Household, models.Vehicle, models.Facility):
             register(model, area_code=lambda row: row.grid_code)
         # A 居民身份证 holder's birth date is digits 7-14 of the number: the log keeps its year only.
-        register(models.Resident, area_code=lambda row: row.grid_code, exclude=("id_number", "phone"),
+        # ``address_sort_key`` is bookkeeping derived from the stay (``registry.addresses``), not registry data.
+        register(models.Resident, area_code=lambda row: row.grid_code,
+                 exclude=("id_number", "phone", "address_sort_key"),
                  mask={"birth_date": logged_birth_date})
         register(models.Establishment, area_code=lambda row: row.grid_code, exclude=("contact_phone",))
         register(models.HouseholdMember, area_code=lambda row: row.household.grid_code)
         register(models.BuildingUnit, area_code=lambda row: row.building.grid_code)
         register(models.CareTag)
         register(models.FacilityCategory)
+        addresses.connect()

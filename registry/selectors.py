@@ -33,6 +33,8 @@ from registry.normalise import is_landline, is_mobile, normalise_document, norma
 from registry.pii import MaskedResident, document_index, index_value, mask_id_number, mask_phone, masked_resident
 
 PAGE_SIZE = 50
+# Grid, then address in natural order (楼栋-单元-房号, ``registry.addresses``): the index ``resident_address_order``.
+ADDRESS_ORDER = ("grid_code", "address_sort_key", "name", "id")
 _ROLES_CACHE = "_wangge_registry_role_rows"
 _TAG_ROLES_CACHE = "_wangge_registry_tag_roles"
 _IDENTIFIER = re.compile(r"[0-9A-Z]{5,20}")
@@ -187,6 +189,7 @@ def search_residents(user: Any, wanted: ResidentFilter) -> QuerySet[Resident]:
         residents = residents.filter(residency_type=wanted.residency_type)
     if wanted.verification_state:
         residents = residents.filter(verification_state=wanted.verification_state)
+    residents = residents.order_by(*ADDRESS_ORDER)
     return residents.select_related("grid").prefetch_related("care_tags", current_stays_prefetch())
 
 

@@ -16,6 +16,7 @@ from accounts.scope import restrict
 from core.models import TimeStampedModel
 from registry.default_catalogs import translated_catalog_name
 from registry.fields import EncryptedCharField, document_index, index_value
+from registry.validators import validate_birth_date
 
 from .base import GridScoped, _code_in
 from .places import Building, Dwelling
@@ -119,7 +120,7 @@ class Resident(GridScoped):
 
     name = models.CharField(_("姓名"), max_length=50)
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
-    birth_date = models.DateField(_("出生日期"), null=True, blank=True)
+    birth_date = models.DateField(_("出生日期"), null=True, blank=True, validators=[validate_birth_date])
     document_type = models.CharField(
         _("证件类型"), max_length=24, choices=DocumentType.choices, default=DocumentType.ID_CARD
     )
@@ -138,6 +139,8 @@ class Resident(GridScoped):
     status = models.CharField(_("状态"), max_length=20, choices=ResidentStatus.choices, default=ResidentStatus.PRESENT)
     care_tags = models.ManyToManyField(CareTag, verbose_name=_("关爱标签"), blank=True, related_name="residents")
     notes = models.TextField(_("备注"), blank=True)
+    # The current address in natural order (楼栋-单元-房号), kept by ``registry.addresses``; "9": no address.
+    address_sort_key = models.CharField(max_length=255, default="9", editable=False)
 
     class Meta:
         ordering = ["grid_code", "name", "id"]
@@ -147,6 +150,9 @@ class Resident(GridScoped):
             models.UniqueConstraint(
                 fields=["id_number_index"], condition=~Q(id_number_index=""), name="resident_unique_document"
             ),
+        ]
+        indexes = [
+            models.Index(fields=["grid_code", "address_sort_key", "name", "id"], name="resident_address_order"),
         ]
         permissions = [("unmask_resident", _("可以查看居民完整证件号码和电话"))]
 
