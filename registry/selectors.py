@@ -215,6 +215,16 @@ class ResidentRow:
     def address(self) -> str:
         return str(self.stay.household.dwelling) if self.stay else ""
 
+    @property
+    def short_address(self) -> str:
+        """``百花小区 1号楼-1单元-101``: the estate, then 楼栋-单元-房号 (a phone card's address line)."""
+        if not self.stay:
+            return ""
+        dwelling = self.stay.household.dwelling
+        unit = dwelling.unit.number if dwelling.unit_id and dwelling.unit else ""
+        place = "-".join(part for part in (dwelling.building.name, unit, dwelling.room) if part)
+        return f"{dwelling.building.estate} {place}".strip()
+
 
 def resident_row(user: Any, resident: Resident) -> ResidentRow:
     """The masked, tag-filtered view of a resident fetched by ``search_residents``."""
