@@ -18,8 +18,8 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.models import RoleAssignment
 from areas.models import Area, Level, code_prefix
+from audit.display import changed_field_labels
 from audit.models import ChangeLogEntry
-from audit.views import changed_field_labels
 from registry.models import (
     Building,
     CareTag,

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -38,6 +39,9 @@ class Household(GridScoped):
 
     def __str__(self) -> str:
         return str(self.dwelling)
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:household", args=[self.pk])
 
     @classmethod
     def in_buildings(cls, buildings: models.QuerySet[Any]) -> Q:
@@ -125,9 +129,9 @@ class Resident(GridScoped):
         _("证件类型"), max_length=24, choices=DocumentType.choices, default=DocumentType.ID_CARD
     )
     id_number = EncryptedCharField(_("证件号码"), blank=True)
-    id_number_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    id_number_index = models.CharField(_("证件号码指纹"), max_length=64, blank=True, db_index=True, editable=False)
     phone = EncryptedCharField(_("联系电话"), blank=True)
-    phone_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    phone_index = models.CharField(_("联系电话指纹"), max_length=64, blank=True, db_index=True, editable=False)
     ethnicity = models.CharField(_("民族"), max_length=20, default="汉族")
     political_status = models.CharField(
         _("政治面貌"), max_length=20, choices=PoliticalStatus.choices, default=PoliticalStatus.MASSES
@@ -158,6 +162,9 @@ class Resident(GridScoped):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:resident", args=[self.pk])
 
     @classmethod
     def in_buildings(cls, buildings: models.QuerySet[Any]) -> Q:
