@@ -19,7 +19,7 @@ from registry.default_catalogs import translated_catalog_name
 from registry.fields import EncryptedCharField, document_index, index_value
 from registry.validators import validate_birth_date
 
-from .base import GridScoped, _code_in
+from .base import ByteOrderCharField, GridScoped, _code_in
 from .places import Building, Dwelling
 
 
@@ -122,6 +122,8 @@ class CareTag(models.Model):
 class Resident(GridScoped):
     """人: a person registered in a grid; one row per person (the ID number is unique)."""
 
+    # The scope's prefix filter and the address order read one index (``ByteOrderCharField``).
+    grid_code = ByteOrderCharField(_("网格编码"), max_length=18, db_index=True, editable=False)
     name = models.CharField(_("姓名"), max_length=50)
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
     birth_date = models.DateField(_("出生日期"), null=True, blank=True, validators=[validate_birth_date])
