@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('areas', '0002_area_name_no_markup'),
-        ('registry', '0003_building_size_bounds'),
+        ('registry', '0004_roster_create_places'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
