@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -162,6 +163,9 @@ class Area(TimeStampedModel):
     def __str__(self) -> str:
         # The parentheses differ by language: full-width in Chinese, ASCII with a space in English.
         return gettext("%(name)s（%(code)s）") % {"name": self.name, "code": self.code}
+
+    def get_absolute_url(self) -> str:
+        return reverse("areas:detail", args=[self.code])
 
     @property
     def prefix(self) -> str:

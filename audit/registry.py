@@ -28,6 +28,7 @@ _registry: dict[type[models.Model], AreaCodeOf] = {}
 _excluded: dict[type[models.Model], frozenset[str]] = {}
 _masked: dict[type[models.Model], dict[str, Callable[[Any], Any]]] = {}
 _fields_logged: dict[type[models.Model], list[tuple[str, Callable[[Any], Any] | None]]] = {}
+_named_with: dict[type[models.Model], tuple[str, ...]] = {}
 _BEFORE = "_audit_before"
 
 
@@ -146,15 +147,18 @@ def _m2m_changed(sender: Any, instance: models.Model, action: str, reverse: bool
 
 def register(
     model: type[models.Model], area_code: AreaCodeOf | None = None, exclude: tuple[str, ...] = (),
-    mask: dict[str, Callable[[Any], Any]] | None = None,
+    mask: dict[str, Callable[[Any], Any]] | None = None, named_with: tuple[str, ...] = (),
 ) -> None:
     """Audit every create/update/delete of ``model``.
 
     ``area_code`` scopes its log entries; ``exclude`` names fields never logged (secrets,
     bookkeeping such as ``last_login``); ``mask`` maps a field to the function that turns its
-    value into what the log may keep (a change still shows, the value does not).
+    value into what the log may keep (a change still shows, the value does not);
+    ``named_with`` lists the relations its ``__str__`` reads (``select_related`` paths), so
+    that the log page names a page of such records in one query (``audit.display``).
     """
     _registry[model] = area_code or (lambda instance: "")
+    _named_with[model] = tuple(named_with)
     _excluded[model] = frozenset(exclude)
     _masked[model] = dict(mask or {})
     _fields_logged.pop(model, None)
@@ -169,6 +173,11 @@ def register(
 
 def is_audited(model: type[models.Model]) -> bool:
     return model in _registry
+
+
+def named_with(model: type[models.Model]) -> tuple[str, ...]:
+    """The relations ``str()`` of a record of ``model`` reads (given to ``register``)."""
+    return _named_with.get(model, ())
 
 
 def record_created_in_bulk(instances: Sequence[models.Model], batch_size: int = 500) -> None:

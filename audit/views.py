@@ -8,8 +8,6 @@ roles, catalogs).
 from __future__ import annotations
 
 import datetime
-import json
-from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -25,11 +23,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.display import EntryFormatter
 from audit.models import Action, ChangeLogEntry
 from audit.registry import is_audited
 
 PAGE_SIZE = 50
-VALUE_PREVIEW_LENGTH = 300
 
 
 def audited_content_types() -> list[ContentType]:
@@ -111,77 +109,6 @@ def _start_of_day(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-@dataclass(frozen=True)
-class FieldChange:
-    """One changed field of an entry, as shown in its before/after diff."""
-
-    label: str
-    before: str
-    after: str
-
-
-@dataclass(frozen=True)
-class EntryRow:
-    entry: ChangeLogEntry
-    type_label: str
-    changes: list[FieldChange]
-
-
-# Keys that operations log beside the model's own fields.
-EXTRA_LABELS = {"verification_note": _("核实说明")}
-
-
-def _field_label(model: type[models.Model] | None, name: str) -> str:
-    if name in EXTRA_LABELS:
-        return str(EXTRA_LABELS[name])
-    if model is None:
-        return name
-    for field in model._meta.concrete_fields:
-        if field.attname == name:
-            return str(field.verbose_name)
-    for m2m in model._meta.many_to_many:
-        if m2m.name == name:
-            return str(m2m.verbose_name)
-    return name
-
-
-def _display_value(values: dict[str, Any] | None, name: str) -> str:
-    if values is None or name not in values or values[name] is None:
-        return "—"
-    value = values[name]
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    if len(text) > VALUE_PREVIEW_LENGTH:
-        return text[:VALUE_PREVIEW_LENGTH] + "…"
-    return text
-
-
-def _bookkeeping_fields(model: type[models.Model] | None) -> set[str]:
-    """Fields the database keeps up to date by itself (``updated_at``): noise in a diff."""
-    if model is None:
-        return set()
-    return {field.attname for field in model._meta.concrete_fields if getattr(field, "auto_now", False)}
-
-
-def changed_field_labels(entry: ChangeLogEntry) -> list[str]:
-    """The verbose names of the fields an entry changed, in the active language (bookkeeping fields left out)."""
-    model = entry.content_type.model_class()
-    hidden = _bookkeeping_fields(model)
-    return [_field_label(model, name) for name in entry.changed_fields() if name not in hidden]
-
-
-def entry_row(entry: ChangeLogEntry) -> EntryRow:
-    """An entry with its object type label and the diff of its changed fields."""
-    model = entry.content_type.model_class()
-    hidden = _bookkeeping_fields(model)
-    changes = [
-        FieldChange(_field_label(model, name), _display_value(entry.before, name), _display_value(entry.after, name))
-        for name in entry.changed_fields()
-        if name not in hidden
-    ]
-    label = str(model._meta.verbose_name) if model else entry.content_type.model
-    return EntryRow(entry=entry, type_label=label, changes=changes)
-
-
 @login_required
 @permission_required("audit.view_changelogentry", raise_exception=True)
 def changelog_list(request: HttpRequest) -> HttpResponse:
@@ -199,7 +126,7 @@ def changelog_list(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
-        "rows": [entry_row(entry) for entry in page.object_list],
+        "rows": EntryFormatter(page.object_list, request.user).rows(),
         "query": query.urlencode(),
     }
     return render(request, "audit/changelog_list.html", context)

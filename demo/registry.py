@@ -47,6 +47,7 @@ from demo.registry_places import (
     establishment_plans,
     facility_plans,
 )
+from registry.addresses import refresh_address_keys
 from registry.catalog import ensure_default_catalogs
 from registry.fields import document_index, index_value
 from registry.models import (
@@ -340,6 +341,7 @@ class _Writer:
             vehicles += self.vehicles(plan, household, residents)
         HouseholdMember.objects.bulk_create(members, batch_size=2000)
         self.count(HouseholdMember, len(members))
+        refresh_address_keys(member.resident_id for member in members)
         Resident.care_tags.through.objects.bulk_create(tags, batch_size=2000)
         Vehicle.objects.bulk_create(vehicles, batch_size=2000)
         self.count(Vehicle, len(vehicles))

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from areas.admin_scope import ScopedAdminMixin, ScopedInlineMixin
 from audit.models import AccessLogEntry
 from core.admin import ScopedQuerysetMixin
+from registry.lookups import field_labels
 from registry.models import (
     Building,
     BuildingUnit,
@@ -174,14 +175,19 @@ class AccessLogEntryAdmin(ScopedQuerysetMixin, admin.ModelAdmin):  # type: ignor
     """The access log, read-only: who looked at whose personal data in clear, and why."""
 
     scope_code_field = "area_code"
-    list_display = ("time", "user_name", "object_repr", "fields", "reason", "area_code", "request_id")
+    list_display = ("time", "user_name", "object_repr", "field_names", "reason", "area_code", "request_id")
     list_filter = ("content_type",)
     list_select_related = ("content_type",)
     search_fields = ("object_repr", "=object_id", "=request_id", "^area_code", "user_name", "reason")
     date_hierarchy = "time"
     fields = ("time", "user_name", "user", "request_id", "remote_addr", "content_type", "object_id", "object_repr",
-              "area_code", "fields", "reason")
+              "area_code", "field_names", "reason")
     readonly_fields = fields
+
+    @admin.display(description=_("查看的字段"))
+    def field_names(self, obj: AccessLogEntry) -> str:
+        """The looked-at fields in words (证件号码、联系电话), not their codes."""
+        return field_labels(obj.fields)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

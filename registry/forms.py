@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -52,21 +53,33 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class StyledForm:
-    """Bootstrap classes on every widget and a "请填写<字段>。" message for missing values."""
+    """Bootstrap classes on every widget, a "请填写<字段>。" message for missing values, and no
+    ``maxlength`` on text boxes: a browser cuts a longer paste without a word, so the server says
+    how long the value may be instead (``browser_max_length = True`` keeps it, for search boxes)."""
 
     fields: dict[str, forms.Field]
+    browser_max_length = False
 
     def style(self) -> None:
         for field in self.fields.values():
             field.error_messages["required"] = _("请填写%(field)s。") % {"field": field.label}
+            field.error_messages["max_length"] = _("最多%(limit_value)d个字，现在是%(show_value)d个字。")
+            if not self.browser_max_length:
+                field.widget.attrs.pop("maxlength", None)
             if isinstance(field.widget, forms.CheckboxSelectMultiple):
                 continue
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)
 
 
-def _grid_choice(user: Any) -> forms.ModelChoiceField:
-    return forms.ModelChoiceField(label=gettext_lazy("所属网格"), queryset=visible_grids(user))
+def _grid_choice(form: forms.ModelForm, user: Any) -> None:  # type: ignore[type-arg]
+    """The 所属网格 field, offering the user's grids; preselected on a new record when there is only one."""
+    grids = visible_grids(user)
+    form.fields["grid"] = forms.ModelChoiceField(label=gettext_lazy("所属网格"), queryset=grids)
+    if form.instance.pk is None and not form.initial.get("grid"):
+        only = list(grids.values_list("pk", flat=True)[:2])
+        if len(only) == 1:
+            form.initial["grid"] = only[0]
 
 
 # --- search ----------------------------------------------------------------------------------
@@ -75,6 +88,7 @@ def _grid_choice(user: Any) -> forms.ModelChoiceField:
 class ResidentSearchForm(StyledForm, forms.Form):
     """The filters of the search page; every field is optional."""
 
+    browser_max_length = True
     q = forms.CharField(label=gettext_lazy("姓名、地址、证件号码或电话"), required=False, max_length=100)
     tag = forms.ModelChoiceField(label=gettext_lazy("关爱标签"), queryset=CareTag.objects.none(), required=False)
     grid = forms.ModelChoiceField(label=gettext_lazy("网格"), queryset=Area.objects.none(), required=False)
@@ -102,6 +116,7 @@ class ResidentSearchForm(StyledForm, forms.Form):
 
 
 class BuildingSearchForm(StyledForm, forms.Form):
+    browser_max_length = True
     q = forms.CharField(label=gettext_lazy("楼栋、小区或地址"), required=False, max_length=100)
     grid = forms.ModelChoiceField(label=gettext_lazy("网格"), queryset=Area.objects.none(), required=False)
 
@@ -136,7 +151,7 @@ class ResidentForm(StyledForm, forms.ModelForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["grid"] = _grid_choice(user)
+        _grid_choice(self, user)
         self.fields["gender"].required = False
         tags_field = self.fields["care_tags"]
         assert isinstance(tags_field, forms.ModelMultipleChoiceField)
@@ -151,6 +166,8 @@ class ResidentForm(StyledForm, forms.ModelForm):  # type: ignore[type-arg]
                 # The birth date of an ID card holder is digits 7-14 of the number: shown in full
                 # only when unmasked (logged). It follows the number: a new number brings its own.
                 del self.fields["birth_date"]
+        if "birth_date" in self.fields:
+            self.fields["birth_date"].widget.attrs["max"] = timezone.localdate().isoformat()
         self.style()
 
     def clean_name(self) -> str:
@@ -257,7 +274,7 @@ class BuildingForm(StyledForm, forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["grid"] = _grid_choice(user)
+        _grid_choice(self, user)
         _bound(self.fields["floors"], validate_floors, 1, MAX_FLOORS)
         _bound(self.fields["unit_count"], validate_unit_count, 1, MAX_UNITS)
         self.style()

@@ -18,8 +18,8 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.models import RoleAssignment
 from areas.models import Area, Level, code_prefix
+from audit.display import changed_field_labels
 from audit.models import ChangeLogEntry
-from audit.views import changed_field_labels
 from registry.models import (
     Building,
     CareTag,
@@ -33,6 +33,8 @@ from registry.normalise import is_landline, is_mobile, normalise_document, norma
 from registry.pii import MaskedResident, document_index, index_value, mask_id_number, mask_phone, masked_resident
 
 PAGE_SIZE = 50
+# Grid, then address in natural order (楼栋-单元-房号, ``registry.addresses``): the index ``resident_address_order``.
+ADDRESS_ORDER = ("grid_code", "address_sort_key", "name", "id")
 _ROLES_CACHE = "_wangge_registry_role_rows"
 _TAG_ROLES_CACHE = "_wangge_registry_tag_roles"
 _IDENTIFIER = re.compile(r"[0-9A-Z]{5,20}")
@@ -187,6 +189,7 @@ def search_residents(user: Any, wanted: ResidentFilter) -> QuerySet[Resident]:
         residents = residents.filter(residency_type=wanted.residency_type)
     if wanted.verification_state:
         residents = residents.filter(verification_state=wanted.verification_state)
+    residents = residents.order_by(*ADDRESS_ORDER)
     return residents.select_related("grid").prefetch_related("care_tags", current_stays_prefetch())
 
 
@@ -211,6 +214,16 @@ class ResidentRow:
     @property
     def address(self) -> str:
         return str(self.stay.household.dwelling) if self.stay else ""
+
+    @property
+    def short_address(self) -> str:
+        """``百花小区 1号楼-1单元-101``: the estate, then 楼栋-单元-房号 (a phone card's address line)."""
+        if not self.stay:
+            return ""
+        dwelling = self.stay.household.dwelling
+        unit = dwelling.unit.number if dwelling.unit_id and dwelling.unit else ""
+        place = "-".join(part for part in (dwelling.building.name, unit, dwelling.room) if part)
+        return f"{dwelling.building.estate} {place}".strip()
 
 
 def resident_row(user: Any, resident: Resident) -> ResidentRow:

@@ -282,3 +282,14 @@ def validate_floor(value: int) -> None:
     if not -MAX_BASEMENT_FLOORS <= value <= MAX_FLOORS:
         raise ValidationError(_("楼层应为-%(basement)d到%(max)d（地下层为负数），现在是%(value)s。"), code="floor",
                               params={"basement": MAX_BASEMENT_FLOORS, "max": MAX_FLOORS, "value": value})
+
+
+# --- people ----------------------------------------------------------------------------------
+
+
+def validate_birth_date(value: datetime.date) -> None:
+    """A birth date (出生日期): not in the future and not before 1900, as in an ID number."""
+    if value > timezone.localdate():
+        raise ValidationError(_("出生日期不能晚于今天。"), code="birth_date_future")
+    if value < _EARLIEST_BIRTH:
+        raise ValidationError(_("出生日期不能早于1900年1月1日。"), code="birth_date_too_early")

@@ -17,6 +17,7 @@ from areas.models import Area
 from audit.models import ChangeLogEntry
 from demo.registry_people import AS_OF
 from demo.seed import seed_demo
+from registry.addresses import dwelling_key
 from registry.models import (
     Building,
     BuildingKind,
@@ -177,6 +178,7 @@ def test_it_houses_every_resident_in_a_dwelling_of_their_grid(seeded):
         assert 1 <= dwelling.floor <= building.floors
         assert stay.resident.status == ResidentStatus.PRESENT
         assert stay.moved_in_on >= stay.resident.birth_date
+        assert stay.resident.address_sort_key == dwelling_key(dwelling)  # listed in address order
     assert HouseholdMember.objects.filter(moved_out_on__isnull=False).exists()  # history: moved away, deceased
     heads = Household.objects.exclude(head=None).select_related("head")
     assert all(household.head.grid_code == household.grid_code for household in heads)

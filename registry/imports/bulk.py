@@ -28,6 +28,7 @@ from django.db import models
 from django.utils import timezone
 
 from audit.registry import Change, record_created_in_bulk, record_in_bulk, snapshot
+from registry.addresses import refresh_address_keys
 from registry.imports.places import NewPlaces
 from registry.models import Building, BuildingUnit, CareTag, Household, HouseholdMember, Relation, Resident
 from registry.models import Dwelling as DwellingModel
@@ -173,6 +174,8 @@ def place_stays(stays: list[Stay], today: datetime.date) -> None:
     for household, _before in new_heads:
         household.updated_at = now
     _bulk_update(Household, [(h, "update", before, snapshot(h)) for h, before in new_heads], ["head", "updated_at"])
+    # bulk_create sends no signals: the residents' address order (registry.addresses) is refreshed here.
+    refresh_address_keys(stay.resident.pk for stay in stays)
 
 
 def _changed(instance: models.Model, now: datetime.datetime, **values: Any) -> Change:

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -16,8 +17,9 @@ from accounts.scope import restrict
 from core.models import TimeStampedModel
 from registry.default_catalogs import translated_catalog_name
 from registry.fields import EncryptedCharField, document_index, index_value
+from registry.validators import validate_birth_date
 
-from .base import GridScoped, _code_in
+from .base import ByteOrderCharField, GridScoped, _code_in
 from .places import Building, Dwelling
 
 
@@ -37,6 +39,9 @@ class Household(GridScoped):
 
     def __str__(self) -> str:
         return str(self.dwelling)
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:household", args=[self.pk])
 
     @classmethod
     def in_buildings(cls, buildings: models.QuerySet[Any]) -> Q:
@@ -117,16 +122,18 @@ class CareTag(models.Model):
 class Resident(GridScoped):
     """人: a person registered in a grid; one row per person (the ID number is unique)."""
 
+    # The scope's prefix filter and the address order read one index (``ByteOrderCharField``).
+    grid_code = ByteOrderCharField(_("网格编码"), max_length=18, db_index=True, editable=False)
     name = models.CharField(_("姓名"), max_length=50)
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
-    birth_date = models.DateField(_("出生日期"), null=True, blank=True)
+    birth_date = models.DateField(_("出生日期"), null=True, blank=True, validators=[validate_birth_date])
     document_type = models.CharField(
         _("证件类型"), max_length=24, choices=DocumentType.choices, default=DocumentType.ID_CARD
     )
     id_number = EncryptedCharField(_("证件号码"), blank=True)
-    id_number_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    id_number_index = models.CharField(_("证件号码指纹"), max_length=64, blank=True, db_index=True, editable=False)
     phone = EncryptedCharField(_("联系电话"), blank=True)
-    phone_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    phone_index = models.CharField(_("联系电话指纹"), max_length=64, blank=True, db_index=True, editable=False)
     ethnicity = models.CharField(_("民族"), max_length=20, default="汉族")
     political_status = models.CharField(
         _("政治面貌"), max_length=20, choices=PoliticalStatus.choices, default=PoliticalStatus.MASSES
@@ -138,6 +145,8 @@ class Resident(GridScoped):
     status = models.CharField(_("状态"), max_length=20, choices=ResidentStatus.choices, default=ResidentStatus.PRESENT)
     care_tags = models.ManyToManyField(CareTag, verbose_name=_("关爱标签"), blank=True, related_name="residents")
     notes = models.TextField(_("备注"), blank=True)
+    # The current address in natural order (楼栋-单元-房号), kept by ``registry.addresses``; "9": no address.
+    address_sort_key = models.CharField(max_length=255, default="9", editable=False)
 
     class Meta:
         ordering = ["grid_code", "name", "id"]
@@ -148,10 +157,16 @@ class Resident(GridScoped):
                 fields=["id_number_index"], condition=~Q(id_number_index=""), name="resident_unique_document"
             ),
         ]
+        indexes = [
+            models.Index(fields=["grid_code", "address_sort_key", "name", "id"], name="resident_address_order"),
+        ]
         permissions = [("unmask_resident", _("可以查看居民完整证件号码和电话"))]
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:resident", args=[self.pk])
 
     @classmethod
     def in_buildings(cls, buildings: models.QuerySet[Any]) -> Q:

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -55,6 +56,9 @@ class Building(GridScoped):
 
     def __str__(self) -> str:
         return f"{self.estate}{self.name}" if self.estate else self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:building", args=[self.pk])
 
     @classmethod
     def in_buildings(cls, buildings: models.QuerySet[Any]) -> Q:
@@ -115,6 +119,9 @@ class Dwelling(GridScoped):
     def __str__(self) -> str:
         unit = f"{self.unit.number}" if self.unit_id and self.unit else ""
         return f"{self.building}{unit}{self.room}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:dwelling", args=[self.pk])
 
     @classmethod
     def in_buildings(cls, buildings: models.QuerySet[Any]) -> Q:

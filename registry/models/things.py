@@ -50,7 +50,7 @@ class Establishment(GridScoped):
     )
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
     contact_phone = EncryptedCharField(_("联系电话"), blank=True)
-    contact_phone_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    contact_phone_index = models.CharField(_("联系电话指纹"), max_length=64, blank=True, db_index=True, editable=False)
     safety_person = models.CharField(_("安全责任人"), max_length=50, blank=True)
     notes = models.TextField(_("备注"), blank=True)
 

@@ -5,6 +5,7 @@ import decimal
 
 import pytest
 
+from registry.addresses import dwelling_key
 from registry.imports.importer import run_job
 from registry.models import (
     Building,
@@ -164,6 +165,8 @@ def test_it_moves_a_resident_keeping_the_old_stay_as_history(cast, importer_a, t
     stays = HouseholdMember.objects.filter(resident=resident).order_by("moved_in_on")
     assert [stay.household.dwelling.room for stay in stays] == ["401", "301"]
     assert stays[0].moved_out_on is not None and stays[1].moved_out_on is None
+    resident.refresh_from_db()
+    assert resident.address_sort_key == dwelling_key(flat)  # the search lists them at their new address
 
 
 ORGANISATION_HEADER = ["单位名称", "统一社会信用代码", "单位类别", "地址", "楼栋号", "联系电话"]
