@@ -42,6 +42,7 @@ def _category_form(category: Category, **changes: str) -> dict[str, str]:
         "default_level": str(category.default_level), "skip_to_level": "", "priority": str(category.priority),
         "accept_hours": str(category.accept_hours), "handle_amount": str(category.handle_amount),
         "handle_unit": category.handle_unit, "verify_hours": str(category.verify_hours),
+        "dispatch_hours": str(category.dispatch_hours), "close_hours": str(category.close_hours),
         "attributes-TOTAL_FORMS": "0", "attributes-INITIAL_FORMS": "0", "attributes-MIN_NUM_FORMS": "0",
         "attributes-MAX_NUM_FORMS": "1000",
     }

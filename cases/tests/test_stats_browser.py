@@ -53,5 +53,6 @@ def test_it_downloads_the_case_ledger_with_the_filter(cast, page, browser_login,
     download_info.value.save_as(path)
 
     sheet = load_workbook(path).active
-    assert sheet.max_row == 3  # header and the two cases of grid B
-    assert {row[4] for row in sheet.iter_rows(min_row=2, values_only=True)} == {"百花社区第二网格"}
+    # A title row, a row naming the filters, the header, then the two cases of grid B.
+    assert sheet.max_row == 5
+    assert {row[4] for row in sheet.iter_rows(min_row=4, values_only=True)} == {"百花社区第二网格"}
