@@ -198,7 +198,7 @@ def _declared_system_name(collection: dict[str, Any]) -> str | None:
     properties = crs.get("properties") if isinstance(crs, dict) else None
     name = properties.get("name") if isinstance(properties, dict) else None
     if not isinstance(name, str):
-        raise ValueError(_("crs 格式不对：应为 {\"type\": \"name\", \"properties\": {\"name\": \"坐标系名称\"}}。"))
+        raise ValueError(_("crs 格式不对，应写作 \"crs\": {\"type\": \"name\", \"properties\": {\"name\": \"GCJ-02\"}}。"))
     return name or None
 
 
