@@ -16,21 +16,19 @@ here who may reach it. See docs/security.md.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
-from django.test.utils import override_settings
 from django.urls import reverse
 
 from accounts.default_roles import DEFAULT_ROLES
 from tests.urlwalk import Route, named_routes
-from tests.world import Site, World, build_world
+from tests.world import Site, World
 
 ROLE_PERMISSIONS = {code: frozenset(permissions) for code, _name, _text, permissions in DEFAULT_ROLES}
 ANYONE = "anyone"  # public pages: no login, no scope
@@ -224,25 +222,6 @@ def sites_for(role: str, entry: Entry) -> tuple[str, ...]:
     if role == "area_admin":
         return ("in", "street2", "district2")
     return ("in", "street2")
-
-
-@pytest.fixture(scope="module")
-def world_media(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("world-media")
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings: Any, world_media: Path) -> None:
-    """The world's photos stay where it stored them for every test of the module."""
-    settings.MEDIA_ROOT = str(world_media)
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup: None, django_db_blocker: Any, world_media: Path) -> Iterator[World]:
-    """Built once for the module inside a transaction that is rolled back at the end."""
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=str(world_media)), transaction.atomic():
-        yield build_world()
-        transaction.set_rollback(True)
 
 
 ROUTES = {route.name: route for route in named_routes()}

@@ -7,7 +7,7 @@ cast, and the same set of records at three sites.
 
 Each site has a building with a dwelling, a household and a resident, a case being handled by a
 unit of the site (with a photo), a dispute case with a party, a notification for the site's
-dispatcher and an import job.
+dispatcher and an import job. Grid A also has cases in the other states of the workflow.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from accounts.models import Organisation, OrganisationKind, OrganisationMember, 
 from accounts.testing import PASSWORD, Cast, build_cast, make_area, make_user
 from areas.models import Area, Level
 from cases import transitions as t
-from cases.models import Case, Channel, DisputeParty, Notification, PartyRole
-from cases.testing import CaseCast, build_case_cast, tiny_photo
+from cases.models import Case, Channel, DisputeParty, Notification, PartyRole, Status
+from cases.testing import CaseCast, advance, build_case_cast, report, tiny_photo
 from registry.models import Building, Dwelling, Household, HouseholdMember, ImportJob, Relation, Resident
 from registry.models.import_job import ImportKind
 
@@ -57,6 +57,8 @@ class World:
     cc: CaseCast
     building_head: User
     sites: dict[str, Site] = field(default_factory=dict)
+    # Cases of grid A in the states whose action forms the handling case does not show.
+    cases_by_status: dict[str, Case] = field(default_factory=dict)
 
     def users(self) -> dict[str, User | None]:
         """The matrix's cast: one user per documented role (all in street 1), plus the edges."""
@@ -121,6 +123,8 @@ def build_world() -> World:
                                ("district2", grid_x, cast.other_street)):
         world.sites[name] = _site(cc, name, grid, street)
     world.sites["in"].building.heads.add(head)
+    for status in (Status.REPORTED, Status.PENDING_DISPATCH, Status.PENDING_VERIFY, Status.CLOSED):
+        world.cases_by_status[status] = advance(report(cc), status, cc)
     return world
 
 
