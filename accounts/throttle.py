@@ -166,7 +166,7 @@ def attempted_username(request: HttpRequest, credentials: dict[str, Any] | None 
     """The username a login tried, as the throttle counts it (``AXES_USERNAME_CALLABLE``): without
     control characters and cut to ``USERNAME_LIMIT``, so that no odd input fails to be counted."""
     source = credentials if credentials else getattr(request, "data", request.POST)
-    raw = source.get(settings.AXES_USERNAME_FORM_FIELD)
+    raw = source.get(getattr(settings, "AXES_USERNAME_FORM_FIELD", "username"))
     if raw is None:
         return None
     return without_control_characters(str(raw))[:USERNAME_LIMIT]

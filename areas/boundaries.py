@@ -27,7 +27,7 @@ from typing import Any
 import shapely
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from shapely.geometry.base import BaseGeometry
@@ -198,7 +198,7 @@ def _declared_system_name(collection: dict[str, Any]) -> str | None:
     properties = crs.get("properties") if isinstance(crs, dict) else None
     name = properties.get("name") if isinstance(properties, dict) else None
     if not isinstance(name, str):
-        raise ValueError(_("crs 格式不对，应写作 \"crs\": {\"type\": \"name\", \"properties\": {\"name\": \"GCJ-02\"}}。"))
+        raise ValueError(_('crs 格式不对，应写作 "crs": {"type": "name", "properties": {"name": "GCJ-02"}}。'))
     return name or None
 
 
@@ -240,8 +240,9 @@ def _plain_name(name: str) -> bool:
 def _model_field_problem(name: str, value: Any) -> str | None:
     """The model field's own checks (length, range, validators), the same in a dry run and a commit."""
     model_field = Area._meta.get_field(name)
+    assert isinstance(model_field, models.Field)
     try:
-        model_field.clean(value, None)  # type: ignore[union-attr]
+        model_field.clean(value, None)
     except ValidationError as error:
         return _("%(field)s：%(problems)s") % {"field": model_field.verbose_name,
                                               "problems": _join_messages(error.messages)}

@@ -183,8 +183,9 @@ def _fuzz(world: World, form: Form) -> None:
     clients = {}
     for role in ROLES:
         clients[role] = Client()
-        if users[role] is not None:
-            clients[role].force_login(users[role])
+        user = users[role]
+        if user is not None:
+            clients[role].force_login(user)
 
     @settings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None,
               suppress_health_check=list(HealthCheck))

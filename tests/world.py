@@ -77,6 +77,7 @@ def _site_people(cc: CaseCast, grid: Area, street: Area, suffix: str) -> tuple[U
         return cc.dispatcher, cc.property_company, cc.property_handler
     dispatcher = make_user(f"dispatcher_{suffix}", "street_dispatcher", street)
     unit = Organisation.objects.create(name=f"物业{suffix}", kind=OrganisationKind.PROPERTY, home_area=street)
+    assert grid.parent is not None
     unit.service_areas.add(grid.parent)
     handler = make_user(f"handler_{suffix}", "property_handler", street)
     OrganisationMember.objects.create(organisation=unit, user=handler)
@@ -101,7 +102,8 @@ def _site(cc: CaseCast, name: str, grid: Area, street: Area) -> Site:
     resident = Resident.objects.create(grid=grid, name=f"居民{name}", gender="F")
     member = HouseholdMember.objects.create(household=household, resident=resident, relation=Relation.HEAD)
     case = _handled_case(cc, grid, dispatcher, unit, handler)
-    dispute_case = t.case_report(actor=case.events.first().actor, category=cc.category("t-dispute"),
+    reporter = User.objects.get(username=f"reporter_{grid.code}")
+    dispute_case = t.case_report(actor=reporter, category=cc.category("t-dispute"),
                                  description="邻里噪音纠纷。", channel=Channel.GRID_WORKER, grid=grid, address="1号楼")
     party = DisputeParty.objects.create(dispute=dispute_case.dispute, name="张某", role=PartyRole.APPLICANT)
     notification = Notification.objects.create(user=dispatcher, case=case, verb="dispatch", title="新派单")

@@ -428,7 +428,7 @@ def test_a_malformed_crs_is_refused_with_a_reason(cast, crs):
     report = import_boundaries(collection(microgrid(), crs=crs), actor=cast.district_admin)
 
     assert [(p.field, p.message) for p in report.problems] == [
-        ("coordinate_system", "crs 格式不对，应写作 \"crs\": {\"type\": \"name\", \"properties\": {\"name\": \"GCJ-02\"}}。")]
+        ("coordinate_system", 'crs 格式不对，应写作 "crs": {"type": "name", "properties": {"name": "GCJ-02"}}。')]
 
 
 @pytest.mark.parametrize(("extra", "field"), [
