@@ -126,6 +126,9 @@ def value_strategy(form_field: FormField) -> st.SearchStrategy[Any]:
     if kind in {"date", "datetime-local"}:
         day = st.dates().map(lambda value: value.isoformat() + ("T08:00" if kind != "date" else ""))
         one: st.SearchStrategy[Any] = st.one_of(day, odd_text())
+    elif kind == "numbers":  # comma-separated, like a bounding box
+        numbers = st.lists(st.floats(allow_nan=True, allow_infinity=True).map(repr), max_size=5).map(",".join)
+        one = st.one_of(numbers, odd_text())
     elif kind == "number":
         number = st.one_of(st.integers().map(str), st.floats(allow_nan=True, allow_infinity=True).map(repr))
         one = st.one_of(number, odd_text())
@@ -143,6 +146,31 @@ def data_strategy(form: Form) -> st.SearchStrategy[dict[str, Any]]:
     return st.fixed_dictionaries({}, optional={name: value_strategy(f) for name, f in form.fields.items()})
 
 
+# Query parameters pages read without a form (JSON endpoints, paging, tabs), by the kind of value.
+POINT = {"lng": "number", "lat": "number", "crs": "text"}
+QUERY_PARAMETERS: dict[str, dict[str, str]] = {
+    "areas:locate": POINT, "cases:report_where": POINT, "public_cases:where": POINT,
+    "cases:report_outlines": {"bbox": "numbers"}, "public_cases:outlines": {"bbox": "numbers"},
+    "areas:export": {"level": "text", "crs": "text"},
+    "areas:index": {"q": "text", "page": "number"},
+    "cases:workbench": {"queue": "text", "sort": "text", "page": "number"},
+    "cases:inbox": {"unread": "text", "page": "number"},
+    "cases:calendar": {"day": "date"},
+    "cases:report": dict.fromkeys(("category", "grid", "building", "household", "resident"), "number"),
+    "cases:report_attributes": {"category": "number"}, "public_cases:attributes": {"category": "number"},
+    "registry:coverage": {"gap": "text", "page": "number"},
+    "registry:search": {"q": "text", "page": "number"},
+    "audit:changelog": {"page": "number"},
+}
+
+
+def query_forms(name: str, page: str) -> list[Form]:
+    parameters = QUERY_PARAMETERS.get(name, {})
+    if not parameters:
+        return []
+    return [Form(page, "get", {key: FormField(key, kind) for key, kind in parameters.items()})]
+
+
 def edge_data(form: Form, edge: dict[str, str]) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for name, form_field in form.fields.items():
@@ -152,7 +180,8 @@ def edge_data(form: Form, edge: dict[str, str]) -> dict[str, Any]:
             real = [option for option in form_field.options if option] or form_field.options
             data[name] = real[:2] if form_field.multiple else real[0]
         else:
-            data[name] = edge.get(form_field.kind, edge["text"])
+            data[name] = edge.get(form_field.kind, edge["text"]) if form_field.kind != "numbers" else ",".join(
+                [edge["number"]] * 4)
     return data
 
 
@@ -212,7 +241,7 @@ def test_no_form_or_filter_gives_a_server_error(world: World, db: None, name: st
         viewers.append(Client())
         viewers[-1].force_login(user)
     for page, client in ((page, client) for page in _pages(world, name) for client in viewers):
-        for form in _forms(client, page):
+        for form in [*_forms(client, page), *query_forms(name, page)]:
             if form.key() in SEEN or not form.fields or form.action == reverse("logout"):
                 continue
             SEEN.add(form.key())

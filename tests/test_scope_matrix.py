@@ -123,6 +123,7 @@ TABLE: dict[str, Entry] = {
     "cases:report_attributes": Entry(None, "cases.report_case"),
     "cases:report_links": Entry(None, "cases.report_case", method="post"),
     "cases:report_where": Entry(None, "cases.report_case"),
+    "cases:report_outlines": Entry(None, "cases.report_case", ok=400),  # JSON: no bbox, no outlines
     "cases:photo": Entry("photo", VIEW_CASES),
     "cases:stats": Entry(None, ("cases.export_case", "cases.supervise_case")),
     "cases:ledger": Entry(None, "cases.export_case"),
@@ -146,6 +147,7 @@ TABLE: dict[str, Entry] = {
     "public_cases:report": _public(),
     "public_cases:attributes": _public(),
     "public_cases:where": _public(),
+    "public_cases:outlines": _public(ok=400),  # JSON: no bbox, no outlines
     "public_cases:done": _public(ok=302),  # back to the form when nothing was just submitted
     "public_cases:track_lookup": _public(),
     "public_cases:track": _public("track"),

@@ -150,7 +150,7 @@ def _due_at_field() -> forms.DateTimeField:
 
 
 def _assist_due_at_field() -> forms.DateTimeField:
-    return forms.DateTimeField(
+    return BoundedDateTimeField(
         label=gettext_lazy("协办时限"), required=False,
         help_text=gettext_lazy("协办单位自己的办理时限，不晚于主办单位的时限；留空则与主办单位相同。"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
