@@ -130,6 +130,10 @@ TABLE: dict[str, Entry] = {
     "cases:ledger_export": Entry(None, "cases.export_case"),
     "cases:dispute_ledger": Entry(None, "cases.export_case"),
     "cases:dispute_ledger_export": Entry(None, "cases.export_case"),
+    # A background export is its owner's alone (the site's dispatcher); the file is not written yet.
+    "cases:ledger_export_job": Entry("ledger_export", "cases.export_case"),
+    "cases:ledger_export_status": Entry("ledger_export", "cases.export_case"),
+    "cases:ledger_export_download": Entry("ledger_export", "cases.export_case", ok=404),
     "cases:dispute": Entry("dispute", VIEW_CASES),
     "cases:dispute_edit": Entry("dispute", EDIT_DISPUTES, method="post", ok=400),
     "cases:dispute_party_add": Entry("dispute", EDIT_DISPUTES, method="post", ok=400),
@@ -173,6 +177,7 @@ KWARGS: dict[str, Callable[[Site], dict[str, Any]]] = {
     "dispute": lambda site: {"number": site.dispute_case.number},
     "party": lambda site: {"number": site.dispute_case.number, "party_id": site.party.pk},
     "notification": lambda site: {"pk": site.notification.pk},
+    "ledger_export": lambda site: {"export_id": site.ledger_export.pk},
     "year": lambda site: {"year": 2026},
     "day": lambda site: {"day": "2026-10-01"},
     "track": lambda site: {"code": site.case.tracking_code},
@@ -192,7 +197,7 @@ def sees(role: str, site: str, entry: Entry) -> bool:
     """Whether the site's object lies in the role's scope (``visible_to``); pages without an object: yes."""
     if not entry.scoped or entry.kind is None:
         return True
-    if entry.kind == "notification":  # one's own inbox only: the notification is the site dispatcher's
+    if entry.kind in {"notification", "ledger_export"}:  # one's own only: the site dispatcher's
         return role == "street_dispatcher" and site == "in"
     if entry.kind == "import_job":  # the importer's own jobs, and those of the areas they import into
         creator = role == "street_dispatcher" and site == "in"

@@ -7,7 +7,8 @@ cast, and the same set of records at three sites.
 
 Each site has a building with a dwelling, a household and a resident, a case being handled by a
 unit of the site (with a photo), a dispute case with a party, a notification for the site's
-dispatcher and an import job. Grid A also has cases in the other states of the workflow.
+dispatcher, an import job and a ledger export of that dispatcher. Grid A also has cases in the
+other states of the workflow.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from accounts.models import Organisation, OrganisationKind, OrganisationMember, 
 from accounts.testing import PASSWORD, Cast, build_cast, make_area, make_user
 from areas.models import Area, Level
 from cases import transitions as t
-from cases.models import Case, Channel, DisputeParty, Notification, PartyRole, Status
+from cases.ledger_exports import ledger_export_start
+from cases.ledgers import LEDGERS
+from cases.models import Case, Channel, DisputeParty, LedgerExport, Notification, PartyRole, Status
 from cases.testing import CaseCast, advance, build_case_cast, report, tiny_photo
 from registry.models import Building, Dwelling, Household, HouseholdMember, ImportJob, Relation, Resident
 from registry.models.import_job import ImportKind
@@ -46,6 +49,7 @@ class Site:
     party: DisputeParty
     notification: Notification
     import_job: ImportJob
+    ledger_export: LedgerExport
 
     def photo_token(self) -> uuid.UUID:
         return self.case.attachments.get().token
@@ -109,8 +113,9 @@ def _site(cc: CaseCast, name: str, grid: Area, street: Area) -> Site:
     notification = Notification.objects.create(user=dispatcher, case=case, verb="dispatch", title="新派单")
     job = ImportJob.objects.create(kind=ImportKind.RESIDENTS, area=grid, created_by=dispatcher,
                                    file=ContentFile(b"x", name="residents.xlsx"), original_filename="residents.xlsx")
+    export = ledger_export_start(ledger=LEDGERS["cases"], query="", user=dispatcher, total=1)
     return Site(grid, dispatcher, unit, handler, building, dwelling, household, member, resident, case,
-                dispute_case, party, notification, job)
+                dispute_case, party, notification, job, export)
 
 
 def build_world() -> World:
