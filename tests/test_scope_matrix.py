@@ -116,6 +116,8 @@ TABLE: dict[str, Entry] = {
     # --- cases
     "cases:workbench": Entry(None, VIEW_CASES),
     "cases:bulk_dispatch": Entry(None, "cases.accept_case", method="post", ok=302),
+    "cases:search": Entry(None, VIEW_CASES, method="post", ok=302),  # back to the workbench with the query
+    "cases:area_panel": Entry("area", "areas.view_area"),  # empty for those who may not view cases
     "cases:case": Entry("case", VIEW_CASES),
     # An action the role may not take is refused on the case page (a redirect with the reason).
     "cases:case_action": Entry("case_action", "cases.supervise_case", method="post", ok=400, denied=302),
