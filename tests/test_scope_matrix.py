@@ -65,7 +65,9 @@ def _public(kind: str | None = None, *, ok: int = 200, method: str = "get", **op
 TABLE: dict[str, Entry] = {
     # --- core and accounts
     "healthz": _public(),
-    "home": Entry(None, SIGNED_IN, ok=302, outsider=200),  # to the start page; the outsider reads "ask"
+    # 我的待办 (everyone in the world has work; without any it redirects to the user's area); the
+    # outsider is told to ask an administrator.
+    "home": Entry(None, SIGNED_IN),
     "login": _public(),
     "logout": Entry(None, SIGNED_IN, method="post", ok=302),
     "set_language": _public(method="post", ok=302, data=(("language", "en"),)),
