@@ -47,7 +47,12 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.validators import without_control_characters
+
 logger = logging.getLogger(__name__)
+# The longest username an account can have: what a login tries is counted under at most this much
+# (axes stores usernames in 255 characters, and PostgreSQL refuses NUL in text).
+USERNAME_LIMIT = 150
 
 _REQUEST_ATTRIBUTE = "wangge_login_lock"
 
@@ -155,3 +160,13 @@ def lockout_response(request: HttpRequest, original_response: Any = None,
                 "如需提前解锁，请联系系统管理员。") % {"minutes": minutes}
     return render(request, "accounts/locked_out.html", {"message": message, "minutes": minutes},
                   status=settings.AXES_HTTP_RESPONSE_CODE)
+
+
+def attempted_username(request: HttpRequest, credentials: dict[str, Any] | None = None) -> str | None:
+    """The username a login tried, as the throttle counts it (``AXES_USERNAME_CALLABLE``): without
+    control characters and cut to ``USERNAME_LIMIT``, so that no odd input fails to be counted."""
+    source = credentials if credentials else getattr(request, "data", request.POST)
+    raw = source.get(getattr(settings, "AXES_USERNAME_FORM_FIELD", "username"))
+    if raw is None:
+        return None
+    return without_control_characters(str(raw))[:USERNAME_LIMIT]

@@ -18,6 +18,7 @@ writes this same format back out, in ``areas.boundary_export``.
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ from typing import Any
 import shapely
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from shapely.geometry.base import BaseGeometry
@@ -35,7 +36,7 @@ from areas.geo import CoordinateSystem
 from areas.geometry import overlap_square_metres, reach_outside, read_geometry, same_geometry, shape_of
 from areas.models import Area, GridKind, GridTag, Level, validate_code
 from core.request_context import acting_as, current
-from core.validators import validate_no_markup
+from core.validators import has_control_characters, validate_no_markup
 
 MANAGE_PERMISSION = "areas.manage_boundaries"
 LEVEL_KEYWORDS: dict[Level, str] = {
@@ -49,6 +50,14 @@ _LEVEL_ALIASES: dict[str, Level] = {
     "网格": Level.GRID, "微网格": Level.MICROGRID, "micro-grid": Level.MICROGRID, "county": Level.DISTRICT,
     "县": Level.DISTRICT, "乡镇": Level.STREET, "镇": Level.STREET, "乡": Level.STREET, "村": Level.COMMUNITY,
 }
+# GeoJSON needs eight levels (collection, features, feature, geometry, coordinates, polygon, ring,
+# position) and one more for a MultiPolygon; anything deeper is not a boundary file, and is
+# refused before any code walks it recursively.
+MAX_NESTING = 12
+# The largest household target every database stores (PostgreSQL's integer), so that a dry run on
+# any database refuses what a commit on PostgreSQL would.
+MAX_HOUSEHOLD_TARGET = 2_147_483_647
+_DIGITS = re.compile(r"[0-9]+")
 _GRID_KIND_ALIASES: dict[str, str] = {
     **{kind.value: kind.value for kind in GridKind},
     "综合网格": GridKind.COMPREHENSIVE.value, "专属网格": GridKind.DEDICATED.value,
@@ -148,11 +157,28 @@ def parse_level(value: Any) -> Level:
 # ---------------------------------------------------------------- reading the file
 
 
+def _nested_deeper_than(value: Any, limit: int) -> bool:
+    """Whether lists and objects in ``value`` nest more than ``limit`` levels (walked without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = item.values() if isinstance(item, dict) else item
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
+
+
 def _load_collection(source: bytes | str) -> dict[str, Any]:
+    too_deep = BoundaryFileError(_("文件嵌套层数过多，不是边界文件。"))
     try:
         collection = json.loads(source)
+    except RecursionError:
+        raise too_deep from None
     except (ValueError, UnicodeDecodeError) as error:
         raise BoundaryFileError(_("文件不是有效的 JSON：%(error)s") % {"error": error}) from error
+    if isinstance(collection, dict | list) and _nested_deeper_than(collection, MAX_NESTING):
+        raise too_deep
     if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
         raise BoundaryFileError(_("文件必须是 GeoJSON 的 FeatureCollection（要素集合）。"))
     if not isinstance(collection.get("features"), list) or not collection["features"]:
@@ -161,20 +187,26 @@ def _load_collection(source: bytes | str) -> dict[str, Any]:
 
 
 def _declared_system_name(collection: dict[str, Any]) -> str | None:
+    """The coordinate system the file names: ``coordinate_system``, or the old GeoJSON ``crs`` member."""
     if collection.get("coordinate_system"):
         return str(collection["coordinate_system"])
     crs = collection.get("crs")
-    if isinstance(crs, dict):
-        name = (crs.get("properties") or {}).get("name")
-        return str(name) if name else None
-    return str(crs) if crs else None
+    if not crs:
+        return None
+    if isinstance(crs, str):
+        return crs
+    properties = crs.get("properties") if isinstance(crs, dict) else None
+    name = properties.get("name") if isinstance(properties, dict) else None
+    if not isinstance(name, str):
+        raise ValueError(_('crs 格式不对，应写作 "crs": {"type": "name", "properties": {"name": "GCJ-02"}}。'))
+    return name or None
 
 
 def _resolve_system(collection: dict[str, Any], chosen: str | None, report: ImportReport) -> CoordinateSystem:
     """The file's coordinate system: the administrator's choice, else the declared one, else WGS-84."""
-    declared_name = _declared_system_name(collection)
     declared = chosen_system = None
     try:
+        declared_name = _declared_system_name(collection)
         declared = CoordinateSystem.parse(declared_name) if declared_name else None
     except ValueError as error:
         report.add(None, "", "coordinate_system", str(error))
@@ -205,6 +237,26 @@ def _plain_name(name: str) -> bool:
     return True
 
 
+def _model_field_problem(name: str, value: Any) -> str | None:
+    """The model field's own checks (length, range, validators), the same in a dry run and a commit."""
+    model_field = Area._meta.get_field(name)
+    assert isinstance(model_field, models.Field)
+    try:
+        model_field.clean(value, None)
+    except ValidationError as error:
+        return _("%(field)s：%(problems)s") % {"field": model_field.verbose_name,
+                                              "problems": _join_messages(error.messages)}
+    return None
+
+
+def _read_household_target(value: Any) -> int | None:
+    """A count of households from a number or digits; ValueError when it is neither or out of range."""
+    text = _text(value)
+    if text is None or not _DIGITS.fullmatch(text) or int(text) > MAX_HOUSEHOLD_TARGET:
+        raise ValueError(value)
+    return int(text)
+
+
 def _read_attributes(properties: dict[str, Any], report: ImportReport, number: int, code: str) -> dict[str, Any]:
     """The optional attributes the feature sets (absent ones are left as stored)."""
     attributes: dict[str, Any] = {}
@@ -214,15 +266,19 @@ def _read_attributes(properties: dict[str, Any], report: ImportReport, number: i
             report.add(number, code, "grid_kind", _("网格类型应为 综合网格(comprehensive) 或 专属网格(dedicated)。"))
         attributes["grid_kind"] = kind or ""
     if "served_unit" in properties:
-        attributes["served_unit"] = str(properties["served_unit"] or "").strip()
+        unit = str(properties["served_unit"] or "").strip()
+        if has_control_characters(unit):
+            report.add(number, code, "served_unit", _("服务单位不能包含控制字符。"))
+        elif problem := _model_field_problem("served_unit", unit):
+            report.add(number, code, "served_unit", problem)
+        attributes["served_unit"] = unit
     if "household_target" in properties:
         target = properties["household_target"]
-        if target in (None, ""):
-            attributes["household_target"] = None
-        elif _text(target) and str(_text(target)).isdigit():
-            attributes["household_target"] = int(str(_text(target)))
-        else:
-            report.add(number, code, "household_target", _("目标户数应为不小于 0 的整数。"))
+        try:
+            attributes["household_target"] = None if target in (None, "") else _read_household_target(target)
+        except ValueError:
+            report.add(number, code, "household_target", _("目标户数应为 0 到 %(limit)d 之间的整数。")
+                       % {"limit": MAX_HOUSEHOLD_TARGET})
     return attributes
 
 
@@ -254,6 +310,9 @@ def _read_feature(
             report.add(number, code or "", key, _("缺少属性 %(key)s。") % {"key": key})
     if name and not _plain_name(name):
         report.add(number, code or "", "name", _("名称不能包含 < > \" ' & 等符号或控制字符。"))
+        name = None
+    elif name and (problem := _model_field_problem("name", name)):
+        report.add(number, code or "", "name", problem)
         name = None
     level = None
     if properties.get("level") not in (None, ""):
@@ -470,10 +529,10 @@ def _save_feature(feature: _Feature, parent: Area | None, dry_run: bool) -> bool
     changed = _apply(area, feature)
     if changed:
         try:
-            area.clean() if dry_run else area.full_clean()  # the model's own rules, e.g. 专属网格 needs its unit
+            _validate_model(area)
         except ValidationError as error:
-            messages = _join_messages([message for messages in error.message_dict.values() for message in messages])
-            raise _Refused(BoundaryProblem(feature.number, feature.code, "properties", messages)) from error
+            key, messages = next(iter(error.message_dict.items()))
+            raise _Refused(BoundaryProblem(feature.number, feature.code, key, _join_messages(messages))) from error
     if changed and not dry_run:
         area.save()
     if feature.tag_ids is not None and tags_before != feature.tag_ids:
@@ -482,6 +541,16 @@ def _save_feature(feature: _Feature, parent: Area | None, dry_run: bool) -> bool
         changed = True
     feature.existing = area
     return changed
+
+
+def _validate_model(area: Area) -> None:
+    """The model's own rules (e.g. 专属网格 needs its unit), alike in a dry run and a commit.
+
+    The import itself chose the parent (possibly a new area a dry run does not save) and checked
+    codes and names for uniqueness across the file and the database; the database's constraints
+    catch a concurrent edit.
+    """
+    area.full_clean(exclude=["parent"], validate_unique=False, validate_constraints=False)
 
 
 def _save(features: list[_Feature], stored: _Stored, report: ImportReport) -> None:

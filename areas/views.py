@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 
 from areas import selectors
 from areas.models import Area, GridKind, Level
+from core.validators import without_control_characters
 
 CHILDREN_PER_PAGE = 30
 SEARCH_RESULTS_PER_PAGE = 25
@@ -79,7 +80,7 @@ def _grid_context(area: Area) -> dict[str, Any]:
 @require_GET
 def area_index(request: HttpRequest) -> HttpResponse:
     """The root of the user's tree, and a search over every area they may see."""
-    query = request.GET.get("q", "").strip()
+    query = without_control_characters(request.GET.get("q", "")).strip()
     context: dict[str, Any] = {"query": query}
     if query:
         context["results"] = _page(request, selectors.search_areas(request.user, query), SEARCH_RESULTS_PER_PAGE)

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.display import EntryFormatter
 from audit.models import Action, ChangeLogEntry
 from audit.registry import is_audited
+from core.forms import BoundedDateField
 
 PAGE_SIZE = 50
 
@@ -48,8 +49,8 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class ChangeLogFilterForm(forms.Form):
     """The filters of the log page; every field is optional."""
 
-    date_from = forms.DateField(label=_("开始日期"), required=False, widget=DATE_WIDGET)
-    date_to = forms.DateField(label=_("结束日期"), required=False, widget=DATE_WIDGET)
+    date_from = BoundedDateField(label=_("开始日期"), required=False, widget=DATE_WIDGET)
+    date_to = BoundedDateField(label=_("结束日期"), required=False, widget=DATE_WIDGET)
     user = forms.CharField(label=_("操作人"), required=False, max_length=150)
     action = forms.ChoiceField(label=_("操作"), required=False)
     object_type = forms.TypedChoiceField(label=_("对象类型"), required=False, coerce=int, empty_value=None)

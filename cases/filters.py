@@ -26,6 +26,7 @@ from accounts.models import Organisation
 from areas.models import Area, Level, code_prefix
 from cases.models import OPEN_STATUSES, Case, Category, Channel, Rating, Status
 from cases.models.catalog import translated_catalog_text
+from core.forms import BoundedDateField
 
 # The levels an area filter can choose: above the grid, every level where cases are summed up.
 AREA_LEVELS = (Level.DISTRICT, Level.STREET, Level.COMMUNITY, Level.GRID)
@@ -60,8 +61,8 @@ class CaseFilterForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label=gettext_lazy("主办单位"), queryset=Organisation.objects.none(), required=False
     )
-    date_from = forms.DateField(label=gettext_lazy("上报日期自"), required=False, widget=DATE_WIDGET)
-    date_to = forms.DateField(label=gettext_lazy("上报日期至"), required=False, widget=DATE_WIDGET)
+    date_from = BoundedDateField(label=gettext_lazy("上报日期自"), required=False, widget=DATE_WIDGET)
+    date_to = BoundedDateField(label=gettext_lazy("上报日期至"), required=False, widget=DATE_WIDGET)
     overdue = forms.ChoiceField(label=gettext_lazy("超期"), required=False)
     rating = forms.ChoiceField(label=gettext_lazy("评价"), required=False)
     kind = forms.ChoiceField(label=gettext_lazy("事件种类"), required=False)

@@ -73,8 +73,13 @@ from cases.workflow import (
 from registry.normalise import normalise_phone
 from registry.validators import validate_phone
 
+# A deadline set by hand reaches at most this far: far enough for any real work, near enough that
+# extensions and pauses added to it stay within the dates the calendar and the database handle.
+LONGEST_DEADLINE = datetime.timedelta(days=366)
+
 __all__ = [
-    "REPORTER", "ActionRefused", "Photo", "allowed_verbs", "case_accept", "case_cancel", "case_close",
+    "LONGEST_DEADLINE", "REPORTER", "ActionRefused", "Photo", "allowed_verbs", "case_accept", "case_cancel",
+    "case_close",
     "case_decide_extension", "case_decline_reopen", "case_dispatch", "case_escalate", "case_feedback",
     "case_hold", "case_merge", "case_rate", "case_reject", "case_reopen", "case_report",
     "case_report_resolved", "case_request_extension", "case_resume", "case_return", "case_self_handle",
@@ -289,6 +294,8 @@ def case_dispatch(
         due = due_at or handle_deadline(case, now)
         if due <= now:
             raise ValidationError({"due_at": [_("办理时限必须晚于现在。")]})
+        if due > now + LONGEST_DEADLINE:
+            raise ValidationError({"due_at": [_("办理时限不能晚于一年之后。")]})
         assist_due = assist_due_at or due
         if assist_list and not now < assist_due <= due:
             raise ValidationError({"assist_due_at": [_("协办时限必须晚于现在，且不晚于主办单位的办理时限。")]})

@@ -308,6 +308,7 @@ if min(LOGIN_FAILURES_PER_ACCOUNT, LOGIN_FAILURES_PER_ADDRESS, LOGIN_LOCKOUT_MIN
                                "and LOGIN_LOCKOUT_MAX_MINUTES at least LOGIN_LOCKOUT_MINUTES.")
 # django-axes, configured for those rules; not meant to be changed on their own.
 AXES_HANDLER = "accounts.throttle.LoginThrottle"
+AXES_USERNAME_CALLABLE = "accounts.throttle.attempted_username"
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_FAILURE_LIMIT = LOGIN_FAILURES_PER_ACCOUNT
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=LOGIN_LOCKOUT_MAX_MINUTES)

@@ -17,6 +17,17 @@ def _is_invisible(character: str) -> bool:
     return unicodedata.category(character) in {"Cc", "Cf"}
 
 
+def without_control_characters(value: str) -> str:
+    """``value`` with control and invisible format characters removed (for raw search terms and
+    usernames that reach a query or a row: PostgreSQL refuses NUL in text)."""
+    return "".join(character for character in value if not _is_invisible(character))
+
+
+def has_control_characters(value: str) -> bool:
+    """Whether ``value`` holds control or invisible format characters (NUL, escape, bidi overrides…)."""
+    return any(_is_invisible(character) for character in value or "")
+
+
 def validate_no_markup(value: str) -> None:
     """Refuse ``< > " ' &`` and control or invisible format characters (names shown on maps and charts)."""
     if any(character in MARKUP_CHARACTERS or _is_invisible(character) for character in value or ""):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from areas.models import Area
+from core.forms import BoundedDateField
 from registry.lookups import REGISTER, lookup_refusal, record_lookup
 from registry.models import (
     Building,
@@ -336,7 +337,7 @@ class AddMemberForm(StyledForm, forms.Form):
     document_type = forms.ChoiceField(label=gettext_lazy("证件类型"), choices=DocumentType.choices)
     id_number = forms.CharField(label=gettext_lazy("证件号码"), max_length=40)
     relation = forms.ChoiceField(label=gettext_lazy("与户主关系"), choices=Relation.choices)
-    moved_in_on = forms.DateField(label=gettext_lazy("入住日期"), required=False, widget=DATE_WIDGET)
+    moved_in_on = BoundedDateField(label=gettext_lazy("入住日期"), required=False, widget=DATE_WIDGET)
     name = forms.CharField(label=gettext_lazy("姓名（新登记时填写）"), max_length=50, required=False)
     phone = forms.CharField(label=gettext_lazy("联系电话（新登记时填写）"), max_length=30, required=False)
 
@@ -391,7 +392,7 @@ class AddMemberForm(StyledForm, forms.Form):
 
 
 class MoveOutForm(StyledForm, forms.Form):
-    moved_out_on = forms.DateField(label=gettext_lazy("迁出日期"), required=False, widget=DATE_WIDGET)
+    moved_out_on = BoundedDateField(label=gettext_lazy("迁出日期"), required=False, widget=DATE_WIDGET)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -423,8 +424,8 @@ class UnmaskForm(StyledForm, forms.Form):
 
 
 class AccessLogFilterForm(StyledForm, forms.Form):
-    date_from = forms.DateField(label=gettext_lazy("开始日期"), required=False, widget=DATE_WIDGET)
-    date_to = forms.DateField(label=gettext_lazy("结束日期"), required=False, widget=DATE_WIDGET)
+    date_from = BoundedDateField(label=gettext_lazy("开始日期"), required=False, widget=DATE_WIDGET)
+    date_to = BoundedDateField(label=gettext_lazy("结束日期"), required=False, widget=DATE_WIDGET)
     user = forms.CharField(label=gettext_lazy("查看人"), required=False, max_length=150)
     reason = forms.CharField(label=gettext_lazy("事由包含"), required=False, max_length=100)
     object_id = forms.CharField(label=gettext_lazy("对象编号"), required=False, max_length=64)

@@ -262,7 +262,7 @@ def test_retired_siblings_do_not_count_as_overlapping(cast):
 def test_a_dry_run_applies_the_model_rules_too(cast):
     report = import_boundaries(collection(microgrid(grid_kind="dedicated")), actor=None, dry_run=True)
 
-    assert [(p.field, p.message) for p in report.problems] == [("properties", "专属网格必须填写所服务的单位。")]
+    assert [(p.field, p.message) for p in report.problems] == [("served_unit", "专属网格必须填写所服务的单位。")]
     assert report.created == []
 
 
@@ -304,7 +304,7 @@ def test_a_model_rule_failing_while_saving_rolls_back_what_was_saved_before(cast
     report = import_boundaries(collection(dedicated, renamed_a), actor=None)
 
     problems = [(p.number, p.field, p.message) for p in report.problems]
-    assert problems == [(1, "properties", "专属网格必须填写所服务的单位。")]
+    assert problems == [(1, "served_unit", "专属网格必须填写所服务的单位。")]
     assert report.updated == [] and not Area.objects.filter(code="410102001001001001").exists()
     cast.grid_a.refresh_from_db()
     assert cast.grid_a.name == "百花社区第一网格"
@@ -396,3 +396,52 @@ def test_an_empty_collection_is_refused(cast):
     assert messages(import_boundaries(collection(), actor=None)) == [
         (None, "", "file", "文件中没有任何要素（features 为空）。"),
     ]
+
+
+# ---------------------------------------------------------------- odd files: refused with a reason, never a crash
+
+
+def test_a_deeply_nested_file_is_refused_as_a_whole(cast):
+    deep = "[" * 100_000 + "]" * 100_000
+    source = '{"type": "FeatureCollection", "features": [' + deep + "]}"
+
+    report = import_boundaries(source, actor=cast.district_admin)
+
+    assert messages(report) == [(None, "", "file", "文件嵌套层数过多，不是边界文件。")]
+
+
+def test_a_file_nested_deeper_than_geojson_needs_is_refused_before_reading_features(cast):
+    coordinates: list = [[113.5, 34.7]]
+    for _level in range(200):
+        coordinates = [coordinates]
+
+    report = import_boundaries(collection(microgrid() | {"geometry": {"type": "Polygon", "coordinates": coordinates}}),
+                               actor=cast.district_admin)
+
+    assert messages(report) == [(None, "", "file", "文件嵌套层数过多，不是边界文件。")]
+    assert not Area.objects.filter(code="410102001001001001").exists()
+
+
+@pytest.mark.parametrize("crs", [{"properties": 5}, {"properties": ["EPSG:4326"]}, {"properties": {"name": {"a": 1}}},
+                                 ["EPSG:4326"]])
+def test_a_malformed_crs_is_refused_with_a_reason(cast, crs):
+    report = import_boundaries(collection(microgrid(), crs=crs), actor=cast.district_admin)
+
+    assert [(p.field, p.message) for p in report.problems] == [
+        ("coordinate_system", 'crs 格式不对，应写作 "crs": {"type": "name", "properties": {"name": "GCJ-02"}}。')]
+
+
+@pytest.mark.parametrize(("extra", "field"), [
+    ({"name": "很长的名称" * 21}, "name"),
+    ({"served_unit": "学校" * 51}, "served_unit"),
+    ({"served_unit": "一中\u0000"}, "served_unit"),
+    ({"household_target": 10**30}, "household_target"),
+    ({"household_target": "2147483648"}, "household_target"),
+    ({"household_target": "²"}, "household_target"),
+])
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_the_dry_run_refuses_what_the_commit_refuses(cast, extra, field, dry_run):
+    report = import_boundaries(collection(microgrid(**extra)), actor=cast.district_admin, dry_run=dry_run)
+
+    assert [problem.field for problem in report.problems] == [field]
+    assert report.created == [] and not Area.objects.filter(code="410102001001001001").exists()

@@ -27,6 +27,7 @@ from cases.models import Case, Category, ExtensionState, Outcome, Rating, Superv
 from cases.routing import route_for, suggested_units
 from cases.selectors import desk_of, dispatch_units
 from cases.workflow import TRANSITIONS
+from core.forms import BoundedDateTimeField
 
 SPLIT_ROWS = 4
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
@@ -141,7 +142,7 @@ def unit_choices(user: Any, suggested: Sequence[Organisation]) -> QuerySet[Organ
 
 
 def _due_at_field() -> forms.DateTimeField:
-    return forms.DateTimeField(
+    return BoundedDateTimeField(
         label=gettext_lazy("办理时限"), required=False,
         help_text=gettext_lazy("留空则按类别的处置时限计算。"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -149,7 +150,7 @@ def _due_at_field() -> forms.DateTimeField:
 
 
 def _assist_due_at_field() -> forms.DateTimeField:
-    return forms.DateTimeField(
+    return BoundedDateTimeField(
         label=gettext_lazy("协办时限"), required=False,
         help_text=gettext_lazy("协办单位自己的办理时限，不晚于主办单位的时限；留空则与主办单位相同。"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),

@@ -19,6 +19,7 @@ from accounts.models import RoleAssignment, User
 from cases.disputes import check_dispute, check_session
 from cases.filters import ALL, SELECT, CaseFilterForm
 from cases.models import Case, Dispute, DisputeKind, DisputeResult, PartyRole
+from core.forms import BoundedDateField
 from registry.normalise import normalise_phone
 from registry.validators import validate_phone
 
@@ -59,8 +60,8 @@ class DisputeForm(StyledForm):
     agreement = forms.CharField(label=gettext_lazy("调解协议"), required=False,
                                 widget=forms.Textarea(attrs={"rows": 3}))
     result = forms.ChoiceField(label=gettext_lazy("调解结果"), choices=DisputeResult.choices, required=False)
-    concluded_on = forms.DateField(label=gettext_lazy("调解结束日期"), required=False, widget=DATE_WIDGET)
-    follow_up_on = forms.DateField(label=gettext_lazy("回访日期"), required=False, widget=DATE_WIDGET)
+    concluded_on = BoundedDateField(label=gettext_lazy("调解结束日期"), required=False, widget=DATE_WIDGET)
+    follow_up_on = BoundedDateField(label=gettext_lazy("回访日期"), required=False, widget=DATE_WIDGET)
     follow_up_notes = forms.CharField(label=gettext_lazy("回访情况"), required=False,
                                       widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -120,7 +121,7 @@ class PartyForm(StyledForm):
 class SessionForm(StyledForm):
     """调解记录: the date, the place and what was said."""
 
-    held_on = forms.DateField(label=gettext_lazy("调解日期"), widget=DATE_WIDGET)
+    held_on = BoundedDateField(label=gettext_lazy("调解日期"), widget=DATE_WIDGET)
     place = forms.CharField(label=gettext_lazy("地点"), max_length=100)
     notes = forms.CharField(label=gettext_lazy("调解记录"), widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -244,3 +244,27 @@ def test_merging_and_splitting_ask_before_they_end_the_case(cc, client):  # type
     html = client.get(f"/cases/{case.number}/").content.decode()
     assert 'data-confirm="确定合并吗？这个事件将作为重复事件结束，不能恢复。"' in html
     assert 'data-confirm="确定拆分吗？这个事件将结束，由拆分出的事件分别办理。"' in html
+
+
+@pytest.mark.parametrize(("due_at", "message"), [
+    ("9999-12-31T23:59", "办理时限应在 1900-01-01 到 2100-12-31 之间。"),
+    ("0001-01-01T00:00", "办理时限应在 1900-01-01 到 2100-12-31 之间。"),
+    ("2100-12-31T23:59", "办理时限不能晚于一年之后。"),
+])
+def test_it_refuses_a_deadline_beyond_a_year(cc, client, due_at, message):  # type: ignore[no-untyped-def]
+    case = advance(report(cc), Status.PENDING_DISPATCH, cc)
+    response = act(client, cc.dispatcher, case, "dispatch", lead=cc.property_company.pk, due_at=due_at)
+    assert response.status_code == 400 and message in response.content.decode()
+    assert status(case) == Status.PENDING_DISPATCH and not case.assignments.exists()
+
+
+def test_a_deadline_a_year_ahead_can_still_be_extended(cc, client):  # type: ignore[no-untyped-def]
+    case = advance(report(cc), Status.PENDING_DISPATCH, cc)
+    due = (timezone.localtime() + datetime.timedelta(days=365)).replace(second=0, microsecond=0)
+    done(act(client, cc.dispatcher, case, "dispatch", lead=cc.property_company.pk,
+             due_at=due.strftime("%Y-%m-%dT%H:%M")), "派遣")
+    done(act(client, cc.property_handler, case, "sign"), "签收")
+    done(act(client, cc.property_handler, case, "request_extension", extra_days="30", reason="材料未到。"), "申请延期")
+    done(act(client, cc.dispatcher, case, "decide_extension", decision="approve", note="同意。"), "审批延期")
+    case.refresh_from_db()
+    assert case.handle_due_at > due + datetime.timedelta(days=30)

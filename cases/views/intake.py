@@ -37,6 +37,7 @@ from cases.forms.intake import AttributeFieldsForm, StaffReportForm, staff_photo
 from cases.models import Case, CaseAttachment, Category, Status
 from cases.selectors import page_cases
 from cases.workflow import ActionRefused
+from core.validators import without_control_characters
 from registry.selectors import ResidentFilter, building_rows, resident_row, search_residents
 
 LINK_RESULTS = 8
@@ -203,7 +204,7 @@ def report_attributes(request: HttpRequest) -> HttpResponse:
 def report_links(request: HttpRequest) -> HttpResponse:
     """Buildings and residents matching a search, to link to the report (masked, in scope)."""
     user = _require_reporter(request)
-    text = str(request.POST.get("link_q", "")).strip()[:100]
+    text = without_control_characters(str(request.POST.get("link_q", ""))).strip()[:100]
     buildings: list[Any] = []
     residents: list[Any] = []
     if text:

@@ -1,0 +1,55 @@
+"""Form fields shared by the domain apps.
+
+Dates and times typed into a form or a filter stay between ``EARLIEST_DAY`` and ``LATEST_DAY``:
+Python's dates reach from year 1 to 9999, but a day at either end cannot be turned into a moment
+in another time zone (the database stores UTC), and nothing Wangge records happens outside
+1900–2100. A date outside that range is a form error naming the field, never a server error.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+EARLIEST_DAY = datetime.date(1900, 1, 1)
+LATEST_DAY = datetime.date(2100, 12, 31)
+
+
+def check_day_in_range(label: Any, day: datetime.date | None) -> None:
+    """Refuse a day outside ``EARLIEST_DAY``–``LATEST_DAY`` with a message naming the field."""
+    if day is not None and not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise ValidationError(
+            _("%(field)s应在 %(earliest)s 到 %(latest)s 之间。"), code="out_of_range",
+            params={"field": label or _("日期"), "earliest": EARLIEST_DAY.isoformat(),
+                    "latest": LATEST_DAY.isoformat()},
+        )
+
+
+class BoundedDateField(forms.DateField):
+    """A date between 1900 and 2100 (every date field and every date filter uses it)."""
+
+    default_error_messages = {"invalid": _("请填写有效的日期。")}
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        check_day_in_range(self.label, value)
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        if isinstance(widget, forms.DateInput) and widget.input_type == "date":
+            attrs.update(min=EARLIEST_DAY.isoformat(), max=LATEST_DAY.isoformat())
+        return attrs
+
+
+class BoundedDateTimeField(forms.DateTimeField):
+    """A date and time whose day lies between 1900 and 2100."""
+
+    default_error_messages = {"invalid": _("请填写有效的日期和时间。")}
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        check_day_in_range(self.label, value.date() if isinstance(value, datetime.datetime) else None)

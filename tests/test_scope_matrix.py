@@ -1,0 +1,277 @@
+"""The scope matrix: every URL pattern × every documented role × an object in and out of scope.
+
+``TABLE`` classifies each named URL pattern: which object fills its arguments, which permission
+(docs/roles.md, ``accounts.default_roles``) lets a role reach it, and the status it answers. The
+matrix then asks each pattern as each role of the test cast (all in street 1, the area
+administrator on the district), with the object of grid A (in scope), of grid C (another
+street) and of a grid of 二七区 (another district), and asserts:
+
+* a role with the permission gets ``ok`` for an object in its scope and **404** outside it;
+* a role without it gets ``denied`` (403, or 404 where the page only looks inside scope);
+* an anonymous visitor is sent to the login page (302), except on public pages.
+
+A pattern without an entry fails ``test_every_url_pattern_has_an_entry``: a new page must say
+here who may reach it. See docs/security.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+
+from accounts.default_roles import DEFAULT_ROLES
+from tests.urlwalk import Route, named_routes
+from tests.world import Site, World
+
+ROLE_PERMISSIONS = {code: frozenset(permissions) for code, _name, _text, permissions in DEFAULT_ROLES}
+ANYONE = "anyone"  # public pages: no login, no scope
+SIGNED_IN = "signed in"  # any signed-in user, whatever their roles
+# The sites each role's scope reaches (docs/roles.md: an assignment covers its subtree); the
+# outsider has no assignment and reaches nothing.
+REACH = {"superuser": {"in", "street2", "district2"}, "area_admin": {"in", "street2"}, "outsider": set()}
+ROLES = ("anonymous", "outsider", "superuser", *ROLE_PERMISSIONS)
+HANDLERS = frozenset({"department_handler", "property_handler"})
+CASE_KINDS = frozenset({"case", "case_action", "photo", "dispute", "party"})
+VIEW_CASES = ("cases.view_case", "cases.handle_case")  # selectors.works_on_cases
+EDIT_DISPUTES = ("cases.accept_case", "cases.self_handle_case")  # docs/cases-disputes.md
+
+
+@dataclass(frozen=True)
+class Entry:
+    """How one URL pattern answers: see the module docstring."""
+
+    kind: str | None  # which object fills the arguments (a key of KWARGS), None: no arguments
+    permission: str | tuple[str, ...]  # one of these permissions, or ANYONE, or SIGNED_IN
+    method: str = "get"
+    ok: int = 200  # with the permission, the object in scope
+    denied: int = 403  # without the permission (the object in scope)
+    anonymous: int = 302  # to the login page
+    outsider: int | None = None  # a user without any assignment, when not ``denied``/404
+    scoped: bool = True  # False: the object is public or reached by a secret (the tracking code)
+    data: tuple[tuple[str, str], ...] = ()
+
+
+def _public(kind: str | None = None, *, ok: int = 200, method: str = "get", **options: Any) -> Entry:
+    return Entry(kind, ANYONE, method=method, ok=ok, anonymous=ok, scoped=False, **options)
+
+
+TABLE: dict[str, Entry] = {
+    # --- core and accounts
+    "healthz": _public(),
+    # 我的待办 (everyone in the world has work; without any it redirects to the user's area); the
+    # outsider is told to ask an administrator.
+    "home": Entry(None, SIGNED_IN),
+    "login": _public(),
+    "logout": Entry(None, SIGNED_IN, method="post", ok=302),
+    "set_language": _public(method="post", ok=302, data=(("language", "en"),)),
+    # --- areas
+    "areas:index": Entry(None, "areas.view_area", outsider=200),  # an empty tree
+    "areas:import": Entry(None, "areas.manage_boundaries"),
+    # JSON; without a point it answers 400, found areas are limited to the user's scope.
+    "areas:locate": Entry(None, "areas.view_area", ok=400, anonymous=401, outsider=400),
+    "areas:detail": Entry("area", "areas.view_area"),
+    "areas:children_geojson": Entry("area", "areas.view_area"),
+    "areas:board": Entry("area", "areas.view_area"),
+    "areas:card": Entry("area", "areas.view_area"),
+    "areas:export": Entry("area", "areas.view_area"),  # what the area pages' maps show anyway
+    "public_grid": _public("area"),
+    # --- audit
+    "audit:changelog": Entry(None, "audit.view_changelogentry"),
+    # --- registry
+    "registry:search": Entry(None, "registry.view_resident"),
+    "registry:export_residents": Entry(None, "registry.view_resident"),
+    "registry:buildings": Entry(None, "registry.view_building"),
+    "registry:export_buildings": Entry(None, "registry.view_building"),
+    "registry:building_create": Entry(None, "registry.add_building"),
+    "registry:building": Entry("building", "registry.view_building"),
+    "registry:building_edit": Entry("building", "registry.change_building"),
+    "registry:dwelling_create": Entry("building_pk", "registry.add_dwelling"),
+    "registry:dwelling": Entry("dwelling", "registry.view_dwelling"),
+    "registry:dwelling_edit": Entry("dwelling", "registry.change_dwelling"),
+    "registry:household_create": Entry("dwelling_pk", "registry.add_household", method="post", ok=302),
+    "registry:household": Entry("household", "registry.view_household"),
+    "registry:household_add_member": Entry("household", "registry.change_household"),
+    "registry:member_move_out": Entry("member", "registry.change_household"),
+    "registry:resident_create": Entry(None, "registry.add_resident"),
+    "registry:resident": Entry("resident", "registry.view_resident"),
+    "registry:resident_edit": Entry("resident", "registry.change_resident"),
+    "registry:resident_unmask": Entry("resident", "registry.unmask_resident", method="post"),
+    "registry:access_log": Entry(None, "audit.view_accesslogentry"),
+    # The upload form offers only the areas where the user may import; the templates hold no data.
+    "registry:import": Entry(None, SIGNED_IN),
+    "registry:import_template": Entry("import_kind", SIGNED_IN, scoped=False),
+    "registry:import_job": Entry("import_job", "registry.add_resident"),
+    "registry:import_status": Entry("import_job", "registry.add_resident"),
+    "registry:import_commit": Entry("import_job", "registry.add_resident", method="post", ok=302),
+    "registry:import_rejects": Entry("import_job", "registry.add_resident", ok=404),  # the job has no rejects
+    "registry:coverage": Entry("area", "registry.view_resident"),
+    "registry:coverage_panel": Entry("area", "areas.view_area"),  # empty for those who may not read it
+    "registry:verify": Entry("verify", "registry.change_building", method="post", ok=302,
+                             data=(("state", "verified"),)),
+    # --- cases
+    "cases:workbench": Entry(None, VIEW_CASES),
+    "cases:bulk_dispatch": Entry(None, "cases.accept_case", method="post", ok=302),
+    "cases:search": Entry(None, VIEW_CASES, method="post", ok=302),  # back to the workbench with the query
+    "cases:area_panel": Entry("area", "areas.view_area"),  # empty for those who may not view cases
+    "cases:case": Entry("case", VIEW_CASES),
+    # An action the role may not take is refused on the case page (a redirect with the reason).
+    "cases:case_action": Entry("case_action", "cases.supervise_case", method="post", ok=400, denied=302),
+    "cases:report": Entry(None, "cases.report_case"),
+    "cases:report_attributes": Entry(None, "cases.report_case"),
+    "cases:report_links": Entry(None, "cases.report_case", method="post"),
+    "cases:report_where": Entry(None, "cases.report_case"),
+    "cases:report_outlines": Entry(None, "cases.report_case", ok=400),  # JSON: no bbox, no outlines
+    "cases:photo": Entry("photo", VIEW_CASES),
+    "cases:stats": Entry(None, ("cases.export_case", "cases.supervise_case")),
+    "cases:ledger": Entry(None, "cases.export_case"),
+    "cases:ledger_export": Entry(None, "cases.export_case"),
+    "cases:dispute_ledger": Entry(None, "cases.export_case"),
+    "cases:dispute_ledger_export": Entry(None, "cases.export_case"),
+    # A background export is its owner's alone (the site's dispatcher); the file is not written yet.
+    "cases:ledger_export_job": Entry("ledger_export", "cases.export_case"),
+    "cases:ledger_export_status": Entry("ledger_export", "cases.export_case"),
+    "cases:ledger_export_download": Entry("ledger_export", "cases.export_case", ok=404),
+    "cases:dispute": Entry("dispute", VIEW_CASES),
+    "cases:dispute_edit": Entry("dispute", EDIT_DISPUTES, method="post", ok=400),
+    "cases:dispute_party_add": Entry("dispute", EDIT_DISPUTES, method="post", ok=400),
+    "cases:dispute_party_remove": Entry("party", EDIT_DISPUTES, method="post", ok=302),
+    "cases:dispute_session_add": Entry("dispute", EDIT_DISPUTES, method="post", ok=400),
+    "cases:inbox": Entry(None, SIGNED_IN),
+    "cases:inbox_read_all": Entry(None, SIGNED_IN, method="post", ok=302),
+    "cases:inbox_open": Entry("notification", SIGNED_IN, method="post", ok=302),
+    "cases:inbox_read": Entry("notification", SIGNED_IN, method="post", ok=302),
+    # The calendar is one for the installation: everyone reads it, top-level admins change it.
+    "cases:calendar_current": Entry(None, SIGNED_IN, ok=302),
+    "cases:calendar": Entry("year", SIGNED_IN, scoped=False),
+    "cases:calendar_day": Entry("day", "cases.change_calendarday", method="post", ok=400, scoped=False),
+    # --- 随手拍 and tracking: public, reached by the tracking code
+    "public_cases:report": _public(),
+    "public_cases:attributes": _public(),
+    "public_cases:where": _public(),
+    "public_cases:outlines": _public(ok=400),  # JSON: no bbox, no outlines
+    "public_cases:done": _public(ok=302),  # back to the form when nothing was just submitted
+    "public_cases:track_lookup": _public(),
+    "public_cases:track": _public("track"),
+    "public_cases:photo": _public("track_photo"),
+    "public_cases:track_action": _public("track_action", method="post", ok=400),
+}
+
+KWARGS: dict[str, Callable[[Site], dict[str, Any]]] = {
+    "area": lambda site: {"code": site.grid.code},
+    "building": lambda site: {"pk": site.building.pk},
+    "building_pk": lambda site: {"building_pk": site.building.pk},
+    "dwelling": lambda site: {"pk": site.dwelling.pk},
+    "dwelling_pk": lambda site: {"dwelling_pk": site.dwelling.pk},
+    "household": lambda site: {"pk": site.household.pk},
+    "member": lambda site: {"pk": site.member.pk},
+    "resident": lambda site: {"pk": site.resident.pk},
+    "verify": lambda site: {"kind": "building", "pk": site.building.pk},
+    "import_kind": lambda site: {"kind": "residents"},
+    "import_job": lambda site: {"job_id": site.import_job.pk},
+    "case": lambda site: {"number": site.case.number},
+    "case_action": lambda site: {"number": site.case.number, "verb": "supervise"},
+    "photo": lambda site: {"token": site.photo_token()},
+    "dispute": lambda site: {"number": site.dispute_case.number},
+    "party": lambda site: {"number": site.dispute_case.number, "party_id": site.party.pk},
+    "notification": lambda site: {"pk": site.notification.pk},
+    "ledger_export": lambda site: {"export_id": site.ledger_export.pk},
+    "year": lambda site: {"year": 2026},
+    "day": lambda site: {"day": "2026-10-01"},
+    "track": lambda site: {"code": site.case.tracking_code},
+    "track_photo": lambda site: {"code": site.case.tracking_code, "token": site.photo_token()},
+    "track_action": lambda site: {"code": site.case.tracking_code, "verb": "rate"},
+}
+
+
+def has_permission(role: str, permission: str | tuple[str, ...]) -> bool:
+    if permission in (ANYONE, SIGNED_IN) or role == "superuser":
+        return True
+    wanted = (permission,) if isinstance(permission, str) else permission
+    return any(name in ROLE_PERMISSIONS.get(role, frozenset()) for name in wanted)
+
+
+def sees(role: str, site: str, entry: Entry) -> bool:
+    """Whether the site's object lies in the role's scope (``visible_to``); pages without an object: yes."""
+    if not entry.scoped or entry.kind is None:
+        return True
+    if entry.kind in {"notification", "ledger_export"}:  # one's own only: the site dispatcher's
+        return role == "street_dispatcher" and site == "in"
+    if entry.kind == "import_job":  # the importer's own jobs, and those of the areas they import into
+        creator = role == "street_dispatcher" and site == "in"
+        return creator or (site in REACH.get(role, {"in"}) and has_permission(role, "registry.add_resident"))
+    if role in HANDLERS and entry.kind in CASE_KINDS:  # cases dispatched to their unit: grid A's case
+        return site == "in" and entry.kind not in {"dispute", "party"}
+    return site in REACH.get(role, {"in"})
+
+
+def expected(entry: Entry, role: str, site: str) -> int:
+    """Outside scope 404 whatever the permission; inside, the permission decides."""
+    if role == "anonymous":
+        return entry.anonymous
+    if role == "outsider" and entry.outsider is not None:
+        return entry.outsider
+    if not sees(role, site, entry):
+        return 404
+    # The job's creator reads it; committing needs the permission again.
+    importer = entry.kind == "import_job" and entry.method == "get" and role == "street_dispatcher"
+    return entry.ok if importer or has_permission(role, entry.permission) else entry.denied
+
+
+def sites_for(role: str, entry: Entry) -> tuple[str, ...]:
+    """The in-scope site and the sites outside the role's scope (for pages about an object)."""
+    if entry.kind is None:
+        return ("in",)
+    if role in ("superuser", "anonymous"):
+        return ("in", "district2")
+    if role == "area_admin":
+        return ("in", "street2", "district2")
+    return ("in", "street2")
+
+
+ROUTES = {route.name: route for route in named_routes()}
+
+
+def test_every_url_pattern_has_an_entry() -> None:
+    missing = sorted(set(ROUTES) - set(TABLE))
+    assert not missing, f"URL patterns without a scope matrix entry (add them to TABLE): {missing}"
+    stale = sorted(set(TABLE) - set(ROUTES))
+    assert not stale, f"TABLE entries for patterns that no longer exist: {stale}"
+
+
+def test_the_matrix_covers_every_documented_role() -> None:
+    documented = {code for code, _name, _text, _permissions in DEFAULT_ROLES}
+    assert documented <= set(ROLES)
+
+
+def _ask(client: Client, route: Route, entry: Entry, site: Site) -> int:
+    kwargs = KWARGS[entry.kind](site) if entry.kind else {}
+    url = reverse(route.name, kwargs=kwargs)
+    send = client.post if entry.method == "post" else client.get
+    return send(url, dict(entry.data)).status_code
+
+
+@pytest.mark.parametrize("name", sorted(TABLE))
+def test_scope_matrix(world: World, db: None, name: str) -> None:
+    if name not in ROUTES:
+        pytest.fail(f"{name} is in TABLE but not a URL pattern")
+    route, entry = ROUTES[name], TABLE[name]
+    wrong = []
+    for role, user in world.users().items():
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        for site in sites_for(role, entry):
+            cache.clear()  # rate limits start afresh
+            with transaction.atomic():  # what a request changes is undone before the next
+                status = _ask(client, route, entry, world.sites[site])
+                transaction.set_rollback(True)
+            if status != expected(entry, role, site):
+                wrong.append(f"{role} @ {site}: {status}, expected {expected(entry, role, site)}")
+    assert not wrong, f"{name} ({route.route}):\n" + "\n".join(wrong)
