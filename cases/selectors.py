@@ -424,7 +424,7 @@ def case_for_page(user: Any, number: str) -> Case | None:
         page_cases(user)
         .select_related("category", "grid", "desk_area", "lead_organisation", "reporter", "handler", "building",
                         "household__dwelling__building", "household__dwelling__unit", "resident", "duplicate_of",
-                        "parent", "dispute")
+                        "parent", "dispute", "rating_caller", "spot_checked_by")
         .prefetch_related(
             "category__attributes",
             Prefetch("assignments", queryset=CaseAssignment.objects.select_related("organisation", "signed_by")),
@@ -522,8 +522,17 @@ def _event_details(event: CaseEvent) -> list[str]:
         details.append(str(Outcome(data["outcome"]).label))
     if data.get("rating") in Rating.values:
         details.append(str(Rating(data["rating"]).label))
-    if "approved" in data:
+    if "approved" in data and event.verb == "decide_cancel":
+        details.append(str(_("同意撤销") if data["approved"] else _("不同意撤销")))
+    elif "approved" in data:
         details.append(str(_("批准延期") if data["approved"] else _("驳回延期")))
+    if data.get("called_at"):
+        called = timezone.localtime(datetime.datetime.fromisoformat(data["called_at"]))
+        details.append(str(_("回访时间 %(time)s")) % {"time": f"{called:%Y-%m-%d %H:%M}"})
+    if data.get("replaces") in Rating.values:
+        details.append(str(_("取代回访评价“%(rating)s”")) % {"rating": Rating(data["replaces"]).label})
+    if "flagged" in data:
+        details.append(str(_("抽查有问题") if data["flagged"] else _("抽查无问题")))
     if data.get("extra_days"):
         details.append(str(_("申请延长%(days)s个工作日")) % {"days": data["extra_days"]})
     if data.get("into"):
