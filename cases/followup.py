@@ -79,7 +79,8 @@ def case_callback(
     with transaction.atomic():
         case = begin(case, actor, "callback")
         now = _now(now)  # after the lock: the timeline follows the order of the commits
-        if called_at > now or (case.closed_at and called_at < case.closed_at):
+        closed_minute = case.closed_at.replace(second=0, microsecond=0) if case.closed_at else None
+        if called_at > now or (closed_minute and called_at < closed_minute):  # the form asks to the minute
             raise ValidationError({"called_at": [_("回访时间应在结案之后、现在之前。")]})
         case.rating, case.rating_comment, case.rated_at = rating, comment.strip(), now
         case.rating_source, case.rating_called_at, case.rating_caller = RatingSource.CALLBACK, called_at, actor_user(
