@@ -330,7 +330,8 @@ def _email(rows: list[Notification], people: dict[int, str], subject: str, text:
 
 
 def reporter_message(event: CaseEvent, case: Case) -> str:
-    values = {"code": case.tracking_code, "link": tracking_link(case), "reason": event.comment,
+    # Only the reply to the reporter leaves the desk, never the internal note (``event.comment``).
+    values = {"code": case.tracking_code, "link": tracking_link(case), "reason": event.reply,
               "outcome": case.get_outcome_display()}
     return str(REPORTER_MESSAGES[event.verb]) % values
 

@@ -111,8 +111,10 @@ def test_closure_asks_the_reporter_to_rate(cc, sms_outbox, mailoutbox, django_ca
 def test_a_rejection_tells_the_resident_why(cc, sms_outbox, django_capture_on_commit_callbacks):
     case = hotline_case(cc)
     with django_capture_on_commit_callbacks(execute=True):
-        t.case_reject(case=case, actor=cc.grid_leader, reason="不属于受理范围。")
-    assert len(sms_outbox) == 1 and "不属于受理范围。" in sms_outbox[0].message
+        t.case_reject(case=case, actor=cc.grid_leader, reason="内部：该户多次重复反映。",
+                      reply="不属于受理范围，请联系物业。")
+    assert len(sms_outbox) == 1 and "不属于受理范围，请联系物业。" in sms_outbox[0].message
+    assert "内部" not in sms_outbox[0].message  # the internal note never reaches the resident
 
 
 def test_anonymous_reporters_and_other_verbs_get_no_text(cc, sms_outbox, django_capture_on_commit_callbacks):
