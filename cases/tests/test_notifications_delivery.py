@@ -6,7 +6,7 @@ from unittest import mock
 import pytest
 
 from accounts.models import User
-from cases import sms
+from cases import followup, sms
 from cases import transitions as t
 from cases.models import CaseEvent, Channel, HandlingLevel, Notification, Status
 from cases.notifications import TITLES, announce, notify_reporter, silenced, title_of
@@ -124,7 +124,7 @@ def test_anonymous_reporters_and_other_verbs_get_no_text(cc, sms_outbox, django_
         lambda: t.case_accept(case=anonymous, actor=cc.grid_leader),
         lambda: t.case_accept(case=named, actor=cc.grid_leader),
         lambda: t.case_dispatch(case=named, actor=cc.grid_leader, lead=cc.property_company),
-        lambda: t.case_cancel(case=named, actor=REPORTER),
+        lambda: followup.case_request_cancel(case=named, actor=REPORTER),
     ):
         with django_capture_on_commit_callbacks(execute=True):
             action()
