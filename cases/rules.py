@@ -211,6 +211,11 @@ def _condition(case: Case, verb: str) -> str | None:
         return _("没有待审批的撤销申请。")
     if verb == "decline_reopen" and not case.reopen_requested:
         return _("没有待决定的重办申请。")
+    if verb == "reopen" and case.closed_at and case.events.filter(verb="decline_reopen",
+                                                                  time__gte=case.closed_at).exists():
+        # 不予重办 decided the request: reopening now would contradict it (and a reopen and a
+        # decline racing on one request must not both win). A new problem is a new report.
+        return _("已决定不予重办，不能再重新办理；如问题再次出现，请重新上报。")
     return None
 
 

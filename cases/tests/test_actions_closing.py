@@ -135,6 +135,12 @@ def test_it_reopens_or_declines_after_an_unhappy_rating(cc, client):  # type: ig
     assert response.status_code == 400 and "请填写不予重办的理由。" in response.content.decode()
     done(act(client, cc.dispatcher, case, "decline_reopen", reason="已按规定处理并向反映人说明。"), "不予重办")
     assert fresh(case).reopen_requested is False and fresh(case).status == Status.CLOSED
+    html = act(client, cc.dispatcher, case, "reopen", reason="还是重办吧。").content.decode()
+    assert "已决定不予重办，不能再重新办理" in html and fresh(case).status == Status.CLOSED
+
+    case = advance(hotline_case(cc), Status.CLOSED, cc)
+    act(client, cc.community_staff, case, "callback", rating=Rating.DISSATISFIED, comment="没有清理干净。",
+        called_at=timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
 
     response = act(client, cc.dispatcher, case, "reopen", reason="")
     assert response.status_code == 400 and "请填写重新办理的理由。" in response.content.decode()
