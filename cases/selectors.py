@@ -559,12 +559,12 @@ def spot_check_sample(user: Any, now: datetime.datetime | None = None, *, size: 
     (``cases.rules._spot_checker``: a 网格长 holds ``accept_case`` and ``self_handle_case`` there),
     leaving out cases the user handled or verified."""
     desk = desk_of(user)
-    if not (desk.holds("accept_case") and desk.holds("self_handle_case")):
+    if not desk.holds("accept_case"):
         return []
     since = (now or timezone.now()) - datetime.timedelta(days=SPOT_CHECK_DAYS)
     own_work = CaseEvent.objects.filter(actor=user, verb__in=("self_handle", "feedback", "verify")).values("case_id")
     cases = (Case.objects.visible_to(user)
-             .filter(desk.on_grid("accept_case") & desk.on_grid("self_handle_case"))
+             .filter(desk.on_grid("accept_case"))
              .filter(self_handled=True, spot_checked_at__isnull=True, verified_at__gte=since,
                      status__in=(Status.VERIFIED, Status.CLOSED))
              .exclude(handler=user).exclude(pk__in=own_work))
@@ -574,6 +574,6 @@ def spot_check_sample(user: Any, now: datetime.datetime | None = None, *, size: 
 def recent_spot_checks(user: Any, *, size: int = 20) -> list[Case]:
     """The last cases the user's grids spot-checked, flagged ones first."""
     desk = desk_of(user)
-    return list(Case.objects.visible_to(user).filter(desk.on_grid("self_handle_case"), spot_checked_at__isnull=False)
+    return list(Case.objects.visible_to(user).filter(desk.on_grid("accept_case"), spot_checked_at__isnull=False)
                 .select_related("category", "grid", "handler", "spot_checked_by")
                 .order_by("-spot_check_flagged", "-spot_checked_at")[:size])

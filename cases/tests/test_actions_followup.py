@@ -189,7 +189,7 @@ def test_the_grid_leader_spot_checks_a_sample_and_flags_one(cc, client):
     assert "只能抽查尚未抽查过的网格自办事件。" in html
 
 
-@pytest.mark.parametrize("who", ["grid_worker_a", "dispatcher"])
+@pytest.mark.parametrize("who", ["grid_worker_a", "property_handler"])
 def test_spot_checks_are_for_the_grid_leader(cc, client, who):  # type: ignore[no-untyped-def]
     user = getattr(cc, who, None) or getattr(cc.cast, who)
     client.force_login(user)
