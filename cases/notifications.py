@@ -59,6 +59,7 @@ TITLES: dict[str, Promise] = {
     "hold": gettext_lazy("事件已挂账：%(number)s %(category)s"),
     "resume": gettext_lazy("事件已恢复办理：%(number)s %(category)s"),
     "cancel": gettext_lazy("事件已被反映人撤销：%(number)s %(category)s"),
+    "request_cancel": gettext_lazy("反映人申请撤销，待审批：%(number)s %(category)s"),
     "accept": gettext_lazy("您上报的事件已受理：%(number)s %(category)s"),
     "reject": gettext_lazy("您上报的事件不予受理：%(number)s %(category)s"),
     "close": gettext_lazy("您上报的事件已结案：%(number)s %(category)s"),
@@ -200,6 +201,10 @@ def _cancel(event: CaseEvent, case: Case) -> Plan | None:
     return Plan("cancel", handlers(case)) if event.from_status == Status.DISPATCHED else None
 
 
+def _decide_cancel(event: CaseEvent, case: Case) -> Plan | None:
+    return Plan("cancel", handlers(case)) if event.data.get("approved") else None
+
+
 def _rate(event: CaseEvent, case: Case) -> Plan | None:
     if event.data.get("rating") != Rating.DISSATISFIED or not case.reopen_requested:
         return None
@@ -244,13 +249,16 @@ PLANS: dict[str, Callable[[CaseEvent, Case], Plan | None]] = {
     "resume": _handling("resume"),
     "cancel": _cancel,
     "rate": _rate,
+    "callback": _rate,
+    "request_cancel": _at_desk("request_cancel"),
+    "decide_cancel": _decide_cancel,
     "accept": _to_reporter,
     "reject": _to_reporter,
     "close": _to_reporter,
     "supervise": _supervision,
     **dict.fromkeys(SUPERVISION_VERBS, _supervision),
 }
-# Verbs that tell nobody: sign, reopen, decline_reopen, merge, merged_in, split, split_from.
+# Verbs that tell nobody: sign, reopen, decline_reopen, merge, merged_in, split, split_from, spot_check.
 
 
 # ----- delivering ---------------------------------------------------------------------------------
@@ -330,7 +338,8 @@ def _email(rows: list[Notification], people: dict[int, str], subject: str, text:
 
 
 def reporter_message(event: CaseEvent, case: Case) -> str:
-    values = {"code": case.tracking_code, "link": tracking_link(case), "reason": event.comment,
+    # Only the reply to the reporter leaves the desk, never the internal note (``event.comment``).
+    values = {"code": case.tracking_code, "link": tracking_link(case), "reason": event.reply,
               "outcome": case.get_outcome_display()}
     return str(REPORTER_MESSAGES[event.verb]) % values
 

@@ -6,8 +6,10 @@ locked row) and what the case page asks to offer only the actions allowed to thi
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import (
@@ -18,8 +20,10 @@ from cases.models import (
     Channel,
     ExtensionState,
     HandlingLevel,
+    RatingSource,
 )
 from cases.workflow import (
+    RATING_WINDOW_DAYS,
     TRANSITIONS,
     ActionRefused,
     Actor,
@@ -106,16 +110,48 @@ def _the_reporter(case: Case, actor: Actor) -> bool:
 
 
 def _rater(case: Case, actor: Actor) -> bool:
-    """评价 is the resident's voice: the reporter through the tracking page, or the desk recording
-    what the caller said on a call-back (回访). A grid worker's own report has no resident to ask,
-    so nobody rates it (the staff who reported or handled it must not grade their own work)."""
-    if isinstance(actor, PublicReporter):
-        return True
-    return case.channel != Channel.GRID_WORKER and _desk("cases.accept_case")(case, actor)
+    """评价 is the resident's own voice, given on the tracking page with the code. Staff record
+    what a resident said on the phone only as a call-back (``callback``)."""
+    return isinstance(actor, PublicReporter)
+
+
+# Timeline verbs that make a user part of the work on a case (they may not grade it or check it).
+WORK_VERBS = ("self_handle", "sign", "feedback", "verify", "close")
+
+
+HANDS_ON_VERBS = ("self_handle", "feedback", "verify")
+
+
+def took_part(case: Case, actor: Actor, verbs: tuple[str, ...] = WORK_VERBS) -> bool:
+    """Whether the user did part of the work on the case (by default: handled, verified or closed
+    it; the handler of a self-handled case always counts)."""
+    user = actor_user(actor)
+    if user is None:
+        return False
+    return case.handler_id == user.pk or case.events.filter(actor=user, verb__in=verbs).exists()
+
+
+def _caller(case: Case, actor: Actor) -> bool:
+    """回访 is recorded by the desk, never by someone who handled, verified or closed the case; a
+    grid worker's own report has no resident to call."""
+    return (case.channel != Channel.GRID_WORKER and _desk("cases.accept_case")(case, actor)
+            and not took_part(case, actor))
 
 
 def _verifier(case: Case, actor: Actor) -> bool:
-    return isinstance(actor, PublicReporter) or _on_grid("cases.verify_case")(case, actor)
+    """核查 by the reporter or a grid member; a case the grid handled itself (小事不出网格) is
+    checked by someone other than the worker who did it."""
+    if isinstance(actor, PublicReporter):
+        return True
+    if not _on_grid("cases.verify_case")(case, actor):
+        return False
+    return not (case.self_handled and took_part(case, actor, HANDS_ON_VERBS[:2]))
+
+
+def _spot_checker(case: Case, actor: Actor) -> bool:
+    """抽查 by the 网格长 (or anyone deciding at the grid's desk) who had no part in the work."""
+    return case.self_handled and _on_grid("cases.accept_case")(case, actor) and not took_part(case, actor,
+                                                                                              HANDS_ON_VERBS)
 
 
 def _escalator(case: Case, actor: Actor) -> bool:
@@ -138,9 +174,13 @@ WHO: dict[str, Callable[[Case, Actor], bool]] = {
     "verify": _verifier,
     "close": _desk("cases.accept_case"),
     "rate": _rater,
+    "callback": _caller,
+    "spot_check": _spot_checker,
     "reopen": _desk("cases.accept_case"),
     "decline_reopen": _desk("cases.accept_case"),
     "cancel": _the_reporter,
+    "request_cancel": _the_reporter,
+    "decide_cancel": _desk("cases.accept_case"),
     "merge": _desk("cases.accept_case"),
     "split": _desk("cases.accept_case"),
     "supervise": _on_grid("cases.supervise_case"),
@@ -159,10 +199,23 @@ def _condition(case: Case, verb: str) -> str | None:
         return _("这个事件已有待审批的延期申请，或不需要申请延期。")
     if verb == "decide_extension" and not case.extensions.filter(state=ExtensionState.PENDING).exists():
         return _("没有待审批的延期申请。")
-    if verb == "rate" and case.rating:
+    if verb == "rate" and case.rating and not callback_replaceable(case):
         return _("这个事件已经评价过了。")
+    if verb == "callback" and case.rating:
+        return _("这个事件已经评价过了。")
+    if verb == "spot_check" and (not case.self_handled or case.spot_checked_at is not None):
+        return _("只能抽查尚未抽查过的网格自办事件。")
+    if verb == "request_cancel" and case.cancel_requested_at is not None:
+        return _("已有待审批的撤销申请。")
+    if verb == "decide_cancel" and case.cancel_requested_at is None:
+        return _("没有待审批的撤销申请。")
     if verb == "decline_reopen" and not case.reopen_requested:
         return _("没有待决定的重办申请。")
+    if verb == "reopen" and case.closed_at and case.events.filter(verb="decline_reopen",
+                                                                  time__gte=case.closed_at).exists():
+        # 不予重办 decided the request: reopening now would contradict it (and a reopen and a
+        # decline racing on one request must not both win). A new problem is a new report.
+        return _("已决定不予重办，不能再重新办理；如问题再次出现，请重新上报。")
     return None
 
 
@@ -172,6 +225,19 @@ def _actor_condition(case: Case, actor: Actor, verb: str) -> str | None:
             and not extension_assignment(case, actor, pending_allowed=False):
         return _("这个事件已有待审批的延期申请，或不需要申请延期。")
     return None
+
+
+def rating_window_ends(case: Case) -> datetime.datetime | None:
+    """Until when the reporter's own rating may replace a call-back."""
+    if case.closed_at is None:
+        return None
+    return case.closed_at + datetime.timedelta(days=RATING_WINDOW_DAYS)
+
+
+def callback_replaceable(case: Case) -> bool:
+    """A call-back rating the reporter may still replace with their own (inside the window)."""
+    ends = rating_window_ends(case)
+    return case.rating_source == RatingSource.CALLBACK and ends is not None and timezone.now() <= ends
 
 
 def may(case: Case, actor: Actor, verb: str) -> bool:

@@ -155,6 +155,7 @@ QUEUE_LABELS: dict[str, Promise] = {
     "my_reports": pgettext_lazy("workbench queue", "我上报的"),
     "extensions": pgettext_lazy("workbench queue", "延期待批"),
     "reopen": pgettext_lazy("workbench queue", "重办待定"),
+    "cancel_requests": pgettext_lazy("workbench queue", "撤销待批"),
     "all": pgettext_lazy("workbench queue", "全部事件"),
 }
 
@@ -185,6 +186,7 @@ def _queue_definitions(desk: Desk, now: datetime.datetime) -> list[tuple[str, Q,
         ("my_reports", Q(reporter=desk.user, status__in=OPEN_STATUSES), desk.holds("report_case")),
         ("extensions", Q(status=Status.HANDLING, pk__in=pending_extension) & dispatcher, accept),
         ("reopen", Q(status=Status.CLOSED, reopen_requested=True) & dispatcher, accept),
+        ("cancel_requests", Q(status__in=OPEN_STATUSES, cancel_requested_at__isnull=False) & dispatcher, accept),
         ("all", Q(), True),
     ]
 
@@ -424,7 +426,7 @@ def case_for_page(user: Any, number: str) -> Case | None:
         page_cases(user)
         .select_related("category", "grid", "desk_area", "lead_organisation", "reporter", "handler", "building",
                         "household__dwelling__building", "household__dwelling__unit", "resident", "duplicate_of",
-                        "parent", "dispute")
+                        "parent", "dispute", "rating_caller", "spot_checked_by")
         .prefetch_related(
             "category__attributes",
             Prefetch("assignments", queryset=CaseAssignment.objects.select_related("organisation", "signed_by")),
@@ -522,8 +524,17 @@ def _event_details(event: CaseEvent) -> list[str]:
         details.append(str(Outcome(data["outcome"]).label))
     if data.get("rating") in Rating.values:
         details.append(str(Rating(data["rating"]).label))
-    if "approved" in data:
+    if "approved" in data and event.verb == "decide_cancel":
+        details.append(str(_("同意撤销") if data["approved"] else _("不同意撤销")))
+    elif "approved" in data:
         details.append(str(_("批准延期") if data["approved"] else _("驳回延期")))
+    if data.get("called_at"):
+        called = timezone.localtime(datetime.datetime.fromisoformat(data["called_at"]))
+        details.append(str(_("回访时间 %(time)s")) % {"time": f"{called:%Y-%m-%d %H:%M}"})
+    if data.get("replaces") in Rating.values:
+        details.append(str(_("取代回访评价“%(rating)s”")) % {"rating": Rating(data["replaces"]).label})
+    if "flagged" in data:
+        details.append(str(_("抽查有问题") if data["flagged"] else _("抽查无问题")))
     if data.get("extra_days"):
         details.append(str(_("申请延长%(days)s个工作日")) % {"days": data["extra_days"]})
     if data.get("into"):
@@ -533,3 +544,36 @@ def _event_details(event: CaseEvent) -> list[str]:
     if event.verb == "supervise" and data.get("kind") in EVENT_LABELS:
         details.append(str(EVENT_LABELS[data["kind"]]))  # 催办, 黄牌 or 红牌
     return details
+
+
+# --- spot checks of self-handled cases (抽查) ------------------------------------------------------
+
+SPOT_CHECK_DAYS = 30
+SPOT_CHECK_SAMPLE = 10
+
+
+def spot_check_sample(user: Any, now: datetime.datetime | None = None, *, size: int = SPOT_CHECK_SAMPLE,
+                      ) -> list[Case]:
+    """A random sample of recent cases the grid handled itself (小事不出网格), verified in the last
+    ``SPOT_CHECK_DAYS`` days and not checked yet, on the grids where the user may spot-check
+    (``cases.rules._spot_checker``: a 网格长 holds ``accept_case`` and ``self_handle_case`` there),
+    leaving out cases the user handled or verified."""
+    desk = desk_of(user)
+    if not desk.holds("accept_case"):
+        return []
+    since = (now or timezone.now()) - datetime.timedelta(days=SPOT_CHECK_DAYS)
+    own_work = CaseEvent.objects.filter(actor=user, verb__in=("self_handle", "feedback", "verify")).values("case_id")
+    cases = (Case.objects.visible_to(user)
+             .filter(desk.on_grid("accept_case"))
+             .filter(self_handled=True, spot_checked_at__isnull=True, verified_at__gte=since,
+                     status__in=(Status.VERIFIED, Status.CLOSED))
+             .exclude(handler=user).exclude(pk__in=own_work))
+    return list(cases.select_related("category", "grid", "handler").order_by("?")[:size])
+
+
+def recent_spot_checks(user: Any, *, size: int = 20) -> list[Case]:
+    """The last cases the user's grids spot-checked, flagged ones first."""
+    desk = desk_of(user)
+    return list(Case.objects.visible_to(user).filter(desk.on_grid("accept_case"), spot_checked_at__isnull=False)
+                .select_related("category", "grid", "handler", "spot_checked_by")
+                .order_by("-spot_check_flagged", "-spot_checked_at")[:size])

@@ -9,6 +9,8 @@ cases in scope and in the filter (the period is the reporting date):
 * 超期数 — ever overdue (a stage ended late) or overdue now (the running stage is past its deadline);
   the waiting states count like any stage: a case left in 待派遣 or 待结案 past its limit is overdue;
 * 满意率 = (满意 + 基本满意) / rated closed cases; unrated closed cases are counted separately;
+  自评满意率 and 回访满意率 are the same over the reporters' own ratings and over the ratings the
+  desk recorded on a call-back (回访), shown side by side;
 * 平均/中位办理时长 — ``closed_at − reported_at`` in hours, over closed cases;
 * 重复诉求率 = 重复诉求数 / (受理数 + cases merged before acceptance), where 重复诉求 = merged
   into another case (已合并) or closed with the outcome 重复.
@@ -49,7 +51,7 @@ from django.utils.translation import gettext_lazy
 
 from areas.models import PREFIX_LENGTH, Area, Level
 from cases.filters import overdue_condition
-from cases.models import Category, Channel, Outcome, Rating, Status
+from cases.models import Category, Channel, Outcome, Rating, RatingSource, Status
 from cases.models.catalog import translated_catalog_text
 
 PERIODS = {"month": gettext_lazy("按月"), "week": gettext_lazy("按周"), "day": gettext_lazy("按日")}
@@ -60,6 +62,8 @@ ANY_STAGE_OVERDUE = (Q(ever_overdue=True) | Q(accept_overdue=True) | Q(dispatch_
                      | Q(verify_overdue=True) | Q(close_overdue=True))
 RATED = CLOSED & ~Q(rating="")
 SATISFIED = CLOSED & Q(rating__in=[Rating.SATISFIED, Rating.BASICALLY])
+SELF_RATED = Q(rating_source=RatingSource.SELF)
+CALLBACK_RATED = Q(rating_source=RatingSource.CALLBACK)
 DUPLICATE = Q(status=Status.MERGED) | (CLOSED & Q(outcome=Outcome.DUPLICATE))
 MERGED_UNACCEPTED = Q(status=Status.MERGED, accepted_at__isnull=True)
 Grouping = Expression | F
@@ -83,6 +87,10 @@ class Figures:
     satisfied: int = 0
     dissatisfied: int = 0
     unrated: int = 0
+    self_rated: int = 0
+    self_satisfied: int = 0
+    callback_rated: int = 0
+    callback_satisfied: int = 0
     duplicates: int = 0
     merged_unaccepted: int = 0
     mean_hours: float | None = None
@@ -102,6 +110,16 @@ class Figures:
     def satisfaction_rate(self) -> float | None:
         """满意率 = (满意 + 基本满意) / rated closed cases (unrated ones excluded)."""
         return _ratio(self.satisfied, self.rated)
+
+    @property
+    def self_satisfaction_rate(self) -> float | None:
+        """自评满意率: over the ratings the reporters gave themselves."""
+        return _ratio(self.self_satisfied, self.self_rated)
+
+    @property
+    def callback_satisfaction_rate(self) -> float | None:
+        """回访满意率: over the ratings recorded on a call-back."""
+        return _ratio(self.callback_satisfied, self.callback_rated)
 
     @property
     def duplicate_rate(self) -> float | None:
@@ -145,6 +163,10 @@ def aggregates(now: datetime.datetime) -> dict[str, Any]:
         "satisfied": Count("pk", filter=SATISFIED),
         "dissatisfied": Count("pk", filter=CLOSED & Q(rating=Rating.DISSATISFIED)),
         "unrated": Count("pk", filter=CLOSED & Q(rating="")),
+        "self_rated": Count("pk", filter=RATED & SELF_RATED),
+        "self_satisfied": Count("pk", filter=SATISFIED & SELF_RATED),
+        "callback_rated": Count("pk", filter=RATED & CALLBACK_RATED),
+        "callback_satisfied": Count("pk", filter=SATISFIED & CALLBACK_RATED),
         "duplicates": Count("pk", filter=DUPLICATE),
         "merged_unaccepted": Count("pk", filter=MERGED_UNACCEPTED),
         "mean_duration": Avg(HANDLING_TIME, filter=CLOSED),

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import datetime
 import io
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.db import connection
 
 from accounts.models import Organisation, OrganisationKind, OrganisationMember, User
 from accounts.testing import Cast, make_user
@@ -27,7 +31,7 @@ from cases.models import (
     Rating,
     Status,
 )
-from cases.workflow import REPORTER, Photo
+from cases.workflow import REPORTER, ActionRefused, Photo
 
 
 @dataclass
@@ -191,3 +195,28 @@ _PATHS: dict[str, list[Any]] = {
 }
 
 UNHAPPY_CLOSED = [_rate_unhappy]
+
+
+def race(*calls: Callable[[], Any]) -> list[tuple[str, str]]:
+    """Start the calls in threads at the same instant; ("ok", "") or ("refused", message) each."""
+    barrier = threading.Barrier(len(calls))
+    results: list[tuple[str, str]] = [("", "")] * len(calls)
+
+    def run(index: int, call: Callable[[], Any]) -> None:
+        try:
+            barrier.wait()
+            call()
+            results[index] = ("ok", "")
+        except ActionRefused as refusal:
+            results[index] = ("refused", refusal.message)
+        except Exception as error:  # any other error is reported in the assertion
+            results[index] = ("error", repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(index, call)) for index, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results

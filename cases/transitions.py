@@ -42,6 +42,7 @@ from cases.models import (
     HandlingLevel,
     Outcome,
     Rating,
+    RatingSource,
     Stage,
     Status,
     SupervisionSource,
@@ -186,7 +187,9 @@ def case_report_resolved(
     *, actor: User, category: Category, description: str, note: str, photos: Sequence[Photo] = (),
     after_photos: Sequence[Photo] = (), now: datetime.datetime | None = None, **report: Any,
 ) -> Case:
-    """当场解决: reported, accepted, self-handled, fed back, verified and closed in one step."""
+    """当场解决: reported, accepted, self-handled and fed back in one step. The case then waits in
+    待核查 for someone other than the worker (another member of the grid team, the community,
+    or the reporter) to verify it: 小事不出网格 is checked by someone else."""
     now = _now(now)
     note = _required("note", note, _("请说明处理情况。"))
     with transaction.atomic():
@@ -197,58 +200,66 @@ def case_report_resolved(
         case = _accept(case, actor, "", now, force=True)
         case = _self_handle(case, actor, "", now)
         case = case_feedback(case=case, actor=actor, comment=note, after_photos=after_photos, now=now)
-        case = _verified(case, actor, True, note, now, force=True)
-        case = _closed(case, actor, Outcome.RESOLVED, note, now, force=True)
     return case
 
 
 # ----- accepting and routing ---------------------------------------------------------------------
 
-def _accept(case: Case, actor: Actor, comment: str, now: datetime.datetime, *, force: bool = False) -> Case:
+def _accept(case: Case, actor: Actor, comment: str, now: datetime.datetime | None, *, force: bool = False,
+            reply: str = "") -> Case:
     case = begin(case, actor, "accept", force=force)
+    now = _now(now)  # after the lock: the timeline follows the order of the commits
     previous = case.status
     end_stage(case, now)
     case.accepted_at = now
     await_dispatch(case, now)
     case.status = Status.PENDING_DISPATCH
     save_case(case)
-    record(case, "accept", actor, from_status=previous, comment=comment, public=True, now=now)
+    record(case, "accept", actor, from_status=previous, comment=comment, reply=reply, public=True, now=now)
     return case
 
 
-def case_accept(*, case: Case, actor: Actor, comment: str = "", now: datetime.datetime | None = None) -> Case:
+def case_accept(
+    *, case: Case, actor: Actor, comment: str = "", reply: str = "", now: datetime.datetime | None = None,
+) -> Case:
     """受理/立案: the desk takes the case on; it waits to be self-handled, escalated or dispatched."""
     with transaction.atomic():
-        return _accept(case, actor, comment, _now(now))
+        return _accept(case, actor, comment, now, reply=reply)
 
 
-def case_reject(*, case: Case, actor: Actor, reason: str, now: datetime.datetime | None = None) -> Case:
+def case_reject(
+    *, case: Case, actor: Actor, reason: str, reply: str = "", now: datetime.datetime | None = None,
+) -> Case:
     """不予受理: the desk declines the case (not its business, not a problem), with a reason."""
     reason = _required("reason", reason, _("请填写不予受理的理由。"))
-    now = _now(now)
     with transaction.atomic():
         case = begin(case, actor, "reject")
+        now = _now(now)  # after the lock: the timeline follows the order of the commits
         end_stage(case, now)
         case.status = Status.REJECTED
         save_case(case)
-        record(case, "reject", actor, from_status=Status.REPORTED, comment=reason, public=True, now=now)
+        record(case, "reject", actor, from_status=Status.REPORTED, comment=reason, reply=reply, public=True, now=now)
     return case
 
 
-def _self_handle(case: Case, actor: Actor, comment: str, now: datetime.datetime) -> Case:
+def _self_handle(case: Case, actor: Actor, comment: str, now: datetime.datetime | None, reply: str = "") -> Case:
     case = begin(case, actor, "self_handle")
+    now = _now(now)  # after the lock: the timeline follows the order of the commits
     case.self_handled, case.handler = True, actor_user(actor)
     _start_handling(case, handle_deadline(case, now), now)
     case.status = Status.HANDLING
     save_case(case)
-    record(case, "self_handle", actor, from_status=Status.PENDING_DISPATCH, comment=comment, public=True, now=now)
+    record(case, "self_handle", actor, from_status=Status.PENDING_DISPATCH, comment=comment, reply=reply,
+           public=True, now=now)
     return case
 
 
-def case_self_handle(*, case: Case, actor: Actor, comment: str = "", now: datetime.datetime | None = None) -> Case:
+def case_self_handle(
+    *, case: Case, actor: Actor, comment: str = "", reply: str = "", now: datetime.datetime | None = None,
+) -> Case:
     """自办: the grid (or community) fixes it itself (小事不出网格); the handle clock starts."""
     with transaction.atomic():
-        return _self_handle(case, actor, comment, _now(now))
+        return _self_handle(case, actor, comment, now, reply)
 
 
 def _start_handling(case: Case, due: datetime.datetime, now: datetime.datetime) -> None:
@@ -260,9 +271,9 @@ def _start_handling(case: Case, due: datetime.datetime, now: datetime.datetime) 
 def case_escalate(*, case: Case, actor: Actor, reason: str, now: datetime.datetime | None = None) -> Case:
     """上报上级: to the next desk up (grid → community → street → district), or further by rule."""
     reason = _required("reason", reason, _("请填写上报理由。"))
-    now = _now(now)
     with transaction.atomic():
         case = begin(case, actor, "escalate")
+        now = _now(now)  # after the lock: the timeline follows the order of the commits
         target = next_level(case)
         assert target is not None  # _condition refused the top level
         previous_desk = case.desk_area
@@ -277,13 +288,13 @@ def case_escalate(*, case: Case, actor: Actor, reason: str, now: datetime.dateti
 
 def case_dispatch(
     *, case: Case, actor: Actor, lead: Organisation, assists: Sequence[Organisation] = (), comment: str = "",
-    due_at: datetime.datetime | None = None, assist_due_at: datetime.datetime | None = None,
+    reply: str = "", due_at: datetime.datetime | None = None, assist_due_at: datetime.datetime | None = None,
     now: datetime.datetime | None = None,
 ) -> Case:
     """派单: one lead unit (主办) and optional assisting units (协办), each with its own deadline:
     the lead's is the case's handle deadline; the assisting units' is ``assist_due_at`` (at most
-    the lead's; default the lead's)."""
-    now = _now(now)
+    the lead's; default the lead's). ``comment`` (派遣意见) is for the units and staff only;
+    ``reply`` is what the reporter reads."""
     if not lead.is_active:
         raise ValidationError({"lead": [_("主办单位已停用。")]})
     assist_list = [unit for unit in dict.fromkeys(assists) if unit.pk != lead.pk]
@@ -291,6 +302,7 @@ def case_dispatch(
         raise ValidationError({"assists": [_("协办单位中有已停用的单位。")]})
     with transaction.atomic():
         case = begin(case, actor, "dispatch")
+        now = _now(now)  # after the lock: the timeline follows the order of the commits
         due = due_at or handle_deadline(case, now)
         if due <= now:
             raise ValidationError({"due_at": [_("办理时限必须晚于现在。")]})
@@ -310,7 +322,8 @@ def case_dispatch(
         _start_handling(case, due, now)
         case.status = Status.DISPATCHED
         save_case(case)
-        record(case, "dispatch", actor, from_status=Status.PENDING_DISPATCH, comment=comment, public=True, now=now,
+        record(case, "dispatch", actor, from_status=Status.PENDING_DISPATCH, comment=comment, reply=reply,
+               public=True, now=now,
                data={"lead": lead.pk, "lead_name": lead.name, "assists": [unit.pk for unit in assist_list],
                      "assist_names": [unit.name for unit in assist_list], "due_at": due.isoformat(),
                      "assist_due_at": assist_due.isoformat() if assist_list else None})
@@ -321,9 +334,9 @@ def case_dispatch(
 
 def case_sign(*, case: Case, actor: Actor, now: datetime.datetime | None = None) -> Case:
     """签收: the actor's unit acknowledges its part; the lead's signature starts 处置中."""
-    now = _now(now)
     with transaction.atomic():
         case = begin(case, actor, "sign")
+        now = _now(now)  # after the lock: the timeline follows the order of the commits
         assignment = assignment_of(case, actor, states=(AssignmentState.DISPATCHED,), lead_only=False)
         assert assignment is not None
         assignment.state, assignment.signed_at, assignment.signed_by = AssignmentState.SIGNED, now, actor_user(actor)
@@ -348,9 +361,9 @@ def _end_assignments(case: Case, lead_state: str, now: datetime.datetime) -> Non
 def case_return(*, case: Case, actor: Actor, reason: str, now: datetime.datetime | None = None) -> Case:
     """退单: the lead unit sends the case back to the dispatcher (not its business), with a reason."""
     reason = _required("reason", reason, _("请填写退单理由。"))
-    now = _now(now)
     with transaction.atomic():
         case = begin(case, actor, "return")
+        now = _now(now)  # after the lock: the timeline follows the order of the commits
         previous = case.status
         _end_assignments(case, AssignmentState.RETURNED, now)
         end_stage(case, now)
@@ -363,15 +376,15 @@ def case_return(*, case: Case, actor: Actor, reason: str, now: datetime.datetime
 
 
 def case_feedback(
-    *, case: Case, actor: Actor, comment: str, before_photos: Sequence[Photo] = (),
+    *, case: Case, actor: Actor, comment: str, reply: str = "", before_photos: Sequence[Photo] = (),
     after_photos: Sequence[Photo] = (), now: datetime.datetime | None = None,
 ) -> Case:
     """反馈: the handler reports the work done, with before/after photos; the lead's feedback
     stops the handle clock and the case waits for verification (待核查)."""
     comment = _required("comment", comment, _("请填写办理情况。"))
-    now = _now(now)
     with transaction.atomic():
         case = begin(case, actor, "feedback")
+        now = _now(now)  # after the lock: the timeline follows the order of the commits
         assignment = None if case.self_handled else assignment_of(
             case, actor, states=(AssignmentState.SIGNED,), lead_only=False)
         if assignment is not None:
@@ -388,7 +401,8 @@ def case_feedback(
             start_stage(case, Stage.VERIFY, case.verify_due_at, now)
             case.status = Status.PENDING_VERIFY
         save_case(case)
-        event = record(case, "feedback", actor, from_status=Status.HANDLING, comment=comment, public=is_lead,
+        event = record(case, "feedback", actor, from_status=Status.HANDLING, comment=comment, reply=reply,
+                       public=is_lead,
                        photos=before_photos, photo_kind=AttachmentKind.BEFORE, now=now,
                        data={"role": assignment.role if assignment else "self"})
         attach(case, event, actor, after_photos, AttachmentKind.AFTER)
@@ -403,9 +417,9 @@ def case_request_extension(
     reason = _required("reason", reason, _("请填写延期理由。"))
     if not 1 <= int(extra_days) <= 30:
         raise ValidationError({"extra_days": [_("延长天数应在1到30个工作日之间。")]})
-    now = _now(now)
     with transaction.atomic():
         case = begin(case, actor, "request_extension")
+        now = _now(now)  # after the lock: the timeline follows the order of the commits
         assignment = extension_assignment(case, actor, pending_allowed=False)
         assert assignment is not None  # begin checked who may ask
         request = ExtensionRequest.objects.create(case=case, assignment=assignment, requested_by=actor_user(actor),
@@ -424,11 +438,11 @@ def case_decide_extension(
     """延期审批 of the pending request ``extension`` (default: the oldest pending one). Approving the
     lead's request moves the handle deadline by the working days asked; an assisting unit's moves
     only that unit's deadline. Denied keeps them."""
-    now = _now(now)
     if not approve:
         note = _required("note", note, _("请填写驳回理由。"))
     with transaction.atomic():
         case = begin(case, actor, "decide_extension")
+        now = _now(now)  # after the lock: the timeline follows the order of the commits
         pending = case.extensions.select_for_update().filter(state=ExtensionState.PENDING).order_by("created_at", "pk")
         request = pending.filter(pk=extension).first() if extension is not None else pending.first()
         if request is None:
@@ -454,25 +468,29 @@ def case_decide_extension(
     return case
 
 
-def case_hold(*, case: Case, actor: Actor, reason: str, now: datetime.datetime | None = None) -> Case:
+def case_hold(
+    *, case: Case, actor: Actor, reason: str, reply: str = "", now: datetime.datetime | None = None,
+) -> Case:
     """挂账: the case waits on something outside anyone's hands; its clock stops."""
     reason = _required("reason", reason, _("请填写挂账原因。"))
-    now = _now(now)
     with transaction.atomic():
         case = begin(case, actor, "hold")
+        now = _now(now)  # after the lock: the timeline follows the order of the commits
         previous = case.status
         case.held_at, case.held_from, case.hold_reason = now, previous, reason[:200]
         case.status = Status.ON_HOLD
         save_case(case)
-        record(case, "hold", actor, from_status=previous, comment=reason, public=True, now=now)
+        record(case, "hold", actor, from_status=previous, comment=reason, reply=reply, public=True, now=now)
     return case
 
 
-def case_resume(*, case: Case, actor: Actor, comment: str = "", now: datetime.datetime | None = None) -> Case:
+def case_resume(
+    *, case: Case, actor: Actor, comment: str = "", reply: str = "", now: datetime.datetime | None = None,
+) -> Case:
     """恢复办理: back to where it was; the running deadline moves by the time spent on hold."""
-    now = _now(now)
     with transaction.atomic():
         case = begin(case, actor, "resume")
+        now = _now(now)  # after the lock: the timeline follows the order of the commits
         held_at = case.held_at or now
         if case.stage_due_at:
             moved = calendar.shift_for_pause(case.stage_due_at, held_at, now, stage_unit(case))
@@ -483,16 +501,17 @@ def case_resume(*, case: Case, actor: Actor, comment: str = "", now: datetime.da
         case.status = Status(case.held_from or Status.PENDING_DISPATCH)
         case.held_at, case.held_from, case.hold_reason = None, "", ""
         save_case(case)
-        record(case, "resume", actor, from_status=Status.ON_HOLD, comment=comment, public=True, now=now,
+        record(case, "resume", actor, from_status=Status.ON_HOLD, comment=comment, reply=reply, public=True, now=now,
                data={"held_at": held_at.isoformat()})
     return case
 
 
 # ----- verifying, closing, rating ------------------------------------------------------------------
 
-def _verified(case: Case, actor: Actor, passed: bool, comment: str, now: datetime.datetime,
-              photos: Sequence[Photo] = (), *, force: bool = False) -> Case:
+def _verified(case: Case, actor: Actor, passed: bool, comment: str, now: datetime.datetime | None,
+              photos: Sequence[Photo] = (), *, force: bool = False, reply: str = "") -> Case:
     case = begin(case, actor, "verify", force=force)
+    now = _now(now)  # after the lock: the timeline follows the order of the commits
     end_stage(case, now)
     if passed:
         case.verified_at = now
@@ -505,69 +524,80 @@ def _verified(case: Case, actor: Actor, passed: bool, comment: str, now: datetim
             state=AssignmentState.SIGNED, fed_back_at=None, due_at=case.handle_due_at)
         case.status = Status.HANDLING
     save_case(case)
-    record(case, "verify", actor, from_status=Status.PENDING_VERIFY, comment=comment, public=True, now=now,
+    record(case, "verify", actor, from_status=Status.PENDING_VERIFY, comment=comment, reply=reply, public=True,
+           now=now,
            data={"passed": passed}, photos=photos)
     return case
 
 
 def case_verify(
-    *, case: Case, actor: Actor, passed: bool, comment: str = "", photos: Sequence[Photo] = (),
+    *, case: Case, actor: Actor, passed: bool, comment: str = "", reply: str = "", photos: Sequence[Photo] = (),
     now: datetime.datetime | None = None,
 ) -> Case:
-    """核查: the grid worker (or the reporter) checks the work: pass → closable; fail → rework (重办)."""
+    """核查: the grid worker (or the reporter) checks the work: pass → closable; fail → rework (重办).
+    A self-handled case is checked by someone other than the worker who handled it."""
     if not passed:
         comment = _required("comment", comment, _("请说明核查不通过的原因。"))
     with transaction.atomic():
-        return _verified(case, actor, passed, comment, _now(now), photos)
+        return _verified(case, actor, passed, comment, now, photos, reply=reply)
 
 
-def _closed(case: Case, actor: Actor, outcome: str, note: str, now: datetime.datetime, *,
-            force: bool = False) -> Case:
+def _closed(case: Case, actor: Actor, outcome: str, note: str, now: datetime.datetime | None, *,
+            force: bool = False, reply: str = "") -> Case:
     case = begin(case, actor, "close", force=force)
+    now = _now(now)  # after the lock: the timeline follows the order of the commits
     end_stage(case, now)
     case.outcome, case.closing_note, case.closed_at = outcome, note, now
     case.status = Status.CLOSED
     save_case(case)
-    record(case, "close", actor, from_status=Status.VERIFIED, comment=note, public=True, now=now,
+    record(case, "close", actor, from_status=Status.VERIFIED, comment=note, reply=reply, public=True, now=now,
            data={"outcome": outcome})
     return case
 
 
-def case_close(*, case: Case, actor: Actor, outcome: str, note: str, now: datetime.datetime | None = None) -> Case:
+def case_close(
+    *, case: Case, actor: Actor, outcome: str, note: str, reply: str = "", now: datetime.datetime | None = None,
+) -> Case:
     """结案: with an outcome (已解决/部分解决/无法解决并已说明/不属实/重复); the reporter is asked to rate."""
     if outcome not in Outcome.values:
         raise ValidationError({"outcome": [_("请选择办理结果。")]})
     note = _required("note", note, _("请填写结案说明。"))
     with transaction.atomic():
-        return _closed(case, actor, outcome, note, _now(now))
+        return _closed(case, actor, outcome, note, now, reply=reply)
 
 
 def case_rate(
     *, case: Case, actor: Actor, rating: str, comment: str = "", now: datetime.datetime | None = None,
 ) -> Case:
-    """评价: 满意/基本满意/不满意 by the reporter (or recorded by the desk after a call-back);
+    """评价: 满意/基本满意/不满意, the reporter's own (自评; staff record a call-back with
+    ``cases.followup.case_callback``). Within the rating window it replaces a call-back's rating.
     不满意 raises a reopen request for the dispatcher to decide."""
     if rating not in Rating.values:
         raise ValidationError({"rating": [_("请选择评价。")]})
     if rating == Rating.DISSATISFIED:
         comment = _required("comment", comment, _("请说明不满意的原因。"))
-    now = _now(now)
     with transaction.atomic():
         case = begin(case, actor, "rate")
+        now = _now(now)  # after the lock: the timeline follows the order of the commits
+        data = {"rating": rating}
+        if case.rating_source == RatingSource.CALLBACK:
+            data["replaces"] = case.rating
         case.rating, case.rating_comment, case.rated_at = rating, comment.strip(), now
+        case.rating_source, case.rating_called_at, case.rating_caller = RatingSource.SELF, None, None
         case.reopen_requested = rating == Rating.DISSATISFIED
         save_case(case)
-        record(case, "rate", actor, from_status=Status.CLOSED, comment=comment, public=True, now=now,
-               data={"rating": rating})
+        record(case, "rate", actor, from_status=Status.CLOSED, comment=comment, public=True, now=now, data=data)
     return case
 
 
-def case_reopen(*, case: Case, actor: Actor, reason: str, now: datetime.datetime | None = None) -> Case:
+def case_reopen(
+    *, case: Case, actor: Actor, reason: str, reply: str = "", now: datetime.datetime | None = None,
+) -> Case:
     """重新办理: a closed case goes back to its desk to be dispatched again."""
     reason = _required("reason", reason, _("请填写重新办理的理由。"))
-    now = _now(now)
     with transaction.atomic():
         case = begin(case, actor, "reopen")
+        now = _now(now)  # after the lock: the timeline follows the order of the commits
         case.reopen_count += 1
         case.reopen_requested = False
         case.rating, case.rating_comment, case.rated_at = "", "", None
@@ -576,29 +606,33 @@ def case_reopen(*, case: Case, actor: Actor, reason: str, now: datetime.datetime
         await_dispatch(case, now)
         case.status = Status.PENDING_DISPATCH
         save_case(case)
-        record(case, "reopen", actor, from_status=Status.CLOSED, comment=reason, public=True, now=now)
+        record(case, "reopen", actor, from_status=Status.CLOSED, comment=reason, reply=reply, public=True, now=now)
     return case
 
 
-def case_decline_reopen(*, case: Case, actor: Actor, reason: str, now: datetime.datetime | None = None) -> Case:
+def case_decline_reopen(
+    *, case: Case, actor: Actor, reason: str, reply: str = "", now: datetime.datetime | None = None,
+) -> Case:
     """不予重办: the dispatcher answers an unhappy rating without reopening, with the reason."""
     reason = _required("reason", reason, _("请填写不予重办的理由。"))
-    now = _now(now)
     with transaction.atomic():
         case = begin(case, actor, "decline_reopen")
+        now = _now(now)  # after the lock: the timeline follows the order of the commits
         case.reopen_requested = False
         save_case(case)
-        record(case, "decline_reopen", actor, from_status=Status.CLOSED, comment=reason, public=True, now=now)
+        record(case, "decline_reopen", actor, from_status=Status.CLOSED, comment=reason, reply=reply, public=True,
+               now=now)
     return case
 
 
 # ----- cancelling, merging, splitting, supervising ----------------------------------------------------
 
 def case_cancel(*, case: Case, actor: Actor, reason: str = "", now: datetime.datetime | None = None) -> Case:
-    """撤销: the reporter withdraws the case before handling has started."""
-    now = _now(now)
+    """撤销: the reporter withdraws the case before it is dispatched (after that, the reporter asks
+    the desk: ``cases.followup.case_request_cancel``)."""
     with transaction.atomic():
         case = begin(case, actor, "cancel")
+        now = _now(now)  # after the lock: the timeline follows the order of the commits
         previous = case.status
         _end_assignments(case, AssignmentState.WITHDRAWN, now)
         end_stage(case, now)
@@ -609,12 +643,12 @@ def case_cancel(*, case: Case, actor: Actor, reason: str = "", now: datetime.dat
 
 
 def case_merge(
-    *, case: Case, actor: Actor, into: Case, comment: str = "", now: datetime.datetime | None = None,
+    *, case: Case, actor: Actor, into: Case, comment: str = "", reply: str = "", now: datetime.datetime | None = None,
 ) -> Case:
     """合并: a duplicate report joins the case it repeats; its reporter follows that case."""
-    now = _now(now)
     with transaction.atomic():
         case = begin(case, actor, "merge")
+        now = _now(now)  # after the lock: the timeline follows the order of the commits
         user = actor_user(actor)
         target = Case.objects.visible_to(user).filter(pk=into.pk).first()
         if target is None or target.pk == case.pk:
@@ -626,7 +660,7 @@ def case_merge(
         case.duplicate_of = target
         case.status = Status.MERGED
         save_case(case)
-        record(case, "merge", actor, from_status=previous, comment=comment, public=True, now=now,
+        record(case, "merge", actor, from_status=previous, comment=comment, reply=reply, public=True, now=now,
                data={"into": target.number})
         record(target, "merged_in", actor, from_status=target.status, comment=comment, now=now,
                data={"from": case.number})
@@ -637,12 +671,12 @@ def case_split(
     *, case: Case, actor: Actor, parts: Sequence[tuple[Category, str]], now: datetime.datetime | None = None,
 ) -> list[Case]:
     """拆分: one report that holds several problems becomes child cases, each accepted at this desk."""
-    now = _now(now)
     parts = [(category, (text or "").strip()) for category, text in parts if category is not None]
     if len(parts) < 2 or any(not text for _category, text in parts):
         raise ValidationError({"parts": [_("拆分至少要有两项，每项都要有类别和描述。")]})
     with transaction.atomic():
         case = begin(case, actor, "split")
+        now = _now(now)  # after the lock: the timeline follows the order of the commits
         children = [_child(case, category, text, actor, now) for category, text in parts]
         end_stage(case, now)
         case.status = Status.SPLIT
@@ -676,9 +710,9 @@ def case_supervise(
     if kind not in ("reminder", "yellow", "red"):
         raise ValidationError({"kind": [_("请选择督办方式。")]})
     comment = _required("comment", comment, _("请填写督办意见。"))
-    now = _now(now)
     with transaction.atomic():
         case = begin(case, actor, "supervise")
+        now = _now(now)  # after the lock: the timeline follows the order of the commits
         supervision = CaseSupervision.objects.create(
             case=case, kind=kind, stage=case.stage, source=SupervisionSource.MANUAL, issued_by=actor_user(actor),
             issued_at=now, comment=comment,

@@ -16,7 +16,7 @@ from cases import selectors
 
 # The order of the lines: what to act on first; late and supervised cases after the queues.
 HOME_ORDER = ("reported", "to_sign", "to_verify", "to_close", "pending_dispatch", "handling", "my_reports",
-              "extensions", "reopen", "overdue", "warning", "supervised")
+              "extensions", "reopen", "cancel_requests", "overdue", "warning", "supervised")
 
 
 def case_work(user: Any) -> list[WorkItem]:

@@ -55,9 +55,15 @@ def _t(sources: Iterable[str], targets: Iterable[str], label: Any) -> Transition
 
 
 _SUPERVISED = [S.PENDING_DISPATCH, S.DISPATCHED, S.HANDLING, S.PENDING_VERIFY, S.VERIFIED]
+# Once a unit has the case, the reporter's cancel is a request (撤销申请) the desk decides.
+_CANCEL_REQUESTED = [S.DISPATCHED, S.HANDLING, S.ON_HOLD]
+_CANCEL_DECIDED = [*_CANCEL_REQUESTED, S.PENDING_VERIFY, S.VERIFIED]
 
 # The allowed-transition table. A verb whose target equals its source changes no state
 # (sign by an assisting unit, extension requests, rating): it is still refused elsewhere.
+# It is also what makes conflicting verbs exclusive: each action locks the case row, reads the
+# state and only then checks this table, so of two verbs listed in ``CONFLICTS`` the second to
+# get the lock finds a state it may not start from.
 TRANSITIONS: dict[str, Transition] = {
     "accept": _t([S.REPORTED], [S.PENDING_DISPATCH], gettext_lazy("受理")),
     "reject": _t([S.REPORTED], [S.REJECTED], gettext_lazy("不予受理")),
@@ -74,13 +80,34 @@ TRANSITIONS: dict[str, Transition] = {
     "verify": _t([S.PENDING_VERIFY], [S.VERIFIED, S.HANDLING], gettext_lazy("核查")),
     "close": _t([S.VERIFIED], [S.CLOSED], gettext_lazy("结案")),
     "rate": _t([S.CLOSED], [S.CLOSED], gettext_lazy("评价")),
+    "callback": _t([S.CLOSED], [S.CLOSED], gettext_lazy("回访")),
+    "spot_check": _t([S.VERIFIED, S.CLOSED], [S.VERIFIED, S.CLOSED], gettext_lazy("抽查")),
     "reopen": _t([S.CLOSED], [S.PENDING_DISPATCH], gettext_lazy("重新办理")),
     "decline_reopen": _t([S.CLOSED], [S.CLOSED], gettext_lazy("不予重办")),
-    "cancel": _t([S.REPORTED, S.PENDING_DISPATCH, S.DISPATCHED], [S.CANCELLED], gettext_lazy("撤销")),
+    "cancel": _t([S.REPORTED, S.PENDING_DISPATCH], [S.CANCELLED], gettext_lazy("撤销")),
+    "request_cancel": _t(_CANCEL_REQUESTED, _CANCEL_REQUESTED, gettext_lazy("申请撤销")),
+    "decide_cancel": _t(_CANCEL_DECIDED, [*_CANCEL_DECIDED, S.CANCELLED], gettext_lazy("审批撤销申请")),
     "merge": _t([S.REPORTED, S.PENDING_DISPATCH], [S.MERGED], gettext_lazy("合并")),
     "split": _t([S.PENDING_DISPATCH], [S.SPLIT], gettext_lazy("拆分")),
     "supervise": _t(_SUPERVISED, _SUPERVISED, gettext_lazy("督办")),
 }
+
+# Pairs of verbs that must not both succeed when applied to the same case at the same moment
+# (each excludes the other: after either, the other's source state or condition is gone).
+# ``cases/tests/test_transitions_conflicts.py`` races every pair on PostgreSQL. Pairs not listed
+# may follow each other in either order by design (a reporter may cancel an accepted case; the
+# desk may approve a cancel request after the unit fed back; the reporter's own rating replaces
+# a call-back).
+CONFLICTS: tuple[tuple[str, str], ...] = (
+    ("accept", "reject"), ("reject", "cancel"), ("merge", "cancel"),
+    ("dispatch", "dispatch"), ("dispatch", "cancel"), ("dispatch", "self_handle"), ("dispatch", "merge"),
+    ("dispatch", "split"), ("self_handle", "cancel"), ("hold", "feedback"), ("verify", "verify"),
+    ("close", "close"), ("rate", "rate"), ("callback", "callback"), ("reopen", "decline_reopen"),
+    ("request_cancel", "request_cancel"), ("decide_cancel", "decide_cancel"),
+)
+
+# How long after closing the reporter's own rating may still replace a call-back (days).
+RATING_WINDOW_DAYS = 15
 
 # Verbs that take a new case rather than an existing one.
 CREATION_VERBS = ("report",)
@@ -281,15 +308,18 @@ def save_case(case: Case) -> None:
 
 
 def record(
-    case: Case, verb: str, actor: Actor, *, from_status: str, comment: str = "", public: bool = False,
-    data: dict[str, Any] | None = None, photos: Sequence[Photo] = (), photo_kind: str = AttachmentKind.EVIDENCE,
-    now: datetime.datetime | None = None,
+    case: Case, verb: str, actor: Actor, *, from_status: str, comment: str = "", reply: str = "",
+    public: bool = False, data: dict[str, Any] | None = None, photos: Sequence[Photo] = (),
+    photo_kind: str = AttachmentKind.EVIDENCE, now: datetime.datetime | None = None,
 ) -> CaseEvent:
-    """Write the timeline entry (with its photos) and announce it after commit."""
+    """Write the timeline entry (with its photos) and announce it after commit.
+
+    ``comment`` is the internal note; ``reply`` the answer the reporter reads on the tracking page.
+    """
     event = CaseEvent.objects.create(
         case=case, verb=verb, actor=actor_user(actor), actor_label=actor_label(actor), from_status=from_status,
-        to_status=case.status, comment=comment, public=public, data=data or {}, area_code=case.grid_code,
-        time=now or timezone.now(),
+        to_status=case.status, comment=comment, reply=(reply or "").strip(), public=public, data=data or {},
+        area_code=case.grid_code, time=now or timezone.now(),
     )
     attach(case, event, actor, photos, photo_kind)
     transaction.on_commit(lambda: _announce(event.pk))

@@ -22,7 +22,7 @@ from django.db.models import Max
 
 from accounts.models import Organisation, User
 from areas.models import Area
-from cases import disputes
+from cases import disputes, followup
 from cases import transitions as t
 from cases.calendar import WorkCalendar
 from cases.models import (
@@ -200,7 +200,17 @@ class Story:
     def verifier(self) -> Actor:
         if self.plan.channel in RESIDENT_CHANNELS and self.rng.random() < 0.4:
             return REPORTER
+        if self.case is not None and self.case.self_handled:
+            return self.desk()  # 小事不出网格 is checked by someone other than the worker who did it
         return self.grid_worker()
+
+    def caller(self) -> User | None:
+        """Who records a call-back (回访): someone at the desk who did not handle, verify or close it."""
+        case = self.current
+        for name in ("communitystaff", "gridleader", "dispatcher"):
+            if t.may(case, self.user(name), "callback"):
+                return self.user(name)
+        return None
 
     def handler(self, unit: Organisation) -> User:
         return self.world.handlers[unit.pk]
@@ -432,7 +442,7 @@ class Story:
     def verify(self) -> None:
         if "rework" in self.plan.twists:
             self.advance(self.in_stage("verify"))
-            self.case = t.case_verify(case=self.current, actor=self.grid_worker(), passed=False,
+            self.case = t.case_verify(case=self.current, actor=self.verifier_on_site(), passed=False,
                                       comment="现场查看问题仍未彻底解决，请重新处置。", now=self.t)
             actor = self.grid_worker() if self.case.self_handled else self.handler(self.lead_of_case())
             self.feedback(actor)
@@ -442,6 +452,10 @@ class Story:
                                   now=self.t)
         if self.plan.stop_at == Status.VERIFIED:
             raise Stop
+
+    def verifier_on_site(self) -> User:
+        assert self.case is not None
+        return self.desk() if self.case.self_handled else self.grid_worker()
 
     def lead_of_case(self) -> Organisation:
         assert self.case is not None and self.case.lead_organisation is not None
@@ -459,16 +473,22 @@ class Story:
     def rate(self) -> None:
         if "unrated" in self.plan.twists or self.plan.channel == Channel.GRID_WORKER:
             return  # a grid worker's own report has no resident to ask (cases.rules._rater)
-        by_reporter = self.plan.channel in RESIDENT_CHANNELS and self.rng.random() < 0.85
-        self.advance(self.resident_later(3, 72) if by_reporter else self.soon(60, 900))
-        rater: Actor = REPORTER if by_reporter else self.desk()
-        if "unhappy" in self.plan.twists:
-            self.case = t.case_rate(case=self.current, actor=rater, rating=Rating.DISSATISFIED,
-                                    comment=self.rng.choice(texts.UNHAPPY_COMMENTS), now=self.t)
+        # The resident rates with the tracking code; otherwise someone at the desk who had no part in
+        # the work calls back (回访), marked as such (cases.rules._caller); when nobody may, the
+        # resident rates after all.
+        caller = None if self.plan.channel in RESIDENT_CHANNELS and self.rng.random() < 0.85 else self.caller()
+        self.advance(self.soon(60, 900) if caller else self.resident_later(3, 72))
+        unhappy = "unhappy" in self.plan.twists
+        rating = Rating.DISSATISFIED if unhappy else self.rng.choices(
+            [Rating.SATISFIED, Rating.BASICALLY], weights=[78, 22])[0]
+        comment = self.rng.choice(texts.UNHAPPY_COMMENTS) if unhappy else ""
+        if caller is not None:
+            self.case = followup.case_callback(case=self.current, actor=caller, rating=rating, called_at=self.t,
+                                               comment=comment, now=self.t)
+        else:
+            self.case = t.case_rate(case=self.current, actor=REPORTER, rating=rating, comment=comment, now=self.t)
+        if unhappy:
             self.after_unhappy()
-            return
-        rating = self.rng.choices([Rating.SATISFIED, Rating.BASICALLY], weights=[78, 22])[0]
-        self.case = t.case_rate(case=self.current, actor=rater, rating=rating, now=self.t)
 
     def after_unhappy(self) -> None:
         if self.plan.stop_at == "unhappy":

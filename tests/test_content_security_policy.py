@@ -102,6 +102,7 @@ def test_the_staff_pages_keep_to_the_policy(cast, page, browser_login):
         (f"/areas/{cast.grid_a.code}/card/", "#card-page .card-qr svg"),
         ("/areas/import/", None),
         (reverse("cases:workbench"), None),
+        (reverse("cases:spot_checks"), None),
         (reverse("cases:case", args=[located.number]), ".case-map[data-state=ready]"),
         (reverse("cases:dispute", args=[dispute.number]), None),
         (reverse("cases:stats"), '[data-chart="category"][data-state=ready]'),

@@ -118,6 +118,7 @@ TABLE: dict[str, Entry] = {
     # --- cases
     "cases:workbench": Entry(None, VIEW_CASES),
     "cases:bulk_dispatch": Entry(None, "cases.accept_case", method="post", ok=302),
+    "cases:spot_checks": Entry(None, "cases.accept_case"),
     "cases:search": Entry(None, VIEW_CASES, method="post", ok=302),  # back to the workbench with the query
     "cases:area_panel": Entry("area", "areas.view_area"),  # empty for those who may not view cases
     "cases:case": Entry("case", VIEW_CASES),

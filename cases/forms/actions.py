@@ -4,6 +4,10 @@ A form only turns the request into the transition's arguments (types, choices, u
 rules — what is required, what is allowed now and to whom — stay in ``cases.transitions``,
 whose ``ValidationError`` is put back on the form's fields (``apply_errors``). ``ACTION_FORMS``
 maps each verb to its form.
+
+Every note a form asks for is internal (仅工作人员可见: ``INTERNAL`` fields); where the reporter
+should hear something, a separate optional ``reply`` (给反映人的答复, 反映人可见) is the only
+text the tracking page shows.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Organisation
+from cases import followup
 from cases import transitions as t
 from cases.forms.intake import staff_photo_limit
 from cases.forms.photofields import PhotoForm, PhotosField
@@ -31,6 +36,10 @@ from core.forms import BoundedDateTimeField
 
 SPLIT_ROWS = 4
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
+# The names of the internal notes (仅工作人员可见) of the action forms.
+INTERNAL = ("comment", "reason", "note")
+INTERNAL_HELP = gettext_lazy("仅工作人员可见，不会显示给反映人。")
+REPLY_HELP = gettext_lazy("反映人可见：会显示在查询进度页面上。")
 
 
 class ActionForm(PhotoForm):
@@ -50,6 +59,8 @@ class ActionForm(PhotoForm):
             widget = field.widget
             if name in self.marked:
                 widget.attrs["required"] = "required"
+            if name in INTERNAL and not field.help_text:
+                field.help_text = INTERNAL_HELP
             if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
                 continue
             widget.attrs.setdefault("class", "form-select" if isinstance(widget, forms.Select) else "form-control")
@@ -85,12 +96,19 @@ def _text(label: Any, *, required: bool = False, long: bool = True) -> forms.Cha
                            widget=TEXTAREA if long else forms.TextInput)
 
 
+def _reply() -> forms.CharField:
+    """The optional answer to the reporter, shown on the tracking page (反映人可见)."""
+    return forms.CharField(label=gettext_lazy("给反映人的答复"), required=False, max_length=2000,
+                           help_text=REPLY_HELP, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 # --- accepting and routing -------------------------------------------------------------------------
 
 
 class AcceptForm(ActionForm):
     verb = "accept"
     comment = _text(gettext_lazy("受理意见"))
+    reply = _reply()
 
 
 class RejectForm(ActionForm):
@@ -98,11 +116,13 @@ class RejectForm(ActionForm):
     confirm = gettext_lazy("确定不予受理这个事件吗？")
     marked = ("reason",)
     reason = _text(gettext_lazy("不予受理的理由"))
+    reply = _reply()
 
 
 class SelfHandleForm(ActionForm):
     verb = "self_handle"
     comment = _text(gettext_lazy("办理意见"))
+    reply = _reply()
 
 
 class EscalateForm(ActionForm):
@@ -168,6 +188,7 @@ class DispatchForm(ActionForm):
     due_at = _due_at_field()
     assist_due_at = _assist_due_at_field()
     comment = _text(gettext_lazy("派遣意见"))
+    reply = _reply()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -185,7 +206,7 @@ class DispatchForm(ActionForm):
     def perform(self) -> Any:
         return t.case_dispatch(case=self.case, actor=self.user, lead=self.cleaned_data["lead"],
                                assists=list(self.cleaned_data["assists"] or ()), comment=self.text("comment"),
-                               due_at=self.cleaned_data.get("due_at"),
+                               reply=self.text("reply"), due_at=self.cleaned_data.get("due_at"),
                                assist_due_at=self.cleaned_data.get("assist_due_at"))
 
 
@@ -209,9 +230,10 @@ class FeedbackForm(ActionForm):
     comment = _text(gettext_lazy("办理情况"))
     before_photos = PhotosField(label=gettext_lazy("处置前照片"), limit=staff_photo_limit)
     after_photos = PhotosField(label=gettext_lazy("处置后照片"), limit=staff_photo_limit)
+    reply = _reply()
 
     def perform(self) -> Any:
-        return t.case_feedback(case=self.case, actor=self.user, comment=self.text("comment"),
+        return t.case_feedback(case=self.case, actor=self.user, comment=self.text("comment"), reply=self.text("reply"),
                                before_photos=self.cleaned_data["before_photos"],
                                after_photos=self.cleaned_data["after_photos"])
 
@@ -258,11 +280,13 @@ class HoldForm(ActionForm):
     verb = "hold"
     marked = ("reason",)
     reason = _text(gettext_lazy("挂账原因"))
+    reply = _reply()
 
 
 class ResumeForm(ActionForm):
     verb = "resume"
     comment = _text(gettext_lazy("说明"))
+    reply = _reply()
 
 
 # --- verifying, closing, rating ----------------------------------------------------------------------
@@ -277,10 +301,11 @@ class VerifyForm(ActionForm):
     )
     comment = _text(gettext_lazy("核查意见"), required=False)
     photos = PhotosField(label=gettext_lazy("现场照片"), limit=staff_photo_limit)
+    reply = _reply()
 
     def perform(self) -> Any:
         return t.case_verify(case=self.case, actor=self.user, passed=self.cleaned_data["passed"] == "yes",
-                             comment=self.text("comment"), photos=self.cleaned_data["photos"])
+                             comment=self.text("comment"), reply=self.text("reply"), photos=self.cleaned_data["photos"])
 
 
 class CloseForm(ActionForm):
@@ -290,26 +315,56 @@ class CloseForm(ActionForm):
     outcome = forms.ChoiceField(label=gettext_lazy("办理结果"), required=False,
                                 choices=[("", gettext_lazy("请选择")), *Outcome.choices])
     note = _text(gettext_lazy("结案说明"))
+    reply = _reply()
 
 
-class RateForm(ActionForm):
-    verb = "rate"
-    marked = ("rating",)
-    rating = forms.ChoiceField(label=gettext_lazy("满意度"), required=False,
+class CallbackForm(ActionForm):
+    """回访: what the resident said on the phone, when, recorded by the caller (the acting user)."""
+
+    verb = "callback"
+    marked = ("rating", "called_at")
+    rating = forms.ChoiceField(label=gettext_lazy("回访评价"), required=False,
                                choices=[("", gettext_lazy("请选择")), *Rating.choices])
-    comment = _text(gettext_lazy("评价意见"))
+    called_at = forms.DateTimeField(
+        label=gettext_lazy("回访时间"), required=False,
+        error_messages={"invalid": gettext_lazy("请填写有效的回访时间。")},
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    comment = _text(gettext_lazy("反映人的意见"))
+
+    def perform(self) -> Any:
+        return followup.case_callback(case=self.case, actor=self.user, rating=self.text("rating"),
+                                      called_at=self.cleaned_data.get("called_at"), comment=self.text("comment"))
+
+
+class SpotCheckForm(ActionForm):
+    """抽查 of a self-handled case by the 网格长."""
+
+    verb = "spot_check"
+    result = forms.ChoiceField(
+        label=gettext_lazy("抽查结果"), widget=forms.RadioSelect,
+        choices=[("ok", gettext_lazy("无问题")), ("flag", gettext_lazy("有问题，标记"))],
+        error_messages={"required": gettext_lazy("请选择抽查结果。")},
+    )
+    note = _text(gettext_lazy("抽查意见"))
+
+    def perform(self) -> Any:
+        return followup.case_spot_check(case=self.case, actor=self.user, flagged=self.cleaned_data["result"] == "flag",
+                                        note=self.text("note"))
 
 
 class ReopenForm(ActionForm):
     verb = "reopen"
     marked = ("reason",)
     reason = _text(gettext_lazy("重新办理的理由"))
+    reply = _reply()
 
 
 class DeclineReopenForm(ActionForm):
     verb = "decline_reopen"
     marked = ("reason",)
     reason = _text(gettext_lazy("不予重办的理由"))
+    reply = _reply()
 
 
 # --- cancelling, merging, splitting, supervising ---------------------------------------------------
@@ -321,6 +376,24 @@ class CancelForm(ActionForm):
     reason = _text(gettext_lazy("撤销原因"))
 
 
+class DecideCancelForm(ActionForm):
+    """审批撤销申请: the reporter asked to withdraw a case a unit already has."""
+
+    verb = "decide_cancel"
+    decision = forms.ChoiceField(
+        label=gettext_lazy("审批结果"), widget=forms.RadioSelect,
+        choices=[("approve", gettext_lazy("同意撤销")), ("deny", gettext_lazy("不同意，继续办理"))],
+        error_messages={"required": gettext_lazy("请选择同意或不同意。")},
+    )
+    note = _text(gettext_lazy("审批意见"))
+    reply = _reply()
+
+    def perform(self) -> Any:
+        return followup.case_decide_cancel(case=self.case, actor=self.user,
+                                           approve=self.cleaned_data["decision"] == "approve",
+                                           note=self.text("note"), reply=self.text("reply"))
+
+
 class MergeForm(ActionForm):
     verb = "merge"
     confirm = gettext_lazy("确定合并吗？这个事件将作为重复事件结束，不能恢复。")
@@ -328,6 +401,7 @@ class MergeForm(ActionForm):
     into = forms.CharField(label=gettext_lazy("合并到事件编号"), required=False, max_length=20,
                            widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
     comment = _text(gettext_lazy("说明"))
+    reply = _reply()
 
     def clean_into(self) -> Case | None:
         number = self.text("into").strip()
@@ -342,7 +416,8 @@ class MergeForm(ActionForm):
         target = self.cleaned_data["into"]
         if target is None:
             raise ValidationError({"into": [_("请填写要合并到的事件编号。")]})
-        return t.case_merge(case=self.case, actor=self.user, into=target, comment=self.text("comment"))
+        return t.case_merge(case=self.case, actor=self.user, into=target, comment=self.text("comment"),
+                            reply=self.text("reply"))
 
 
 class SplitForm(ActionForm):
@@ -396,8 +471,9 @@ class SuperviseForm(ActionForm):
 ACTION_FORMS: dict[str, type[ActionForm]] = {
     form.verb: form for form in (
         AcceptForm, RejectForm, SelfHandleForm, EscalateForm, DispatchForm, SignForm, ReturnForm, FeedbackForm,
-        RequestExtensionForm, DecideExtensionForm, HoldForm, ResumeForm, VerifyForm, CloseForm, RateForm,
-        ReopenForm, DeclineReopenForm, CancelForm, MergeForm, SplitForm, SuperviseForm,
+        RequestExtensionForm, DecideExtensionForm, HoldForm, ResumeForm, VerifyForm, CloseForm, CallbackForm,
+        SpotCheckForm, ReopenForm, DeclineReopenForm, CancelForm, DecideCancelForm, MergeForm, SplitForm,
+        SuperviseForm,
     )
 }
 

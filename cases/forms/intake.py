@@ -260,7 +260,8 @@ class StaffReportForm(ReportForm):
     reporter_phone = forms.CharField(label=gettext_lazy("联系电话"), max_length=30, required=False,
                                      widget=forms.TextInput(attrs={"inputmode": "tel"}))
     resolved = forms.BooleanField(label=gettext_lazy("当场解决"), required=False,
-                                  help_text=gettext_lazy("已在现场处理完毕：上报即办结，并附处理后的照片。"))
+                                  help_text=gettext_lazy(
+                                      "已在现场处理完毕：上报即反馈，并附处理后的照片；由网格其他成员或社区核查。"))
     note = forms.CharField(label=gettext_lazy("处理情况"), max_length=2000, required=False,
                            widget=forms.Textarea(attrs={"rows": 3}))
 

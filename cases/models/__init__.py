@@ -17,6 +17,7 @@ from .case import (
     ExtensionState,
     Outcome,
     Rating,
+    RatingSource,
     Stage,
     Status,
     SupervisionSource,
@@ -42,6 +43,6 @@ __all__ = [
     "CategoryAttribute", "Channel", "DeadlineUnit", "Dispute", "DisputeKind", "DisputeParty", "DisputeResult",
     "ExportStatus", "ExtensionRequest", "ExtensionState", "HandlingLevel", "LedgerExport",
     "LedgerKind", "MediationSession", "Notification", "Outcome",
-    "PartyRole", "Priority", "Rating", "RoutingRule", "Stage", "Status", "SupervisionKind", "SupervisionSource",
-    "SupervisionStep",
+    "PartyRole", "Priority", "Rating", "RatingSource", "RoutingRule", "Stage", "Status", "SupervisionKind",
+    "SupervisionSource", "SupervisionStep",
 ]

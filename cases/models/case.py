@@ -83,6 +83,14 @@ class Rating(models.TextChoices):
     DISSATISFIED = "dissatisfied", _("不满意")
 
 
+class RatingSource(models.TextChoices):
+    """Whose voice a rating is: the reporter's own (自评), or what a resident said on a call-back
+    (回访) that someone other than the case's handler, verifier or closer recorded."""
+
+    SELF = "self", _("反映人自评")
+    CALLBACK = "callback", _("回访")
+
+
 TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
@@ -216,6 +224,23 @@ class Case(TimeStampedModel):
     rating = models.CharField(_("评价"), max_length=20, choices=Rating.choices, blank=True, db_index=True)
     rating_comment = models.TextField(_("评价意见"), blank=True)
     rated_at = models.DateTimeField(_("评价时间"), null=True, blank=True)
+    rating_source = models.CharField(_("评价来源"), max_length=10, choices=RatingSource.choices, blank=True,
+                                     db_index=True)
+    rating_called_at = models.DateTimeField(_("回访时间"), null=True, blank=True)
+    rating_caller = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("回访人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # 撤销申请: the reporter's cancel after dispatch, waiting for the desk's decision.
+    cancel_requested_at = models.DateTimeField(_("撤销申请时间"), null=True, blank=True)
+    cancel_reason = models.TextField(_("撤销申请理由"), blank=True)
+    # 抽查 of a self-handled case by the 网格长: None = not checked, False = fine, True = flagged.
+    spot_checked_at = models.DateTimeField(_("抽查时间"), null=True, blank=True)
+    spot_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("抽查人"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    spot_check_flagged = models.BooleanField(_("抽查有问题"), null=True, blank=True)
     reopen_requested = models.BooleanField(_("申请重办"), default=False)
     reopen_count = models.PositiveSmallIntegerField(_("重办次数"), default=0)
     rework_count = models.PositiveSmallIntegerField(_("返工次数"), default=0)
@@ -371,8 +396,10 @@ class ExtensionRequest(TimeStampedModel):
 class CaseEvent(AppendOnlyModel):
     """One entry of a case's timeline: a transition, a reminder, a rating. Written once.
 
-    ``public`` entries appear on the reporter's tracking page; ``area_code`` (the case's grid)
-    scopes the rows like every other log.
+    ``comment`` is the internal note (仅工作人员可见); ``reply`` the optional answer to the reporter
+    (给反映人的答复), the only text of an entry the tracking page shows. ``public`` entries appear
+    on the reporter's tracking page; ``area_code`` (the case's grid) scopes the rows like every
+    other log.
     """
 
     case = models.ForeignKey(Case, verbose_name=_("事件"), on_delete=models.CASCADE, related_name="events")
@@ -386,6 +413,7 @@ class CaseEvent(AppendOnlyModel):
     from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
     comment = models.TextField(_("意见"), blank=True)
+    reply = models.TextField(_("给反映人的答复"), blank=True)
     data = models.JSONField(default=dict, blank=True)
     public = models.BooleanField(_("对反映人公开"), default=False)
     area_code = models.CharField(max_length=18, db_index=True)

@@ -3,12 +3,14 @@ reopen or decline a reopen request, and cancel by the reporter."""
 
 from __future__ import annotations
 
+import datetime
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image
 
-from cases.models import Case, CaseEvent, Channel, Outcome, Rating, Status
+from cases.models import Case, CaseEvent, Channel, Outcome, Rating, RatingSource, Status
 from cases.testing import advance, report
 from cases.tests.case_actions import act, done
 
@@ -81,26 +83,64 @@ def test_it_refuses_closing_by_the_grid_worker(cc, client):  # type: ignore[no-u
 
 
 def test_it_records_a_rating_after_a_call_back(cc, client):  # type: ignore[no-untyped-def]
-    case = advance(hotline_case(cc), Status.CLOSED, cc)
-    response = act(client, cc.dispatcher, case, "rate", rating=Rating.DISSATISFIED, comment="")
+    case = advance(hotline_case(cc), Status.CLOSED, cc, now=timezone.now() - datetime.timedelta(hours=1))
+    caller = cc.community_staff  # the desk, but neither handler, verifier nor closer
+    called = (timezone.localtime() - datetime.timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M")
+    response = act(client, caller, case, "callback", rating=Rating.DISSATISFIED, comment="", called_at=called)
     assert response.status_code == 400 and "请说明不满意的原因。" in response.content.decode()
-    response = act(client, cc.dispatcher, case, "rate", rating="")
+    response = act(client, caller, case, "callback", rating="", called_at=called)
     assert response.status_code == 400 and "请选择评价。" in response.content.decode()
-    done(act(client, cc.dispatcher, case, "rate", rating=Rating.BASICALLY, comment="电话回访。"), "评价")
-    assert fresh(case).rating == Rating.BASICALLY
-    html = act(client, cc.dispatcher, case, "rate", rating=Rating.SATISFIED).content.decode()
+    response = act(client, caller, case, "callback", rating=Rating.BASICALLY, called_at="")
+    assert response.status_code == 400 and "请填写回访时间。" in response.content.decode()
+    before_closing = (timezone.localtime() - datetime.timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M")
+    response = act(client, caller, case, "callback", rating=Rating.BASICALLY, called_at=before_closing)
+    assert response.status_code == 400 and "回访时间应在结案之后、现在之前。" in response.content.decode()
+    assert fresh(case).rating == ""
+    done(act(client, caller, case, "callback", rating=Rating.BASICALLY, comment="电话回访。", called_at=called),
+         "回访")
+    case = fresh(case)
+    assert (case.rating, case.rating_source, case.rating_caller) == (Rating.BASICALLY, RatingSource.CALLBACK, caller)
+    assert timezone.localtime(case.rating_called_at).strftime("%Y-%m-%dT%H:%M") == called
+    html = client.get(f"/cases/{case.number}/").content.decode()
+    assert f'id="rating-source">回访 · {caller} · ' in html
+    html = act(client, caller, case, "callback", rating=Rating.SATISFIED, called_at=called).content.decode()
     assert "这个事件已经评价过了。" in html and fresh(case).rating == Rating.BASICALLY
+
+
+def test_the_staff_who_worked_on_the_case_may_not_record_its_call_back(cc, client):  # type: ignore[no-untyped-def]
+    case = advance(hotline_case(cc), Status.CLOSED, cc)  # closed by the dispatcher
+    client.force_login(cc.dispatcher)
+    assert 'id="do-callback"' not in client.get(f"/cases/{case.number}/").content.decode()
+    called = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    html = act(client, cc.dispatcher, case, "callback", rating=Rating.SATISFIED, called_at=called).content.decode()
+    assert "您没有权限对这个事件回访。" in html and fresh(case).rating == ""
+    client.force_login(cc.community_staff)
+    assert 'id="do-callback"' in client.get(f"/cases/{case.number}/").content.decode()
+
+
+def test_the_desk_may_not_rate_in_the_residents_name(cc, client):  # type: ignore[no-untyped-def]
+    case = advance(hotline_case(cc), Status.CLOSED, cc)
+    html = act(client, cc.community_staff, case, "rate", rating=Rating.SATISFIED).content.decode()
+    assert "您没有权限对这个事件评价。" in html and fresh(case).rating == ""
 
 
 def test_it_reopens_or_declines_after_an_unhappy_rating(cc, client):  # type: ignore[no-untyped-def]
     case = advance(hotline_case(cc), Status.CLOSED, cc)
     html = act(client, cc.dispatcher, case, "decline_reopen", reason="已说明。").content.decode()
     assert "没有待决定的重办申请。" in html
-    act(client, cc.dispatcher, case, "rate", rating=Rating.DISSATISFIED, comment="没有清理干净。")
+    act(client, cc.community_staff, case, "callback", rating=Rating.DISSATISFIED, comment="没有清理干净。",
+        called_at=timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
+    assert fresh(case).reopen_requested
     response = act(client, cc.dispatcher, case, "decline_reopen", reason="")
     assert response.status_code == 400 and "请填写不予重办的理由。" in response.content.decode()
     done(act(client, cc.dispatcher, case, "decline_reopen", reason="已按规定处理并向反映人说明。"), "不予重办")
     assert fresh(case).reopen_requested is False and fresh(case).status == Status.CLOSED
+    html = act(client, cc.dispatcher, case, "reopen", reason="还是重办吧。").content.decode()
+    assert "已决定不予重办，不能再重新办理" in html and fresh(case).status == Status.CLOSED
+
+    case = advance(hotline_case(cc), Status.CLOSED, cc)
+    act(client, cc.community_staff, case, "callback", rating=Rating.DISSATISFIED, comment="没有清理干净。",
+        called_at=timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
 
     response = act(client, cc.dispatcher, case, "reopen", reason="")
     assert response.status_code == 400 and "请填写重新办理的理由。" in response.content.decode()

@@ -101,7 +101,7 @@ def test_it_offers_each_role_only_what_it_may_do_now(cc, client):  # type: ignor
     assert offered(client, cc.property_handler, case) == ["sign", "return"]
     assert offered(client, cc.enforcement_handler, case) == ["sign"]  # assisting units do not return
     assert offered(client, cc.dispatcher, case) == ["hold", "supervise"]
-    assert offered(client, cc.cast.grid_worker_a, case) == ["cancel"]
+    assert offered(client, cc.cast.grid_worker_a, case) == []  # after dispatch: a cancel request (tracking page)
     assert offered(client, cc.cast.street_leader, case) == ["supervise"]
 
     case = advance(report(cc), Status.HANDLING, cc)

@@ -39,7 +39,7 @@ def test_each_role_sees_its_own_lines_first_things_first(cc, client):  # type: i
         cc.cast.street_leader: ["overdue", "warning", "supervised"],
         cc.supervisor: ["overdue", "warning", "supervised"],
         cc.dispatcher: ["reported", "to_verify", "to_close", "pending_dispatch", "handling", "my_reports",
-                        "extensions", "reopen", "overdue", "warning", "supervised"],
+                        "extensions", "reopen", "cancel_requests", "overdue", "warning", "supervised"],
     }
     for user, keys in expected.items():
         client.force_login(user)

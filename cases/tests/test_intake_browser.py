@@ -46,7 +46,7 @@ def test_a_grid_worker_reports_a_problem_solved_on_the_spot(cast, page, browser_
     page.click("#report-submit")
     page.wait_for_url(lambda url: "/cases/report/" not in url)
     case = Case.objects.get()
-    assert case.status == Status.CLOSED and case.building == building and case.grid == cast.grid_a
+    assert case.status == Status.PENDING_VERIFY and case.building == building and case.grid == cast.grid_a
     assert sorted(case.attachments.values_list("kind", flat=True)) == [AttachmentKind.AFTER, AttachmentKind.REPORT]
     page.screenshot(path=str(artifacts_dir / "cases-report-after.png"), full_page=True)
 

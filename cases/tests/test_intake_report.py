@@ -162,13 +162,14 @@ def test_it_refuses_bad_photos_and_too_many_naming_the_field(cc, login):
     assert not Case.objects.exists() and not CaseAttachment.objects.exists()
 
 
-def test_it_reports_and_closes_a_case_solved_on_the_spot(cc, login):
+def test_it_reports_a_case_solved_on_the_spot_for_someone_else_to_verify(cc, login):
     client = login(cc.cast.grid_worker_a)
     response = client.post(URL, _data(cc, resolved="on", note="已当场清理。", photos=[jpeg_upload("before.jpg")],
                                       after_photos=[jpeg_upload("after.jpg")]))
     case = Case.objects.get()
     assert response.status_code == 302
-    assert case.status == Status.CLOSED and case.self_handled and case.closing_note == "已当场清理。"
+    assert case.status == Status.PENDING_VERIFY and case.self_handled and case.handler == cc.cast.grid_worker_a
+    assert case.events.get(verb="feedback").comment == "已当场清理。"
     kinds = sorted(case.attachments.values_list("kind", flat=True))
     assert kinds == [AttachmentKind.AFTER, AttachmentKind.REPORT]
 

@@ -6,7 +6,7 @@ from unittest import mock
 import pytest
 
 from accounts.models import User
-from cases import sms
+from cases import followup, sms
 from cases import transitions as t
 from cases.models import CaseEvent, Channel, HandlingLevel, Notification, Status
 from cases.notifications import TITLES, announce, notify_reporter, silenced, title_of
@@ -111,8 +111,10 @@ def test_closure_asks_the_reporter_to_rate(cc, sms_outbox, mailoutbox, django_ca
 def test_a_rejection_tells_the_resident_why(cc, sms_outbox, django_capture_on_commit_callbacks):
     case = hotline_case(cc)
     with django_capture_on_commit_callbacks(execute=True):
-        t.case_reject(case=case, actor=cc.grid_leader, reason="不属于受理范围。")
-    assert len(sms_outbox) == 1 and "不属于受理范围。" in sms_outbox[0].message
+        t.case_reject(case=case, actor=cc.grid_leader, reason="内部：该户多次重复反映。",
+                      reply="不属于受理范围，请联系物业。")
+    assert len(sms_outbox) == 1 and "不属于受理范围，请联系物业。" in sms_outbox[0].message
+    assert "内部" not in sms_outbox[0].message  # the internal note never reaches the resident
 
 
 def test_anonymous_reporters_and_other_verbs_get_no_text(cc, sms_outbox, django_capture_on_commit_callbacks):
@@ -122,7 +124,7 @@ def test_anonymous_reporters_and_other_verbs_get_no_text(cc, sms_outbox, django_
         lambda: t.case_accept(case=anonymous, actor=cc.grid_leader),
         lambda: t.case_accept(case=named, actor=cc.grid_leader),
         lambda: t.case_dispatch(case=named, actor=cc.grid_leader, lead=cc.property_company),
-        lambda: t.case_cancel(case=named, actor=REPORTER),
+        lambda: followup.case_request_cancel(case=named, actor=REPORTER),
     ):
         with django_capture_on_commit_callbacks(execute=True):
             action()

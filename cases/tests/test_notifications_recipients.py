@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from accounts.models import User
+from cases import followup
 from cases import transitions as t
 from cases.models import Channel, HandlingLevel, Notification, Rating, Status, SupervisionStep
 from cases.supervision import run_supervision
@@ -133,9 +134,11 @@ def test_an_unhappy_rating_asks_the_desk_to_decide_on_reopening(cc, told):
     assert told(lambda: t.case_rate(case=happy, actor=REPORTER, rating=Rating.SATISFIED)) == {}
 
 
-def test_a_cancelled_dispatch_tells_the_lead_unit(cc, told):
+def test_a_cancel_request_tells_the_desk_and_its_approval_the_lead_unit(cc, told):
     case = advance(report(cc), Status.DISPATCHED, cc)
-    assert told(lambda: t.case_cancel(case=case, actor=REPORTER, reason="已自行解决。")) == {
+    assert told(lambda: followup.case_request_cancel(case=case, actor=REPORTER, reason="已自行解决。")) == {
+        "grid_leader_a": ["request_cancel"], "dispatcher1": ["request_cancel"]}
+    assert told(lambda: followup.case_decide_cancel(case=case, actor=cc.dispatcher, approve=True)) == {
         "property_handler": ["cancel"]}
     waiting = report(cc)
     assert told(lambda: t.case_cancel(case=waiting, actor=REPORTER)) == {}
@@ -182,11 +185,11 @@ def test_one_message_per_case_and_run_about_the_highest_rung(cc, told):
         "property_handler": ["yellow"], "grid_leader_a": ["yellow"], "dispatcher1": ["yellow"]}
 
 
-def test_a_case_resolved_on_the_spot_tells_nobody(cc, told):
+def test_a_case_resolved_on_the_spot_asks_the_grid_to_verify_it(cc, told):
     received = told(lambda: t.case_report_resolved(
         actor=cc.cast.grid_worker_a, category=cc.category("t-clutter"), description="楼道堆物。",
         note="已当场清理。", grid=cc.cast.grid_a))
-    assert received == {}
+    assert received == {"grid_leader_a": ["feedback"]}  # someone else checks it; the worker is not told
 
 
 def test_inactive_users_are_not_told(cc, told):

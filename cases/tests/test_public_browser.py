@@ -66,7 +66,9 @@ def _handle_in_the_browser(page, browser_login, case: Case, cc, tmp_path) -> Non
     page.click("#do-sign")
     expect(page.locator(".alert-success")).to_contain_text("“签收”已完成。")
     feedback = _dialog(page, "feedback")
-    feedback.locator("textarea[name='feedback-comment']").fill("楼道杂物已全部清走。")
+    feedback.locator("textarea[name='feedback-comment']").fill("楼道杂物已全部清走，3楼住户有意见。")
+    expect(feedback).to_contain_text("仅工作人员可见")
+    feedback.locator("textarea[name='feedback-reply']").fill("楼道杂物已全部清走。")
     after = tmp_path / "after.jpg"
     after.write_bytes(jpeg_bytes(size=(320, 240)))
     feedback.locator("input[name='feedback-after_photos']").set_input_files(str(after))
@@ -137,6 +139,8 @@ def test_a_resident_reports_tracks_and_rates(cast, page, browser_login, artifact
     timeline = page.locator("#public-timeline")
     for text in ("提交反映", "已受理", "交由百花物业办理。", "楼道杂物已全部清走。", "核查通过。", "已办结", "已解决"):
         expect(timeline).to_contain_text(text)
+    for internal in ("3楼住户有意见", "请物业当天清理。", "现场核查通过。", "已清理完毕。"):
+        expect(timeline).not_to_contain_text(internal)
     expect(timeline.locator("img.wg-thumb")).to_have_count(2)  # the report photo and the after photo
     page.screenshot(path=str(artifacts_dir / "cases-public-track-closed.png"), full_page=True)
 

@@ -36,14 +36,15 @@ def test_it_finds_a_case_by_the_code_typed_in(cc, client):
 
 def test_it_shows_status_and_the_public_timeline_only(cc, client):
     case = _resident_case(cc)
-    case = t.case_accept(case=case, actor=cc.dispatcher, comment="已受理，转物业处理。")
+    case = t.case_accept(case=case, actor=cc.dispatcher, comment="已受理，转物业处理。", reply="已受理，请耐心等待。")
     t.case_supervise(case=case, actor=cc.supervisor, kind="reminder", comment="内部督办：请尽快派单。")
     case = t.case_dispatch(case=case, actor=cc.dispatcher, lead=cc.property_company)
     response = client.get(_url(case))
     content = response.content.decode()
     assert response.status_code == 200
     assert "楼道堆物" in content and "待签收" in content and "5号楼楼道堆物。" in content
-    assert "提交反映" in content and "已受理，转物业处理。" in content and "交由百花物业办理。" in content
+    assert "提交反映" in content and "已受理，请耐心等待。" in content and "交由百花物业办理。" in content
+    assert "已受理，转物业处理。" not in content  # the internal note stays at the desk
     assert "内部督办" not in content  # supervision is not public
     assert "13912345678" not in content and "dispatcher1" not in content
     assert response["X-Robots-Tag"] == "noindex, nofollow" and "no-store" in response["Cache-Control"]

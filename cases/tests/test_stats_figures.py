@@ -23,7 +23,7 @@ import pytest
 from accounts.models import User
 from areas.models import PREFIX_LENGTH, Level
 from cases import statistics
-from cases.models import Case, Channel, Outcome, Rating, Status
+from cases.models import Case, Channel, Outcome, Rating, RatingSource, Status
 from cases.tests.stats_factory import at, make_category, make_row, make_unit
 
 NOW = at("2026-03-20 12:00")
@@ -226,3 +226,20 @@ def test_it_computes_handling_time_across_days(cast, db):
 
     assert figures.mean_hours == pytest.approx(72.5)
     assert figures.median_hours == pytest.approx(72.5)
+
+
+def test_it_shows_the_reporters_own_ratings_and_call_backs_separately(cast, db):
+    lamp = make_category("t-lamp", "路灯")
+    make_row(cast, lamp, hours=10, rating=Rating.SATISFIED, rating_source=RatingSource.SELF)
+    make_row(cast, lamp, hours=10, rating=Rating.DISSATISFIED, rating_source=RatingSource.SELF)
+    make_row(cast, lamp, hours=10, rating=Rating.SATISFIED, rating_source=RatingSource.CALLBACK)
+    make_row(cast, lamp, hours=10, rating=Rating.BASICALLY, rating_source=RatingSource.CALLBACK)
+    make_row(cast, lamp, hours=10, rating=Rating.BASICALLY, rating_source=RatingSource.CALLBACK)
+
+    figures = statistics.headline(Case.objects.all(), NOW)
+
+    assert (figures.rated, figures.satisfied) == (5, 4)
+    assert (figures.self_rated, figures.self_satisfied, figures.callback_rated, figures.callback_satisfied) == (
+        2, 1, 3, 3)
+    assert figures.self_satisfaction_rate == pytest.approx(1 / 2)
+    assert figures.callback_satisfaction_rate == pytest.approx(1.0)

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.testing import make_user
-from cases.models import Rating, Status
+from cases.models import Rating, RatingSource, Status
 from cases.tests.stats_factory import make_category, make_row
 
 URL = reverse("cases:stats")
@@ -17,8 +17,8 @@ def rows(cast):
     lamp = make_category("t-lamp", "路灯")
     noise = make_category("t-noise", "噪音扰民")
     return [
-        make_row(cast, lamp, hours=10, rating=Rating.SATISFIED),
-        make_row(cast, lamp, grid=cast.grid_b, hours=30, rating=Rating.DISSATISFIED),
+        make_row(cast, lamp, hours=10, rating=Rating.SATISFIED, rating_source=RatingSource.CALLBACK),
+        make_row(cast, lamp, grid=cast.grid_b, hours=30, rating=Rating.DISSATISFIED, rating_source=RatingSource.SELF),
         make_row(cast, noise, grid=cast.grid_b, status=Status.HANDLING),
         make_row(cast, noise, grid=cast.grid_c, hours=5, rating=Rating.SATISFIED, reported="2026-04-02 09:00"),
     ]
@@ -50,6 +50,7 @@ def test_it_shows_the_denominators(rows, cast, login):
 
     assert "办结 2 ÷ 受理 3" in html
     assert "满意与基本满意 1 ÷ 已评价 2；未评价 0 件不计入" in html
+    assert "反映人自评：满意与基本满意 0 ÷ 1" in html and "电话回访：满意与基本满意 1 ÷ 1" in html
     assert "小时（约 0.8 天）；中位 20.0 小时" in html  # closed in 10 and 30 hours
 
 

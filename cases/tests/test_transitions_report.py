@@ -101,16 +101,25 @@ def test_a_dispute_category_opens_a_mediation_record(cc):
     assert Dispute.objects.filter(case=case).exists()
 
 
-def test_on_the_spot_resolution_closes_the_case_with_a_full_timeline(cc):
+def test_on_the_spot_resolution_is_fed_back_and_waits_for_someone_else_to_verify(cc):
     case = t.case_report_resolved(
         actor=cc.cast.grid_worker_a, category=cc.category("t-clutter"), description="楼道堆放纸箱。",
         note="已与住户沟通，当场清理。", grid=cc.cast.grid_a, photos=[tiny_photo()], after_photos=[tiny_photo()],
     )
-    assert (case.status, case.outcome, case.self_handled, case.stage) == (
-        Status.CLOSED, Outcome.RESOLVED, True, Stage.NONE)
+    assert (case.status, case.self_handled, case.handler, case.stage) == (
+        Status.PENDING_VERIFY, True, cc.cast.grid_worker_a, Stage.VERIFY)
     verbs = list(CaseEvent.objects.filter(case=case).values_list("verb", flat=True))
-    assert verbs == ["report", "accept", "self_handle", "feedback", "verify", "close"]
+    assert verbs == ["report", "accept", "self_handle", "feedback"]
     assert sorted(case.attachments.values_list("kind", flat=True)) == ["after", "report"]
+    # 小事不出网格 is checked by someone else: not the worker who did it…
+    assert "verify" not in t.allowed_verbs(case, cc.cast.grid_worker_a)
+    with pytest.raises(ActionRefused, match="没有权限"):
+        t.case_verify(case=case, actor=cc.cast.grid_worker_a, passed=True)
+    # …but another member of the grid team (the 网格长) or the community.
+    assert "verify" in t.allowed_verbs(case, cc.community_staff)
+    case = t.case_verify(case=case, actor=cc.grid_leader, passed=True, comment="复核属实。")
+    case = t.case_close(case=case, actor=cc.grid_leader, outcome=Outcome.RESOLVED, note="已解决。")
+    assert case.status == Status.CLOSED
 
 
 def test_on_the_spot_resolution_needs_the_right_to_self_handle(cc):

@@ -5,7 +5,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
+from cases import followup
 from cases import transitions as t
 from cases.models import Case, CaseEvent, Outcome, Rating, Status
 from cases.testing import UNHAPPY_CLOSED, CaseCast, advance, report
@@ -37,6 +39,12 @@ CALLS: dict[str, Callable[[Case, CaseCast], Any]] = {
     "close": lambda case, cc: t.case_close(case=case, actor=cc.dispatcher, outcome=Outcome.RESOLVED,
                                            note="已解决。"),
     "rate": lambda case, cc: t.case_rate(case=case, actor=REPORTER, rating=Rating.SATISFIED),
+    "callback": lambda case, cc: followup.case_callback(case=case, actor=cc.community_staff, rating=Rating.SATISFIED,
+                                                        called_at=timezone.now()),
+    "spot_check": lambda case, cc: followup.case_spot_check(case=case, actor=cc.grid_leader, flagged=False),
+    "request_cancel": lambda case, cc: followup.case_request_cancel(case=case, actor=REPORTER, reason="已解决。"),
+    "decide_cancel": lambda case, cc: followup.case_decide_cancel(case=case, actor=cc.dispatcher, approve=False,
+                                                                  note="单位已在处置。"),
     "reopen": lambda case, cc: t.case_reopen(case=case, actor=cc.dispatcher, reason="居民反映问题复发。"),
     "decline_reopen": lambda case, cc: t.case_decline_reopen(case=case, actor=cc.dispatcher,
                                                              reason="已向居民解释。"),
@@ -52,6 +60,11 @@ CALLS: dict[str, Callable[[Case, CaseCast], Any]] = {
 PREPARE: dict[str, Callable[[Case, CaseCast], Any]] = {
     "decide_extension": lambda case, cc: CALLS["request_extension"](case, cc),
     "decline_reopen": lambda case, cc: UNHAPPY_CLOSED[0](case, cc, None),
+    # A call-back needs a resident to call (not a grid worker's own report).
+    "callback": lambda case, cc: Case.objects.filter(pk=case.pk).update(channel="hotline"),
+    # Spot checks are for cases the grid handled itself.
+    "spot_check": lambda case, cc: Case.objects.filter(pk=case.pk).update(self_handled=True),
+    "decide_cancel": lambda case, cc: Case.objects.filter(pk=case.pk).update(cancel_requested_at=timezone.now()),
 }
 
 
@@ -67,7 +80,9 @@ SPEC = {
     "dispatch": ({PD}, {D}), "sign": ({D, H}, {H}), "return": ({D, H}, {PD}), "feedback": ({H}, {PV}),
     "request_extension": ({H}, {H}), "decide_extension": ({H}, {H}), "hold": ({PD, D, H}, {OH}),
     "resume": ({OH}, {PD, D, H}), "verify": ({PV}, {V, H}), "close": ({V}, {C}), "rate": ({C}, {C}),
-    "reopen": ({C}, {PD}), "decline_reopen": ({C}, {C}), "cancel": ({R, PD, D}, {"cancelled"}),
+    "reopen": ({C}, {PD}), "decline_reopen": ({C}, {C}), "cancel": ({R, PD}, {"cancelled"}),
+    "callback": ({C}, {C}), "spot_check": ({V, C}, {V, C}), "request_cancel": ({D, H, OH}, {D, H, OH}),
+    "decide_cancel": ({D, H, OH, PV, V}, {D, H, OH, PV, V, "cancelled"}),
     "merge": ({R, PD}, {"merged"}), "split": ({PD}, {"split"}), "supervise": ({PD, D, H, PV, V}, {PD, D, H, PV, V}),
 }
 

@@ -37,7 +37,7 @@ def count_of(html: str, key: str) -> int:
 def test_it_shows_each_role_the_queues_of_its_permissions(cc, client):  # type: ignore[no-untyped-def]
     expected = {
         cc.dispatcher: ["reported", "pending_dispatch", "handling", "to_verify", "to_close", "warning", "overdue",
-                        "supervised", "my_reports", "extensions", "reopen", "all"],
+                        "supervised", "my_reports", "extensions", "reopen", "cancel_requests", "all"],
         cc.cast.grid_worker_a: ["pending_dispatch", "handling", "to_verify", "warning", "overdue", "my_reports", "all"],
         cc.property_handler: ["to_sign", "handling", "warning", "overdue", "all"],
         cc.cast.street_leader: ["warning", "overdue", "supervised", "all"],

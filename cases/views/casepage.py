@@ -30,7 +30,7 @@ from cases import selectors
 from cases.forms.actions import ACTION_FORMS, ActionForm
 from cases.models import AttachmentKind, Case, CaseAttachment, ExtensionState
 from cases.rules import allowed_verbs, begin
-from cases.workflow import ActionRefused
+from cases.workflow import TRANSITIONS, ActionRefused
 from registry.pii import mask_name, mask_phone
 
 
@@ -165,12 +165,14 @@ def case_action(request: HttpRequest, number: str, verb: str) -> HttpResponse:
     case = _get_case_for_user(request, number)
     if request.method != "POST":
         return redirect("cases:case", number=case.number)
-    form_class = ACTION_FORMS.get(verb)
-    if form_class is None:
+    if verb not in TRANSITIONS:
         raise Http404
     if verb not in allowed_verbs(case, _user(request)):
         messages.error(request, _refusal(case, request.user, verb))
         return redirect("cases:case", number=case.number)
+    form_class = ACTION_FORMS.get(verb)
+    if form_class is None:  # a verb only the reporter applies (评价, 申请撤销): never allowed here
+        raise Http404
     form = form_class(request.POST, request.FILES, case=case, user=request.user)
     if form.is_valid():
         try:

@@ -6,9 +6,11 @@
   submissions included (``cases.ratelimit``), CSRF-protected, with a honeypot field; photos are
   opened only once everything else is valid. The answer is the tracking code.
 * ``/s/track/`` and ``/s/track/<code>/`` — the case's status, the public timeline entries
-  (``CaseEvent.public``) and public photos, and what the reporter may do now
-  (``may(case, REPORTER, verb)``): cancel, confirm the fix (核查) or rate. Unknown codes count
-  against the address (brute force) and answer a friendly 404.
+  (``CaseEvent.public``) with only their reply to the reporter (``CaseEvent.reply``; staff notes
+  never leave the desk) and public photos, and what the reporter may do now
+  (``may(case, REPORTER, verb)``): cancel (or ask to, once dispatched), confirm the fix (核查) or
+  rate (also replacing a call-back's rating within the window). Unknown codes count against the
+  address (brute force) and answer a friendly 404.
 
 The code is the reporter's only key: photos are served through a view that checks it, never
 from ``MEDIA_URL``, and the pages are neither cached nor indexed.
@@ -35,7 +37,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from areas.models import Area, Level
 from areas.outlines import grid_surroundings
-from cases import ratelimit, transitions
+from cases import followup, ratelimit, transitions
 from cases.forms.intake import (
     AttributeFieldsForm,
     PublicReportForm,
@@ -46,7 +48,8 @@ from cases.forms.intake import (
     looks_like_code,
     normalise_code,
 )
-from cases.models import Case, CaseAttachment, CaseEvent, Category, Channel, Outcome, Rating, Status
+from cases.models import Case, CaseAttachment, CaseEvent, Category, Channel, Outcome, Rating, RatingSource, Status
+from cases.rules import rating_window_ends
 from cases.views.intake import locate_query, map_config, outlines_json, photo_response, where_json
 from cases.workflow import REPORTER, TRANSITIONS, ActionRefused
 
@@ -234,6 +237,9 @@ VERB_TITLES: dict[str, Any] = {
     "verify": pgettext_lazy("public timeline", "核查"),
     "close": pgettext_lazy("public timeline", "已办结"),
     "rate": pgettext_lazy("public timeline", "评价"),
+    "callback": pgettext_lazy("public timeline", "电话回访"),
+    "request_cancel": pgettext_lazy("public timeline", "申请撤销"),
+    "decide_cancel": pgettext_lazy("public timeline", "撤销申请已处理"),
     "reopen": pgettext_lazy("public timeline", "重新办理"),
     "decline_reopen": pgettext_lazy("public timeline", "不予重办"),
     "cancel": pgettext_lazy("public timeline", "已撤销"),
@@ -270,8 +276,24 @@ def _detail(event: CaseEvent) -> str:
         return _("核查通过。") if data.get("passed") else _("核查未通过，重新办理。")
     if event.verb == "close" and data.get("outcome") in Outcome.values:
         return str(Outcome(data["outcome"]).label)
-    if event.verb == "rate" and data.get("rating") in Rating.values:
+    if event.verb in ("rate", "callback") and data.get("rating") in Rating.values:
         return str(Rating(data["rating"]).label)
+    if event.verb == "decide_cancel":
+        return _("同意撤销。") if data.get("approved") else _("不同意撤销，继续办理。")
+    return ""
+
+
+# The reporter's own words, shown back to them (entries written with the tracking code).
+REPORTER_WORDS = frozenset({"cancel", "request_cancel", "verify"})
+
+
+def _public_text(event: CaseEvent) -> str:
+    """What the reporter reads under an entry: the staff's reply to them, never the internal note;
+    on entries the reporter wrote, their own words."""
+    if event.reply:
+        return event.reply
+    if event.actor_id is None and event.verb in REPORTER_WORDS:
+        return event.comment
     return ""
 
 
@@ -288,7 +310,7 @@ def public_timeline(case: Case) -> list[PublicEntry]:
     for attachment in public_photos(case):
         photos.setdefault(attachment.event_id, []).append(attachment)
     return [PublicEntry(time=event.time, title=_title(event.verb), detail=_detail(event),
-                        comment=event.comment if event.verb != "rate" else "", photos=photos.get(event.pk, []))
+                        comment=_public_text(event), photos=photos.get(event.pk, []))
             for event in events]
 
 
@@ -307,8 +329,7 @@ def _steps(case: Case) -> list[tuple[str, str]]:
 
 def _action_forms(case: Case, bound: dict[str, Any] | None = None) -> dict[str, Any]:
     forms: dict[str, Any] = {}
-    for verb, form_class in (("cancel", ReporterCancelForm), ("verify", ReporterVerifyForm),
-                             ("rate", ReporterRateForm)):
+    for verb, form_class in ACTION_FORMS.items():
         if transitions.may(case, REPORTER, verb):
             forms[verb] = (bound or {}).get(verb) or form_class(prefix=verb)
     return forms
@@ -320,6 +341,8 @@ def _render_track(request: HttpRequest, case: Case, bound: dict[str, Any] | None
         "case": case, "steps": _steps(case), "timeline": public_timeline(case),
         "actions": _action_forms(case, bound), "code": case.tracking_code,
         "merged_into": case.duplicate_of if case.status == Status.MERGED else None,
+        "rated_by_callback": case.rating_source == RatingSource.CALLBACK,
+        "rating_window_ends": rating_window_ends(case),
     }
     return render(request, "cases/public/track.html", context, status=status)
 
@@ -337,6 +360,8 @@ def _perform(case: Case, verb: str, form: Any) -> Case:
     cleaned = form.cleaned_data
     if verb == "cancel":
         return transitions.case_cancel(case=case, actor=REPORTER, reason=cleaned.get("reason", ""))
+    if verb == "request_cancel":
+        return followup.case_request_cancel(case=case, actor=REPORTER, reason=cleaned.get("reason", ""))
     if verb == "verify":
         return transitions.case_verify(case=case, actor=REPORTER, passed=cleaned["passed"],
                                        comment=cleaned.get("comment", ""))
@@ -346,10 +371,12 @@ def _perform(case: Case, verb: str, form: Any) -> Case:
 
 DONE_MESSAGES = {
     "cancel": gettext_lazy("您的反映已撤销。"),
+    "request_cancel": gettext_lazy("撤销申请已提交，工作人员会尽快处理。"),
     "verify": gettext_lazy("感谢您的确认。"),
     "rate": gettext_lazy("感谢您的评价。"),
 }
-ACTION_FORMS = {"cancel": ReporterCancelForm, "verify": ReporterVerifyForm, "rate": ReporterRateForm}
+ACTION_FORMS: dict[str, Any] = {"cancel": ReporterCancelForm, "request_cancel": ReporterCancelForm,
+                                "verify": ReporterVerifyForm, "rate": ReporterRateForm}
 
 
 @require_http_methods(["GET", "POST"])

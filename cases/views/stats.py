@@ -85,8 +85,8 @@ def hours(value: float | None) -> str:
 
 def columns() -> list[str]:
     return [
-        _("上报数"), _("受理数"), _("办结数"), _("办结率"), _("按期办结率"), _("超期数"), _("满意率"), _("未评价"),
-        _("平均办理时长（小时）"), _("中位办理时长（小时）"), _("重复诉求率"),
+        _("上报数"), _("受理数"), _("办结数"), _("办结率"), _("按期办结率"), _("超期数"), _("满意率"), _("自评满意率"),
+        _("回访满意率"), _("未评价"), _("平均办理时长（小时）"), _("中位办理时长（小时）"), _("重复诉求率"),
     ]
 
 
@@ -95,7 +95,8 @@ def cells(figures: Figures) -> list[str]:
     return [
         str(figures.reported), str(figures.accepted), str(figures.closed), percent(figures.completion_rate),
         percent(figures.on_time_rate), str(figures.overdue), percent(figures.satisfaction_rate),
-        str(figures.unrated), hours(figures.mean_hours), hours(figures.median_hours), percent(figures.duplicate_rate),
+        percent(figures.self_satisfaction_rate), percent(figures.callback_satisfaction_rate), str(figures.unrated),
+        hours(figures.mean_hours), hours(figures.median_hours), percent(figures.duplicate_rate),
     ]
 
 
@@ -112,6 +113,10 @@ def headline_cards(figures: Figures) -> list[tuple[str, str, str]]:
         (_("满意率"), percent(f.satisfaction_rate),
          _("满意与基本满意 %(good)d ÷ 已评价 %(rated)d；未评价 %(unrated)d 件不计入") % {
              "good": f.satisfied, "rated": f.rated, "unrated": f.unrated}),
+        (_("自评满意率"), percent(f.self_satisfaction_rate), _("反映人自评：满意与基本满意 %(good)d ÷ %(rated)d") % {
+            "good": f.self_satisfied, "rated": f.self_rated}),
+        (_("回访满意率"), percent(f.callback_satisfaction_rate), _("电话回访：满意与基本满意 %(good)d ÷ %(rated)d") % {
+            "good": f.callback_satisfied, "rated": f.callback_rated}),
         (_("平均办理时长"), hours(f.mean_hours), _("小时（约 %(days)s 天）；中位 %(median)s 小时") % {
             "days": days(f.mean_hours), "median": hours(f.median_hours)}),
         (_("重复诉求率"), percent(f.duplicate_rate),

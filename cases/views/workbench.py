@@ -120,8 +120,22 @@ def workbench(request: HttpRequest) -> HttpResponse:
         "box": box,
         "search_cleared": _query_string(request, "page", "q", "qe"),
         "bulk": bulk,
+        "spot_checks": desk.holds("accept_case"),
     }
     return render(request, "cases/workbench/index.html", context)
+
+
+@login_required
+@require_GET
+def spot_checks(request: HttpRequest) -> HttpResponse:
+    """自办抽查: a fresh random sample of recent self-handled cases for the 网格长 to look at again
+    (each opens its case page, where 抽查 records the result or flags it), and the last checks."""
+    desk = selectors.desk_of(request.user)
+    if not desk.holds("accept_case"):
+        raise PermissionDenied(_("您没有抽查网格自办事件的权限。"))
+    context = {"sample": selectors.spot_check_sample(request.user), "checked": selectors.recent_spot_checks(
+        request.user), "days": selectors.SPOT_CHECK_DAYS}
+    return render(request, "cases/workbench/spot_checks.html", context)
 
 
 @login_required
@@ -181,4 +195,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", workbench, name="workbench"),
     path("dispatch/", bulk_dispatch, name="bulk_dispatch"),
     path("search/", case_search, name="search"),
+    path("spot-checks/", spot_checks, name="spot_checks"),
 ]

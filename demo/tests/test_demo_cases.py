@@ -25,7 +25,7 @@ from cases.models import (
     SupervisionSource,
 )
 from cases.routing import route_for
-from cases.rules import may
+from cases.rules import may, took_part
 from demo.seed import seed_demo
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +69,15 @@ def _check_timelines(cases) -> None:
 def _check_history(cases) -> None:
     assert cases.filter(ever_overdue=True).count() >= 20
     assert cases.filter(rating=Rating.DISSATISFIED).exists()
+    # Ratings are the residents' own or call-backs by someone who had no part in the work.
+    rated = cases.exclude(rating="")
+    assert set(rated.values_list("rating_source", flat=True)) == {"self", "callback"}
+    for case in rated.filter(rating_source="callback").select_related("rating_caller"):
+        assert case.rating_caller is not None and not took_part(case, case.rating_caller), case.number
+    # 小事不出网格 is checked by someone else.
+    for case in cases.filter(self_handled=True, verified_at__isnull=False):
+        checkers = set(case.events.filter(verb="verify").values_list("actor_id", flat=True))
+        assert case.handler_id not in checkers, case.number
     assert cases.filter(reopen_count__gt=0).exists()
     assert cases.filter(rework_count__gt=0).exists()
     assert cases.filter(duplicate_of__isnull=False, status=Status.MERGED).exists()
