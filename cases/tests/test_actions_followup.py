@@ -110,7 +110,7 @@ def test_old_ratings_get_their_source_from_who_entered_them(cc):
     CaseEvent.objects.create(case=by_reporter, verb="rate", actor=None, actor_label="反映人", to_status="closed",
                              area_code=by_reporter.grid_code, time=now, data={"rating": "satisfied"})
     Case.objects.filter(pk__in=[by_desk.pk, by_reporter.pk]).update(rating=Rating.SATISFIED, rated_at=now)
-    importlib.import_module("cases.migrations.0008_fill_rating_source").fill(apps, None)
+    importlib.import_module("cases.migrations.0009_fill_rating_source").fill(apps, None)
     by_desk, by_reporter = fresh(by_desk), fresh(by_reporter)
     assert (by_desk.rating_source, by_desk.rating_caller, by_desk.rating_called_at) == (
         RatingSource.CALLBACK, cc.dispatcher, now)

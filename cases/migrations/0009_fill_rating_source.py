@@ -25,7 +25,7 @@ def fill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("cases", "0007_callbacks_notes"),
+        ("cases", "0008_callbacks_notes"),
     ]
 
     operations = [

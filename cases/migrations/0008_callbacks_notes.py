@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0009_ledger_export'),
+        ('cases', '0007_ledger_export'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
