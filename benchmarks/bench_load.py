@@ -61,7 +61,7 @@ print(json.dumps({
     "street": street,
     "grid": "410199001001001",
     "numbers": numbers,
-    "public_category": Category.objects.filter(public=True, is_active=True).order_by("pk").values_list("pk", flat=True)[0],
+    "public_category": Category.objects.filter(public=True, is_active=True).values_list("pk", flat=True)[0],
     "category": Case.objects.filter(street_code=street).values_list("category_id", flat=True).first(),
 }))
 """
@@ -212,7 +212,7 @@ def main() -> None:
     print(f"==> data: {database_url}", flush=True)
     note = prepare_data(env, options.cases)
     print(f"    {note}", flush=True)
-    facts = json.loads(manage(env, "shell", "-c", FACTS).stdout)
+    facts = json.loads(manage(env, "shell", "--no-imports", "-c", FACTS).stdout.strip().splitlines()[-1])
     server = start_server(env, options.port, var_dir / "gunicorn.log")
     rows: list[dict[str, Any]] = []
     try:

@@ -80,7 +80,7 @@ class Session:
         token = self.csrf_token("/login/")
         body = urllib.parse.urlencode({"username": username, "password": password,
                                        "csrfmiddlewaretoken": token}).encode()
-        status, headers, _ = self.send(Request("POST", "/login/", body, "application/x-www-form-urlencoded"))
+        status, _headers, _ = self.send(Request("POST", "/login/", body, "application/x-www-form-urlencoded"))
         if status != 302 or "sessionid" not in self.cookies:
             raise RuntimeError(f"login of {username} failed (status {status})")
 
