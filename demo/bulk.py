@@ -64,7 +64,7 @@ class TableWriter:
 
     def _copy(self, batch: list[Sequence[Any]]) -> None:
         fields = self.fields + self.rest
-        names = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+        names = ", ".join(connection.ops.quote_name(str(field.column)) for field in fields)
         prepare = [self._preparer(field) for field in fields]
         rest = [prepare[len(self.fields) + index](value) for index, value in enumerate(self.rest_values)]
         table = connection.ops.quote_name(self.model._meta.db_table)

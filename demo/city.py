@@ -86,6 +86,7 @@ class CityReport:
 class StreetPeople:
     """The generated people of a street, by area code; what the case timelines name."""
 
+    street_id: int
     dispatcher: User
     staff: dict[str, User]  # community code -> staff
     workers: dict[str, User]  # grid code -> 网格员
@@ -203,8 +204,10 @@ def _street(
     for grid in grids:
         login(f"{grid.code}-worker", "grid_worker", grid)
         login(f"{grid.code}-leader", "grid_leader", grid)
-    units = {kind: Organisation(name=f"{base}{suffix}", kind=kind, home_area=street, is_active=True)
-             for kind, suffix in STREET_UNITS}
+    units: dict[str, Organisation] = {
+        kind: Organisation(name=f"{base}{suffix}", kind=kind, home_area=street, is_active=True)
+        for kind, suffix in STREET_UNITS
+    }
     property_units = {
         community.code: Organisation(name=f"{community.name}物业服务有限公司", kind=OrganisationKind.PROPERTY,
                                      home_area=community, is_active=True)
@@ -233,6 +236,7 @@ def _street(
     report.logins.append((users[f"s{number:03d}-dispatcher"].username, "street_dispatcher", street.code))
     report.logins.append((users[f"{grids[0].code}-worker"].username, "grid_worker", grids[0].code))
     people = StreetPeople(
+        street_id=street.pk,
         dispatcher=users[f"s{number:03d}-dispatcher"],
         staff={community.code: users[f"{community.code}-staff"] for community in communities},
         workers={grid.code: users[f"{grid.code}-worker"] for grid in grids},

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import random
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -68,7 +69,7 @@ RATINGS = {Rating.SATISFIED: 72, Rating.BASICALLY: 14, Rating.DISSATISFIED: 5, "
 OUTCOMES = {Outcome.RESOLVED: 85, Outcome.PARTLY: 7, Outcome.EXPLAINED: 5, Outcome.UNTRUE: 3}
 LATE = {"accept": 0.05, "dispatch": 0.05, "handle": 0.12, "verify": 0.05, "close": 0.04}
 # The order of the workflow: which stages a case went through to reach its status.
-REACHED = {
+REACHED: dict[str, int] = {
     Status.REPORTED: 0, Status.REJECTED: 0, Status.CANCELLED: 0, Status.MERGED: 0,
     Status.PENDING_DISPATCH: 1, Status.DISPATCHED: 2, Status.HANDLING: 3, Status.ON_HOLD: 3,
     Status.PENDING_VERIFY: 4, Status.VERIFIED: 5, Status.CLOSED: 6,
@@ -116,7 +117,7 @@ class Vocabulary:
         return cls(categories, weights, care_tags)
 
 
-def pick(rng: random.Random, table: dict[Any, float]) -> Any:
+def pick(rng: random.Random, table: Mapping[Any, float]) -> Any:
     return rng.choices(list(table), weights=list(table.values()))[0]
 
 
@@ -281,7 +282,7 @@ class StreetWriter:
         worker, staff = people.workers[grid.code], people.staff[community]
         level, desk = {texts.SELF: (HandlingLevel.GRID, grid.pk),
                        texts.PROPERTY: (HandlingLevel.COMMUNITY, grid.parent_id),
-                       texts.DEPARTMENT: (HandlingLevel.STREET, grid.parent.parent_id)}[route]
+                       texts.DEPARTMENT: (HandlingLevel.STREET, people.street_id)}[route]
         desk_user = {texts.SELF: people.leaders[grid.code], texts.PROPERTY: staff,
                      texts.DEPARTMENT: people.dispatcher}[route]
         unit = self.unit(route, category.code, community)
@@ -356,7 +357,7 @@ class StreetWriter:
 
     def ending(self, status: str, clock: Timeline, unit: Organisation | None,
                row: dict[str, Any]) -> list[tuple[str, datetime.datetime, str, str]]:
-        verbs = {Status.REJECTED: "reject", Status.CANCELLED: "cancel", Status.MERGED: "merge",
+        verbs: dict[str, str] = {Status.REJECTED: "reject", Status.CANCELLED: "cancel", Status.MERGED: "merge",
                  Status.ON_HOLD: "hold"}
         if status in verbs:
             before = Status.HANDLING if status == Status.ON_HOLD else Status.REPORTED
