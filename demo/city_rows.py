@@ -40,6 +40,7 @@ from demo import case_texts as texts
 from demo.bulk import TableWriter, next_ids, reset_sequences
 from demo.cases import CHANNELS_PRIVATE, CHANNELS_PUBLIC
 from demo.people import GIVEN_NAMES, MOBILE_PREFIXES, SURNAMES
+from registry.addresses import address_key
 from registry.models import Building, CareTag, Dwelling, Household, HouseholdMember, Resident
 from registry.pii import document_index, index_value
 from registry.validators import id_check_digit
@@ -81,7 +82,8 @@ UNIT_FOR = {"illegal-construction": OrganisationKind.ENFORCEMENT, "parcel-statio
             "assistance": OrganisationKind.CIVIL_AFFAIRS}
 
 RESIDENT_COLUMNS = ("id", "grid_id", "grid_code", "name", "gender", "birth_date", "id_number", "id_number_index",
-                    "phone", "phone_index", "residency_type", "political_status", "verification_state")
+                    "phone", "phone_index", "residency_type", "political_status", "verification_state",
+                    "address_sort_key")
 CASE_COLUMNS = (
     "id", "number", "tracking_code", "category_id", "description", "channel", "status", "priority", "level",
     "desk_area_id", "longitude", "latitude", "address", "grid_id", "grid_code", "community_code", "street_code",
@@ -209,10 +211,12 @@ class StreetWriter:
                         self.add("dwellings", (dwelling, grid.pk, grid.code, pk, floor, room, use))
                         if occupied:
                             size = min(residents - placed, pick(rng, HOUSEHOLD_SIZES))
-                            placed += self.household(grid, dwelling, size)
+                            key = address_key(estate, name, "", room)
+                            placed += self.household(grid, dwelling, size, key)
         return buildings
 
-    def household(self, grid: Area, dwelling: int, size: int) -> int:
+    def household(self, grid: Area, dwelling: int, size: int, address: str) -> int:
+        """A household of ``size`` at the dwelling; ``address`` is its sort key (``registry.addresses``)."""
         rng = self.rng
         household = self.next_id(Household)
         residency = "floating" if rng.random() < 0.12 else pick(rng, POPULATION)
@@ -232,7 +236,8 @@ class StreetWriter:
             verified = "verified" if rng.random() < 0.7 else "pending"
             self.add("residents", (pk, grid.pk, grid.code, name, gender, born, number,
                                    document_index("id_card", number), phone, index_value("phone", phone),
-                                   "overseas" if residency == "overseas" else residency, political, verified))
+                                   "overseas" if residency == "overseas" else residency, political, verified,
+                                   address))
             relation = "head" if index == 0 else ("spouse" if index == 1 else "child")
             self.add("household members", (household, pk, relation, born if age < 1 else datetime.date(2015, 1, 1)))
             for code in self.tags(age, size):

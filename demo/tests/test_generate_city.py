@@ -16,6 +16,7 @@ from accounts.models import User
 from areas.models import Area, Level
 from cases.models import Case, CaseAssignment, CaseEvent, Status
 from demo.city import CITY_DISTRICT_CODE, CitySize, generate_city
+from registry.addresses import refresh_address_keys
 from registry.models import Household, HouseholdMember, Resident
 from registry.pii import document_index, index_value
 
@@ -93,6 +94,10 @@ def test_its_residents_have_population_types_care_tags_and_searchable_numbers(ci
     assert Resident.objects.filter(id_number_index=document_index("id_card", resident.id_number)).get() == resident
     assert Resident.objects.filter(phone_index=index_value("phone", resident.phone)).exists()
     assert len(resident.id_number) == 18
+    # The address order's key, as the registry keeps it (registry.addresses).
+    stored = dict(Resident.objects.values_list("pk", "address_sort_key")[:300])
+    refresh_address_keys(list(stored))
+    assert dict(Resident.objects.filter(pk__in=stored).values_list("pk", "address_sort_key")) == stored
 
 
 def plaintext() -> list[tuple]:
