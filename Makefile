@@ -20,12 +20,13 @@ BENCH_ARGS ?=
 CHROMIUM_PATH ?= /usr/bin/chromium
 LOCK := $(VENV)/bin/uv pip compile --quiet --generate-hashes --python-version 3.11 $(if $(UPGRADE),--upgrade)
 
-.PHONY: help run test bench lint lock catalogs prepare clean distclean
+.PHONY: help run test bench bench-load lint lock catalogs prepare clean distclean
 
 help:
 	@echo "make run     set up everything, then start the web server and the task worker"
 	@echo "make test    install the test tools, then run the whole test suite"
 	@echo "make bench   run the benchmarks (benchmarks/)"
+	@echo "make bench-load  load test under gunicorn on PostgreSQL (BENCH_CASES=20000, docs/performance.md)"
 	@echo "make lint    ruff and mypy"
 	@echo "make lock    recompile requirements/*.txt from requirements/*.in (UPGRADE=1 to upgrade)"
 	@echo "make clean   remove build products and caches (keeps .venv and the database)"
@@ -72,6 +73,14 @@ test: $(DEV_STAMP)
 
 bench: $(DEV_STAMP)
 	$(VENV)/bin/pytest benchmarks --benchmark-sort=mean --benchmark-columns=min,median,mean,max,rounds $(BENCH_ARGS)
+
+# Needs a PostgreSQL server (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/wangge_bench_<cases>).
+BENCH_CASES ?= 20000
+BENCH_DURATION ?= 10
+BENCH_CONCURRENCY ?= 8
+bench-load: $(BASE_STAMP)
+	@$(MAKE) catalogs
+	$(PY) benchmarks/bench_load.py --cases $(BENCH_CASES) --duration $(BENCH_DURATION) --concurrency $(BENCH_CONCURRENCY)
 
 lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .

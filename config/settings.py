@@ -115,6 +115,11 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# Benchmarks only (make bench-load): every response says how many SQL queries it took.
+BENCH_QUERY_COUNT = env_bool("BENCH_QUERY_COUNT")
+if BENCH_QUERY_COUNT:
+    MIDDLEWARE.insert(0, "core.bench.QueryCountMiddleware")
+
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 

@@ -1,0 +1,249 @@
+"""``make bench-load``: Wangge under gunicorn on PostgreSQL with a generated city, driven by
+``benchmarks/load.py``, one scenario after another; prints the table and writes the results.
+
+    .venv/bin/python benchmarks/bench_load.py [--cases 20000] [--duration 10] [--concurrency 8]
+
+The database (``BENCH_DATABASE_URL``, default ``postgres://postgres@127.0.0.1:5432/wangge_bench_<cases>``)
+is created, migrated and filled by ``generate_city`` the first time, then reused. The server runs
+in production mode (``WANGGE_PRODUCTION=1``, 2 sync workers, manifest static files) with the
+public benchmark keys below; requests come as from nginx (``X-Forwarded-Proto: https``). Each
+scenario's figures are compared with the framework floor (``/healthz``) of the same run.
+Results: ``benchmarks/results/<time>-<cases>.json`` and ``.md``, and ``latest-<cases>.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import io
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.load import Request, Result, Session, form_body, multipart_body, run  # noqa: E402
+
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+PASSWORD = "wangge-city-bench"
+# Public, benchmark-only secrets: production mode refuses the development ones.
+BENCH_ENV = {
+    "WANGGE_PRODUCTION": "1",
+    "SECRET_KEY": "bench-only-secret-key-0123456789-0123456789-0123456789",
+    "PII_ENCRYPTION_KEYS": "YmVuY2gtb25seS1waWkta2V5LTAxMjM0NTY3ODkwMTI=",
+    "PII_INDEX_KEY": "bench-only-blind-index-key-0123456789",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "SECURE_SSL_REDIRECT": "0",
+    "DATABASE_CONN_MAX_AGE": "60",
+    "BENCH_QUERY_COUNT": "1",
+    "CASES_PUBLIC_REPORTS_PER_IP_HOUR": "100000000",
+    "CASES_PUBLIC_REPORTS_PER_PHONE_HOUR": "100000000",
+    "LOG_LEVEL": "WARNING",
+    "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+}
+
+FACTS = """
+import json
+from areas.models import Area
+from cases.models import Case, Category
+street = "410199001000"
+numbers = list(Case.objects.filter(street_code=street).order_by("-reported_at").values_list("number", flat=True)[:500])
+print(json.dumps({
+    "street": street,
+    "grid": "410199001001001",
+    "numbers": numbers,
+    "public_category": Category.objects.filter(public=True, is_active=True).values_list("pk", flat=True)[0],
+    "category": Case.objects.filter(street_code=street).values_list("category_id", flat=True).first(),
+}))
+"""
+
+
+def environment(database_url: str, var_dir: Path) -> dict[str, str]:
+    return {**os.environ, **BENCH_ENV, "DATABASE_URL": database_url, "WANGGE_VAR_DIR": str(var_dir),
+            "STATIC_ROOT": str(var_dir / "static")}
+
+
+def manage(env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, text=True, capture_output=True,
+                          check=check)
+
+
+def ensure_database(database_url: str) -> None:
+    import psycopg
+
+    name = database_url.rsplit("/", 1)[1]
+    admin = database_url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as connection:
+        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def prepare_data(env: dict[str, str], cases: int) -> str:
+    """Migrate, generate the city unless it is there, collect static files; returns what happened."""
+    manage(env, "migrate", "--noinput", "-v0")
+    streets = max(2, cases // 5_000)
+    started = time.monotonic()
+    generated = manage(env, "generate_city", "--streets", str(streets), "--residents", str(cases * 2),
+                       "--cases", str(cases), "--years", "2", "--password", PASSWORD, check=False)
+    if generated.returncode == 0:
+        note = f"generated in {time.monotonic() - started:.0f} s: " + generated.stdout.strip().replace("\n", "; ")
+    elif "already there" in generated.stderr:
+        note = "reused the generated city"
+    else:
+        raise SystemExit(f"generate_city failed:\n{generated.stderr}")
+    manage(env, "collectstatic", "--noinput", "-v0")
+    return note
+
+
+def start_server(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
+    server = subprocess.Popen(
+        [GUNICORN, "config.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}", "--timeout", "300"],
+        cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+    )
+    for _ in range(300):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit(f"gunicorn did not answer; see {log}")
+
+
+def test_photo() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (1600, 1200), (120, 160, 90)).save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
+def scenarios(facts: dict[str, Any], cases: int) -> list[tuple[str, Callable[[Session], None],
+                                                               Callable[[Session, int], Request]]]:
+    street, grid, numbers = facts["street"], facts["grid"], facts["numbers"]
+    photo = test_photo()
+    today = datetime.date.today()
+
+    def anonymous(session: Session) -> None:
+        session.csrf_token("/s/report/")
+
+    def as_user(username: str) -> Callable[[Session], None]:
+        return lambda session: session.login(username, PASSWORD)
+
+    def get(path: str) -> Callable[[Session, int], Request]:
+        return lambda session, index: Request("GET", path)
+
+    def report(with_photo: bool) -> Callable[[Session, int], Request]:
+        def make(session: Session, index: int) -> Request:
+            fields = {"category": str(facts["public_category"]), "description": "楼道里堆放杂物，影响通行。",
+                      "address": "1号楼", "grid": grid, "reporter_phone": f"139{index % 10**8:08d}",
+                      "csrfmiddlewaretoken": session.cookies.get("csrftoken", "")}
+            body, kind = (multipart_body(fields, [("photos", "photo.jpg", photo)]) if with_photo
+                          else form_body(fields))
+            return Request("POST", "/s/report/", body, kind, expect=(302,))
+        return make
+
+    def case_page(session: Session, index: int) -> Request:
+        return Request("GET", f"/cases/{numbers[index % len(numbers)]}/")
+
+    dispatcher, worker, leader = "city-s001-dispatcher", f"city-{grid}-worker", "city-district-leader"
+    month = f"date_from={today - datetime.timedelta(days=30)}&date_to={today}"
+    return [
+        ("health (floor)", anonymous, get("/healthz")),
+        ("随手拍 POST", anonymous, report(False)),
+        ("随手拍 POST + photo", anonymous, report(True)),
+        ("workbench, street dispatcher", as_user(dispatcher), get("/cases/?queue=all")),
+        ("workbench, grid worker", as_user(worker), get("/cases/?queue=all")),
+        ("workbench, filtered", as_user(dispatcher),
+         get(f"/cases/?queue=all&status=closed&category={facts['category']}")),
+        ("case page", as_user(dispatcher), case_page),
+        ("statistics, street", as_user(dispatcher), get(f"/cases/stats/?area={street}")),
+        ("statistics, district", as_user(leader), get("/cases/stats/")),
+        ("registry search", as_user(dispatcher), get("/registry/?q=%E7%8E%8B")),
+        ("ledger export (street, 30 days)", as_user(dispatcher), get(f"/cases/ledger/export/?area={street}&{month}")),
+    ]
+
+
+def table(rows: list[dict[str, Any]], floor: float) -> str:
+    lines = ["| scenario | req/s | p50 ms | p95 ms | p99 ms | errors | queries | % of floor |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for row in rows:
+        share = f"{100 * row['req_per_s'] / floor:.1f} %" if floor else "–"
+        queries = "–" if row["queries"] is None else f"{row['queries']:g}"
+        lines.append(f"| {row['scenario']} | {row['req_per_s']:.1f} | {row['p50_ms']:.0f} | {row['p95_ms']:.0f} | "
+                     f"{row['p99_ms']:.0f} | {row['errors']} | {queries} | {share} |")
+    return "\n".join(lines)
+
+
+def machine() -> dict[str, Any]:
+    load = os.getloadavg()
+    memory = ""
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        memory = meminfo.read_text().splitlines()[0].split(":")[1].strip()
+    return {"cpus": os.cpu_count(), "load_average": [round(value, 2) for value in load], "memory": memory,
+            "python": platform.python_version(), "platform": platform.platform()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cases", type=int, default=int(os.environ.get("BENCH_CASES", "20000")))
+    parser.add_argument("--duration", type=float, default=float(os.environ.get("BENCH_DURATION", "10")))
+    parser.add_argument("--concurrency", type=int, default=int(os.environ.get("BENCH_CONCURRENCY", "8")))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "8765")))
+    parser.add_argument("--only", default="", help="run only scenarios whose name contains this text")
+    options = parser.parse_args()
+    database_url = os.environ.get("BENCH_DATABASE_URL",
+                                  f"postgres://postgres@127.0.0.1:5432/wangge_bench_{options.cases}")
+    var_dir = ROOT / "var" / "bench"
+    var_dir.mkdir(parents=True, exist_ok=True)
+    env = environment(database_url, var_dir)
+    ensure_database(database_url)
+    print(f"==> data: {database_url}", flush=True)
+    note = prepare_data(env, options.cases)
+    print(f"    {note}", flush=True)
+    facts = json.loads(manage(env, "shell", "--no-imports", "-c", FACTS).stdout.strip().splitlines()[-1])
+    server = start_server(env, options.port, var_dir / "gunicorn.log")
+    rows: list[dict[str, Any]] = []
+    try:
+        for name, prepare, next_request in scenarios(facts, options.cases):
+            if options.only and options.only not in name and not name.startswith("health"):
+                continue
+            result: Result = run(name, host="127.0.0.1", port=options.port, concurrency=options.concurrency,
+                                 duration=options.duration, prepare=prepare, next_request=next_request)
+            rows.append(result.summary())
+            print(f"    {name}: {rows[-1]['req_per_s']} req/s, p95 {rows[-1]['p95_ms']} ms, "
+                  f"errors {rows[-1]['errors']} {rows[-1]['statuses']}", flush=True)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    floor = rows[0]["req_per_s"] if rows else 0.0
+    for row in rows:
+        row["share_of_floor"] = round(row["req_per_s"] / floor, 4) if floor else None
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+    report = {"time": stamp, "cases": options.cases, "duration_s": options.duration,
+              "concurrency": options.concurrency, "data": note, "machine": machine(), "results": rows}
+    markdown = (f"Wangge load benchmark, {stamp}: {options.cases:,} cases, concurrency {options.concurrency}, "
+                f"{options.duration:g} s per scenario, gunicorn 2 sync workers, PostgreSQL.\n"
+                f"Machine: {report['machine']}\n\n{table(rows, floor)}\n")
+    results = ROOT / "benchmarks" / "results"
+    results.mkdir(exist_ok=True)
+    (results / f"{stamp}-{options.cases}.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    (results / f"{stamp}-{options.cases}.md").write_text(markdown)
+    (results / f"latest-{options.cases}.md").write_text(markdown)
+    print()
+    print(markdown)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,78 @@
+"""Where one request's time goes: total, in SQL, and the slowest statements.
+
+    .venv/bin/python benchmarks/profile_request.py [--cases 20000] [--user city-s001-dispatcher] PATH...
+
+Runs in-process (Django's test client) on the ``make bench-load`` database with the same
+settings, after one warm-up request, and prints per path: wall time, SQL time and count, and
+the five slowest statements (first 300 characters each).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.bench_load import environment  # noqa: E402
+
+
+class SqlTimer:
+    """A database execute wrapper that records (seconds, statement) of every query."""
+
+    def __init__(self, statements: list[tuple[float, str]]) -> None:
+        self.statements = statements
+
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        began = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.statements.append((time.perf_counter() - began, sql))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("paths", nargs="+")
+    parser.add_argument("--cases", type=int, default=20000)
+    parser.add_argument("--user", default="city-s001-dispatcher")
+    parser.add_argument("--repeat", type=int, default=3)
+    options = parser.parse_args()
+    database_url = os.environ.get("BENCH_DATABASE_URL",
+                                  f"postgres://postgres@127.0.0.1:5432/wangge_bench_{options.cases}")
+    os.environ.update(environment(database_url, ROOT / "var" / "bench"))
+    os.environ.update(ALLOWED_HOSTS="testserver", BENCH_QUERY_COUNT="0")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+
+    from accounts.models import User
+
+    client = Client(HTTP_X_FORWARDED_PROTO="https")
+    client.force_login(User.objects.get(username=options.user))
+    for path in options.paths:
+        client.get(path)  # warm-up: caches, connections
+        statements: list[tuple[float, str]] = []
+
+        began = time.perf_counter()
+        with connection.execute_wrapper(SqlTimer(statements)):
+            for _ in range(options.repeat):
+                status = client.get(path).status_code
+        wall = (time.perf_counter() - began) / options.repeat
+        sql = sum(seconds for seconds, _ in statements) / options.repeat
+        print(f"{path}  status {status}: {wall * 1000:.0f} ms per request, SQL {sql * 1000:.0f} ms "
+              f"in {len(statements) // options.repeat} statements")
+        for seconds, text in sorted(statements, reverse=True)[: 5 * options.repeat: options.repeat]:
+            print(f"   {seconds * 1000:7.1f} ms  {' '.join(text.split())[:300]}")
+
+
+if __name__ == "__main__":
+    main()
