@@ -43,8 +43,8 @@ def pdf_page_count(pdf: bytes) -> int:
 
 def test_it_walks_from_the_street_map_down_to_a_grid(cast, page, browser_login, artifacts_dir):
     staff_grid_a(cast)
-    browser_login(cast.street_leader)
-    assert page.url.endswith(f"/areas/{cast.street1.code}/")
+    browser_login(cast.street_leader)  # lands on 我的待办, the street one tap away
+    page.goto(f"/areas/{cast.street1.code}/")
     wait_for_map(page)
     assert page.locator(CHILD_POLYGONS).count() == 1  # 百花社区
     assert page.locator(MAP_PATHS).count() == 2  # and the street's own outline
