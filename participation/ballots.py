@@ -153,7 +153,7 @@ def _vote_record(
     signer_name: str, signer_relation: str, signed_on: datetime.date | None, photo: Photo | None,
 ) -> Vote:
     ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
-    _require(actor, "participation.record_vote", ballot.area)
+    _require(actor, "participation.record_vote", dwelling.grid)  # the worker of the door's grid
     if ballot.state != BallotState.OPEN:
         raise ActionRefused(_("表决已结束，不能再登记或修改意见。"))
     if ballot.unit_kind == UnitKind.DWELLING:

@@ -162,6 +162,17 @@ class ThresholdRule(models.TextChoices):
     CIVIL_CODE_SPECIAL = "civil_special", _("民法典第278条重大事项")
 
 
+class BallotQuerySet(models.QuerySet["Ballot"]):
+    def visible_to(self, user: Any) -> BallotQuerySet:
+        """Ballots of the user's areas, and ballots reaching buildings the user sees (a grid worker
+        collects the votes of a community's ballot in the buildings of their grid)."""
+        own = restrict(Ballot.objects.all(), user, "area_code").values("pk")
+        reached = Ballot.buildings.through.objects.filter(
+            building__in=Building.objects.visible_to(user)
+        ).values("ballot_id")
+        return self.filter(Q(pk__in=own) | Q(pk__in=reached))
+
+
 class BallotState(models.TextChoices):
     OPEN = "open", _("表决中")
     CLOSED = "closed", _("已结束")
@@ -190,7 +201,7 @@ class Ballot(TimeStampedModel):
         settings.AUTH_USER_MODEL, verbose_name=_("发起人"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
 
-    objects = ScopedQuerySet.as_manager()
+    objects = BallotQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
