@@ -94,7 +94,7 @@ class Wish(TimeStampedModel):
     fulfilled_at = models.DateTimeField(_("圆梦时间"), null=True, blank=True)
     fulfilment_note = models.TextField(_("圆梦说明"), blank=True)
     fulfilment_photo = models.ImageField(_("圆梦照片"), upload_to=wish_photo_path, blank=True)
-    photo_token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    token = models.UUIDField(_("公开令牌"), default=uuid.uuid4, unique=True, editable=False)
     confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, on_delete=models.SET_NULL, related_name="+"

@@ -116,7 +116,7 @@ def test_concurrent_submissions_for_one_door_leave_one_vote(world):
         try:
             barrier.wait()
             vote(world, ballot, 0, choice)
-        except BaseException as error:  # noqa: BLE001 -- reported below
+        except BaseException as error:
             errors.append(error)
         finally:
             connection.close()
