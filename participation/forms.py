@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from areas.models import Area
+from areas.models import Area, Level
 from cases.forms.photofields import PhotoForm, PhotosField
 from participation.models import Choice, ClaimantKind, ThresholdRule, UnitKind
 from registry.models import Building, CareTag, Resident
@@ -47,7 +47,7 @@ class WishRecordForm(StyledForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = Area.objects.visible_to(user).active().filter(
-            level__in=["grid", "microgrid"]).order_by("code")
+            level__in=[Level.GRID, Level.MICROGRID]).order_by("code")
         # The target groups: residents with a care tag, in the user's scope.
         self.fields["resident"].queryset = (Resident.objects.visible_to(user).filter(care_tags__isnull=False)
                                             .distinct().order_by("grid_code", "name"))
@@ -95,7 +95,7 @@ class BallotForm(StyledForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = Area.objects.visible_to(user).active().filter(
-            level__in=["community", "grid", "microgrid"]).order_by("code")
+            level__in=[Level.COMMUNITY, Level.GRID, Level.MICROGRID]).order_by("code")
         self.fields["buildings"].queryset = Building.objects.visible_to(user).order_by("grid_code", "estate", "name")
 
     def clean(self) -> dict[str, Any]:

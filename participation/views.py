@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from areas.models import Area
+from areas.models import Area, Level
 from participation import ballots, documents, forms, selectors, wishes
 from participation.models import Ballot, BallotState, UnitKind, Wish, WishState
 from participation.thresholds import Figure
@@ -168,7 +168,7 @@ def wish_photo(request: HttpRequest, pk: int) -> FileResponse:
 @require_GET
 def wish_figures(request: HttpRequest) -> HttpResponse:
     _require_perm(request, "view_wish")
-    areas = Area.objects.visible_to(request.user).exclude(level__in=["grid", "microgrid"]).order_by("code")
+    areas = Area.objects.visible_to(request.user).exclude(level__in=[Level.GRID, Level.MICROGRID]).order_by("code")
     parent = areas.filter(code=request.GET.get("area", "")).first() or areas.first()
     rows = selectors.wish_figures(request.user, parent) if parent else []
     return render(request, "participation/wish_figures.html", {"parent": parent, "rows": rows, "areas": areas})
