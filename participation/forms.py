@@ -26,6 +26,12 @@ def style(form: forms.BaseForm) -> None:
             widget.attrs.setdefault("class", "form-control")
 
 
+def _choices(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:  # type: ignore[type-arg]
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
+
+
 class StyledForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -46,10 +52,10 @@ class WishRecordForm(StyledForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = Area.objects.visible_to(user).active().filter(
+        _choices(self, "area").queryset = Area.objects.visible_to(user).active().filter(
             level__in=[Level.GRID, Level.MICROGRID]).order_by("code")
         # The target groups: residents with a care tag, in the user's scope.
-        self.fields["resident"].queryset = (Resident.objects.visible_to(user).filter(care_tags__isnull=False)
+        _choices(self, "resident").queryset = (Resident.objects.visible_to(user).filter(care_tags__isnull=False)
                                             .distinct().order_by("grid_code", "name"))
 
 
@@ -94,9 +100,9 @@ class BallotForm(StyledForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = Area.objects.visible_to(user).active().filter(
+        _choices(self, "area").queryset = Area.objects.visible_to(user).active().filter(
             level__in=[Level.COMMUNITY, Level.GRID, Level.MICROGRID]).order_by("code")
-        self.fields["buildings"].queryset = Building.objects.visible_to(user).order_by("grid_code", "estate", "name")
+        _choices(self, "buildings").queryset = Building.objects.visible_to(user).order_by("grid_code", "estate", "name")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

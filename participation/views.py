@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.models import User
 from areas.models import Area, Level
 from participation import ballots, documents, forms, selectors, wishes
 from participation.models import Ballot, BallotState, UnitKind, Wish, WishState
@@ -38,6 +39,12 @@ WISH_ACTIONS: dict[str, tuple[str, str, type[Form]]] = {
     "fulfil": (WishState.CLAIMED, "handle_wish", forms.FulfilForm),
     "confirm": (WishState.FULFILLED, "handle_wish", forms.ConfirmForm),
 }
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in user (the views are behind ``login_required``)."""
+    assert isinstance(request.user, User)
+    return request.user
 
 
 def _require_perm(request: HttpRequest, codename: str) -> None:
@@ -76,7 +83,7 @@ def wish_new(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             wish = wishes.wish_record(
-                actor=request.user, area=data["area"], resident=data["resident"], care_tag=data["care_tag"],
+                actor=_user(request), area=data["area"], resident=data["resident"], care_tag=data["care_tag"],
                 title=data["title"], details=data["details"], estimated_value=data["estimated_value"],
                 consent_to_publish=data["consent_to_publish"], public_label=data["public_label"],
             )
@@ -117,16 +124,16 @@ def _wish_context(request: HttpRequest, wish: Wish, failed: tuple[str, Form] | N
 
 def _run_wish_action(request: HttpRequest, verb: str, wish: Wish, data: dict[str, Any]) -> None:
     operations: dict[str, Callable[[], Any]] = {
-        "approve": lambda: wishes.wish_approve(actor=request.user, wish=wish, meeting=data["meeting"],
+        "approve": lambda: wishes.wish_approve(actor=_user(request), wish=wish, meeting=data["meeting"],
                                                reason=data["reason"]),
-        "decline": lambda: wishes.wish_decline(actor=request.user, wish=wish, meeting=data["meeting"],
+        "decline": lambda: wishes.wish_decline(actor=_user(request), wish=wish, meeting=data["meeting"],
                                                reason=data["reason"]),
-        "publish": lambda: wishes.wish_publish(actor=request.user, wish=wish),
-        "claim": lambda: wishes.wish_claim(actor=request.user, wish=wish, kind=data["kind"], name=data["name"],
+        "publish": lambda: wishes.wish_publish(actor=_user(request), wish=wish),
+        "claim": lambda: wishes.wish_claim(actor=_user(request), wish=wish, kind=data["kind"], name=data["name"],
                                            phone=data["phone"]),
-        "fulfil": lambda: wishes.wish_fulfil(actor=request.user, wish=wish, note=data["note"],
+        "fulfil": lambda: wishes.wish_fulfil(actor=_user(request), wish=wish, note=data["note"],
                                              photo=(data.get("photo") or [None])[0]),
-        "confirm": lambda: wishes.wish_confirm(actor=request.user, wish=wish, note=data["note"]),
+        "confirm": lambda: wishes.wish_confirm(actor=_user(request), wish=wish, note=data["note"]),
     }
     operations[verb]()
 
@@ -206,7 +213,7 @@ def ballot_new(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             ballot = ballots.ballot_open(
-                actor=request.user, area=data["area"], question=data["question"], description=data["description"],
+                actor=_user(request), area=data["area"], question=data["question"], description=data["description"],
                 buildings=list(data["buildings"]), unit_kind=data["unit_kind"], rule=data["rule"], share=form.share(),
             )
         except ValidationError as error:
@@ -287,7 +294,7 @@ def vote_door(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             ballots.vote_record(
-                actor=request.user, ballot=ballot, dwelling=dwelling, household=household,
+                actor=_user(request), ballot=ballot, dwelling=dwelling, household=household,
                 choice=form.cleaned_data["choice"], signer_name=form.cleaned_data["signer_name"],
                 signer_relation=form.cleaned_data["signer_relation"],
                 photo=(form.cleaned_data.get("photo") or [None])[0],
@@ -313,7 +320,7 @@ def vote_door(request: HttpRequest, pk: int, key: str) -> HttpResponse:
 def ballot_close(request: HttpRequest, pk: int) -> HttpResponse:
     ballot = _ballot_for_user(request, pk)
     try:
-        ballots.ballot_close(actor=request.user, ballot=ballot)
+        ballots.ballot_close(actor=_user(request), ballot=ballot)
     except wishes.ActionRefused as refused:
         messages.error(request, refused.message)
     return redirect("participation:ballot_detail", ballot.pk)

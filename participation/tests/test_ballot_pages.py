@@ -21,7 +21,8 @@ def open_ballot(world, **extra):  # type: ignore[no-untyped-def]
 
 
 def door(ballot, world, index):  # type: ignore[no-untyped-def]
-    key = f"h{world.households[index].pk}" if ballot.unit_kind == UnitKind.HOUSEHOLD else f"d{world.dwellings[index].pk}"
+    household = ballot.unit_kind == UnitKind.HOUSEHOLD
+    key = f"h{world.households[index].pk}" if household else f"d{world.dwellings[index].pk}"
     return reverse("participation:vote_door", args=[ballot.pk, key])
 
 
@@ -30,13 +31,15 @@ def test_the_worker_of_the_grid_sees_the_communitys_ballot_and_its_doors(world, 
     page = login(world.cast.grid_worker_a).get(reverse("participation:ballot_detail", args=[ballot.pk]))
     assert page.status_code == 200
     assert page.content.decode().count('class="list-group-item list-group-item-action') == 4
-    assert login(world.cast.grid_worker_b).get(reverse("participation:ballot_detail", args=[ballot.pk])).status_code == 404
+    other = login(world.cast.grid_worker_b).get(reverse("participation:ballot_detail", args=[ballot.pk]))
+    assert other.status_code == 404
 
 
 def test_a_vote_at_a_door_is_recorded_and_changed(world, login):
     ballot = open_ballot(world)
     client = login(world.cast.grid_worker_a)
-    response = client.post(door(ballot, world, 0), {"choice": "agree", "signer_name": "王秀兰", "signer_relation": "户主"})
+    response = client.post(door(ballot, world, 0),
+                           {"choice": "agree", "signer_name": "王秀兰", "signer_relation": "户主"})
     assert response.status_code == 302
     client.post(door(ballot, world, 0), {"choice": "against", "signer_name": "王秀兰"})
     vote = Vote.objects.get()
@@ -81,7 +84,8 @@ def test_the_owners_vote_shows_area_and_heads(world, login):
 
 def test_closing_on_the_page_stops_votes(world, login):
     ballot = open_ballot(world)
-    assert login(world.cast.grid_worker_a).post(reverse("participation:ballot_close", args=[ballot.pk])).status_code == 302
+    close = reverse("participation:ballot_close", args=[ballot.pk])
+    assert login(world.cast.grid_worker_a).post(close).status_code == 302
     ballot.refresh_from_db()
     assert ballot.state == BallotState.OPEN  # a worker may not close
     login(world.reviewer).post(reverse("participation:ballot_close", args=[ballot.pk]))
