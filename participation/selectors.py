@@ -10,7 +10,7 @@ from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q,
 from django.db.models.functions import Substr
 
 from areas.models import Area, Level
-from participation.models import Wish, WishState
+from participation.models import ClaimantKind, Wish, WishState
 
 FULFILLED_STATES = (WishState.FULFILLED, WishState.CONFIRMED)
 
@@ -40,12 +40,14 @@ class AreaFigures:
     collected: int
     fulfilled: int
     average_days: float | None
+    claimed_by: dict[str, int]  # wishes claimed (still or once fulfilled) per claimant kind
 
 
 def wish_figures(user: Any, parent: Area, since: datetime.datetime | None = None,
                  until: datetime.datetime | None = None) -> list[AreaFigures]:
-    """Wishes collected, fulfilled and the average days from collection to fulfilment, for each
-    child area of ``parent`` the user may see: one grouped query."""
+    """Wishes collected in the period, fulfilled, the average days from collection to fulfilment
+    and the claimants by kind, for each child area of ``parent`` the user may see: one grouped
+    query. (A claim that expired is cleared, so it no longer counts for its kind.)"""
     children = {area.code: area for area in Area.objects.visible_to(user).filter(parent=parent)}
     if not children:
         return []
@@ -56,14 +58,16 @@ def wish_figures(user: Any, parent: Area, since: datetime.datetime | None = None
         wishes = wishes.filter(created_at__lt=until)
     length = len(next(iter(children)))
     took = ExpressionWrapper(F("fulfilled_at") - F("created_at"), output_field=DurationField())
+    kinds = {kind: Count("pk", filter=Q(claimant_kind=kind)) for kind in ClaimantKind.values}
     rows = (wishes.annotate(child=Substr("area_code", 1, length)).values("child")
             .annotate(collected=Count("pk"), fulfilled=Count("pk", filter=Q(state__in=FULFILLED_STATES)),
-                      took=Avg(took, filter=Q(state__in=FULFILLED_STATES))))
+                      took=Avg(took, filter=Q(state__in=FULFILLED_STATES)), **kinds))
     found = {row["child"]: row for row in rows}
     figures = []
     for code, area in sorted(children.items()):
         row = found.get(code, {})
         took_value = row.get("took")
         figures.append(AreaFigures(area, row.get("collected", 0), row.get("fulfilled", 0),
-                                   round(took_value.total_seconds() / 86400, 1) if took_value else None))
+                                   round(took_value.total_seconds() / 86400, 1) if took_value else None,
+                                   {kind: row.get(kind, 0) for kind in ClaimantKind.values}))
     return figures

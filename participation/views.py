@@ -6,6 +6,7 @@ scope); every change goes through the named operations of ``wishes`` and ``ballo
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from typing import Any
 
@@ -17,13 +18,14 @@ from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
 from areas.models import Area, Level
 from participation import ballots, documents, forms, selectors, wishes
-from participation.models import Ballot, BallotState, UnitKind, Wish, WishState
+from participation.models import Ballot, BallotState, ClaimantKind, UnitKind, Wish, WishState
 from participation.thresholds import Figure
 from registry.models import Dwelling, Household
 
@@ -177,8 +179,24 @@ def wish_figures(request: HttpRequest) -> HttpResponse:
     _require_perm(request, "view_wish")
     areas = Area.objects.visible_to(request.user).exclude(level__in=[Level.GRID, Level.MICROGRID]).order_by("code")
     parent = areas.filter(code=request.GET.get("area", "")).first() or areas.first()
-    rows = selectors.wish_figures(request.user, parent) if parent else []
-    return render(request, "participation/wish_figures.html", {"parent": parent, "rows": rows, "areas": areas})
+    since, until = _day(request, "since"), _day(request, "until")
+    end = _start_of(until + datetime.timedelta(days=1)) if until else None  # the whole last day counts
+    rows = selectors.wish_figures(request.user, parent, since=_start_of(since), until=end) if parent else []
+    return render(request, "participation/wish_figures.html", {
+        "parent": parent, "rows": rows, "areas": areas, "since": since, "until": until, "kinds": ClaimantKind.choices,
+    })
+
+
+def _day(request: HttpRequest, name: str) -> datetime.date | None:
+    """A date from the query string; an invalid one is ignored (the filter shows as empty)."""
+    try:
+        return datetime.date.fromisoformat(request.GET.get(name, ""))
+    except ValueError:
+        return None
+
+
+def _start_of(day: datetime.date | None) -> datetime.datetime | None:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min)) if day else None
 
 
 @login_required

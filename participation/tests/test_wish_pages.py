@@ -1,8 +1,11 @@
 """The staff pages of wishes: scope, recording through the form, review and fulfilment by page."""
 
+import datetime
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from participation import wishes
 from participation.models import ClaimantKind, Wish, WishState
@@ -97,6 +100,20 @@ def test_figures_count_collected_and_fulfilled_by_grid(world, login):
     rows = {row.area.code: row for row in response.context["rows"]}
     assert rows[world.cast.grid_a.code].collected == 2 and rows[world.cast.grid_a.code].fulfilled == 1
     assert rows[world.cast.grid_b.code].collected == 0
+    assert rows[world.cast.grid_a.code].claimed_by == {"party_member": 1, "volunteer_team": 0, "partner_unit": 0,
+                                                       "public": 0}
+    assert rows[world.cast.grid_a.code].average_days == 0.0
+
+
+def test_figures_count_only_the_period(world, login):
+    wish = recorded(world)
+    Wish.objects.filter(pk=wish.pk).update(created_at=timezone.now() - datetime.timedelta(days=40))
+    recorded(world, title="书包")
+    since = (timezone.localdate() - datetime.timedelta(days=7)).isoformat()
+    response = login(world.reviewer).get(reverse("participation:wish_figures"),
+                                         {"area": world.cast.community1.code, "since": since, "until": "bad"})
+    rows = {row.area.code: row for row in response.context["rows"]}
+    assert rows[world.cast.grid_a.code].collected == 1
 
 
 def test_the_wall_poster_carries_the_wall_address(world, login):
