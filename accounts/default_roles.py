@@ -65,7 +65,7 @@ DEFAULT_ROLES: list[tuple[str, str, str, list[str]]] = [
     ),
     (
         "building_head", gettext_noop("楼栋长"), gettext_noop("负责一栋或几栋楼的信息与联络。"),
-        VIEW + REGISTRY_VIEW + CASE_VIEW + CASE_REPORT,
+        VIEW + REGISTRY_VIEW + CASE_VIEW + CASE_REPORT + ["participation.view_ballot", "participation.record_vote"],
     ),
     (
         "grid_leader", gettext_noop("网格长"), gettext_noop("负责网格的统筹，管理网格服务团队。"),

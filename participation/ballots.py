@@ -154,6 +154,8 @@ def _vote_record(
 ) -> Vote:
     ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
     _require(actor, "participation.record_vote", dwelling.grid)  # the worker of the door's grid
+    if not Dwelling.objects.visible_to(actor).filter(pk=dwelling.pk).exists():  # a 楼栋长: their buildings only
+        raise ActionRefused(_("您没有在该区域办理此操作的权限。"))
     if ballot.state != BallotState.OPEN:
         raise ActionRefused(_("表决已结束，不能再登记或修改意见。"))
     if ballot.unit_kind == UnitKind.DWELLING:

@@ -8,10 +8,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
+from accounts.testing import make_user
 from participation import ballots
 from participation.models import Ballot, BallotState, ThresholdRule, UnitKind, Vote, VoteChange
 from participation.wishes import ActionRefused
-from registry.models import Dwelling
+from registry.models import Dwelling, Household
 
 from .conftest import photo
 
@@ -129,3 +130,17 @@ def test_concurrent_submissions_for_one_door_leave_one_vote(world):
     assert errors == []
     assert Vote.objects.filter(ballot=ballot).count() == 1
     assert VoteChange.objects.filter(vote__ballot=ballot).count() == 2
+
+
+def test_a_building_head_collects_signatures_in_their_buildings_only(world):
+    head = make_user("head", "building_head", world.cast.grid_a)
+    world.building.heads.add(head)
+    ballot = household_ballot(world, buildings=[world.building, world.other_building])
+    assert Ballot.objects.visible_to(head).filter(pk=ballot.pk).exists()
+    vote(world, ballot, 0, "agree", actor=head)
+    stranger = Dwelling.objects.create(grid=world.cast.grid_a, building=world.other_building, floor=1, room="101")
+    household = Household.objects.create(grid=world.cast.grid_a, dwelling=stranger)
+    with pytest.raises(ActionRefused):
+        ballots.vote_record(actor=head, ballot=ballot, dwelling=stranger, household=household, choice="agree",
+                            signer_name="x")
+    assert Vote.objects.filter(ballot=ballot).count() == 1
