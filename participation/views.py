@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import User
 from areas.models import Area, Level
+from core.forms import EARLIEST_DAY, LATEST_DAY
 from participation import ballots, documents, forms, selectors, wishes
 from participation.models import Ballot, BallotState, ClaimantKind, UnitKind, Wish, WishState
 from participation.thresholds import Figure
@@ -55,11 +56,17 @@ def _require_perm(request: HttpRequest, codename: str) -> None:
 
 
 def _wish_for_user(request: HttpRequest, pk: int) -> Wish:
-    return get_object_or_404(Wish.objects.visible_to(request.user).select_related("area", "care_tag"), pk=pk)
+    """The wish if it lies in the user's scope (else 404) and the user may see wishes (else 403)."""
+    wish = get_object_or_404(Wish.objects.visible_to(request.user).select_related("area", "care_tag"), pk=pk)
+    _require_perm(request, "view_wish")
+    return wish
 
 
-def _ballot_for_user(request: HttpRequest, pk: int) -> Ballot:
-    return get_object_or_404(Ballot.objects.visible_to(request.user).select_related("area"), pk=pk)
+def _ballot_for_user(request: HttpRequest, pk: int, codename: str = "view_ballot") -> Ballot:
+    """The ballot if the user sees it (else 404) and holds ``codename`` (else 403)."""
+    ballot = get_object_or_404(Ballot.objects.visible_to(request.user).select_related("area"), pk=pk)
+    _require_perm(request, codename)
+    return ballot
 
 
 @login_required
@@ -188,11 +195,12 @@ def wish_figures(request: HttpRequest) -> HttpResponse:
 
 
 def _day(request: HttpRequest, name: str) -> datetime.date | None:
-    """A date from the query string; an invalid one is ignored (the filter shows as empty)."""
+    """A date from the query string; an invalid one, or one outside core.forms' bounds, is ignored."""
     try:
-        return datetime.date.fromisoformat(request.GET.get(name, ""))
+        day = datetime.date.fromisoformat(request.GET.get(name, ""))
     except ValueError:
         return None
+    return day if EARLIEST_DAY <= day <= LATEST_DAY else None
 
 
 def _start_of(day: datetime.date | None) -> datetime.datetime | None:
@@ -204,6 +212,7 @@ def _start_of(day: datetime.date | None) -> datetime.datetime | None:
 def wall_poster(request: HttpRequest, code: str) -> HttpResponse:
     """The wish wall's QR code, to print and put up."""
     area = get_object_or_404(Area.objects.visible_to(request.user), code=code)
+    _require_perm(request, "view_wish")
     path = reverse("public_participation:wall", args=[selectors.wall_area(area).code])
     base = settings.PUBLIC_BASE_URL.rstrip("/")
     url = f"{base}{path}" if base else request.build_absolute_uri(path)
@@ -306,7 +315,7 @@ def _unit_of(request: HttpRequest, ballot: Ballot, key: str) -> tuple[Dwelling, 
 @require_http_methods(["GET", "POST"])
 def vote_door(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     """One door of a ballot on a phone: who lives there, the vote so far, the form to record it."""
-    ballot = _ballot_for_user(request, pk)
+    ballot = _ballot_for_user(request, pk, "record_vote")
     dwelling, household = _unit_of(request, ballot, key)
     form = forms.VoteForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -336,7 +345,7 @@ def vote_door(request: HttpRequest, pk: int, key: str) -> HttpResponse:
 @login_required
 @require_POST
 def ballot_close(request: HttpRequest, pk: int) -> HttpResponse:
-    ballot = _ballot_for_user(request, pk)
+    ballot = _ballot_for_user(request, pk, "change_ballot")
     try:
         ballots.ballot_close(actor=_user(request), ballot=ballot)
     except wishes.ActionRefused as refused:

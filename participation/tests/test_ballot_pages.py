@@ -85,7 +85,7 @@ def test_the_owners_vote_shows_area_and_heads(world, login):
 def test_closing_on_the_page_stops_votes(world, login):
     ballot = open_ballot(world)
     close = reverse("participation:ballot_close", args=[ballot.pk])
-    assert login(world.cast.grid_worker_a).post(close).status_code == 302
+    assert login(world.cast.grid_worker_a).post(close).status_code == 403
     ballot.refresh_from_db()
     assert ballot.state == BallotState.OPEN  # a worker may not close
     login(world.reviewer).post(reverse("participation:ballot_close", args=[ballot.pk]))
