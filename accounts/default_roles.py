@@ -48,6 +48,12 @@ CASE_CATALOG = [
     for name in ("category", "categoryattribute", "routingrule", "calendarday", "supervisionstep")
     for action in ("view", "add", "change", "delete")
 ]
+# Participation (共建共治): workers collect wishes and votes, the community reviews and runs ballots.
+PARTICIPATION_VIEW = ["participation.view_wish", "participation.view_ballot"]
+PARTICIPATION_WORK = [*PARTICIPATION_VIEW, "participation.add_wish", "participation.handle_wish",
+                      "participation.record_vote"]
+PARTICIPATION_REVIEW = [*PARTICIPATION_WORK, "participation.review_wish", "participation.add_ballot",
+                        "participation.change_ballot"]
 
 # (code, name, description, permissions). The names and descriptions are stored in Chinese as
 # data; they are marked for translation so Role.display_name shows a default role in the user's
@@ -55,15 +61,16 @@ CASE_CATALOG = [
 DEFAULT_ROLES: list[tuple[str, str, str, list[str]]] = [
     (
         "grid_worker", gettext_noop("网格员"), gettext_noop("专职或兼职网格员：巡查、走访、登记、上报。"),
-        VIEW + REGISTRY_VIEW + REGISTRY_EDIT + CASE_VIEW + CASE_GRID,
+        VIEW + REGISTRY_VIEW + REGISTRY_EDIT + CASE_VIEW + CASE_GRID + PARTICIPATION_WORK,
     ),
     (
         "building_head", gettext_noop("楼栋长"), gettext_noop("负责一栋或几栋楼的信息与联络。"),
-        VIEW + REGISTRY_VIEW + CASE_VIEW + CASE_REPORT,
+        VIEW + REGISTRY_VIEW + CASE_VIEW + CASE_REPORT + ["participation.view_ballot", "participation.record_vote"],
     ),
     (
         "grid_leader", gettext_noop("网格长"), gettext_noop("负责网格的统筹，管理网格服务团队。"),
-        VIEW + TEAM + REGISTRY_VIEW + REGISTRY_EDIT + REGISTRY_UNMASK + CASE_VIEW + CASE_GRID + ["cases.accept_case"],
+        VIEW + TEAM + REGISTRY_VIEW + REGISTRY_EDIT + REGISTRY_UNMASK + CASE_VIEW + CASE_GRID + ["cases.accept_case"]
+        + PARTICIPATION_WORK,
     ),
     (
         "supervisor", gettext_noop("督导员"), gettext_noop("督导若干网格的工作。"),
@@ -71,7 +78,8 @@ DEFAULT_ROLES: list[tuple[str, str, str, list[str]]] = [
     ),
     (
         "community_staff", gettext_noop("社区工作人员"), gettext_noop("社区两委与工作人员：汇总、派单给物业。"),
-        VIEW + TEAM + REGISTRY_VIEW + REGISTRY_EDIT + REGISTRY_UNMASK + CASE_VIEW + CASE_GRID + CASE_DESK,
+        VIEW + TEAM + REGISTRY_VIEW + REGISTRY_EDIT + REGISTRY_UNMASK + CASE_VIEW + CASE_GRID + CASE_DESK
+        + PARTICIPATION_REVIEW,
     ),
     (
         "street_dispatcher", gettext_noop("街道调度员"), gettext_noop("街道网格中心：派单、督办。"),
@@ -79,7 +87,8 @@ DEFAULT_ROLES: list[tuple[str, str, str, list[str]]] = [
     ),
     (
         "street_leader", gettext_noop("街道领导"), gettext_noop("查看街道全部网格、统计与日志。"),
-        VIEW + AUDIT + REGISTRY_VIEW + REGISTRY_UNMASK + CASE_VIEW + ["cases.supervise_case", "cases.export_case"],
+        VIEW + AUDIT + REGISTRY_VIEW + REGISTRY_UNMASK + CASE_VIEW + ["cases.supervise_case", "cases.export_case"]
+        + PARTICIPATION_VIEW,
     ),
     # Handlers see the cases assigned to their unit, not every case of the area they work in.
     ("department_handler", gettext_noop("部门处置人员"), gettext_noop("职能部门、执法中队的处置人员。"),
@@ -91,7 +100,7 @@ DEFAULT_ROLES: list[tuple[str, str, str, list[str]]] = [
         VIEW + TEAM + AREA_ADMIN + ACCOUNT_ADMIN + AUDIT + REGISTRY_VIEW + REGISTRY_EDIT + REGISTRY_UNMASK
         # An administrator may grant only roles no stronger than their own, so they hold every
         # case permission (handle_case acts only through membership of a unit).
-        + ACCESS_LOG + CASE_VIEW + CASE_CATALOG + CASE_GRID + CASE_DESK + CASE_HANDLE,
+        + ACCESS_LOG + CASE_VIEW + CASE_CATALOG + CASE_GRID + CASE_DESK + CASE_HANDLE + PARTICIPATION_REVIEW,
     ),
 ]
 

@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from areas import selectors
+from areas import public_page, selectors
 from areas.models import Area, GridKind, Level
 from core.validators import without_control_characters
 
@@ -170,4 +170,5 @@ def public_grid(request: HttpRequest, code: str) -> HttpResponse:
     )
     context = _grid_context(area)
     context["area"] = area
+    context.update(public_page.extra_context(area))  # links of higher apps (the wish wall)
     return render(request, "areas/public_grid.html", context)

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "audit",
     "registry",
     "cases",
+    "participation",
     "demo",
 ]
 
@@ -292,6 +293,12 @@ CASES_PUBLIC_REPORTS_PER_IP_HOUR = env_int("CASES_PUBLIC_REPORTS_PER_IP_HOUR", 5
 CASES_PUBLIC_REPORTS_PER_PHONE_HOUR = env_int("CASES_PUBLIC_REPORTS_PER_PHONE_HOUR", 3)
 CASES_TRACK_FAILED_LOOKUPS_PER_IP_HOUR = env_int("CASES_TRACK_FAILED_LOOKUPS_PER_IP_HOUR", 20)
 CASES_RATELIMIT_CACHE = env_str("CASES_RATELIMIT_CACHE", "default")
+
+# Participation (共建共治, docs/participation.md): days a wish claim lasts before the wish returns
+# to the wall, and public claims per client address and per phone per hour.
+PARTICIPATION_CLAIM_DAYS = env_int("PARTICIPATION_CLAIM_DAYS", 14)
+PARTICIPATION_PUBLIC_CLAIMS_PER_IP_HOUR = env_int("PARTICIPATION_PUBLIC_CLAIMS_PER_IP_HOUR", 3)
+PARTICIPATION_PUBLIC_CLAIMS_PER_PHONE_HOUR = env_int("PARTICIPATION_PUBLIC_CLAIMS_PER_PHONE_HOUR", 2)
 CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER", "")
 # --- end cases: public reports ---
 # The proxies in front of Wangge (addresses or networks, e.g. 127.0.0.1,::1). Only requests

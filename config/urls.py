@@ -16,6 +16,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("registry/", include("registry.urls")),
     path("cases/", include("cases.urls")),
     path("s/", include("cases.public_urls")),
+    path("participation/", include("participation.urls")),
+    path("w/", include("participation.public_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

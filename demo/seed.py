@@ -39,6 +39,7 @@ from core.request_context import acting_as
 from demo import data
 from demo.cases import case_counts, seed_cases
 from demo.layout import Cell, Lattice, parse_map
+from demo.participation import seed_participation
 from demo.people import mobile_number, person_name
 from demo.registry import registry_counts, seed_registry
 
@@ -132,6 +133,8 @@ class _Seeder:
             self.seed_registry()
         if self.with_cases:
             self.seed_cases()
+        if self.with_registry and self.with_cases:
+            self.seed_participation()  # stories like the cases': wishes and ballots of residents
         self.report.counts = self.counts()
 
     # -- generic: change only what differs ------------------------------------------------
@@ -368,6 +371,10 @@ class _Seeder:
 
     def seed_registry(self) -> None:
         for label, rows in seed_registry(self.areas, self.organisations, self.users).items():
+            self.report.created[label] += rows
+
+    def seed_participation(self) -> None:
+        for label, rows in seed_participation(self.areas, self.users).items():
             self.report.created[label] += rows
 
     # -- cases (事件) ---------------------------------------------------------------------------

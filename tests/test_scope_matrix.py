@@ -162,6 +162,25 @@ TABLE: dict[str, Entry] = {
     "public_cases:track": _public("track"),
     "public_cases:photo": _public("track_photo"),
     "public_cases:track_action": _public("track_action", method="post", ok=400),
+    # --- participation (共建共治, docs/participation.md)
+    "participation:wish_list": Entry(None, "participation.view_wish"),
+    "participation:wish_new": Entry(None, "participation.add_wish"),
+    "participation:wish_figures": Entry(None, "participation.view_wish"),
+    "participation:wish_detail": Entry("wish", "participation.view_wish"),
+    "participation:wish_photo": Entry("wish", "participation.view_wish", ok=404),  # no photo yet
+    # The verb's form is empty: 400 naming the field, for whoever may see the wish.
+    "participation:wish_act": Entry("wish_action", "participation.view_wish", method="post", ok=400),
+    "participation:wall_poster": Entry("area", "participation.view_wish"),
+    "participation:ballot_list": Entry(None, "participation.view_ballot"),
+    "participation:ballot_new": Entry(None, "participation.add_ballot"),
+    "participation:ballot_detail": Entry("ballot", "participation.view_ballot"),
+    "participation:ballot_sheet": Entry("ballot", "participation.view_ballot"),
+    "participation:ballot_votes": Entry("ballot", "participation.view_ballot"),
+    "participation:vote_door": Entry("door", "participation.record_vote"),
+    "participation:ballot_close": Entry("ballot", "participation.change_ballot", method="post", ok=302),
+    # The wish wall: public; a grid's address leads to its community's wall.
+    "public_participation:wall": _public("area", ok=302),
+    "public_participation:claim": _public("wish_token"),
 }
 
 KWARGS: dict[str, Callable[[Site], dict[str, Any]]] = {
@@ -188,6 +207,11 @@ KWARGS: dict[str, Callable[[Site], dict[str, Any]]] = {
     "track": lambda site: {"code": site.case.tracking_code},
     "track_photo": lambda site: {"code": site.case.tracking_code, "token": site.photo_token()},
     "track_action": lambda site: {"code": site.case.tracking_code, "verb": "rate"},
+    "wish": lambda site: {"pk": site.wish.pk},
+    "wish_action": lambda site: {"pk": site.wish.pk, "verb": "claim"},
+    "wish_token": lambda site: {"token": site.wish.token},
+    "ballot": lambda site: {"pk": site.ballot.pk},
+    "door": lambda site: {"pk": site.ballot.pk, "key": f"h{site.household.pk}"},
 }
 
 

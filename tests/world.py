@@ -27,7 +27,8 @@ from cases.ledger_exports import ledger_export_start
 from cases.ledgers import LEDGERS
 from cases.models import Case, Channel, DisputeParty, LedgerExport, Notification, PartyRole, Status
 from cases.testing import CaseCast, advance, build_case_cast, report, tiny_photo
-from registry.models import Building, Dwelling, Household, HouseholdMember, ImportJob, Relation, Resident
+from participation.models import Ballot, Wish, WishState
+from registry.models import Building, CareTag, Dwelling, Household, HouseholdMember, ImportJob, Relation, Resident
 from registry.models.import_job import ImportKind
 
 SITES = ("in", "street2", "district2")
@@ -50,6 +51,8 @@ class Site:
     notification: Notification
     import_job: ImportJob
     ledger_export: LedgerExport
+    wish: Wish  # 微心愿 (published) and a household ballot over the site's building
+    ballot: Ballot
 
     def photo_token(self) -> uuid.UUID:
         return self.case.attachments.get().token
@@ -114,8 +117,13 @@ def _site(cc: CaseCast, name: str, grid: Area, street: Area) -> Site:
     job = ImportJob.objects.create(kind=ImportKind.RESIDENTS, area=grid, created_by=dispatcher,
                                    file=ContentFile(b"x", name="residents.xlsx"), original_filename="residents.xlsx")
     export = ledger_export_start(ledger=LEDGERS["cases"], query="", user=dispatcher, total=1)
+    tag, _created = CareTag.objects.get_or_create(code="living_alone_elderly", defaults={"name": "独居老人"})
+    wish = Wish.objects.create(area=grid, resident=resident, care_tag=tag, title="收音机", estimated_value=80,
+                               consent_to_publish=True, public_label="王奶奶", state=WishState.PUBLISHED)
+    ballot = Ballot.objects.create(area=grid, question="安装充电桩")
+    ballot.buildings.add(building)
     return Site(grid, dispatcher, unit, handler, building, dwelling, household, member, resident, case,
-                dispute_case, party, notification, job, export)
+                dispute_case, party, notification, job, export, wish, ballot)
 
 
 def build_world() -> World:

@@ -1,0 +1,31 @@
+"""The demo's 共建共治: wishes in every state, a ballot that reaches its share, an owners' vote that
+passes on heads and fails on area; written once."""
+
+import pytest
+
+from accounts.models import User
+from areas.models import Area
+from demo.participation import seed_participation
+from demo.seed import seed_demo
+from participation import ballots
+from participation.models import Ballot, ThresholdRule, Wish, WishState
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_tells_wishes_and_ballots_once():
+    seed_demo(password="demo-test-pw")
+    areas = {"a": Area.objects.get(code="410102005001001"), "C1": Area.objects.get(code="410102005001")}
+    users = {name: User.objects.get(username=name) for name in ("gridworker", "communitystaff")}
+    created = seed_participation(areas, users)
+    assert created["微心愿"] == 20
+    assert set(Wish.objects.values_list("state", flat=True)) == set(WishState.values)
+    for wish in Wish.objects.filter(state=WishState.PUBLISHED):
+        assert wish.resident.name not in wish.public_label
+    charging = Ballot.objects.get(rule=ThresholdRule.SHARE)
+    assert ballots.ballot_result(charging).passed
+    funds = Ballot.objects.get(rule=ThresholdRule.CIVIL_CODE_SPECIAL)
+    figures = {figure.name: figure for figure in ballots.ballot_result(funds).figures}
+    assert figures["approval_owners"].met and not figures["approval_area"].met
+    assert seed_participation(areas, users) == {}
+    assert Wish.objects.count() == 20

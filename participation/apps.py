@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ParticipationConfig(AppConfig):
+    name = "participation"
+    verbose_name = _("共建共治")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from areas.public_page import register_context
+        from audit.registry import register
+        from participation import models
+        from participation.catalog import on_post_migrate
+        from participation.public_views import public_grid_context
+
+        post_migrate.connect(on_post_migrate, dispatch_uid="participation-role-permissions")
+        register_context("participation", public_grid_context)  # the wish wall's link on /g/<code>/
+        # Wishes and votes keep their own timelines (WishEvent, VoteChange); the change log has the rest.
+        register(models.Wish, area_code=lambda row: row.area_code, exclude=("claimant_phone",))
+        register(models.Ballot, area_code=lambda row: row.area_code)
+        register(models.Vote, area_code=lambda row: row.ballot.area_code)

@@ -1,0 +1,73 @@
+"""The reads behind the participation pages: scoped lists, the public wall, the figures."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models.functions import Substr
+
+from areas.models import Area, Level
+from participation.models import ClaimantKind, Wish, WishState
+
+FULFILLED_STATES = (WishState.FULFILLED, WishState.CONFIRMED)
+
+
+def wishes_for(user: Any, state: str = "") -> QuerySet[Wish]:
+    wishes = Wish.objects.visible_to(user).select_related("area", "care_tag")
+    return wishes.filter(state=state) if state else wishes
+
+
+def wall_area(area: Area) -> Area:
+    """The wall of a grid is its community's: neighbours help across grid lines."""
+    while area.parent_id and area.level in (Level.GRID, Level.MICROGRID):
+        area = area.parent  # type: ignore[assignment]
+    return area
+
+
+def wall_wishes(area: Area) -> QuerySet[Wish]:
+    """Published wishes under ``area``; the wall reads only the public fields of each."""
+    return (Wish.objects.filter(state=WishState.PUBLISHED, area_code__startswith=area.code)
+            .only("token", "title", "details", "public_label", "estimated_value", "published_at")
+            .order_by("published_at", "pk"))
+
+
+@dataclass(frozen=True)
+class AreaFigures:
+    area: Area
+    collected: int
+    fulfilled: int
+    average_days: float | None
+    claimed_by: dict[str, int]  # wishes claimed (still or once fulfilled) per claimant kind
+
+
+def wish_figures(user: Any, parent: Area, since: datetime.datetime | None = None,
+                 until: datetime.datetime | None = None) -> list[AreaFigures]:
+    """Wishes collected in the period, fulfilled, the average days from collection to fulfilment
+    and the claimants by kind, for each child area of ``parent`` the user may see: one grouped
+    query. (A claim that expired is cleared, so it no longer counts for its kind.)"""
+    children = {area.code: area for area in Area.objects.visible_to(user).filter(parent=parent)}
+    if not children:
+        return []
+    wishes = Wish.objects.visible_to(user).filter(area_code__startswith=parent.code)
+    if since:
+        wishes = wishes.filter(created_at__gte=since)
+    if until:
+        wishes = wishes.filter(created_at__lt=until)
+    length = len(next(iter(children)))
+    took = ExpressionWrapper(F("fulfilled_at") - F("created_at"), output_field=DurationField())
+    kinds = {kind: Count("pk", filter=Q(claimant_kind=kind)) for kind in ClaimantKind.values}
+    rows = (wishes.annotate(child=Substr("area_code", 1, length)).values("child")
+            .annotate(collected=Count("pk"), fulfilled=Count("pk", filter=Q(state__in=FULFILLED_STATES)),
+                      took=Avg(took, filter=Q(state__in=FULFILLED_STATES)), **kinds))
+    found = {row["child"]: row for row in rows}
+    figures = []
+    for code, area in sorted(children.items()):
+        row = found.get(code, {})
+        took_value = row.get("took")
+        figures.append(AreaFigures(area, row.get("collected", 0), row.get("fulfilled", 0),
+                                   round(took_value.total_seconds() / 86400, 1) if took_value else None,
+                                   {kind: row.get(kind, 0) for kind in ClaimantKind.values}))
+    return figures

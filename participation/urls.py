@@ -1,0 +1,21 @@
+from django.urls import URLPattern, URLResolver, path
+
+from participation import views
+
+app_name = "participation"
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("wishes/", views.wish_list, name="wish_list"),
+    path("wishes/new/", views.wish_new, name="wish_new"),
+    path("wishes/figures/", views.wish_figures, name="wish_figures"),
+    path("wishes/<int:pk>/", views.wish_detail, name="wish_detail"),
+    path("wishes/<int:pk>/photo/", views.wish_photo, name="wish_photo"),
+    path("wishes/<int:pk>/<str:verb>/", views.wish_act, name="wish_act"),
+    path("wall/<str:code>/poster/", views.wall_poster, name="wall_poster"),
+    path("ballots/", views.ballot_list, name="ballot_list"),
+    path("ballots/new/", views.ballot_new, name="ballot_new"),
+    path("ballots/<int:pk>/", views.ballot_detail, name="ballot_detail"),
+    path("ballots/<int:pk>/door/<str:key>/", views.vote_door, name="vote_door"),
+    path("ballots/<int:pk>/close/", views.ballot_close, name="ballot_close"),
+    path("ballots/<int:pk>/sheet.docx", views.ballot_sheet, name="ballot_sheet"),
+    path("ballots/<int:pk>/votes.xlsx", views.ballot_votes, name="ballot_votes"),
+]
