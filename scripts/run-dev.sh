@@ -44,7 +44,8 @@ pids+=($!)
 "$python" manage.py supervise_cases --loop &
 pids+=($!)
 # Daily housekeeping, as the production timers do: registry import files (ID numbers in clear)
-# past REGISTRY_IMPORT_RETENTION_DAYS, ledger exports past CASES_LEDGER_EXPORT_RETENTION_DAYS.
+# past REGISTRY_IMPORT_RETENTION_DAYS, ledger exports past CASES_LEDGER_EXPORT_RETENTION_DAYS,
+# wish claims past PARTICIPATION_CLAIM_DAYS back to the wall.
 # SIGTERM (from stop_all) ends the pause as well.
 housekeeping() {
   local nap=
@@ -52,6 +53,7 @@ housekeeping() {
   while true; do
     "$python" manage.py purge_import_files || true
     "$python" manage.py purge_ledger_exports || true
+    "$python" manage.py release_expired_wish_claims || true
     sleep 86400 &
     nap=$!
     wait "$nap"
@@ -85,7 +87,7 @@ if server_ready; then
   printf ' Wangge is running at %s\n' "$url"
   printf ' Background task worker: manage.py task_worker (all queues)\n'
   printf ' Supervision loop: manage.py supervise_cases --loop\n'
-  printf ' Daily housekeeping: manage.py purge_import_files, purge_ledger_exports\n'
+  printf ' Daily housekeeping: manage.py purge_import_files, purge_ledger_exports, release_expired_wish_claims\n'
   [[ -s $logins ]] && cat "$logins"
   printf '\n Press Ctrl-C to stop the web server and the workers.\n'
   printf '==================================================================\n\n'
