@@ -1,0 +1,12 @@
+"""The fieldwork models, one module per family, re-exported here."""
+
+from .checklists import YES, NO, Checklist, ChecklistItem, ChecklistVersion, ItemKind
+from .patrols import Answer, CheckIn, CheckInMethod, FieldPhoto, Handling, Patrol, RoutePoint
+from .plans import PatrolPlan, PatrolWindow, PlanDays, PlanKind, PlanTarget, TargetKind
+from .visits import Visit, VisitMethod, VisitPurpose
+
+__all__ = [
+    "NO", "YES", "Answer", "CheckIn", "CheckInMethod", "Checklist", "ChecklistItem", "ChecklistVersion",
+    "FieldPhoto", "Handling", "ItemKind", "Patrol", "PatrolPlan", "PatrolWindow", "PlanDays", "PlanKind",
+    "PlanTarget", "RoutePoint", "TargetKind", "Visit", "VisitMethod", "VisitPurpose",
+]
