@@ -115,6 +115,8 @@ def patrol_check_in(
     """
     now = _now(now)
     photos = photos or {}
+    with transaction.atomic():
+        _check_worker(patrol, actor)  # says why before any answer is looked at (checked again below)
     if method not in CheckInMethod.values:
         raise ValidationError({"method": [_("签到方式无效。")]})
     version = patrol.plan.checklist.current_version() if patrol.plan.checklist else None
