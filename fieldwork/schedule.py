@@ -40,6 +40,10 @@ class Slot:
     state: str = SlotState.UPCOMING
     patrol: Patrol | None = None
 
+    @property
+    def label(self) -> str:
+        return str(SlotState(self.state).label)
+
     def bounds(self, zone: ZoneInfo) -> tuple[datetime.datetime, datetime.datetime]:
         return (datetime.datetime.combine(self.day, self.window.starts_at, zone),
                 datetime.datetime.combine(self.day, self.window.ends_at, zone))

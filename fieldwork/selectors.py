@@ -1,0 +1,60 @@
+"""Reads behind the fieldwork pages; every one starts from a ``visible_to`` queryset."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Max, Prefetch, QuerySet
+
+from areas.models import Area, Level
+from fieldwork.models import Answer, CheckIn, FieldPhoto, Patrol, PatrolPlan, PlanKind, PlanTarget
+from registry.models import Building
+
+
+def patrol_grids(user: Any) -> list[Area]:
+    """The grids where the user may patrol (their own grids for a 网格员)."""
+    grids = Area.objects.visible_to(user).active().filter(level__in=(Level.GRID, Level.MICROGRID))
+    return [grid for grid in grids.order_by("code")[:50] if user.has_perm("fieldwork.add_patrol", grid)]
+
+
+def campaigns(grid: Area, day: datetime.date) -> list[PatrolPlan]:
+    """The 专项巡查 campaigns running in ``grid`` on ``day``."""
+    return [plan for plan in PatrolPlan.objects.covering(grid).filter(kind=PlanKind.SPECIAL) if plan.runs_on(day)]
+
+
+@dataclass
+class Stop:
+    """A place the patrol may check in at: a campaign target or a building of the grid."""
+
+    kind: str  # "target" or "building"
+    pk: int
+    label: str
+    checked: bool
+    last_checked: datetime.datetime | None = None
+
+
+def stops(patrol: Patrol, user: Any) -> list[Stop]:
+    """Where this patrol may check in, marking the ones checked in this patrol (two queries)."""
+    done = list(patrol.checkins.values_list("target_id", "building_id"))
+    if patrol.plan.kind == PlanKind.SPECIAL:
+        targets = (PlanTarget.objects.visible_to(user).filter(plan=patrol.plan, grid_code=patrol.grid_code)
+                   .annotate(last=Max("checkins__at")))
+        checked = {target for target, _building in done}
+        return [Stop("target", target.pk, target.name, target.pk in checked, target.last) for target in targets]
+    buildings = Building.objects.visible_to(user).filter(grid=patrol.grid).order_by("estate", "name")
+    checked = {building for _target, building in done}
+    return [Stop("building", building.pk, str(building), building.pk in checked) for building in buildings]
+
+
+def patrol_checkins(patrol: Patrol) -> QuerySet[CheckIn]:
+    """The patrol's check-ins with their answers, cases and photos (a fixed number of queries)."""
+    answers = Answer.objects.select_related("item", "case").order_by("item__position", "pk")
+    return patrol.checkins.prefetch_related(
+        Prefetch("answers", queryset=answers), Prefetch("photos", queryset=FieldPhoto.objects.order_by("pk")),
+    ).order_by("at", "pk")
+
+
+def visible_photos(user: Any) -> QuerySet[FieldPhoto]:
+    return FieldPhoto.objects.filter(checkin__patrol__in=Patrol.objects.visible_to(user).values("pk"))
