@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accounts.scope import restrict
+from accounts.scope import restrict_by_permission
 from areas.models import Area
 from cases.models import Case
 from registry.models import Building, Establishment, Facility
@@ -22,7 +22,8 @@ from .plans import PatrolPlan, PatrolWindow, PlanTarget
 
 class PatrolQuerySet(models.QuerySet["Patrol"]):
     def visible_to(self, user: Any) -> PatrolQuerySet:
-        return restrict(self, user, "grid_code")
+        """Patrols in the areas where the user holds ``fieldwork.view_patrol`` (not a 楼栋长, not a handler)."""
+        return restrict_by_permission(self, user, "grid_code", "fieldwork.view_patrol")
 
     def active(self) -> PatrolQuerySet:
         return self.filter(finished_at__isnull=True)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accounts.scope import restrict
+from accounts.scope import restrict, restrict_by_permission
 from areas.models import Area
 from cases.models import Case
 from registry.models import Building, Household, Resident
@@ -20,7 +20,7 @@ from registry.models import Building, Household, Resident
 
 class VisitQuerySet(models.QuerySet["Visit"]):
     def visible_to(self, user: Any) -> VisitQuerySet:
-        """Visits in the user's areas; a 楼栋长 sees only visits in the buildings they head."""
+        """Visits in the user's areas; a 楼栋长 sees only visits in the buildings they head, …"""
 
         def narrow(prefixes: list[str]) -> Q:
             condition = Q(pk__in=[])
@@ -28,7 +28,9 @@ class VisitQuerySet(models.QuerySet["Visit"]):
                 condition |= Q(grid_code__startswith=prefix)
             return condition & Q(building__in=Building.objects.filter(heads=user).values("pk"))
 
-        return restrict(self, user, "grid_code", narrow)
+        # and only where the user holds fieldwork.view_visit: a 物业 handler's community is not theirs to read.
+        return restrict_by_permission(restrict(self, user, "grid_code", narrow), user, "grid_code",
+                                      "fieldwork.view_visit")
 
 
 class VisitMethod(models.TextChoices):
