@@ -60,7 +60,7 @@ def grid_figures(
     kept = set(
         Patrol.objects.filter(grid__in=grids, day__range=(start, end), finished_at__isnull=False,
                               window__isnull=False)
-        .values_list("grid_id", "day", "window_id").distinct()
+        .order_by().values_list("grid_id", "day", "window_id").distinct()
     )
     result = []
     for grid in grids:
@@ -84,7 +84,7 @@ def grid_figures(
 def worker_counts(grids: Iterable[Area], start: datetime.date, end: datetime.date) -> list[tuple[str, int, int]]:
     """(worker, finished patrols, days with a patrol) per worker in these grids, one grouped query."""
     rows = (Patrol.objects.filter(grid__in=list(grids), day__range=(start, end), finished_at__isnull=False)
-            .values("worker__full_name", "worker__username", "day").annotate(n=Count("pk")))
+            .order_by().values("worker__full_name", "worker__username", "day").annotate(n=Count("pk")))
     patrols: Counter[str] = Counter()
     days: defaultdict[str, int] = defaultdict(int)
     for row in rows:
