@@ -22,13 +22,22 @@ MAX_DAYS = 92
 
 def _period(request: HttpRequest, today: datetime.date) -> tuple[datetime.date, datetime.date, str]:
     """The period asked for (default: this month up to today), at most ``MAX_DAYS`` long."""
-    start = parse_date(request.GET.get("start") or "") if request.GET.get("start") else today.replace(day=1)
-    end = parse_date(request.GET.get("end") or "") if request.GET.get("end") else today
+    start = _date(request.GET.get("start"), today.replace(day=1))
+    end = _date(request.GET.get("end"), today)
     if start is None or end is None or end < start:
         return today.replace(day=1), today, _("日期无效，已显示本月。")
     if (end - start).days >= MAX_DAYS:
         return end - datetime.timedelta(days=MAX_DAYS - 1), end, _("最多显示%(days)d天。") % {"days": MAX_DAYS}
     return start, end, ""
+
+
+def _date(text: str | None, default: datetime.date) -> datetime.date | None:
+    if not text:
+        return default
+    try:
+        return parse_date(text)
+    except ValueError:  # well formed but no such day
+        return None
 
 
 @login_required
