@@ -22,7 +22,9 @@ def field_name(item: ChecklistItem) -> str:
     return f"item_{item.pk}"
 
 
-def checklist_revise(*, checklist: Checklist, items: Sequence[Mapping[str, Any]], actor: Any = None) -> ChecklistVersion:
+def checklist_revise(
+    *, checklist: Checklist, items: Sequence[Mapping[str, Any]], actor: Any = None,
+) -> ChecklistVersion:
     """A new version of ``checklist`` with these items; earlier versions and their answers stay as they were.
 
     Each item is a mapping of ``ChecklistItem`` fields (``label``, ``kind``, ``required``, ``options``…).

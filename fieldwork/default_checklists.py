@@ -51,7 +51,8 @@ DEFAULT_CHECKLISTS: tuple[ChecklistSpec, ...] = (
     ChecklistSpec(
         "fire-safety", gettext_noop("消防安全检查"), gettext_noop("楼道、消防通道、灭火器、消火栓与电动车充电。"),
         (
-            ItemSpec(gettext_noop("消防通道、楼道是否畅通"), problem_answers=("no",), category_code="fire-exit-blocked"),
+            ItemSpec(gettext_noop("消防通道、楼道是否畅通"), problem_answers=("no",),
+                     category_code="fire-exit-blocked"),
             ItemSpec(gettext_noop("灭火器是否在有效期内"), problem_answers=("no",), category_code="facility-damage"),
             ItemSpec(gettext_noop("每层灭火器数量"), kind=ItemKind.NUMBER, min_ok=2, category_code="facility-damage"),
             ItemSpec(gettext_noop("消火栓状况"), kind=ItemKind.CHOICE, options=(

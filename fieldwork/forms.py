@@ -81,8 +81,10 @@ class VisitForm(forms.Form):
         attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"), input_formats=["%Y-%m-%dT%H:%M"])
     method = forms.ChoiceField(label=_("方式"), choices=VisitMethod.choices, widget=forms.RadioSelect)
     purpose = forms.ChoiceField(label=_("事由"), choices=VisitPurpose.choices)
-    met = forms.TypedChoiceField(label=_("是否见到本人"), choices=[("1", _("见到本人")), ("0", _("未见到（没敲开门）"))],
-                                 coerce=lambda value: value == "1", widget=forms.RadioSelect)
+    met = forms.TypedChoiceField(
+        label=_("是否见到本人"), choices=[("1", _("见到本人")), ("0", _("未见到（没敲开门）"))],
+        coerce=lambda value: value == "1", widget=forms.RadioSelect,
+    )
     retry_on = forms.DateField(label=_("再次走访日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     findings = forms.CharField(label=_("发现情况"), required=False, max_length=2000,
                                widget=forms.Textarea(attrs={"rows": 3}))
@@ -90,8 +92,9 @@ class VisitForm(forms.Form):
                                widget=forms.Textarea(attrs={"rows": 2}))
     follow_up = forms.CharField(label=_("后续跟进"), required=False, max_length=1000,
                                 widget=forms.Textarea(attrs={"rows": 2}))
-    workers = forms.ModelMultipleChoiceField(label=_("同行人员"), queryset=None, required=False,  # type: ignore[arg-type]
-                                             widget=forms.CheckboxSelectMultiple)
+    workers = forms.ModelMultipleChoiceField(
+        label=_("同行人员"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple,  # type: ignore[arg-type]
+    )
 
     def __init__(self, *args: Any, colleagues: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"visited_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),

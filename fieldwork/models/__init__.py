@@ -1,6 +1,6 @@
 """The fieldwork models, one module per family, re-exported here."""
 
-from .checklists import YES, NO, Checklist, ChecklistItem, ChecklistVersion, ItemKind
+from .checklists import NO, YES, Checklist, ChecklistItem, ChecklistVersion, ItemKind
 from .patrols import Answer, CheckIn, CheckInMethod, FieldPhoto, Handling, Patrol, RoutePoint
 from .plans import PatrolPlan, PatrolWindow, PlanDays, PlanKind, PlanTarget, TargetKind
 from .visits import Visit, VisitMethod, VisitPurpose

@@ -64,14 +64,14 @@ class Patrol(models.Model):
     def __str__(self) -> str:
         return f"{self.plan} · {self.grid} · {self.day}"
 
-    @property
-    def is_active(self) -> bool:
-        return self.finished_at is None
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.grid_id:
             self.grid_code = self.grid.code
         super().save(*args, **kwargs)
+
+    @property
+    def is_active(self) -> bool:
+        return self.finished_at is None
 
 
 class CheckInMethod(models.TextChoices):

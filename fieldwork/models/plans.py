@@ -81,16 +81,16 @@ class PatrolPlan(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.area_id:
+            self.area_prefix = code_prefix(self.area.code, self.area.level)
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("结束日期不能早于开始日期。")})
         if self.kind == PlanKind.SPECIAL and not self.ends_on:
             raise ValidationError({"ends_on": _("专项巡查需要结束日期。")})
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.area_id:
-            self.area_prefix = code_prefix(self.area.code, self.area.level)
-        super().save(*args, **kwargs)
 
     def runs_on(self, day: datetime.date) -> bool:
         """Whether the plan's dates include ``day`` (the working-day rule is the schedule's)."""

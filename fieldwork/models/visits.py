@@ -90,13 +90,14 @@ class Visit(models.Model):
     def __str__(self) -> str:
         return f"{self.resident or self.household} · {self.visited_at:%Y-%m-%d}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.grid_id:
+            self.grid_code = self.grid.code
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         if not self.household_id and not self.resident_id:
             raise ValidationError({"resident": _("请选择走访的居民或户。")})
         if not self.met and not self.retry_on:
             raise ValidationError({"retry_on": _("未见到本人时请填写再次走访日期。")})
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.grid_id:
-            self.grid_code = self.grid.code
-        super().save(*args, **kwargs)

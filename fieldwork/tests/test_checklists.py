@@ -43,7 +43,7 @@ def test_it_checks_each_answer_by_its_type_and_names_the_item():
 
 
 def test_it_marks_problem_answers_per_item():
-    exit_item, valid, count, hydrant, ebike, _photo = items_of("fire-safety")
+    exit_item, _valid, count, hydrant, ebike, _photo = items_of("fire-safety")
     assert exit_item.is_problem("no") and not exit_item.is_problem("yes")
     assert ebike.is_problem("yes")
     assert count.is_problem("1") and not count.is_problem("2")
@@ -65,7 +65,8 @@ def test_a_new_version_leaves_past_answers_as_they_were(fc):
     assert fc.double_patrol.checklist.current_version() == second
     checkin.refresh_from_db()
     assert checkin.checklist_version == first
-    assert [answer.item.label for answer in Answer.objects.filter(checkin=checkin)][0] == "人员是否有变动（迁入迁出、新租户、新生儿）"
+    first_answer = Answer.objects.filter(checkin=checkin).first()
+    assert first_answer is not None and first_answer.item.label == "人员是否有变动（迁入迁出、新租户、新生儿）"
     copy = checklist_copy_version(version=first)
     assert copy.number == 3 and copy.items.count() == first.items.count()
 

@@ -23,7 +23,8 @@ SUNDAY = datetime.date(2026, 12, 13)
 def registered(fc, days_ago):
     """Pretend every resident was registered ``days_ago`` days before TODAY."""
     for resident in (fc.alone, fc.watched, fc.neighbour, fc.resident_b):
-        type(resident).objects.filter(pk=resident.pk).update(created_at=at(TODAY, 9) - datetime.timedelta(days=days_ago))
+        moment = at(TODAY, 9) - datetime.timedelta(days=days_ago)
+        type(resident).objects.filter(pk=resident.pk).update(created_at=moment)
 
 
 def due_names(user, until=SUNDAY):

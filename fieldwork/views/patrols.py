@@ -126,7 +126,8 @@ def check_in(request: HttpRequest, pk: int, kind: str, target: int) -> HttpRespo
     user = _user(request)
     patrol = _get_patrol_for_user(user, pk)
     if patrol.worker_id != user.pk or not patrol.is_active:
-        messages.error(request, _("这次巡查已经结束。") if not patrol.is_active else _("只有巡查人本人可以操作这次巡查。"))
+        refusal = _("这次巡查已经结束。") if not patrol.is_active else _("只有巡查人本人可以操作这次巡查。")
+        messages.error(request, refusal)
         return redirect("fieldwork:patrol", pk=patrol.pk)
     plan_target, building = _stop(patrol, user, kind, target)
     version = patrol.plan.checklist.current_version() if patrol.plan.checklist else None

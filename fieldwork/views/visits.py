@@ -45,7 +45,7 @@ def _get_visit_for_user(user: User, pk: int) -> Visit:
 
 def _colleagues(grid: Area, user: User) -> QuerySet[User]:
     """Who may be named as going along: people with an assignment on the grid or above it."""
-    codes = [code for code in {grid.code[:length] for length in range(1, len(grid.code) + 1)}]
+    codes = list({grid.code[:length] for length in range(1, len(grid.code) + 1)})
     holders = RoleAssignment.objects.active().filter(area__code__in=codes).values("user")
     return User.objects.filter(pk__in=holders, is_active=True).exclude(pk=user.pk).order_by("full_name")
 
