@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from cases.forms.photofields import PhotoForm, PhotosField
 from cases.models import Category
 from fieldwork.checklists import field_name
@@ -92,15 +93,15 @@ class VisitForm(forms.Form):
                                widget=forms.Textarea(attrs={"rows": 2}))
     follow_up = forms.CharField(label=_("后续跟进"), required=False, max_length=1000,
                                 widget=forms.Textarea(attrs={"rows": 2}))
-    workers = forms.ModelMultipleChoiceField(
-        label=_("同行人员"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple,  # type: ignore[arg-type]
+    workers: forms.ModelMultipleChoiceField[User] = forms.ModelMultipleChoiceField(
+        label=_("同行人员"), queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args: Any, colleagues: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"visited_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
                                       "method": VisitMethod.HOME, "met": "1"})
         super().__init__(*args, **kwargs)
-        self.fields["workers"].queryset = colleagues  # type: ignore[attr-defined]
+        self.fields["workers"].queryset = colleagues  # type: ignore[attr-defined]  # the field's own queryset
         for name in ("visited_at", "purpose", "retry_on", "findings", "opinions", "follow_up"):
             self.fields[name].widget.attrs["class"] = "form-select" if name == "purpose" else "form-control"
 

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from accounts.models import User
 from accounts.testing import Cast, make_user
+from areas.models import Area
 from fieldwork.models import Checklist, PatrolPlan, PatrolWindow, PlanDays, PlanKind, PlanTarget, TargetKind
 from registry.models import Building, CareTag, Dwelling, Household, HouseholdMember, Relation, Resident
 
@@ -19,7 +20,7 @@ def at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(hour, minute), ZONE)
 
 
-def home(grid: object, building_name: str, resident_name: str, room: str = "101") -> tuple[Building, Resident]:
+def home(grid: Area, building_name: str, resident_name: str, room: str = "101") -> tuple[Building, Resident]:
     building, _created = Building.objects.get_or_create(
         grid=grid, estate="百花小区", name=building_name, defaults={"address": f"百花小区{building_name}", "floors": 6})
     dwelling = Dwelling.objects.create(grid=grid, building=building, floor=1, room=room)

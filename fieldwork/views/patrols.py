@@ -132,7 +132,8 @@ def check_in(request: HttpRequest, pk: int, kind: str, target: int) -> HttpRespo
     plan_target, building = _stop(patrol, user, kind, target)
     version = patrol.plan.checklist.current_version() if patrol.plan.checklist else None
     items = list(version.items.all()) if version else []
-    method = request.GET.get("via") if request.GET.get("via") in CheckInMethod.values else CheckInMethod.TAP
+    via = request.GET.get("via", "")
+    method = via if via in CheckInMethod.values else CheckInMethod.TAP
     form = CheckInForm(request.POST or None, request.FILES or None, items=items)
     if request.method == "POST" and form.is_valid():
         try:
