@@ -103,8 +103,8 @@ def _case_rows(reader: User, author: User, start: datetime.date, end: datetime.d
                                                       reported_at__lt=zone_end).select_related("category", "grid"))
     return [
         DiaryRow(case.reported_at.astimezone(zone()).date(), case.reported_at, case.address or case.grid.name, "",
-                 f"{case.category.display_name}：{case.description}", _("上报事件 %(number)s") % {"number": case.number},
-                 case.get_status_display(), "case")
+                 f"{case.category.display_name}：{case.description}",
+                 _("上报事件 %(number)s") % {"number": case.number}, case.get_status_display(), "case")
         for case in cases
     ]
 

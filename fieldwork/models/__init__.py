@@ -7,7 +7,7 @@ from .plans import PatrolPlan, PatrolWindow, PlanDays, PlanKind, PlanTarget, Tar
 from .visits import Visit, VisitMethod, VisitPurpose
 
 __all__ = [
-    "NO", "YES", "Answer", "DiaryEntry", "DiaryTag", "CheckIn", "CheckInMethod", "Checklist", "ChecklistItem", "ChecklistVersion",
-    "FieldPhoto", "Handling", "ItemKind", "Patrol", "PatrolPlan", "PatrolWindow", "PlanDays", "PlanKind",
-    "PlanTarget", "RoutePoint", "TargetKind", "Visit", "VisitMethod", "VisitPurpose",
+    "NO", "YES", "Answer", "CheckIn", "CheckInMethod", "Checklist", "ChecklistItem", "ChecklistVersion",
+    "DiaryEntry", "DiaryTag", "FieldPhoto", "Handling", "ItemKind", "Patrol", "PatrolPlan", "PatrolWindow",
+    "PlanDays", "PlanKind", "PlanTarget", "RoutePoint", "TargetKind", "Visit", "VisitMethod", "VisitPurpose",
 ]
