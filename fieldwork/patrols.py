@@ -50,7 +50,7 @@ def _now(now: datetime.datetime | None) -> datetime.datetime:
 
 def _check_worker(patrol: Patrol, actor: User) -> Patrol:
     """Re-read the patrol locked; only its worker acts on it, and only while it is active."""
-    locked = Patrol.objects.select_for_update().select_related("plan", "grid").get(pk=patrol.pk)
+    locked = Patrol.objects.select_for_update(of=("self",)).select_related("plan", "grid").get(pk=patrol.pk)
     if locked.worker_id != actor.pk:
         raise ActionRefused(_("只有巡查人本人可以操作这次巡查。"))
     if not locked.is_active:
@@ -179,7 +179,7 @@ def finding_description(answer: Answer) -> str:
 
 
 def _open_finding(answer: Answer) -> Answer:
-    locked = Answer.objects.select_for_update().select_related("checkin__patrol__plan", "checkin__patrol__grid",
+    locked = Answer.objects.select_for_update(of=("self",)).select_related("checkin__patrol__plan", "checkin__patrol__grid",
                                                                "item").get(pk=answer.pk)
     if not locked.is_problem:
         raise ActionRefused(_("这个检查项没有发现问题。"))

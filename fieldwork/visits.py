@@ -83,7 +83,8 @@ def visit_report_finding(
 ) -> Case:
     """发现问题上报: the visit's finding becomes a case (``case_report``), linked both ways."""
     with transaction.atomic():
-        locked = Visit.objects.select_for_update().select_related("grid", "resident", "household").get(pk=visit.pk)
+        locked = (Visit.objects.select_for_update(of=("self",)).select_related("grid", "resident", "household")
+                  .get(pk=visit.pk))
         if locked.case_id:
             raise ActionRefused(_("这次走访的发现已经上报过了。"))
         if not locked.findings:
