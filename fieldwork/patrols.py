@@ -179,8 +179,8 @@ def finding_description(answer: Answer) -> str:
 
 
 def _open_finding(answer: Answer) -> Answer:
-    locked = Answer.objects.select_for_update(of=("self",)).select_related("checkin__patrol__plan", "checkin__patrol__grid",
-                                                               "item").get(pk=answer.pk)
+    locked = (Answer.objects.select_for_update(of=("self",))
+              .select_related("checkin__patrol__plan", "checkin__patrol__grid", "item").get(pk=answer.pk))
     if not locked.is_problem:
         raise ActionRefused(_("这个检查项没有发现问题。"))
     if locked.handling:
