@@ -7,9 +7,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Max, Prefetch, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from areas.models import Area, Level
-from fieldwork.models import Answer, CheckIn, FieldPhoto, Patrol, PatrolPlan, PlanKind, PlanTarget
+from cases.models import Case
+from fieldwork.models import Answer, CheckIn, FieldPhoto, Patrol, PatrolPlan, PlanKind, PlanTarget, Visit
+from fieldwork.schedule import zone
 from registry.models import Building
 
 
@@ -54,6 +58,21 @@ def patrol_checkins(patrol: Patrol) -> QuerySet[CheckIn]:
     return patrol.checkins.prefetch_related(
         Prefetch("answers", queryset=answers), Prefetch("photos", queryset=FieldPhoto.objects.order_by("pk")),
     ).order_by("at", "pk")
+
+
+def links_to_case(case: Case, user: Any) -> list[tuple[str, str, str | None]]:
+    """The patrols and visits that reported ``case``, as the case page shows them (two queries)."""
+    answers = (Answer.objects.filter(case=case, checkin__patrol__in=Patrol.objects.visible_to(user).values("pk"))
+               .select_related("checkin__patrol__plan"))
+    links: list[tuple[str, str, str | None]] = [
+        (_("巡查"), f"{answer.checkin.patrol.plan} · {answer.checkin.label} · {answer.item.display_label}",
+         reverse("fieldwork:patrol", args=[answer.checkin.patrol_id]))
+        for answer in answers.select_related("item")
+    ]
+    for visit in Visit.objects.visible_to(user).filter(case=case):
+        links.append((_("走访"), f"{visit.visited_at.astimezone(zone()):%Y-%m-%d %H:%M}",
+                      reverse("fieldwork:visit", args=[visit.pk])))
+    return links
 
 
 def visible_photos(user: Any) -> QuerySet[FieldPhoto]:

@@ -112,6 +112,9 @@ def test_one_tap_reports_a_problem_as_a_case_linked_both_ways(fc, login, fire_pa
     assert f"已上报事件 {case.number}。" in response.content.decode()
     assert case.patrol_answers.get() == answer and case.attachments.count() == 0
     assert reverse("cases:case", args=[case.number]) in response.content.decode()
+    case_page = client.get(reverse("cases:case", args=[case.number])).content.decode()
+    assert reverse("fieldwork:patrol", args=[fire_patrol.pk]) in case_page  # and back from the case
+    assert "消防安全专项 · 百花小区1号楼 · 消防通道、楼道是否畅通" in case_page
 
 
 def test_one_tap_resolves_on_the_spot_with_a_note(fc, login, fire_patrol):

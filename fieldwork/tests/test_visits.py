@@ -99,6 +99,8 @@ def test_a_finding_becomes_a_case_in_one_tap_linked_both_ways(fc, login):
     case = Case.objects.get()
     assert f"已上报事件 {case.number}。" in response.content.decode()
     assert case.resident == fc.alone and case.visits.get() == visit
+    case_page = client.get(reverse("cases:case", args=[case.number])).content.decode()
+    assert reverse("fieldwork:visit", args=[visit.pk]) in case_page
     with pytest.raises(Exception, match="已经上报过"):
         visit_report_finding(visit=visit, actor=fc.cast.grid_worker_a, category=category)
 
