@@ -1,4 +1,5 @@
-"""Compliance figures (巡查考核): planned vs done patrols per grid, day and worker, missed windows.
+"""Compliance figures (巡查考核): planned vs done patrols per grid, day and worker, missed windows,
+and the progress of 专项巡查 campaigns.
 
 Planned windows come from the daily plans (``schedule``), counted in Python over the days
 (the calendar loads its exceptions a year at a time); done windows come from one grouped query
@@ -11,12 +12,13 @@ import datetime
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Max, Q
 
 from areas.models import Area
 from cases.calendar import WorkCalendar
-from fieldwork.models import Patrol
+from fieldwork.models import Answer, Patrol, PatrolPlan, PlanKind, PlanTarget
 from fieldwork.schedule import daily_plans, slots, zone
 
 
@@ -92,3 +94,48 @@ def worker_counts(grids: Iterable[Area], start: datetime.date, end: datetime.dat
         patrols[name] += row["n"]
         days[name] += 1
     return sorted(((name, patrols[name], days[name]) for name in patrols), key=lambda row: row[0])
+
+
+@dataclass
+class CampaignProgress:
+    """A 专项巡查 campaign in an area: targets checked, targets due again, problems found and handled."""
+
+    plan: PatrolPlan
+    targets: int = 0
+    checked: int = 0
+    due: int = 0
+    problems: int = 0
+    handled: int = 0
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.checked / self.targets) if self.targets else None
+
+
+def campaign_progress(user: Any, area_prefix: str, today: datetime.date) -> list[CampaignProgress]:
+    """Campaigns running or ended in the last 92 days over the targets of this subtree (three queries).
+
+    A target is *checked* once it has a check-in; it is *due* when it was never checked, or, for a
+    campaign with an interval, when its last check is older than the interval.
+    """
+    since = today - datetime.timedelta(days=92)
+    plans = {plan.pk: plan for plan in PatrolPlan.objects.visible_to(user).filter(
+        kind=PlanKind.SPECIAL, starts_on__lte=today).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=since))}
+    targets = (PlanTarget.objects.visible_to(user).filter(plan_id__in=plans, grid_code__startswith=area_prefix)
+               .annotate(last=Max("checkins__at")).values_list("plan_id", "pk", "last"))
+    progress = {pk: CampaignProgress(plan) for pk, plan in plans.items()}
+    for plan_id, _pk, last in targets:
+        row = progress[plan_id]
+        row.targets += 1
+        row.checked += last is not None
+        interval = row.plan.target_interval_days
+        stale = last is not None and interval and (today - last.astimezone(zone()).date()).days >= interval
+        row.due += last is None or bool(stale)
+    answers = (Answer.objects.filter(is_problem=True, checkin__target__plan_id__in=plans,
+                                     checkin__target__grid_code__startswith=area_prefix)
+               .values("checkin__target__plan_id")
+               .annotate(found=Count("pk"), handled=Count("pk", filter=~Q(handling=""))))
+    for row in answers:
+        progress[row["checkin__target__plan_id"]].problems = row["found"]
+        progress[row["checkin__target__plan_id"]].handled = row["handled"]
+    return [row for row in progress.values() if row.targets]

@@ -6,8 +6,10 @@ import pytest
 from django.urls import reverse
 
 from cases.models import CalendarDay
-from fieldwork.compliance import grid_figures, worker_counts
-from fieldwork.patrols import patrol_finish, patrol_start
+from cases.testing import tiny_photo
+from fieldwork.checklists import field_name
+from fieldwork.compliance import campaign_progress, grid_figures, worker_counts
+from fieldwork.patrols import finding_report, patrol_check_in, patrol_finish, patrol_start
 from fieldwork.testing import at
 
 pytestmark = pytest.mark.django_db
@@ -68,3 +70,24 @@ def test_the_page_shows_the_grids_of_a_community_to_its_leaders_only(fc, login, 
 def test_a_bad_period_falls_back_to_this_month_with_a_message(fc, login):
     url = reverse("fieldwork:compliance", args=[fc.cast.grid_a.code]) + "?start=2026-13-01"
     assert "日期无效，已显示本月。" in login(fc.grid_leader).get(url).content.decode()
+
+
+def test_campaign_progress_counts_targets_checked_due_and_problems(fc, login):
+    worker = fc.cast.grid_worker_a
+    campaign = patrol_start(actor=worker, plan=fc.fire_campaign, grid=fc.cast.grid_a, now=at(MONDAY, 9))
+    items = list(fc.fire_campaign.checklist.current_version().items.all())
+    answers = {field_name(items[0]): "no", field_name(items[1]): "no", field_name(items[2]): "3",
+               field_name(items[3]): "完好", field_name(items[4]): "no"}
+    checkin = patrol_check_in(patrol=campaign, actor=worker, building=fc.building1, answers=answers,
+                              photos={field_name(items[5]): [tiny_photo()]}, now=at(MONDAY, 9, 10))
+    finding_report(answer=checkin.answers.filter(is_problem=True).first(), actor=worker, now=at(MONDAY, 9, 20))
+    # Three targets in the community (two in grid A, one in grid B), one checked, two problems, one reported.
+    [row] = campaign_progress(fc.cast.street_leader, fc.cast.community1.code, MONDAY)
+    assert (row.targets, row.checked, row.due, row.problems, row.handled, row.percent) == (3, 1, 2, 2, 1, 33)
+    [grid_a] = campaign_progress(fc.cast.street_leader, fc.cast.grid_a.code, MONDAY)
+    assert (grid_a.targets, grid_a.checked, grid_a.due) == (2, 1, 1)
+    # The campaign checks every 14 days: two weeks later the checked building is due again.
+    [later] = campaign_progress(fc.cast.street_leader, fc.cast.community1.code, MONDAY + datetime.timedelta(days=14))
+    assert later.due == 3
+    page = login(fc.cast.street_leader).get(reverse("fieldwork:compliance", args=[fc.cast.community1.code]))
+    assert "专项巡查进度" in page.content.decode() and "消防安全专项" in page.content.decode()

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from areas.models import Area, Level, code_prefix
-from fieldwork.compliance import grid_figures, worker_counts
+from fieldwork.compliance import campaign_progress, grid_figures, worker_counts
 
 MAX_DAYS = 92
 
@@ -56,6 +56,7 @@ def compliance(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "fieldwork/compliance.html", {
         "area": area, "figures": figures, "start": start, "end": end, "notice": notice, "single": single,
         "workers": worker_counts(grids, start, end),
+        "campaigns": campaign_progress(user, code_prefix(area.code, area.level), today),
     })
 
 
