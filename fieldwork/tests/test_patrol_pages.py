@@ -173,3 +173,15 @@ def test_a_daily_patrol_lists_the_grids_buildings(fc, login):
                           window=fc.morning, now=datetime.datetime.now(datetime.UTC))
     page = login(fc.cast.grid_worker_a).get(reverse("fieldwork:patrol", args=[patrol.pk])).content.decode()
     assert "百花小区1号楼" in page and "5号楼" not in page
+
+
+def test_the_printable_labels_carry_each_buildings_check_in_address(fc, login, settings):
+    settings.PUBLIC_BASE_URL = "https://wangge.example.cn"
+    page = login(fc.cast.grid_worker_a).get(reverse("fieldwork:building_labels", args=[fc.cast.grid_a.code]))
+    text = page.content.decode()
+    assert page.status_code == 200 and text.count("<svg") == 2  # buildings 1 and 2 of grid A
+    assert "百花小区1号楼" in text and "5号楼" not in text
+    assert page.context["labels"][0][1] == "https://wangge.example.cn" + reverse("fieldwork:building_label",
+                                                                                args=[fc.building1.pk])
+    assert login(fc.cast.grid_worker_b).get(
+        reverse("fieldwork:building_labels", args=[fc.cast.grid_a.code])).status_code == 404

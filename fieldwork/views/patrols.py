@@ -174,6 +174,22 @@ def building_label(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def building_labels(request: HttpRequest, code: str) -> HttpResponse:
+    """Printable QR labels (巡查签到码) of a grid's buildings, each pointing at its check-in address."""
+    user = _user(request)
+    grid = get_object_or_404(Area.objects.visible_to(user), code=code)
+    if not user.has_perm("fieldwork.add_patrol", grid) and not user.has_perm("fieldwork.view_compliance", grid):
+        raise PermissionDenied(_("您没有巡查走访的权限。"))
+    base = settings.PUBLIC_BASE_URL.rstrip("/")
+    labels = []
+    for building in Building.objects.visible_to(user).filter(grid_code__startswith=grid.code).order_by(
+            "grid_code", "estate", "name")[:200]:
+        path_ = reverse("fieldwork:building_label", args=[building.pk])
+        labels.append((building, f"{base}{path_}" if base else request.build_absolute_uri(path_)))
+    return render(request, "fieldwork/labels.html", {"grid": grid, "labels": labels})
+
+
+@login_required
 @require_POST
 def finish(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
@@ -271,5 +287,6 @@ urlpatterns: list[URLPattern] = [
     path("patrols/<int:pk>/route/", route, name="route"),
     path("findings/<int:pk>/<str:verb>/", finding, name="finding"),
     path("b/<int:pk>/", building_label, name="building_label"),
+    path("labels/<str:code>/", building_labels, name="building_labels"),
     path("photo/<uuid:token>/", photo, name="photo"),
 ]
