@@ -86,7 +86,8 @@ class VisitForm(forms.Form):
         label=_("是否见到本人"), choices=[("1", _("见到本人")), ("0", _("未见到（没敲开门）"))],
         coerce=lambda value: value == "1", widget=forms.RadioSelect,
     )
-    retry_on = forms.DateField(label=_("再次走访日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    retry_on = forms.DateField(label=_("再次走访日期"), required=False, widget=forms.DateInput(attrs={"type": "date"},
+                                                                                          format="%Y-%m-%d"))
     findings = forms.CharField(label=_("发现情况"), required=False, max_length=2000,
                                widget=forms.Textarea(attrs={"rows": 3}))
     opinions = forms.CharField(label=_("社情民意"), required=False, max_length=2000,

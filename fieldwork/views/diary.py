@@ -29,8 +29,8 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 class DiaryEntryForm(forms.Form):
     grid = forms.ModelChoiceField(label=gettext_lazy("网格"), queryset=Area.objects.none(),
                                   widget=forms.Select(attrs={"class": "form-select"}))
-    day = forms.DateField(label=gettext_lazy("日期"), widget=forms.DateInput(attrs={"type": "date",
-                                                                                 "class": "form-control"}))
+    day = forms.DateField(label=gettext_lazy("日期"), widget=forms.DateInput(
+        attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"))
     place = forms.CharField(label=gettext_lazy("地点"), required=False, max_length=100,
                             widget=forms.TextInput(attrs={"class": "form-control"}))
     people = forms.CharField(label=gettext_lazy("人员"), required=False, max_length=100,
