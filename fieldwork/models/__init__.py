@@ -2,12 +2,13 @@
 
 from .checklists import NO, YES, Checklist, ChecklistItem, ChecklistVersion, ItemKind
 from .diary import DiaryEntry, DiaryTag
-from .patrols import Answer, CheckIn, CheckInMethod, FieldPhoto, Handling, Patrol, RoutePoint
+from .patrols import Answer, CheckIn, CheckInMethod, FieldPhoto, Handling, MissedWindow, Patrol, RoutePoint
 from .plans import PatrolPlan, PatrolWindow, PlanDays, PlanKind, PlanTarget, TargetKind
 from .visits import Visit, VisitMethod, VisitPurpose
 
 __all__ = [
     "NO", "YES", "Answer", "CheckIn", "CheckInMethod", "Checklist", "ChecklistItem", "ChecklistVersion",
-    "DiaryEntry", "DiaryTag", "FieldPhoto", "Handling", "ItemKind", "Patrol", "PatrolPlan", "PatrolWindow",
-    "PlanDays", "PlanKind", "PlanTarget", "RoutePoint", "TargetKind", "Visit", "VisitMethod", "VisitPurpose",
+    "DiaryEntry", "DiaryTag", "FieldPhoto", "Handling", "ItemKind", "MissedWindow", "Patrol", "PatrolPlan",
+    "PatrolWindow", "PlanDays", "PlanKind", "PlanTarget", "RoutePoint", "TargetKind", "Visit", "VisitMethod",
+    "VisitPurpose",
 ]

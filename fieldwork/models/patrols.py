@@ -174,3 +174,26 @@ class RoutePoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lng:.6f},{self.lat:.6f}"
+
+
+class MissedWindow(models.Model):
+    """漏巡: a window of a daily plan that passed without a finished patrol, claimed once.
+
+    The row is the claim: ``notify_missed_patrols`` tells the 网格长 only when it inserts the row,
+    so running the check twice (or twice at once) sends nothing twice.
+    """
+
+    window = models.ForeignKey(PatrolWindow, verbose_name=_("巡查时段"), on_delete=models.CASCADE,
+                               related_name="missed")
+    grid = models.ForeignKey(Area, verbose_name=_("网格"), on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("日期"))
+    noticed_at = models.DateTimeField(_("发现时间"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-day", "grid", "window"]
+        verbose_name = _("漏巡记录")
+        verbose_name_plural = pgettext_lazy("plural", "漏巡记录")
+        constraints = [models.UniqueConstraint(fields=["window", "grid", "day"], name="missed_window_once")]
+
+    def __str__(self) -> str:
+        return f"{self.grid} {self.day} {self.window}"
