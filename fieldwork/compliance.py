@@ -135,7 +135,7 @@ def campaign_progress(user: Any, area_prefix: str, today: datetime.date) -> list
                                      checkin__target__grid_code__startswith=area_prefix)
                .values("checkin__target__plan_id")
                .annotate(found=Count("pk"), handled=Count("pk", filter=~Q(handling=""))))
-    for row in answers:
-        progress[row["checkin__target__plan_id"]].problems = row["found"]
-        progress[row["checkin__target__plan_id"]].handled = row["handled"]
+    for counted in answers:
+        progress[counted["checkin__target__plan_id"]].problems = counted["found"]
+        progress[counted["checkin__target__plan_id"]].handled = counted["handled"]
     return [row for row in progress.values() if row.targets]

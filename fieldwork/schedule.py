@@ -109,3 +109,22 @@ def today_slots(grid: Area, now: datetime.datetime, calendar: WorkCalendar | Non
         if key not in done or patrol.finished_at:
             done[key] = patrol
     return [decide(slot, done, now) for slot in due]
+
+
+def today_counts(grids: list[Area], now: datetime.datetime, calendar: WorkCalendar | None = None) -> tuple[int, int]:
+    """(windows still to patrol, windows missed) today over these grids, in four queries."""
+    calendar = calendar or WorkCalendar()
+    day = now.astimezone(zone()).date()
+    plans = daily_plans(grids)
+    kept = set(Patrol.objects.filter(grid__in=grids, day=day, finished_at__isnull=False, window__isnull=False)
+               .order_by().values_list("grid_id", "window_id").distinct())
+    remaining = missed = 0
+    for grid in grids:
+        for slot in slots(grid, day, plans, calendar):
+            if (grid.pk, slot.window.pk) in kept:
+                continue
+            if slot.bounds(zone())[1] <= now:
+                missed += 1
+            else:
+                remaining += 1
+    return remaining, missed

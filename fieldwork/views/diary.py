@@ -124,9 +124,9 @@ def diary_entry(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("已记入民情日志。"))
             return redirect("fieldwork:diary", pk=user.pk, year=entry.day.year, month=entry.day.month)
     else:
-        for name, errors in form.errors.items():
+        for name, field_errors in form.errors.items():
             label = form.fields[name].label if name in form.fields else ""
-            messages.error(request, f"{label}：{'；'.join(errors)}")
+            messages.error(request, f"{label}：{'；'.join(str(error) for error in field_errors)}")
     return redirect("fieldwork:my_diary")
 
 
