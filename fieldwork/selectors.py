@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,6 +51,30 @@ def stops(patrol: Patrol, user: Any) -> list[Stop]:
     buildings = Building.objects.visible_to(user).filter(grid=patrol.grid).order_by("estate", "name")
     checked = {building for _target, building in done}
     return [Stop("building", building.pk, str(building), building.pk in checked) for building in buildings]
+
+
+def nearest_stops(patrol: Patrol, user: Any, longitude: float, latitude: float, limit: int = 3) -> list[Stop]:
+    """The patrol's stops with a position, nearest first (equirectangular distance, fine within a grid)."""
+    scale = math.cos(math.radians(latitude))
+    placed: list[tuple[float, Stop]] = []
+    positions = _positions(patrol, user)
+    for stop in stops(patrol, user):
+        where = positions.get((stop.kind, stop.pk))
+        if where is not None:
+            placed.append((math.hypot((where[0] - longitude) * scale, where[1] - latitude), stop))
+    return [stop for _distance, stop in sorted(placed, key=lambda pair: pair[0])[:limit]]
+
+
+def _positions(patrol: Patrol, user: Any) -> dict[tuple[str, int], tuple[float, float]]:
+    if patrol.plan.kind == PlanKind.SPECIAL:
+        rows = (PlanTarget.objects.visible_to(user).filter(plan=patrol.plan, grid_code=patrol.grid_code)
+                .values_list("pk", "lng", "lat", "building__lng", "building__lat"))
+        return {("target", pk): (lng if lng is not None else b_lng, lat if lat is not None else b_lat)
+                for pk, lng, lat, b_lng, b_lat in rows
+                if (lng is not None and lat is not None) or (b_lng is not None and b_lat is not None)}
+    rows = (Building.objects.visible_to(user).filter(grid=patrol.grid, lng__isnull=False, lat__isnull=False)
+            .values_list("pk", "lng", "lat"))
+    return {("building", pk): (lng, lat) for pk, lng, lat in rows}
 
 
 def patrol_checkins(patrol: Patrol) -> QuerySet[CheckIn]:

@@ -75,3 +75,21 @@ def test_a_grid_worker_does_a_fire_safety_patrol_on_the_phone(cast, page, browse
     checkin = CheckIn.objects.get()
     assert checkin.photos.count() == 1 and checkin.note == "2单元楼道堆满纸箱"
     assert Answer.objects.get(is_problem=True).case == case and case.building == fc.building1
+
+
+def test_the_phone_proposes_the_nearest_building_from_its_position(cast, page, browser_login):
+    fc = build_field_cast(cast)
+    type(fc.building2).objects.filter(pk=fc.building2.pk).update(lng=113.520, lat=34.740)
+    patrol = Patrol.objects.create(plan=fc.double_patrol, window=fc.morning, grid=cast.grid_a,
+                                   worker=cast.grid_worker_a, day=timezone.localdate())
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.context.grant_permissions(["geolocation"])
+    page.context.set_geolocation({"longitude": 113.5199, "latitude": 34.7399, "accuracy": 10})
+    browser_login(cast.grid_worker_a)
+    page.goto(f"/fieldwork/patrols/{patrol.pk}/")
+    page.get_by_role("button", name="按位置推荐").click()
+    proposed = page.locator("#nearest-stops a")
+    expect(proposed).to_have_text(["百花小区2号楼"])
+    proposed.click()
+    expect(page.locator("h1")).to_contain_text("百花小区2号楼")
+    assert page.url.endswith("?via=location")

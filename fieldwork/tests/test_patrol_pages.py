@@ -185,3 +185,17 @@ def test_the_printable_labels_carry_each_buildings_check_in_address(fc, login, s
                                                                                 args=[fc.building1.pk])
     assert login(fc.cast.grid_worker_b).get(
         reverse("fieldwork:building_labels", args=[fc.cast.grid_a.code])).status_code == 404
+
+
+def test_the_nearest_targets_are_proposed_from_the_browsers_position(fc, login, fire_patrol):
+    type(fc.building1).objects.filter(pk=fc.building1.pk).update(lng=113.510, lat=34.720)
+    type(fc.building2).objects.filter(pk=fc.building2.pk).update(lng=113.520, lat=34.740)
+    client = login(fc.cast.grid_worker_a)
+    url = reverse("fieldwork:nearest", args=[fire_patrol.pk])
+    found = client.get(url, {"lng": "113.5195", "lat": "34.7395"}).json()["stops"]
+    assert [stop["label"] for stop in found] == ["百花小区2号楼", "百花小区1号楼"]
+    assert found[0]["url"].endswith("?via=location")
+    client.post(found[0]["url"], fire_post(fc))
+    assert CheckIn.objects.get().method == CheckInMethod.LOCATION
+    assert client.get(url, {"lng": "east", "lat": "34.7"}).status_code == 400
+    assert login(fc.grid_leader).get(url, {"lng": "113.5", "lat": "34.7"}).status_code == 400  # not their patrol

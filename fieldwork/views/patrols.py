@@ -32,7 +32,7 @@ from fieldwork.patrols import (
     patrol_start,
 )
 from fieldwork.schedule import today_slots
-from fieldwork.selectors import campaigns, patrol_checkins, patrol_grids, stops, visible_photos
+from fieldwork.selectors import campaigns, nearest_stops, patrol_checkins, patrol_grids, stops, visible_photos
 from registry.models import Building
 
 
@@ -252,6 +252,25 @@ def location(request: HttpRequest, pk: int) -> JsonResponse:
 
 
 @login_required
+def nearest(request: HttpRequest, pk: int) -> JsonResponse:
+    """The stops nearest to the browser's position (WGS-84), for the patrol page's 按位置推荐 button."""
+    user = _user(request)
+    patrol = _get_patrol_for_user(user, pk)
+    try:
+        longitude, latitude = float(request.GET["lng"]), float(request.GET["lat"])
+    except (KeyError, ValueError):
+        return JsonResponse({"error": _("位置无效。")}, status=400)
+    if not (-180 <= longitude <= 180 and -90 <= latitude <= 90) or patrol.worker_id != user.pk:
+        return JsonResponse({"error": _("位置无效。")}, status=400)
+    found = nearest_stops(patrol, user, longitude, latitude)
+    return JsonResponse({"stops": [
+        {"label": stop.label, "checked": stop.checked,
+         "url": reverse("fieldwork:check_in", args=[patrol.pk, stop.kind, stop.pk]) + f"?via={CheckInMethod.LOCATION}"}
+        for stop in found
+    ]})
+
+
+@login_required
 def route(request: HttpRequest, pk: int) -> JsonResponse:
     """The patrol's route as GeoJSON, for the 网格长 and 督导员 only (``fieldwork.view_route``)."""
     user = _user(request)
@@ -285,6 +304,7 @@ urlpatterns: list[URLPattern] = [
     path("patrols/<int:pk>/finish/", finish, name="finish"),
     path("patrols/<int:pk>/location/", location, name="location"),
     path("patrols/<int:pk>/route/", route, name="route"),
+    path("patrols/<int:pk>/nearest/", nearest, name="nearest"),
     path("findings/<int:pk>/<str:verb>/", finding, name="finding"),
     path("b/<int:pk>/", building_label, name="building_label"),
     path("labels/<str:code>/", building_labels, name="building_labels"),
