@@ -66,15 +66,22 @@ def nearest_stops(patrol: Patrol, user: Any, longitude: float, latitude: float, 
 
 
 def _positions(patrol: Patrol, user: Any) -> dict[tuple[str, int], tuple[float, float]]:
+    """Where each stop is: a target's own point, else its building's; a building's point."""
+    found: dict[tuple[str, int], tuple[float, float]] = {}
     if patrol.plan.kind == PlanKind.SPECIAL:
-        rows = (PlanTarget.objects.visible_to(user).filter(plan=patrol.plan, grid_code=patrol.grid_code)
-                .values_list("pk", "lng", "lat", "building__lng", "building__lat"))
-        return {("target", pk): (lng if lng is not None else b_lng, lat if lat is not None else b_lat)
-                for pk, lng, lat, b_lng, b_lat in rows
-                if (lng is not None and lat is not None) or (b_lng is not None and b_lat is not None)}
-    rows = (Building.objects.visible_to(user).filter(grid=patrol.grid, lng__isnull=False, lat__isnull=False)
-            .values_list("pk", "lng", "lat"))
-    return {("building", pk): (lng, lat) for pk, lng, lat in rows}
+        targets = (PlanTarget.objects.visible_to(user).filter(plan=patrol.plan, grid_code=patrol.grid_code)
+                   .values_list("pk", "lng", "lat", "building__lng", "building__lat"))
+        for pk, lng, lat, building_lng, building_lat in targets:
+            if lng is not None and lat is not None:
+                found[("target", pk)] = (lng, lat)
+            elif building_lng is not None and building_lat is not None:
+                found[("target", pk)] = (building_lng, building_lat)
+        return found
+    buildings = (Building.objects.visible_to(user).filter(grid=patrol.grid, lng__isnull=False, lat__isnull=False)
+                 .values_list("pk", "lng", "lat"))
+    for pk, lng, lat in buildings:
+        found[("building", pk)] = (lng, lat)
+    return found
 
 
 def patrol_checkins(patrol: Patrol) -> QuerySet[CheckIn]:
