@@ -3,13 +3,30 @@
 from __future__ import annotations
 
 import datetime
+import io
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
+
+from django.core.files.base import ContentFile
+from PIL import Image
 
 from accounts.models import User
 from accounts.testing import Cast, make_user
 from areas.models import Area
-from fieldwork.models import Checklist, PatrolPlan, PatrolWindow, PlanDays, PlanKind, PlanTarget, TargetKind
+from fieldwork.models import (
+    Answer,
+    CheckIn,
+    Checklist,
+    FieldPhoto,
+    Patrol,
+    PatrolPlan,
+    PatrolWindow,
+    PlanDays,
+    PlanKind,
+    PlanTarget,
+    TargetKind,
+    Visit,
+)
 from registry.models import Building, CareTag, Dwelling, Household, HouseholdMember, Relation, Resident
 
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -82,3 +99,41 @@ def build_field_cast(cast: Cast) -> FieldCast:
         neighbour=neighbour, resident_b=resident_b, double_patrol=double, morning=morning, afternoon=afternoon,
         fire_campaign=fire,
     )
+
+
+# --- objects for the scope matrix (tests/test_scope_matrix.py): made inside its rolled-back requests
+
+
+def matrix_patrol(grid: Area) -> Patrol:
+    """A campaign patrol of ``grid`` by a worker nobody else is (so no one in the matrix acts on it)."""
+    plan = PatrolPlan.objects.create(area=grid, name="矩阵专项", kind=PlanKind.SPECIAL,
+                                     checklist=Checklist.objects.get(code="fire-safety"),
+                                     starts_on=datetime.date(2026, 1, 1), ends_on=datetime.date(2027, 12, 31))
+    worker = User.objects.create_user(f"matrix_worker_{grid.code}")
+    return Patrol.objects.create(plan=plan, grid=grid, worker=worker, day=datetime.date(2026, 12, 7))
+
+
+def matrix_answer(grid: Area) -> Answer:
+    checkin = CheckIn.objects.create(patrol=matrix_patrol(grid), label="1号楼")
+    version = Checklist.objects.get(code="fire-safety").current_version()
+    assert version is not None
+    return Answer.objects.create(checkin=checkin, item=version.items.first(), value="yes", is_problem=False)
+
+
+def matrix_photo(grid: Area) -> FieldPhoto:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(buffer, "JPEG")
+    photo = FieldPhoto(checkin=CheckIn.objects.create(patrol=matrix_patrol(grid), label="1号楼"), width=8, height=8)
+    photo.image.save(f"{photo.token}.jpg", ContentFile(buffer.getvalue()), save=False)
+    photo.save()
+    return photo
+
+
+def matrix_visit(grid: Area, building: Building, resident: Resident, recorder: User) -> Visit:
+    return Visit.objects.create(grid=grid, building=building, resident=resident, recorded_by=recorder,
+                                findings="扶手松动")
+
+
+def matrix_author(grid: Area) -> User:
+    """A grid worker of ``grid`` whose diary the matrix asks for."""
+    return make_user(f"matrix_author_{grid.code}", "grid_worker", grid)

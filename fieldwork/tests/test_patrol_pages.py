@@ -147,7 +147,7 @@ def test_finishing_keeps_the_summary(fc, login, fire_patrol):
 
 def test_the_route_is_for_grid_leaders_and_supervisors_only(fc, login, fire_patrol, settings):
     url = reverse("fieldwork:route", args=[fire_patrol.pk])
-    assert login(fc.cast.grid_worker_a).get(url).status_code == 403
+    assert login(fc.cast.grid_worker_a).get(url).status_code == 404
     assert login(fc.grid_leader).get(url).json()["geometry"]["type"] == "LineString"
     assert login(fc.supervisor).get(url).status_code == 200
     assert login(fc.building_head).get(url).status_code == 404

@@ -276,7 +276,7 @@ def route(request: HttpRequest, pk: int) -> JsonResponse:
     user = _user(request)
     patrol = _get_patrol_for_user(user, pk)
     if not user.has_perm("fieldwork.view_route", patrol.grid):
-        raise PermissionDenied(_("只有网格长和督导员可以查看巡查轨迹。"))
+        raise Http404  # routes are for the 网格长 and 督导员 only; to others they do not exist
     points = [[point.lng, point.lat] for point in patrol.route.all()]
     return JsonResponse({"type": "Feature", "properties": {"patrol": patrol.pk},
                          "geometry": {"type": "LineString", "coordinates": points}})

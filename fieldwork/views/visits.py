@@ -66,8 +66,8 @@ def visits_due(request: HttpRequest) -> HttpResponse:
 def visit_new(request: HttpRequest, resident: int) -> HttpResponse:
     """记录走访 of one resident (the care list's button leads here)."""
     user = _user(request)
-    _require(user, "fieldwork.add_visit")
     person = get_object_or_404(Resident.objects.visible_to(user).select_related("grid"), pk=resident)
+    _require(user, "fieldwork.add_visit")
     form = VisitForm(request.POST or None, colleagues=_colleagues(person.grid, user))
     if request.method == "POST" and form.is_valid():
         data: dict[str, Any] = form.cleaned_data
@@ -92,8 +92,7 @@ def visit_new(request: HttpRequest, resident: int) -> HttpResponse:
 @login_required
 def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    _require(user, "fieldwork.view_visit")
-    visit = _get_visit_for_user(user, pk)
+    visit = _get_visit_for_user(user, pk)  # visible only where the user holds fieldwork.view_visit
     may_report = (not visit.case_id and bool(visit.findings) and user.has_perm("cases.report_case", visit.grid))
     return render(request, "fieldwork/visit.html", {
         "visit": visit, "workers": list(visit.workers.all()), "may_report": may_report,
