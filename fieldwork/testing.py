@@ -117,7 +117,7 @@ def matrix_answer(grid: Area) -> Answer:
     checkin = CheckIn.objects.create(patrol=matrix_patrol(grid), label="1号楼")
     version = Checklist.objects.get(code="fire-safety").current_version()
     assert version is not None
-    return Answer.objects.create(checkin=checkin, item=version.items.first(), value="yes", is_problem=False)
+    return Answer.objects.create(checkin=checkin, item=version.items.all()[0], value="yes", is_problem=False)
 
 
 def matrix_photo(grid: Area) -> FieldPhoto:
