@@ -14,8 +14,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('areas', '0002_area_name_no_markup'),
-        ('cases', '0009_ledger_export'),
-        ('registry', '0003_building_size_bounds'),
+        ('cases', '0009_fill_rating_source'),
+        ('registry', '0006_fill_address_sort_keys'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
