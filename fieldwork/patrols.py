@@ -219,7 +219,8 @@ def finding_resolve(
     *, answer: Answer, actor: User, note: str, category: Category | None = None,
     after_photos: Sequence[Photo] = (), now: datetime.datetime | None = None,
 ) -> Case:
-    """当场解决: the problem was fixed on the spot; recorded as a closed case (``case_report_resolved``)."""
+    """当场解决: the problem was fixed on the spot; recorded as a case self-handled and fed
+    back at once (``case_report_resolved``), which then waits in 待核查 for someone else to verify it."""
     with transaction.atomic():
         answer = _open_finding(answer)
         fields = _report_fields(answer, category)

@@ -108,7 +108,7 @@ def test_a_problem_resolved_on_the_spot_is_a_closed_case(fc):
     answer = checkin.answers.get(is_problem=True)
     case = finding_resolve(answer=answer, actor=fc.cast.grid_worker_a, note="劝导住户把电动车推到车棚充电",
                            now=at(MONDAY, 9, 30))
-    assert case.status == Status.CLOSED and case.category.code == "ebike-charging"
+    assert case.status == Status.PENDING_VERIFY and case.category.code == "ebike-charging"
     answer.refresh_from_db()
     assert answer.handling == Handling.RESOLVED and answer.case == case
 

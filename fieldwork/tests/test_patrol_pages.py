@@ -124,8 +124,11 @@ def test_one_tap_resolves_on_the_spot_with_a_note(fc, login, fire_patrol):
     answer = Answer.objects.get(is_problem=True)
     refused = client.post(reverse("fieldwork:finding", args=[answer.pk, "resolve"]), {"note": ""}, follow=True)
     assert "请说明处理情况。" in refused.content.decode() and not Case.objects.exists()
-    client.post(reverse("fieldwork:finding", args=[answer.pk, "resolve"]), {"note": "已劝导推走"})
-    assert Case.objects.get().status == "closed"
+    response = client.post(reverse("fieldwork:finding", args=[answer.pk, "resolve"]), {"note": "已劝导推走"},
+                           follow=True)
+    case = Case.objects.get()
+    assert case.status == "pending_verify"  # 小事不出网格 is checked by someone else
+    assert f"已当场解决，事件 {case.number} 等待他人核查。" in response.content.decode()
 
 
 def test_others_cannot_act_on_the_patrol_and_outsiders_get_404(fc, login, fire_patrol):

@@ -227,7 +227,7 @@ def finding(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        done = _("已当场解决，事件 %(number)s 已办结。") if verb == "resolve" else _("已上报事件 %(number)s。")
+        done = _("已当场解决，事件 %(number)s 等待他人核查。") if verb == "resolve" else _("已上报事件 %(number)s。")
         messages.success(request, done % {"number": case.number})
     return redirect("fieldwork:patrol", pk=patrol_pk)
 
