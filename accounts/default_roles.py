@@ -54,6 +54,15 @@ PARTICIPATION_WORK = [*PARTICIPATION_VIEW, "participation.add_wish", "participat
                       "participation.record_vote"]
 PARTICIPATION_REVIEW = [*PARTICIPATION_WORK, "participation.review_wish", "participation.add_ballot",
                         "participation.change_ballot"]
+# Fieldwork (巡查走访). Routes are for the 网格长 and 督导员 (fieldwork.view_route); plans and
+# checklists are managed by community staff and administrators.
+FIELD_VIEW = ["fieldwork.view_patrol", "fieldwork.view_visit", "fieldwork.view_patrolplan", "fieldwork.view_checklist"]
+FIELD_WORK = [*FIELD_VIEW, "fieldwork.add_patrol", "fieldwork.add_visit"]
+FIELD_LEAD = ["fieldwork.view_route", "fieldwork.view_compliance"]
+FIELD_PLAN = [f"fieldwork.{action}_{name}" for name in ("patrolplan", "patrolwindow", "plantarget")
+              for action in ("add", "change", "delete")]
+FIELD_CATALOG = [f"fieldwork.{action}_{name}" for name in ("checklist", "checklistversion", "checklistitem")
+                 for action in ("add", "change", "delete")]
 
 # (code, name, description, permissions). The names and descriptions are stored in Chinese as
 # data; they are marked for translation so Role.display_name shows a default role in the user's
@@ -61,25 +70,26 @@ PARTICIPATION_REVIEW = [*PARTICIPATION_WORK, "participation.review_wish", "parti
 DEFAULT_ROLES: list[tuple[str, str, str, list[str]]] = [
     (
         "grid_worker", gettext_noop("网格员"), gettext_noop("专职或兼职网格员：巡查、走访、登记、上报。"),
-        VIEW + REGISTRY_VIEW + REGISTRY_EDIT + CASE_VIEW + CASE_GRID + PARTICIPATION_WORK,
+        VIEW + REGISTRY_VIEW + REGISTRY_EDIT + CASE_VIEW + CASE_GRID + PARTICIPATION_WORK + FIELD_WORK,
     ),
     (
         "building_head", gettext_noop("楼栋长"), gettext_noop("负责一栋或几栋楼的信息与联络。"),
-        VIEW + REGISTRY_VIEW + CASE_VIEW + CASE_REPORT + ["participation.view_ballot", "participation.record_vote"],
+        VIEW + REGISTRY_VIEW + CASE_VIEW + CASE_REPORT + ["participation.view_ballot", "participation.record_vote"]
+        + ["fieldwork.view_visit", "fieldwork.add_visit"],
     ),
     (
         "grid_leader", gettext_noop("网格长"), gettext_noop("负责网格的统筹，管理网格服务团队。"),
         VIEW + TEAM + REGISTRY_VIEW + REGISTRY_EDIT + REGISTRY_UNMASK + CASE_VIEW + CASE_GRID + ["cases.accept_case"]
-        + PARTICIPATION_WORK,
+        + PARTICIPATION_WORK + FIELD_WORK + FIELD_LEAD,
     ),
     (
         "supervisor", gettext_noop("督导员"), gettext_noop("督导若干网格的工作。"),
-        VIEW + REGISTRY_VIEW + CASE_VIEW + ["cases.supervise_case"],
+        VIEW + REGISTRY_VIEW + CASE_VIEW + ["cases.supervise_case"] + FIELD_VIEW + FIELD_LEAD,
     ),
     (
         "community_staff", gettext_noop("社区工作人员"), gettext_noop("社区两委与工作人员：汇总、派单给物业。"),
         VIEW + TEAM + REGISTRY_VIEW + REGISTRY_EDIT + REGISTRY_UNMASK + CASE_VIEW + CASE_GRID + CASE_DESK
-        + PARTICIPATION_REVIEW,
+        + PARTICIPATION_REVIEW + FIELD_WORK + ["fieldwork.view_compliance"] + FIELD_PLAN,
     ),
     (
         "street_dispatcher", gettext_noop("街道调度员"), gettext_noop("街道网格中心：派单、督办。"),
@@ -88,7 +98,7 @@ DEFAULT_ROLES: list[tuple[str, str, str, list[str]]] = [
     (
         "street_leader", gettext_noop("街道领导"), gettext_noop("查看街道全部网格、统计与日志。"),
         VIEW + AUDIT + REGISTRY_VIEW + REGISTRY_UNMASK + CASE_VIEW + ["cases.supervise_case", "cases.export_case"]
-        + PARTICIPATION_VIEW,
+        + PARTICIPATION_VIEW + FIELD_VIEW + ["fieldwork.view_compliance"],
     ),
     # Handlers see the cases assigned to their unit, not every case of the area they work in.
     ("department_handler", gettext_noop("部门处置人员"), gettext_noop("职能部门、执法中队的处置人员。"),
@@ -100,7 +110,8 @@ DEFAULT_ROLES: list[tuple[str, str, str, list[str]]] = [
         VIEW + TEAM + AREA_ADMIN + ACCOUNT_ADMIN + AUDIT + REGISTRY_VIEW + REGISTRY_EDIT + REGISTRY_UNMASK
         # An administrator may grant only roles no stronger than their own, so they hold every
         # case permission (handle_case acts only through membership of a unit).
-        + ACCESS_LOG + CASE_VIEW + CASE_CATALOG + CASE_GRID + CASE_DESK + CASE_HANDLE + PARTICIPATION_REVIEW,
+        + ACCESS_LOG + CASE_VIEW + CASE_CATALOG + CASE_GRID + CASE_DESK + CASE_HANDLE + PARTICIPATION_REVIEW
+        + FIELD_WORK + ["fieldwork.view_compliance"] + FIELD_PLAN + FIELD_CATALOG,
     ),
 ]
 

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "audit",
     "registry",
     "cases",
+    "fieldwork",
     "participation",
     "demo",
 ]
@@ -301,6 +302,13 @@ PARTICIPATION_PUBLIC_CLAIMS_PER_IP_HOUR = env_int("PARTICIPATION_PUBLIC_CLAIMS_P
 PARTICIPATION_PUBLIC_CLAIMS_PER_PHONE_HOUR = env_int("PARTICIPATION_PUBLIC_CLAIMS_PER_PHONE_HOUR", 2)
 CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER", "")
 # --- end cases: public reports ---
+# --- fieldwork (owned by fieldwork/, docs/fieldwork.md) ---
+# Patrol routes: with this on, a worker who consents when starting a patrol sends location
+# points while the patrol is active; with it off (the default) no point is ever stored.
+FIELDWORK_ROUTE_TRACKING = env_bool("FIELDWORK_ROUTE_TRACKING")
+# Photos per check-in (each goes through cases/photos.py like a case photo).
+FIELDWORK_MAX_PHOTOS = env_int("FIELDWORK_MAX_PHOTOS", 6)
+# --- end fieldwork ---
 # The proxies in front of Wangge (addresses or networks, e.g. 127.0.0.1,::1). Only requests
 # straight from them may bring an X-Request-Id; when set, CLIENT_IP_HEADER counts only on them too.
 TRUSTED_PROXY_IPS = env_networks("TRUSTED_PROXY_IPS")

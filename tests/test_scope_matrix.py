@@ -27,6 +27,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.default_roles import DEFAULT_ROLES
+from fieldwork.testing import matrix_answer, matrix_author, matrix_patrol, matrix_photo, matrix_visit
 from tests.urlwalk import Route, named_routes
 from tests.world import Site, World
 
@@ -181,6 +182,30 @@ TABLE: dict[str, Entry] = {
     # The wish wall: public; a grid's address leads to its community's wall.
     "public_participation:wall": _public("area", ok=302),
     "public_participation:claim": _public("wish_token"),
+    # --- fieldwork (docs/fieldwork.md). Patrols are visible where the user holds view_patrol, so
+    # to anyone else a patrol (and its answers, photos, route) does not exist: 404.
+    "fieldwork:today": Entry(None, ("fieldwork.view_patrol", "fieldwork.view_visit")),
+    "fieldwork:start": Entry(None, SIGNED_IN, method="post", ok=404),  # no grid posted: no such grid
+    "fieldwork:patrol": Entry("patrol", "fieldwork.view_patrol", denied=404),
+    "fieldwork:check_in": Entry("check_in", "fieldwork.view_patrol", ok=302, denied=404),  # not their patrol
+    "fieldwork:finish": Entry("patrol", "fieldwork.view_patrol", method="post", ok=302, denied=404),
+    "fieldwork:location": Entry("patrol", "fieldwork.view_patrol", method="post", ok=400, denied=404),
+    "fieldwork:nearest": Entry("patrol", "fieldwork.view_patrol", ok=400, denied=404),  # no position
+    "fieldwork:route": Entry("patrol", "fieldwork.view_route", denied=404),
+    "fieldwork:finding": Entry("finding", "fieldwork.view_patrol", method="post", ok=302, denied=404),
+    "fieldwork:photo": Entry("field_photo", "fieldwork.view_patrol", denied=404),
+    "fieldwork:building_label": Entry("building", SIGNED_IN, ok=302),  # no active patrol: to the today page
+    "fieldwork:building_labels": Entry("area", ("fieldwork.add_patrol", "fieldwork.view_compliance")),
+    "fieldwork:compliance": Entry("area", "fieldwork.view_compliance"),
+    "fieldwork:visits_due": Entry(None, "fieldwork.view_visit"),
+    "fieldwork:visit_new": Entry("visit_resident", "fieldwork.add_visit"),
+    "fieldwork:visit": Entry("visit", "fieldwork.view_visit", denied=404),
+    "fieldwork:visit_report": Entry("visit", "fieldwork.view_visit", method="post", ok=302, denied=404),
+    "fieldwork:my_diary": Entry(None, SIGNED_IN, ok=302),
+    "fieldwork:diary_add": Entry(None, SIGNED_IN, method="post", ok=302),  # refused with a message
+    # A grid worker's diary: read by whoever reviews the grid (view_compliance), 404 to others.
+    "fieldwork:diary": Entry("diary", "fieldwork.view_compliance", denied=404),
+    "fieldwork:diary_word": Entry("diary", "fieldwork.view_compliance", denied=404),
 }
 
 KWARGS: dict[str, Callable[[Site], dict[str, Any]]] = {
@@ -212,6 +237,13 @@ KWARGS: dict[str, Callable[[Site], dict[str, Any]]] = {
     "wish_token": lambda site: {"token": site.wish.token},
     "ballot": lambda site: {"pk": site.ballot.pk},
     "door": lambda site: {"pk": site.ballot.pk, "key": f"h{site.household.pk}"},
+    "patrol": lambda site: {"pk": matrix_patrol(site.grid).pk},
+    "visit_resident": lambda site: {"resident": site.resident.pk},
+    "check_in": lambda site: {"pk": matrix_patrol(site.grid).pk, "kind": "building", "target": site.building.pk},
+    "finding": lambda site: {"pk": matrix_answer(site.grid).pk, "verb": "report"},
+    "field_photo": lambda site: {"token": matrix_photo(site.grid).token},
+    "visit": lambda site: {"pk": matrix_visit(site.grid, site.building, site.resident, site.dispatcher).pk},
+    "diary": lambda site: {"pk": matrix_author(site.grid).pk, "year": 2026, "month": 12},
 }
 
 

@@ -1,0 +1,1 @@
+"""Fieldwork pages, one module per feature; each module exports its own ``urlpatterns``."""

@@ -1,0 +1,129 @@
+"""Home visits on the phone: my visits due this week, the visit form, a visit and its finding as a case."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import RoleAssignment, User
+from areas.models import Area
+from cases.workflow import ActionRefused
+from fieldwork.care import due_visits, week_end
+from fieldwork.forms import VisitFindingForm, VisitForm
+from fieldwork.models import Visit
+from fieldwork.visits import visit_record, visit_report_finding
+from registry.models import Resident
+from registry.selectors import visible_care_tags
+
+RECENT = 20
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _require(user: User, permission: str) -> None:
+    if not user.has_perm(permission):
+        raise PermissionDenied(_("您没有巡查走访的权限。"))
+
+
+def _get_visit_for_user(user: User, pk: int) -> Visit:
+    return get_object_or_404(Visit.objects.visible_to(user).select_related("resident", "household", "grid", "case",
+                                                                           "recorded_by"), pk=pk)
+
+
+def _colleagues(grid: Area, user: User) -> QuerySet[User]:
+    """Who may be named as going along: people with an assignment on the grid or above it."""
+    codes = list({grid.code[:length] for length in range(1, len(grid.code) + 1)})
+    holders = RoleAssignment.objects.active().filter(area__code__in=codes).values("user")
+    return User.objects.filter(pk__in=holders, is_active=True).exclude(pk=user.pk).order_by("full_name")
+
+
+@login_required
+def visits_due(request: HttpRequest) -> HttpResponse:
+    """本周待走访: care-tagged residents due or overdue, and the latest visits the user may see."""
+    user = _user(request)
+    _require(user, "fieldwork.view_visit")
+    day = timezone.localdate()
+    due = due_visits(user, today=day, until=week_end(day)) if user.has_perm("fieldwork.add_visit") else []
+    recent = (Visit.objects.visible_to(user).select_related("resident", "household__dwelling", "grid")
+              .prefetch_related("workers")[:RECENT])
+    return render(request, "fieldwork/visits_due.html", {"due": due, "recent": recent, "day": day})
+
+
+@login_required
+def visit_new(request: HttpRequest, resident: int) -> HttpResponse:
+    """记录走访 of one resident (the care list's button leads here)."""
+    user = _user(request)
+    person = get_object_or_404(Resident.objects.visible_to(user).select_related("grid"), pk=resident)
+    _require(user, "fieldwork.add_visit")
+    form = VisitForm(request.POST or None, colleagues=_colleagues(person.grid, user))
+    if request.method == "POST" and form.is_valid():
+        data: dict[str, Any] = form.cleaned_data
+        try:
+            visit = visit_record(
+                actor=user, resident=person, workers=list(data["workers"]), visited_at=data["visited_at"],
+                method=data["method"], purpose=data["purpose"], met=data["met"], retry_on=data["retry_on"],
+                findings=data["findings"], opinions=data["opinions"], follow_up=data["follow_up"],
+            )
+        except ValidationError as error:
+            form.apply_errors(error)
+        except ActionRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, _("走访已记录。"))
+            return redirect("fieldwork:visit", pk=visit.pk)
+    return render(request, "fieldwork/visit_form.html", {
+        "form": form, "resident": person, "tags": visible_care_tags(user, person),
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    visit = _get_visit_for_user(user, pk)  # visible only where the user holds fieldwork.view_visit
+    may_report = (not visit.case_id and bool(visit.findings) and user.has_perm("cases.report_case", visit.grid))
+    return render(request, "fieldwork/visit.html", {
+        "visit": visit, "workers": list(visit.workers.all()), "may_report": may_report,
+        "finding_form": VisitFindingForm() if may_report else None,
+    })
+
+
+@login_required
+@require_POST
+def visit_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """发现问题 → 上报事件 in one tap from the visit page."""
+    user = _user(request)
+    visit = _get_visit_for_user(user, pk)
+    form = VisitFindingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请选择有效的事件类别。"))
+        return redirect("fieldwork:visit", pk=visit.pk)
+    try:
+        case = visit_report_finding(visit=visit, actor=user, category=form.cleaned_data["category"])
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("已上报事件 %(number)s。") % {"number": case.number})
+    return redirect("fieldwork:visit", pk=visit.pk)
+
+
+urlpatterns: list[URLPattern] = [
+    path("visits/", visits_due, name="visits_due"),
+    path("visits/new/<int:resident>/", visit_new, name="visit_new"),
+    path("visits/<int:pk>/", visit_detail, name="visit"),
+    path("visits/<int:pk>/report/", visit_report, name="visit_report"),
+]
