@@ -62,6 +62,20 @@ housekeeping() {
 housekeeping &
 pids+=($!)
 
+# Missed patrol windows (漏巡) reach the 网格长's inbox: every half hour, as the production timer.
+missed_patrols() {
+  local nap=
+  trap 'kill $nap 2>/dev/null; exit 0' TERM
+  while true; do
+    "$python" manage.py notify_missed_patrols || true
+    sleep 1800 &
+    nap=$!
+    wait "$nap"
+  done
+}
+missed_patrols &
+pids+=($!)
+
 # Wait (up to a minute) until the server answers its health check, then say where it is.
 server_ready() {
   "$python" - "${url}healthz" "${pids[1]}" <<'PY'
