@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -19,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from api.models import AccessToken, Scope
-from api.tokens import token_create, token_revoke
+from api.tokens import token_create, token_revoke, validate_token
 
 
 class TokenAdminForm(forms.ModelForm):
@@ -29,6 +30,16 @@ class TokenAdminForm(forms.ModelForm):
     class Meta:
         model = AccessToken
         fields = ["user", "name", "scopes", "expires_at"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        try:
+            validate_token(cleaned.get("name", ""), cleaned.get("scopes") or [], cleaned.get("expires_at"))
+        except ValidationError as error:
+            for name, messages_ in error.message_dict.items():
+                if name not in self.errors:
+                    self.add_error(name, messages_)
+        return cleaned
 
 
 @admin.register(AccessToken)

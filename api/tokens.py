@@ -39,8 +39,10 @@ def _new_prefix() -> str:
             return prefix
 
 
-def _clean(name: str, scopes: Iterable[str], expires_at: datetime.datetime | None,
-           now: datetime.datetime) -> tuple[str, list[str]]:
+def validate_token(name: str, scopes: Iterable[str], expires_at: datetime.datetime | None,
+                   now: datetime.datetime | None = None) -> tuple[str, list[str]]:
+    """The cleaned name and scopes; ValidationError naming each bad field."""
+    now = now or timezone.now()
     errors: dict[str, str] = {}
     name = (name or "").strip()
     if not name:
@@ -69,7 +71,7 @@ def token_create(*, user: User, name: str, scopes: Iterable[str], expires_at: da
     ``actor`` is the user themself, or an administrator creating a service account's token.
     """
     now = timezone.now()
-    name, chosen = _clean(name, scopes, expires_at, now)
+    name, chosen = validate_token(name, scopes, expires_at, now)
     assert expires_at is not None
     with transaction.atomic():
         prefix = _new_prefix()
