@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, include, path, re_path
 
 from api.pages import page_urlpatterns
-from api.views import areas, cases, docs
+from api.views import areas, cases, docs, registry
 from cases.forms.actions import ACTION_FORMS
 
 app_name = "api"
@@ -23,6 +23,8 @@ v1: list[URLPattern | URLResolver] = [
     re_path(rf"^cases/{NUMBER}/$", cases.CaseDetail.as_view(), name="case"),
     *(re_path(rf"^cases/{NUMBER}/{verb}/$", cases.action_view(verb).as_view(), name=f"case_{verb}")
       for verb in ACTION_FORMS),
+    path("residents/<int:pk>/", registry.ResidentDetail.as_view(), name="resident"),
+    path("residents/<int:pk>/unmask/", registry.ResidentUnmask.as_view(), name="resident_unmask"),
 ]
 
 urlpatterns: list[URLPattern | URLResolver] = [
