@@ -132,3 +132,34 @@ def test_a_case_out_of_sight_is_404_for_actions(cc, api):
     assert response.status_code == 404
     case.refresh_from_db()
     assert case.status == "reported"
+
+
+def test_photos_come_as_multipart_and_reach_the_timeline(cc, api):
+    import io
+
+    from PIL import Image
+
+    case = advance(report(cc), "handling", cc)
+    buffer = io.BytesIO()
+    Image.new("RGB", (16, 16), (0, 120, 0)).save(buffer, "JPEG")
+    buffer.seek(0)
+    buffer.name = "after.jpg"
+    response = api(cc.property_handler).post(f"/api/v1/cases/{case.number}/feedback/",
+                                             {"comment": "已清理", "after_photos": buffer})
+    assert response.status_code == 200, response.json()
+    event = CaseEvent.objects.filter(case=case, verb="feedback").get()
+    assert event.attachments.count() == 1
+
+
+def test_form_data_keeps_every_value_of_a_list(cc, api):
+    from accounts.models import Organisation, OrganisationKind
+
+    water = Organisation.objects.create(name="供水所", kind=OrganisationKind.ENFORCEMENT, home_area=cc.cast.street1)
+    water.service_areas.add(cc.cast.street1)
+    case = advance(report(cc), "pending_dispatch", cc)
+    response = api(cc.dispatcher).post(f"/api/v1/cases/{case.number}/dispatch/", {
+        "lead": cc.property_company.pk, "assists": [cc.enforcement.pk, water.pk], "comment": "请处理"})
+    assert response.status_code == 200, response.json()
+    case.refresh_from_db()
+    assert set(case.assignments.values_list("organisation", flat=True)) == {cc.property_company.pk,
+                                                                             cc.enforcement.pk, water.pk}

@@ -130,7 +130,8 @@ def _form_data(form_class: type[ActionForm], verb: str, body: Any) -> QueryDict:
     if not isinstance(body, dict):
         raise invalid({"non_field_errors": [_("请求体须为 JSON 对象。")]})
     data = QueryDict(mutable=True)
-    for name, value in body.items():
+    pairs = body.lists() if isinstance(body, MultiValueDict) else body.items()  # form data: every value
+    for name, value in pairs:
         values = value if isinstance(value, list) else [value]
         data.setlist(f"{verb}-{name}", ["" if item is None else _as_text(item) for item in values])
     return data
