@@ -11,7 +11,9 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -60,6 +62,17 @@ def test_the_api_keeps_to_its_schema(cc, settings_override, role):
         _fuzz(operation, headers, _fixed_path(operation, case.number, cc.cast.grid_a.code), seen)
     assert len(seen) >= len(operations) * 2
     assert ("GET", 200) in seen  # the fuzzer got past authentication
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """The WSGI handler closes the database connection after each request (as Django's test
+    client prevents): in a test that would close the test's transaction (PostgreSQL)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
