@@ -90,3 +90,13 @@ def test_each_token_has_its_own_budget(cast, api, settings):
     body = first.get("/api/v1/areas/").json()
     assert body["status"] == 429 and body["code"] == "throttled"
     assert api(cast.grid_worker_a).get("/api/v1/areas/").status_code == 200  # another token
+
+
+def test_an_administrator_revokes_from_the_list(cast, login):
+    make_token(cast.district_admin)
+    token = AccessToken.objects.get()
+    response = login(cast.superuser).post("/admin/api/accesstoken/", {
+        "action": "revoke", "_selected_action": [token.pk]}, follow=True)
+    assert response.status_code == 200
+    token.refresh_from_db()
+    assert token.revoked_at is not None
