@@ -187,7 +187,7 @@ SCHEMA_FIELDS: dict[type[forms.Field], Any] = {
                                                                          required=False),
     forms.ModelChoiceField: lambda field: serializers.IntegerField(required=False, allow_null=True),
     forms.ChoiceField: lambda field: serializers.ChoiceField(
-        choices=[value for value, _label in field.choices if value], required=False, allow_blank=True),
+        choices=[(value, label) for value, label in field.choices if value], required=False, allow_blank=True),
 }
 
 
