@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 
 from api.models import AccessToken
+from core.request_context import client_address
 
 
 class PerTokenThrottle(SimpleRateThrottle):
@@ -23,5 +24,7 @@ class PerTokenThrottle(SimpleRateThrottle):
         elif request.user and request.user.is_authenticated:
             ident = f"user-{request.user.pk}"
         else:
-            ident = f"address-{self.get_ident(request)}"
+            # The address as the rest of Wangge reads it (a trusted proxy's header only), not
+            # DRF's get_ident, which believes any X-Forwarded-For.
+            ident = f"address-{client_address(request._request)}"
         return self.cache_format % {"scope": self.scope, "ident": ident}

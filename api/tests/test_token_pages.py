@@ -100,3 +100,10 @@ def test_an_administrator_revokes_from_the_list(cast, login):
     assert response.status_code == 200
     token.refresh_from_db()
     assert token.revoked_at is not None
+
+
+def test_anonymous_requests_are_counted_by_the_real_address(client, settings):
+    settings.API_RATE_PER_MINUTE = 1
+    assert client.get("/api/v1/schema/", HTTP_X_FORWARDED_FOR="1.1.1.1").status_code == 200
+    # A made-up X-Forwarded-For does not buy a fresh budget.
+    assert client.get("/api/v1/schema/", HTTP_X_FORWARDED_FOR="2.2.2.2").status_code == 429
