@@ -41,6 +41,12 @@ IF_MATCH = OpenApiParameter("If-Match", str, location=OpenApiParameter.HEADER, r
                             description="The case's ETag as read; 412 when the case changed since.")
 
 
+def require_case_access(user: Any) -> None:
+    """As the workbench and the case page: only users who work on cases (403 otherwise)."""
+    if not selectors.works_on_cases(user):
+        raise exceptions.PermissionDenied(_("您没有查看事件的权限。"))
+
+
 def etag_of(case: Case) -> str:
     return f'"{case.pk}-{case.version}"'
 
@@ -60,6 +66,7 @@ class CaseList(ApiView):
                                                  "next": serializers.URLField(allow_null=True)}),
     )
     def get(self, request: Request) -> Response:
+        require_case_access(self.user())
         errors: dict[str, list[str]] = {}
         data = QueryDict(mutable=True)
         for name in FILTERS:
@@ -87,7 +94,8 @@ class CaseList(ApiView):
 
 
 def _get_case_for_user(user: Any, number: str) -> Case:
-    """The case as its page shows it, or 404 (unknown, or outside the user's scope)."""
+    """The case as its page shows it, or 404 (unknown, outside the user's scope, or a user who
+    does not work on cases: ``selectors.page_cases``)."""
     case = selectors.case_for_page(user, number)
     if case is None:
         raise Http404

@@ -36,11 +36,11 @@ UNMASKED = inline_serializer("UnmaskedResident", {
 REASON = inline_serializer("UnmaskReason", {"reason": serializers.CharField(min_length=1, max_length=200)})
 
 
-def _get_resident_for_user(request: Request, pk: int, perm: str) -> Resident:
-    """A resident in the user's scope (404 otherwise) whom the user may read (403 otherwise)."""
+def _get_resident_for_user(request: Request, pk: int, perm: str, refusal: str = "") -> Resident:
+    """A resident in the user's scope (404 otherwise) on whom the user holds ``perm`` (403 otherwise)."""
     resident = get_object_or_404(Resident.objects.visible_to(request.user).select_related("grid"), pk=pk)
     if not request.user.has_perm(perm, resident):
-        raise exceptions.PermissionDenied(_("您没有执行此操作的权限。"))
+        raise exceptions.PermissionDenied(refusal or _("您没有执行此操作的权限。"))
     return resident
 
 
@@ -68,7 +68,9 @@ class ResidentUnmask(ApiView):
     @extend_schema(operation_id="residents_unmask", summary="The clear ID number, phone and birth date (logged)",
                    request=REASON, responses=UNMASKED)
     def post(self, request: Request, pk: int) -> Response:
-        resident = _get_resident_for_user(request, pk, "registry.view_resident")
+        # As the page: the permission first (403), then the reason (400).
+        resident = _get_resident_for_user(request, pk, services.UNMASK_PERMISSION,
+                                          _("您没有查看该居民完整证件号码和电话的权限。"))
         reason = request.data.get("reason", "") if isinstance(request.data, dict) else ""
         try:
             values = services.resident_unmask(resident=resident, actor=request.user, reason=str(reason or ""))
