@@ -29,7 +29,7 @@ ERRORS = {
     "415": "Unsupported media type.",
     "429": "Too many requests for this token.",
 }
-READ_ERRORS = ("400", "401", "404", "405", "406", "429")
+READ_ERRORS = ("400", "401", "403", "404", "405", "406", "429")
 WRITE_ERRORS = ("400", "401", "403", "404", "405", "406", "409", "412", "415", "429")
 
 

@@ -30,10 +30,13 @@ def test_it_lists_the_cases_in_scope_newest_first(cc, api):
     assert row["reported_at"].endswith("+08:00")
 
 
-def test_other_streets_and_outsiders_see_nothing(cc, api):
-    report(cc)
+def test_other_streets_see_nothing_and_outsiders_are_refused_as_on_the_workbench(cc, api):
+    case = report(cc)
     assert _numbers(api(cc.other_street_dispatcher).get("/api/v1/cases/")) == []
-    assert _numbers(api(cc.cast.outsider).get("/api/v1/cases/")) == []
+    response = api(cc.cast.outsider).get("/api/v1/cases/")
+    assert response.status_code == 403
+    assert response.json()["detail"] == "您没有查看事件的权限。"
+    assert api(cc.cast.outsider).get(f"/api/v1/cases/{case.number}/").status_code == 404
 
 
 def test_a_handler_sees_only_the_cases_of_their_unit(cc, api):
