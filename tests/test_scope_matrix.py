@@ -78,8 +78,8 @@ def _verb(permission: str | tuple[str, ...] = VIEW_CASES, ok: int = 409) -> Entr
 
 API_VERBS: dict[str, Entry] = {
     **{verb: _verb() for verb in ("accept", "reject", "self_handle", "escalate", "dispatch", "verify", "close",
-                                  "rate", "reopen", "decline_reopen", "cancel", "merge", "split", "resume",
-                                  "decide_extension")},
+                                  "reopen", "decline_reopen", "cancel", "merge", "split", "resume",
+                                  "decide_extension", "callback", "decide_cancel", "spot_check")},
     "hold": _verb("cases.accept_case", ok=400),
     "supervise": _verb("cases.supervise_case", ok=400),
     # The site's case is led by the site's property company with an assisting department.
