@@ -259,7 +259,10 @@ def begin(case: Case, actor: Actor, verb: str, *, force: bool = False) -> Case:
     """
     case = lock(case)
     check_state(case, verb)
-    reason = _condition(case, verb) or (None if force else _actor_condition(case, actor, verb))
+    reason = _condition(case, verb)
+    if reason:
+        raise ActionRefused(reason, conflict=True)
+    reason = None if force else _actor_condition(case, actor, verb)
     if reason:
         raise ActionRefused(reason)
     if not force and not WHO[verb](case, actor):

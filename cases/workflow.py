@@ -114,11 +114,16 @@ CREATION_VERBS = ("report",)
 
 
 class ActionRefused(Exception):
-    """An action not allowed in the case's state or to this user; ``message`` says why."""
+    """An action not allowed in the case's state or to this user; ``message`` says why.
 
-    def __init__(self, message: str) -> None:
+    ``conflict`` is true when the case's state (not the actor) is the reason: the API answers
+    409 then, 403 otherwise.
+    """
+
+    def __init__(self, message: str, *, conflict: bool = False) -> None:
         super().__init__(message)
         self.message = message
+        self.conflict = conflict
 
 
 @dataclass(frozen=True)
@@ -164,7 +169,8 @@ def check_state(case: Case, verb: str) -> None:
     if case.status not in transition.sources:
         raise ActionRefused(
             _("事件当前为“%(status)s”，不能%(action)s。") % {"status": case.get_status_display(),
-                                                        "action": transition.label}
+                                                        "action": transition.label},
+            conflict=True,
         )
 
 
@@ -302,7 +308,7 @@ def save_case(case: Case) -> None:
     """
     claimed = Case.objects.filter(pk=case.pk, version=case.version).update(version=F("version") + 1)
     if claimed != 1:
-        raise ActionRefused(_("这个事件刚刚被其他人处理过，请刷新页面后再试。"))
+        raise ActionRefused(_("这个事件刚刚被其他人处理过，请刷新页面后再试。"), conflict=True)
     case.version += 1
     case.save()
 

@@ -94,6 +94,10 @@ INSTALLED_APPS = [
     "cases",
     "fieldwork",
     "participation",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
     "demo",
 ]
 
@@ -360,3 +364,49 @@ if PRODUCTION:
     SECURE_REFERRER_POLICY = "same-origin"
     X_FRAME_OPTIONS = "DENY"
     SILENCED_SYSTEM_CHECKS = [] if env_bool("SECURE_HSTS_PRELOAD") else ["security.W021"]
+
+# --- api: REST API v1 (owned by api/, docs/api.md) ---
+# Requests per minute a personal access token (or a signed-in user) may make; 429 beyond.
+API_RATE_PER_MINUTE = env_int("API_RATE_PER_MINUTE", 120)
+# The longest life of a personal access token, in days (a token must expire).
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 366)
+# How often (seconds) a token's "last used" time and address are written (not on every request).
+API_TOKEN_TOUCH_SECONDS = env_int("API_TOKEN_TOUCH_SECONDS", 60)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.AccessTokenAuthentication",
+        "api.authentication.CsrfSessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerTokenThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DATETIME_FORMAT": "iso-8601",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Wangge API",
+    "DESCRIPTION": "REST API v1 of Wangge (网格化服务管理). See docs/api.md.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "AreaLevelEnum": "areas.models.Level",
+        "HandlingLevelEnum": "cases.models.HandlingLevel",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_error_responses",
+    ],
+}
+# --- end api ---

@@ -19,6 +19,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("participation/", include("participation.urls")),
     path("w/", include("participation.public_urls")),
     path("fieldwork/", include("fieldwork.urls")),
+    path("api/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

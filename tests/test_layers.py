@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 # From the ground up. An app may import the apps before it, never one after it.
-LAYERS = ["core", "audit", "areas", "accounts", "registry", "cases", "fieldwork", "participation", "demo"]
+LAYERS = ["core", "audit", "areas", "accounts", "registry", "cases", "fieldwork", "participation", "api", "demo"]
 # Outside the layers: the project package (settings, root URLs) may import any app.
 TOP = {"config"}
 # Tests of the whole (cross-app tests, benchmarks) may import anything, like each app's tests/.

@@ -57,11 +57,38 @@ class Entry:
     outsider: int | None = None  # a user without any assignment, when not ``denied``/404
     scoped: bool = True  # False: the object is public or reached by a secret (the tracking code)
     data: tuple[tuple[str, str], ...] = ()
+    # Verbs of the units a case is dispatched to (``cases.rules.WHO``): only these roles' members
+    # of the site's units act (``ok``); everyone else in scope, superusers too, is ``denied``.
+    unit_roles: frozenset[str] | None = None
 
 
 def _public(kind: str | None = None, *, ok: int = 200, method: str = "get", **options: Any) -> Entry:
     return Entry(kind, ANYONE, method=method, ok=ok, anonymous=ok, scoped=False, **options)
 
+
+def _unit_verb(roles: frozenset[str], ok: int = 400) -> Entry:
+    return Entry("case", VIEW_CASES, method="post", ok=ok, anonymous=401, unit_roles=roles)
+
+
+def _verb(permission: str | tuple[str, ...] = VIEW_CASES, ok: int = 409) -> Entry:
+    """A workflow verb on the site's case (处置中) through the API: 409 when the state refuses it
+    (whoever asks, the state is checked first), 400 for an empty body the verb needs, 403 when
+    the role may not (``cases.rules.WHO``)."""
+    return Entry("case", permission, method="post", ok=ok, anonymous=401)
+
+
+API_VERBS: dict[str, Entry] = {
+    **{verb: _verb() for verb in ("accept", "reject", "self_handle", "escalate", "dispatch", "verify", "close",
+                                  "reopen", "decline_reopen", "cancel", "merge", "split", "resume",
+                                  "decide_extension", "callback", "decide_cancel", "spot_check")},
+    "hold": _verb("cases.accept_case", ok=400),
+    "supervise": _verb("cases.supervise_case", ok=400),
+    # The site's case is led by the site's property company with an assisting department.
+    "feedback": _unit_verb(frozenset({"property_handler"})),
+    "return": _unit_verb(frozenset({"property_handler"})),
+    "request_extension": _unit_verb(HANDLERS),
+    "sign": _unit_verb(frozenset({"department_handler"}), ok=200),
+}
 
 TABLE: dict[str, Entry] = {
     # --- core and accounts
@@ -206,6 +233,21 @@ TABLE: dict[str, Entry] = {
     # A grid worker's diary: read by whoever reviews the grid (view_compliance), 404 to others.
     "fieldwork:diary": Entry("diary", "fieldwork.view_compliance", denied=404),
     "fieldwork:diary_word": Entry("diary", "fieldwork.view_compliance", denied=404),
+    # --- the REST API (docs/api.md), through the session here: 401 without it, as for a program
+    # without a token. The schema and its readers are public.
+    "api:schema": _public(),
+    "api:swagger": _public(),
+    "api:redoc": _public(),
+    "api:tokens": Entry(None, SIGNED_IN),
+    "api:token_revoke": Entry("token", SIGNED_IN, method="post", ok=404, scoped=False),  # one's own only
+    "api:areas": Entry(None, SIGNED_IN, anonymous=401),  # the areas in scope (none for the outsider)
+    "api:area": Entry("area", SIGNED_IN, anonymous=401),
+    "api:categories": Entry(None, SIGNED_IN, anonymous=401),  # the catalog, as on the report form
+    "api:cases": Entry(None, VIEW_CASES, anonymous=401),
+    "api:case": Entry("case", VIEW_CASES, anonymous=401),
+    "api:resident": Entry("resident", "registry.view_resident", anonymous=401),
+    "api:resident_unmask": Entry("resident", "registry.unmask_resident", method="post", ok=400, anonymous=401),
+    **{f"api:case_{verb}": entry for verb, entry in API_VERBS.items()},
 }
 
 KWARGS: dict[str, Callable[[Site], dict[str, Any]]] = {
@@ -244,6 +286,7 @@ KWARGS: dict[str, Callable[[Site], dict[str, Any]]] = {
     "field_photo": lambda site: {"token": matrix_photo(site.grid).token},
     "visit": lambda site: {"pk": matrix_visit(site.grid, site.building, site.resident, site.dispatcher).pk},
     "diary": lambda site: {"pk": matrix_author(site.grid).pk, "year": 2026, "month": 12},
+    "token": lambda site: {"pk": 999_999},
 }
 
 
@@ -278,6 +321,8 @@ def expected(entry: Entry, role: str, site: str) -> int:
         return 404
     # The job's creator reads it; committing needs the permission again.
     importer = entry.kind == "import_job" and entry.method == "get" and role == "street_dispatcher"
+    if entry.unit_roles is not None:
+        return entry.ok if role in entry.unit_roles else entry.denied
     return entry.ok if importer or has_permission(role, entry.permission) else entry.denied
 
 

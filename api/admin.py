@@ -1,0 +1,83 @@
+"""Tokens in the admin: administrators issue tokens for service accounts (an organisation's
+system acting as a user of its own, with the roles it needs), see every token's use, revoke.
+
+Only superusers manage tokens here: a token acts with all of its user's permissions, so issuing
+one for another user is a global decision. The secret is shown once, in the message after
+saving.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import User
+from api.models import AccessToken, Scope
+from api.tokens import token_create, token_revoke, validate_token
+
+
+class TokenAdminForm(forms.ModelForm):
+    scopes = forms.MultipleChoiceField(label=gettext_lazy("权限范围"), choices=Scope.choices,
+                                       widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = AccessToken
+        fields = ["user", "name", "scopes", "expires_at"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        try:
+            validate_token(cleaned.get("name", ""), cleaned.get("scopes") or [], cleaned.get("expires_at"))
+        except ValidationError as error:
+            for name, messages_ in error.message_dict.items():
+                if name not in self.errors:
+                    self.add_error(name, messages_)
+        return cleaned
+
+
+@admin.register(AccessToken)
+class AccessTokenAdmin(admin.ModelAdmin[AccessToken]):
+    form = TokenAdminForm
+    list_display = ["name", "prefix", "user", "expires_at", "revoked_at", "last_used_at", "last_used_from"]
+    list_filter = ["revoked_at"]
+    search_fields = ["name", "prefix", "user__username"]
+    readonly_fields = ["prefix", "created_at", "created_by", "revoked_at", "last_used_at", "last_used_from"]
+    actions = ["revoke"]
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_active and request.user.is_superuser)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a token is never edited: revoke it and issue another
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # revoked tokens stay, with their history
+
+    def save_model(self, request: HttpRequest, obj: AccessToken, form: Any, change: bool) -> None:
+        actor = request.user
+        assert isinstance(actor, User)
+        token, secret = token_create(user=obj.user, name=obj.name, scopes=form.cleaned_data["scopes"],
+                                     expires_at=obj.expires_at, actor=actor)
+        obj.pk, obj.prefix = token.pk, token.prefix
+        messages.warning(request, _("新令牌（只显示这一次）：%(secret)s") % {"secret": secret})
+
+    @admin.action(description=gettext_lazy("撤销所选令牌"))
+    def revoke(self, request: HttpRequest, queryset: QuerySet[AccessToken]) -> None:
+        actor = request.user
+        assert isinstance(actor, User)
+        for token in queryset:
+            token_revoke(token=token, actor=actor)
+        messages.success(request, _("已撤销 %(count)s 个令牌。") % {"count": queryset.count()})

@@ -1,0 +1,33 @@
+"""``/api/v1/``: the REST API, its schema and documentation; ``/api/tokens/``: the token page."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver, include, path, re_path
+
+from api.pages import page_urlpatterns
+from api.views import areas, cases, docs, registry
+from cases.forms.actions import ACTION_FORMS
+
+app_name = "api"
+
+NUMBER = r"(?P<number>[0-9]{8,20})"
+
+v1: list[URLPattern | URLResolver] = [
+    path("schema/", docs.SchemaView.as_view(), name="schema"),
+    path("docs/", docs.SwaggerView.as_view(), name="swagger"),
+    path("redoc/", docs.RedocView.as_view(), name="redoc"),
+    path("areas/", areas.AreaList.as_view(), name="areas"),
+    re_path(r"^areas/(?P<code>[0-9]{1,18})/$", areas.AreaDetail.as_view(), name="area"),
+    path("categories/", areas.CategoryList.as_view(), name="categories"),
+    path("cases/", cases.CaseList.as_view(), name="cases"),
+    re_path(rf"^cases/{NUMBER}/$", cases.CaseDetail.as_view(), name="case"),
+    *(re_path(rf"^cases/{NUMBER}/{verb}/$", cases.action_view(verb).as_view(), name=f"case_{verb}")
+      for verb in ACTION_FORMS),
+    path("residents/<int:pk>/", registry.ResidentDetail.as_view(), name="resident"),
+    path("residents/<int:pk>/unmask/", registry.ResidentUnmask.as_view(), name="resident_unmask"),
+]
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    *page_urlpatterns,
+    path("v1/", include(v1)),
+]
