@@ -43,6 +43,9 @@ INDEX_RULES: dict[str, dict[str, IndexRule]] = {
     "cases.Case": {
         "reporter_phone_index": lambda row: index_value("phone", row.reporter_phone),
     },
+    "participation.Wish": {
+        "claimant_phone_index": lambda row: index_value("phone", row.claimant_phone) if row.claimant_phone else "",
+    },
 }
 DEFAULT_BATCH_SIZE = 500
 
