@@ -21,6 +21,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.utils import translation
 
 from audit.models import ChangeLogEntry
+from core.bulk import write_rows
 from core.request_context import current
 
 AreaCodeOf = Callable[[Any], str]
@@ -218,20 +219,15 @@ def record_in_bulk(changes: Sequence[Change], batch_size: int = 500) -> None:
 
 
 def _insert(entries: list[ChangeLogEntry], batch_size: int) -> None:
-    """INSERT the entries with ``executemany``: the values as ``save()`` prepares them, without the
-    ORM's per-value statement building, which costs more than the rest of a bulk import's logging.
+    """Write the entries with ``core.bulk.write_rows`` (COPY on PostgreSQL): the values as ``save()``
+    prepares them, without the ORM's per-value statement building, which costs more than the rest
+    of a bulk import's logging.
     The ids are not read back (nothing refers to a log entry)."""
     if not entries:
         return
     connection = connections[router.db_for_write(ChangeLogEntry)]
     fields = [field for field in ChangeLogEntry._meta.concrete_fields if not field.primary_key]
-    quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(ChangeLogEntry._meta.db_table), ", ".join(quote(field.column or field.attname) for field in fields),
-        ", ".join(["%s"] * len(fields)),
-    )
-    rows = [tuple(field.get_db_prep_save(field.pre_save(entry, True), connection) for field in fields)
-            for entry in entries]
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), batch_size):
-            cursor.executemany(sql, rows[start:start + batch_size])
+    rows = (tuple(field.get_db_prep_save(field.pre_save(entry, True), connection) for field in fields)
+            for entry in entries)
+    write_rows(connection, ChangeLogEntry._meta.db_table, [field.column or field.attname for field in fields], rows,
+               batch_size)

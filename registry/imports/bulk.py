@@ -9,8 +9,9 @@ row does and ``flush()`` performs it with a fixed number of queries per 500 rows
 2. new residents and their care tags; changed residents (``bulk_update``) and added care tags;
 3. stays: old stays end, new households are created, new stays begin, relations and heads change.
 
-``bulk_create``/``bulk_update`` skip ``save()`` and the audit signals, so this module fills the
-columns ``save()`` computes (``grid_code``, the blind indexes of ID number and phone — the ID
+Inserts go through ``core.bulk.insert_rows`` (COPY on PostgreSQL), updates through
+``bulk_update``; both skip ``save()`` and the audit signals, so this module fills the columns
+``save()`` computes (``grid_code``, the blind indexes of ID number and phone — the ID
 number itself is encrypted by its field as always) and writes one change-log entry per created or
 changed record through ``audit.registry.record_in_bulk``, with the before/after snapshots the
 signals would have written. The change log of an import is therefore the same as if every row
@@ -28,9 +29,10 @@ from django.db import models
 from django.utils import timezone
 
 from audit.registry import Change, record_created_in_bulk, record_in_bulk, snapshot
-from registry.addresses import refresh_address_keys
+from core.bulk import insert_rows
+from registry.addresses import address_key
 from registry.imports.places import NewPlaces
-from registry.models import Building, BuildingUnit, CareTag, Household, HouseholdMember, Relation, Resident
+from registry.models import CareTag, Household, HouseholdMember, Relation, Resident
 from registry.models import Dwelling as DwellingModel
 from registry.pii import document_index, index_value
 
@@ -62,6 +64,7 @@ class RosterWrites:
     def flush(self) -> None:
         if self.places is not None:
             create_places(self.places)
+        key_new_residents(self.stays)
         create_residents(self.new_residents)
         update_residents(self.changed_residents)
         add_care_tags(self.added_tags)
@@ -70,9 +73,9 @@ class RosterWrites:
 
 def create_places(places: NewPlaces) -> None:
     """Insert the new buildings, units and dwellings (in that order), one change-log entry each."""
-    record_created_in_bulk(Building.objects.bulk_create(places.buildings, batch_size=BATCH_SIZE), BATCH_SIZE)
-    record_created_in_bulk(BuildingUnit.objects.bulk_create(places.units, batch_size=BATCH_SIZE), BATCH_SIZE)
-    record_created_in_bulk(DwellingModel.objects.bulk_create(places.dwellings, batch_size=BATCH_SIZE), BATCH_SIZE)
+    record_created_in_bulk(insert_rows(places.buildings, batch_size=BATCH_SIZE), BATCH_SIZE)
+    record_created_in_bulk(insert_rows(places.units, batch_size=BATCH_SIZE), BATCH_SIZE)
+    record_created_in_bulk(insert_rows(places.dwellings, batch_size=BATCH_SIZE), BATCH_SIZE)
 
 
 def create_residents(new_residents: list[tuple[Resident, list[CareTag]]]) -> list[Resident]:
@@ -84,7 +87,7 @@ def create_residents(new_residents: list[tuple[Resident, list[CareTag]]]) -> lis
         resident.id_number_index = resident.id_number_index or document_index(resident.document_type,
                                                                                resident.id_number)
         resident.phone_index = index_value("phone", resident.phone)
-    created = Resident.objects.bulk_create(residents, batch_size=BATCH_SIZE)
+    created = insert_rows(residents, batch_size=BATCH_SIZE)
     through = Resident.care_tags.through
     links = [through(resident_id=resident.pk, caretag_id=tag.pk) for resident, tags in new_residents for tag in tags]
     through.objects.bulk_create(links, batch_size=BATCH_SIZE)
@@ -167,15 +170,42 @@ def place_stays(stays: list[Stay], today: datetime.date) -> None:
     _bulk_update(HouseholdMember, ended, ["moved_out_on", "updated_at"])
     for household in new_households:
         household.grid_code = household.grid.code
-    record_created_in_bulk(Household.objects.bulk_create(new_households, batch_size=BATCH_SIZE), BATCH_SIZE)
-    record_created_in_bulk(HouseholdMember.objects.bulk_create(new_members, batch_size=BATCH_SIZE), BATCH_SIZE)
+    record_created_in_bulk(insert_rows(new_households, batch_size=BATCH_SIZE), BATCH_SIZE)
+    record_created_in_bulk(insert_rows(new_members, batch_size=BATCH_SIZE), BATCH_SIZE)
     _bulk_update(HouseholdMember, changed, ["relation", "updated_at"])
     new_heads = [(household, before) for household, before in heads.values() if before is not None]
     for household, _before in new_heads:
         household.updated_at = now
     _bulk_update(Household, [(h, "update", before, snapshot(h)) for h, before in new_heads], ["head", "updated_at"])
-    # bulk_create sends no signals: the residents' address order (registry.addresses) is refreshed here.
-    refresh_address_keys(stay.resident.pk for stay in stays)
+    # bulk_create sends no signals: the residents' address order (registry.addresses) is kept here.
+    store_address_keys(stays)
+
+
+def stay_key(stay: Stay) -> str:
+    """The address sort key (``registry.addresses``) of the dwelling a stay puts its resident in;
+    the dwelling's building and unit are in memory (``registry.imports.places``), so no query."""
+    dwelling = stay.dwelling
+    unit = dwelling.unit.number if dwelling.unit is not None else ""
+    return address_key(dwelling.building.estate, dwelling.building.name, unit, dwelling.room)
+
+
+def key_new_residents(stays: list[Stay]) -> None:
+    """New residents are inserted with the sort key of the dwelling they will live in."""
+    for stay in stays:
+        if stay.resident.pk is None:
+            stay.resident.address_sort_key = stay_key(stay)
+
+
+def store_address_keys(stays: list[Stay]) -> None:
+    """Write the sort key of residents who were registered before and now live elsewhere (one
+    ``bulk_update`` per 500 changed keys; new residents were inserted with theirs)."""
+    changed = []
+    for stay in stays:
+        key = stay_key(stay)
+        if stay.resident.address_sort_key != key:
+            stay.resident.address_sort_key = key
+            changed.append(stay.resident)
+    Resident.objects.bulk_update(changed, ["address_sort_key"], batch_size=BATCH_SIZE)
 
 
 def _changed(instance: models.Model, now: datetime.datetime, **values: Any) -> Change:

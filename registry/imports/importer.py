@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.core.files import File
@@ -41,6 +42,7 @@ from registry.imports.planners import (
 from registry.imports.reader import RosterReader, UnreadableFile, cell_text, is_blank, open_roster
 from registry.imports.rejects import RejectsWorkbook
 from registry.imports.retention import drop_files
+from registry.imports.rowcache import RowRecorder, open_cached
 from registry.imports.rows import ImportContext, Row, RowError
 from registry.models import ImportJob, ImportKind, ImportStatus
 from registry.normalise import normalise_text
@@ -183,7 +185,10 @@ def _import(job: ImportJob, *, commit: bool, on_progress: Progress | None) -> tu
         })
     if not job.file.name or not job.file.storage.exists(job.file.name):
         raise FileRejected(_("上传的文件已超过保留期限并已删除，请重新上传。"))
-    with open_roster(job.file.path, job.original_filename, is_header=header_score(job.kind)) as reader:
+    source = Path(job.file.path)
+    cached = open_cached(source) if commit else None  # the dry run's rows: the file is parsed once
+    with cached or open_roster(source, job.original_filename, is_header=header_score(job.kind)) as reader:
+        recorder = RowRecorder(reader, source) if cached is None and not commit else None
         positions, tally = _check_header(job.kind, reader)
         _update(job, total_rows=reader.total_rows)
         # The dry run plans missing buildings and rooms as new; the commit creates them only when ticked,
@@ -195,7 +200,8 @@ def _import(job: ImportJob, *, commit: bool, on_progress: Progress | None) -> tu
         try:
             plans: list[tuple[int, Plan]] = []
             processed = 0
-            for chunk, read in _chunks(job.kind, reader, positions, tally):
+            rows = recorder.rows() if recorder is not None else reader.rows()
+            for chunk, read in _chunks(job.kind, rows, positions, tally):
                 planner.prepare(chunk)
                 for row in chunk:
                     plan = _plan(planner, row, tally, rejects)
@@ -207,8 +213,12 @@ def _import(job: ImportJob, *, commit: bool, on_progress: Progress | None) -> tu
             tally.new_places = planner.new_places()
             if commit:
                 _apply(plans, planner)
+            elif recorder is not None:
+                recorder.finish()
         except BaseException:
             rejects.discard()
+            if recorder is not None:
+                recorder.discard()
             raise
     return tally, rejects
 
@@ -242,13 +252,13 @@ def _quoted_list(names: list[str]) -> str:
 
 
 def _chunks(
-    kind: str, reader: RosterReader, positions: dict[str, int], tally: Tally
+    kind: str, rows: Iterator[tuple[int, list[Any]]], positions: dict[str, int], tally: Tally
 ) -> Iterator[tuple[list[Row], int]]:
     """Non-empty rows in chunks of PROGRESS_EVERY, with how many file rows each chunk covered."""
     chunk: list[Row] = []
     read = 0
     example = _example_cells(columns_for(kind), positions)
-    for number, cells in reader.rows():
+    for number, cells in rows:
         read += 1
         if is_blank(cells):
             pass

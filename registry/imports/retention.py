@@ -23,6 +23,7 @@ from django.core.files.storage import Storage, default_storage
 from django.db.models import Q
 from django.utils import timezone
 
+from registry.imports.rowcache import SUFFIX, cache_name
 from registry.models import ImportJob, ImportStatus
 
 ROOT = "imports"
@@ -32,6 +33,7 @@ def drop_files(job: ImportJob, *, upload: bool = True, rejects: bool = True) -> 
     """Delete the job's upload and/or rejected rows now, and forget them on the row."""
     fields = []
     if upload and job.file:
+        job.file.storage.delete(cache_name(job.file.name or ""))  # the dry run's rows (registry.imports.rowcache)
         job.file.delete(save=False)
         fields.append("file")
     if rejects and job.rejected_file:
@@ -65,6 +67,7 @@ def purge_import_files(*, older_than: datetime.timedelta, dry_run: bool = False)
     if not dry_run:
         for name in names:
             default_storage.delete(name)
+            default_storage.delete(cache_name(name))  # the dry run's rows go with their upload, uncounted
     return names
 
 
@@ -89,6 +92,7 @@ def _stray_files(cutoff: datetime.datetime, storage: Storage | None = None) -> I
         if not files:
             continue
         names = {f"{folder}/{name}" for name in files}
+        names = {name for name in names if not name.endswith(SUFFIX)}  # row caches go with their upload
         known = set(ImportJob.objects.filter(file__in=names).values_list("file", flat=True))
         known |= set(ImportJob.objects.filter(rejected_file__in=names).values_list("rejected_file", flat=True))
         for name in sorted(names - known):
