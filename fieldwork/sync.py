@@ -31,8 +31,8 @@ from django.db import IntegrityError, transaction
 from django.http import QueryDict
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.datastructures import MultiValueDict
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -46,8 +46,11 @@ from fieldwork.visits import visit_record
 from registry.models import Building, Resident
 
 MAX_RECORDS = 50  # per request; the phone sends its queue in smaller batches anyway
-KIND_OF_VIEW = {"fieldwork:check_in": SyncKind.CHECK_IN, "fieldwork:visit_new": SyncKind.VISIT,
-                "fieldwork:diary_add": SyncKind.DIARY}
+KIND_OF_VIEW = {
+    "fieldwork:check_in": SyncKind.CHECK_IN,
+    "fieldwork:visit_new": SyncKind.VISIT,
+    "fieldwork:diary_add": SyncKind.DIARY,
+}
 TEXT_LIMIT = 5000
 
 
@@ -72,8 +75,14 @@ class SyncResult:
     label: str = ""
 
     def as_json(self) -> dict[str, Any]:
-        return {"key": self.key, "status": self.status, "message": self.message, "errors": self.errors,
-                "url": self.url, "label": self.label}
+        return {
+            "key": self.key,
+            "status": self.status,
+            "message": self.message,
+            "errors": self.errors,
+            "url": self.url,
+            "label": self.label,
+        }
 
 
 class Refused(Exception):
@@ -104,9 +113,12 @@ class Record:
 
 def _form_refusal(form: forms.Form, error: ValidationError | None = None) -> Refused:
     """The form's (or the operation's) errors, each naming its field by the form's label."""
-    errors = error.message_dict if error is not None and hasattr(error, "error_dict") else (
-        {"__all__": error.messages} if error is not None else form.errors)
-    found = []
+    errors = (
+        error.message_dict
+        if error is not None and hasattr(error, "error_dict")
+        else ({"__all__": error.messages} if error is not None else form.errors)
+    )
+    found: list[tuple[str, str, str]] = []
     for name, messages in errors.items():
         label = str(form.fields[name].label) if name in form.fields else ""
         found.extend((name, label, str(message)) for message in messages)
@@ -158,8 +170,12 @@ def read_record(raw: Mapping[str, Any], uploads: MultiValueDict[str, Any]) -> Re
 
 
 def _prepare_check_in(actor: User, record: Record, now: datetime.datetime) -> Callable[[], Saved]:
-    patrol = (Patrol.objects.visible_to(actor).select_related("plan__checklist", "grid")
-              .filter(pk=record.kwargs["pk"]).first())
+    patrol = (
+        Patrol.objects.visible_to(actor)
+        .select_related("plan__checklist", "grid")
+        .filter(pk=record.kwargs["pk"])
+        .first()
+    )
     if patrol is None:
         raise Refused.one("patrol", _("巡查"), _("这次巡查不存在或不在您的范围内。"))
     if patrol.worker_id != actor.pk:
@@ -181,13 +197,22 @@ def _prepare_check_in(actor: User, record: Record, now: datetime.datetime) -> Ca
 
     def save() -> Saved:
         try:
-            checkin = patrol_check_in(patrol=patrol, actor=actor, target=target, building=building, method=method,
-                                      answers=form.answers(), photos=form.photos(), note=form.cleaned_data["note"],
-                                      now=at)
+            checkin = patrol_check_in(
+                patrol=patrol,
+                actor=actor,
+                target=target,
+                building=building,
+                method=method,
+                answers=form.answers(),
+                photos=form.photos(),
+                note=form.cleaned_data["note"],
+                now=at,
+            )
         except ValidationError as error:
             raise _form_refusal(form, error) from None
-        return Saved(checkin.pk, reverse("fieldwork:patrol", args=[patrol.pk]),
-                     _("签到：%(place)s") % {"place": checkin.label})
+        return Saved(
+            checkin.pk, reverse("fieldwork:patrol", args=[patrol.pk]), _("签到：%(place)s") % {"place": checkin.label}
+        )
 
     return save
 
@@ -206,14 +231,22 @@ def _prepare_visit(actor: User, record: Record, now: datetime.datetime) -> Calla
     def save() -> Saved:
         try:
             visit = visit_record(
-                actor=actor, resident=person, workers=list(data["workers"]), visited_at=data["visited_at"],
-                method=data["method"], purpose=data["purpose"], met=data["met"], retry_on=data["retry_on"],
-                findings=data["findings"], opinions=data["opinions"], follow_up=data["follow_up"], now=now,
+                actor=actor,
+                resident=person,
+                workers=list(data["workers"]),
+                visited_at=data["visited_at"],
+                method=data["method"],
+                purpose=data["purpose"],
+                met=data["met"],
+                retry_on=data["retry_on"],
+                findings=data["findings"],
+                opinions=data["opinions"],
+                follow_up=data["follow_up"],
+                now=now,
             )
         except ValidationError as error:
             raise _form_refusal(form, error) from None
-        return Saved(visit.pk, reverse("fieldwork:visit", args=[visit.pk]),
-                     _("走访：%(name)s") % {"name": person.name})
+        return Saved(visit.pk, reverse("fieldwork:visit", args=[visit.pk]), _("走访：%(name)s") % {"name": person.name})
 
     return save
 
@@ -226,19 +259,32 @@ def _prepare_diary(actor: User, record: Record, now: datetime.datetime) -> Calla
 
     def save() -> Saved:
         try:
-            entry = diary_add(actor=actor, grid=data["grid"], what=data["what"], day=data["day"],
-                              place=data["place"], people=data["people"], handling=data["handling"],
-                              result=data["result"], tags=data["tags"])
+            entry = diary_add(
+                actor=actor,
+                grid=data["grid"],
+                what=data["what"],
+                day=data["day"],
+                place=data["place"],
+                people=data["people"],
+                handling=data["handling"],
+                result=data["result"],
+                tags=data["tags"],
+            )
         except ValidationError as error:
             raise _form_refusal(form, error) from None
-        return Saved(entry.pk, reverse("fieldwork:diary", args=[actor.pk, entry.day.year, entry.day.month]),
-                     _("民情日志：%(what)s") % {"what": entry.what[:30]})
+        return Saved(
+            entry.pk,
+            reverse("fieldwork:diary", args=[actor.pk, entry.day.year, entry.day.month]),
+            _("民情日志：%(what)s") % {"what": entry.what[:30]},
+        )
 
     return save
 
 
 PREPARERS: dict[str, Callable[[User, Record, datetime.datetime], Callable[[], Saved]]] = {
-    SyncKind.CHECK_IN: _prepare_check_in, SyncKind.VISIT: _prepare_visit, SyncKind.DIARY: _prepare_diary,
+    SyncKind.CHECK_IN: _prepare_check_in,
+    SyncKind.VISIT: _prepare_visit,
+    SyncKind.DIARY: _prepare_diary,
 }
 
 
@@ -248,8 +294,12 @@ def _done(row: SyncedRecord) -> SyncResult:
 
 def _refused(key: str, errors: Sequence[tuple[str, str, str]]) -> SyncResult:
     message = "；".join(f"{label}：{text}" if label else text for _name, label, text in errors)
-    return SyncResult(key, "refused", message=message,
-                      errors=[{"field": name, "label": label, "message": text} for name, label, text in errors])
+    return SyncResult(
+        key,
+        "refused",
+        message=message,
+        errors=[{"field": name, "label": label, "message": text} for name, label, text in errors],
+    )
 
 
 def _save_once(actor: User, record: Record, save: Callable[[], Saved]) -> SyncResult:
@@ -269,7 +319,11 @@ def _save_once(actor: User, record: Record, save: Callable[[], Saved]) -> SyncRe
 
 
 def sync_record(
-    *, actor: User, raw: Any, uploads: MultiValueDict[str, Any], now: datetime.datetime | None = None,
+    *,
+    actor: User,
+    raw: Any,
+    uploads: MultiValueDict[str, Any],
+    now: datetime.datetime | None = None,
 ) -> SyncResult:
     """Save one queued record once (see the module docstring); a refusal names the field and saves nothing."""
     now = now or timezone.now()
@@ -290,7 +344,11 @@ def sync_record(
 
 
 def sync_batch(
-    *, actor: User, records: Sequence[Any], uploads: MultiValueDict[str, Any], now: datetime.datetime | None = None,
+    *,
+    actor: User,
+    records: Sequence[Any],
+    uploads: MultiValueDict[str, Any],
+    now: datetime.datetime | None = None,
 ) -> list[SyncResult]:
     """Each record on its own: the good ones are saved, the bad ones refused; none half-saved."""
     if len(records) > MAX_RECORDS:

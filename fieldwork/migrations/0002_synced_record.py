@@ -7,30 +7,44 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('fieldwork', '0001_initial'),
+        ("fieldwork", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SyncedRecord',
+            name="SyncedRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.UUIDField(verbose_name='幂等键')),
-                ('kind', models.CharField(choices=[('checkin', '巡查签到'), ('visit', '走访记录'), ('diary', '民情日志')], max_length=10, verbose_name='类型')),
-                ('object_id', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='记录编号')),
-                ('url', models.CharField(blank=True, max_length=200, verbose_name='地址')),
-                ('label', models.CharField(blank=True, max_length=200, verbose_name='摘要')),
-                ('received_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='接收时间')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='用户')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("key", models.UUIDField(verbose_name="幂等键")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("checkin", "巡查签到"), ("visit", "走访记录"), ("diary", "民情日志")],
+                        max_length=10,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("object_id", models.PositiveBigIntegerField(blank=True, null=True, verbose_name="记录编号")),
+                ("url", models.CharField(blank=True, max_length=200, verbose_name="地址")),
+                ("label", models.CharField(blank=True, max_length=200, verbose_name="摘要")),
+                ("received_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="接收时间")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="用户",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '离线记录',
-                'verbose_name_plural': '离线记录',
-                'ordering': ['-received_at', '-pk'],
-                'constraints': [models.UniqueConstraint(fields=('user', 'key'), name='synced_record_once')],
+                "verbose_name": "离线记录",
+                "verbose_name_plural": "离线记录",
+                "ordering": ["-received_at", "-pk"],
+                "constraints": [models.UniqueConstraint(fields=("user", "key"), name="synced_record_once")],
             },
         ),
     ]

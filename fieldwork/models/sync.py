@@ -23,8 +23,9 @@ class SyncedRecord(models.Model):
     this row (or waits for it) and answers the first send's result instead of saving twice.
     """
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE,
-                             related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="+"
+    )
     key = models.UUIDField(_("幂等键"))
     kind = models.CharField(_("类型"), max_length=10, choices=SyncKind.choices)
     object_id = models.PositiveBigIntegerField(_("记录编号"), null=True, blank=True)

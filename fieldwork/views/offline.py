@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.templatetags.static import static
 from django.urls import URLPattern, path, reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import get_language, pgettext
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
@@ -29,15 +29,27 @@ def manifest(request: HttpRequest) -> JsonResponse:
     """The web app manifest: the worker's today page as the app's start, its own icons."""
     product = pgettext("product name", "网格")
     icons = [
-        {"src": static(f"wangge/icons/icon-{size}.png"), "sizes": f"{size}x{size}", "type": "image/png",
-         "purpose": "any"} for size in (192, 512)
-    ] + [{"src": static("wangge/icons/maskable-512.png"), "sizes": "512x512", "type": "image/png",
-          "purpose": "maskable"}]
+        {
+            "src": static(f"wangge/icons/icon-{size}.png"),
+            "sizes": f"{size}x{size}",
+            "type": "image/png",
+            "purpose": "any",
+        }
+        for size in (192, 512)
+    ] + [
+        {"src": static("wangge/icons/maskable-512.png"), "sizes": "512x512", "type": "image/png", "purpose": "maskable"}
+    ]
     body = {
-        "name": f"{product} · {_('巡查走访')}", "short_name": product, "lang": get_language(),
+        "name": f"{product} · {_('巡查走访')}",
+        "short_name": product,
+        "lang": get_language(),
         "description": _("网格员巡查、走访和民情日志，没有信号时也能记录。"),
-        "start_url": reverse("fieldwork:today"), "scope": "/", "display": "standalone",
-        "background_color": "#ffffff", "theme_color": THEME_COLOR, "icons": icons,
+        "start_url": reverse("fieldwork:today"),
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": THEME_COLOR,
+        "icons": icons,
     }
     response = JsonResponse(body, json_dumps_params={"ensure_ascii": False})
     response["Content-Type"] = "application/manifest+json"
@@ -73,8 +85,9 @@ def sync(request: HttpRequest) -> JsonResponse:
         results = sync_batch(actor=request.user, records=records, uploads=request.FILES)
     except ValidationError as error:
         return JsonResponse({"error": " ".join(error.messages)}, status=400)
-    return JsonResponse({"results": [result.as_json() for result in results]},
-                        json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        {"results": [result.as_json() for result in results]}, json_dumps_params={"ensure_ascii": False}
+    )
 
 
 urlpatterns: list[URLPattern] = [
