@@ -81,7 +81,8 @@ class FindingForm(forms.Form):
 
 class VisitForm(forms.Form):
     visited_at = forms.DateTimeField(label=_("走访时间"), widget=forms.DateTimeInput(
-        attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"), input_formats=["%Y-%m-%dT%H:%M"])
+        attrs={"type": "datetime-local", "data-offline-now": "minute"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M"])
     method = forms.ChoiceField(label=_("方式"), choices=VisitMethod.choices, widget=forms.RadioSelect)
     purpose = forms.ChoiceField(label=_("事由"), choices=VisitPurpose.choices)
     met = forms.TypedChoiceField(
@@ -122,7 +123,7 @@ class DiaryEntryForm(forms.Form):
     grid = forms.ModelChoiceField(label=_("网格"), queryset=Area.objects.none(),
                                   widget=forms.Select(attrs={"class": "form-select"}))
     day = forms.DateField(label=_("日期"), widget=forms.DateInput(
-        attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"))
+        attrs={"type": "date", "class": "form-control", "data-offline-now": "day"}, format="%Y-%m-%d"))
     place = forms.CharField(label=_("地点"), required=False, max_length=100,
                             widget=forms.TextInput(attrs={"class": "form-control"}))
     people = forms.CharField(label=_("人员"), required=False, max_length=100,

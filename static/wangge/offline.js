@@ -191,6 +191,17 @@
     });
   }
 
+  // A page opened from the cache carries the time it was cached: "now" fields start from the real now.
+  function freshNow() {
+    if (navigator.onLine) { return; }
+    var now = new Date();
+    var local = new Date(now.getTime() - now.getTimezoneOffset() * 60000).toISOString();
+    document.querySelectorAll("input[data-offline-now]").forEach(function (field) {
+      field.value = field.getAttribute("data-offline-now") === "day" ? local.slice(0, 10) : local.slice(0, 16);
+      field.defaultValue = field.value;
+    });
+  }
+
   function startEditing() {
     var match = /#offline-edit=([0-9a-f-]+)/.exec(location.hash);
     var form = document.querySelector("form[data-offline]");
@@ -337,6 +348,7 @@
   window.addEventListener("offline", function () { render(); });
 
   render();
+  freshNow();
   startEditing();
   Promise.all([registerWorker(), flush()]).then(precache).then(function () {
     document.documentElement.setAttribute("data-offline-ready", "1");
