@@ -101,22 +101,35 @@ def test_a_check_in_and_a_visit_made_offline_are_synced_once(cast, page, browser
     assert SyncedRecord.objects.count() == 2
 
 
-def test_a_refused_record_stays_with_its_reason_until_discarded(cast, page, browser_login):
+def test_refused_records_stay_with_their_reason_until_edited_or_discarded(cast, page, browser_login):
     fc = build_field_cast(cast)
     page.set_viewport_size({"width": 390, "height": 844})
     browser_login(cast.grid_worker_a)
     page.goto(f"/fieldwork/visits/new/{fc.alone.pk}/")
     wait_until_ready(page)
     page.context.set_offline(True)
-    page.get_by_label("未见到（没敲开门）").check()  # no date to come back: the server refuses it
-    page.get_by_role("button", name="保存走访").click()
-    expect(page.locator("#offline-queue [data-offline-record]")).to_have_count(1)
+    for opinions in ("第一次", "第二次"):  # nobody met and no date to come back: the server refuses both
+        page.get_by_label("未见到（没敲开门）").check()
+        page.fill("#id_opinions", opinions)
+        page.get_by_role("button", name="保存走访").click()
+    expect(page.locator("#offline-queue [data-offline-record]")).to_have_count(2)
     page.context.set_offline(False)
     refused = page.locator("#offline-queue [data-offline-record][data-state='refused']")
-    expect(refused).to_contain_text("被退回：再次走访日期：未见到本人时请填写再次走访日期。")
+    expect(refused).to_have_count(2)
+    expect(refused.first).to_contain_text("被退回：再次走访日期：未见到本人时请填写再次走访日期。")
     page.reload()
-    expect(refused).to_have_count(1)  # kept on the phone until the worker decides
+    wait_until_ready(page)
+    expect(refused).to_have_count(2)  # kept on the phone until the worker decides
+
     page.on("dialog", lambda dialog: dialog.accept())
-    refused.get_by_role("button", name="删除").click()
+    refused.first.get_by_role("button", name="删除").click()
+    expect(refused).to_have_count(1)
+    refused.first.get_by_role("link", name="修改").click()
+    expect(page.locator("#offline-status")).to_contain_text("正在修改一条被退回的离线记录")
+    expect(page.locator("#id_opinions")).to_have_value("第二次")
+    page.fill("#id_retry_on", (timezone.localdate() + datetime.timedelta(days=3)).isoformat())
+    page.get_by_role("button", name="保存走访").click()
     expect(page.locator("#offline-queue [data-offline-record]")).to_have_count(0)
-    assert Visit.objects.count() == 0
+    visit = Visit.objects.get()
+    assert visit.opinions == "第二次" and visit.met is False and visit.retry_on is not None
+    assert SyncedRecord.objects.count() == 1

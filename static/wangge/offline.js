@@ -346,6 +346,7 @@
   sendButton.addEventListener("click", function () { flush(); });
   window.addEventListener("online", function () { note = ""; flush(); });
   window.addEventListener("offline", function () { render(); });
+  window.addEventListener("hashchange", startEditing);  // 修改 on the page the record came from
 
   render();
   freshNow();
