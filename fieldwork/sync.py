@@ -160,7 +160,10 @@ def read_record(raw: Mapping[str, Any], uploads: MultiValueDict[str, Any]) -> Re
         if upload is None:
             raise Refused.one(name, "", _("照片没有收到，请重新发送。"))
         files.appendlist(name, upload)
-    recorded_at = parse_datetime(str(raw.get("recorded_at") or ""))
+    try:
+        recorded_at = parse_datetime(str(raw.get("recorded_at") or ""))
+    except ValueError:
+        recorded_at = None  # a clock that says nonsense: the time it arrives
     if recorded_at is not None and timezone.is_naive(recorded_at):
         recorded_at = None
     return Record(key, kind, match.view_name, dict(match.kwargs), parse_qs(parts.query), data, files, recorded_at)
