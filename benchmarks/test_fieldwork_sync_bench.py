@@ -47,7 +47,10 @@ def _patrol(cast: Any) -> tuple[FieldCast, Patrol]:
 
 
 def _answers(patrol: Patrol) -> tuple[list[list[str]], str]:
-    items = list(patrol.plan.checklist.current_version().items.all())
+    assert patrol.plan.checklist is not None
+    version = patrol.plan.checklist.current_version()
+    assert version is not None
+    items = list(version.items.all())
     values = ["no", "yes", "3", "完好", "no"]
     return [[field_name(item), value] for item, value in zip(items, values, strict=False)], field_name(items[5])
 

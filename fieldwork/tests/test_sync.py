@@ -50,7 +50,10 @@ def patrol(fc: FieldCast) -> Patrol:
 
 
 def check_in_record(patrol: Patrol, key: str | None = None, photo_part: str | None = "photo-0", **changes: str) -> dict:
-    items = list(patrol.plan.checklist.current_version().items.all())
+    assert patrol.plan.checklist is not None
+    version = patrol.plan.checklist.current_version()
+    assert version is not None
+    items = list(version.items.all())
     values = {0: "no", 1: "yes", 2: "3", 3: "完好", 4: "no"}
     values.update({int(index[1:]): value for index, value in changes.items()})
     target = patrol.plan.targets.get(building__name="1号楼")
@@ -277,14 +280,21 @@ def test_concurrent_sends_of_one_key_save_one_check_in(patrol):
     assert CheckIn.objects.count() == 1 and SyncedRecord.objects.count() == 1
 
 
-@pytest.mark.parametrize("raw", [
-    1, "x", [], {"key": str(uuid.uuid4())}, {"key": str(uuid.uuid4()), "kind": "visit", "path": 5},
-    {"key": str(uuid.uuid4()), "kind": "visit", "path": "/fieldwork/visits/new/99999999999999999999999/"},
-    {"key": str(uuid.uuid4()), "kind": "visit", "path": "/fieldwork/visits/new/1/", "fields": "met=1"},
-    {"key": str(uuid.uuid4()), "kind": "visit", "path": "/fieldwork/visits/new/1/", "fields": [["met", 1]]},
-    {"key": str(uuid.uuid4()), "kind": "checkin", "path": "/fieldwork/patrols/1/check-in/elsewhere/1/"},
-    {"key": str(uuid.uuid4()), "kind": "diary", "path": "/fieldwork/diary/add/", "recorded_at": "2026-13-45T99:00"},
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        1,
+        "x",
+        [],
+        {"key": str(uuid.uuid4())},
+        {"key": str(uuid.uuid4()), "kind": "visit", "path": 5},
+        {"key": str(uuid.uuid4()), "kind": "visit", "path": "/fieldwork/visits/new/99999999999999999999999/"},
+        {"key": str(uuid.uuid4()), "kind": "visit", "path": "/fieldwork/visits/new/1/", "fields": "met=1"},
+        {"key": str(uuid.uuid4()), "kind": "visit", "path": "/fieldwork/visits/new/1/", "fields": [["met", 1]]},
+        {"key": str(uuid.uuid4()), "kind": "checkin", "path": "/fieldwork/patrols/1/check-in/elsewhere/1/"},
+        {"key": str(uuid.uuid4()), "kind": "diary", "path": "/fieldwork/diary/add/", "recorded_at": "2026-13-45T99:00"},
+    ],
+)
 def test_nonsense_records_are_refused_never_a_500(fc, login, raw):
     answers = results(send(login(fc.cast.grid_worker_a), [raw]))
     assert answers[0]["status"] == "refused" and answers[0]["message"]
