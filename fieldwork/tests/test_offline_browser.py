@@ -74,6 +74,8 @@ def test_a_check_in_and_a_visit_made_offline_are_synced_once(cast, page, browser
     expect(queue.locator("[data-offline-record]")).to_have_count(1)
     expect(queue).to_contain_text("签到：百花小区1号楼")
 
+    page.get_by_role("link", name="返回").click()  # the patrol page from the cache: the target is marked
+    expect(page.locator("[data-stop^='target-']", has_text="百花小区1号楼")).to_contain_text("等待发送")
     page.goto(f"/fieldwork/visits/new/{fc.alone.pk}/")  # from the service worker's cache
     expect(page.locator("h1")).to_contain_text("王桂娟")
     page.get_by_label("电话").check()

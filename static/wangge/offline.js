@@ -114,8 +114,27 @@
     return item;
   }
 
+  // On the patrol page, a target with a check-in still on the phone says so (not a second check-in).
+  function markStops(records) {
+    document.querySelectorAll("a[data-stop]").forEach(function (link) {
+      var path = new URL(link.href, location.href).pathname;
+      var queued = records.some(function (record) {
+        return record.kind === "checkin" && new URL(record.path, location.href).pathname === path;
+      });
+      var mark = link.querySelector("[data-offline-mark]");
+      if (queued && !mark) {
+        mark = element("span", "wg-tap-note text-warning", text("waiting"));
+        mark.setAttribute("data-offline-mark", "");
+        link.appendChild(mark);
+      } else if (!queued && mark) {
+        mark.remove();
+      }
+    });
+  }
+
   function render() {
     return myRecords().then(function (records) {
+      markStops(records);
       list.replaceChildren.apply(list, records.map(row));
       count.textContent = records.length ? String(records.length) : "";
       var lines = [];
