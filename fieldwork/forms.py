@@ -12,11 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from areas.models import Area
 from cases.forms.photofields import PhotoForm, PhotosField
 from cases.models import Category
 from fieldwork.checklists import field_name
-from fieldwork.models import NO, YES, ChecklistItem, ItemKind, VisitMethod, VisitPurpose
+from fieldwork.models import NO, YES, ChecklistItem, DiaryTag, ItemKind, VisitMethod, VisitPurpose
 from fieldwork.patrols import GENERAL_PHOTOS
+from fieldwork.selectors import patrol_grids
 
 YES_NO_CHOICES = [(YES, _("是")), (NO, _("否"))]
 
@@ -79,7 +81,8 @@ class FindingForm(forms.Form):
 
 class VisitForm(forms.Form):
     visited_at = forms.DateTimeField(label=_("走访时间"), widget=forms.DateTimeInput(
-        attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"), input_formats=["%Y-%m-%dT%H:%M"])
+        attrs={"type": "datetime-local", "data-offline-now": "minute"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M"])
     method = forms.ChoiceField(label=_("方式"), choices=VisitMethod.choices, widget=forms.RadioSelect)
     purpose = forms.ChoiceField(label=_("事由"), choices=VisitPurpose.choices)
     met = forms.TypedChoiceField(
@@ -114,3 +117,28 @@ class VisitForm(forms.Form):
 class VisitFindingForm(forms.Form):
     category = forms.ModelChoiceField(label=_("事件类别"), queryset=Category.objects.filter(is_active=True),
                                       widget=forms.Select(attrs={"class": "form-select"}))
+
+
+class DiaryEntryForm(forms.Form):
+    grid = forms.ModelChoiceField(label=_("网格"), queryset=Area.objects.none(),
+                                  widget=forms.Select(attrs={"class": "form-select"}))
+    day = forms.DateField(label=_("日期"), widget=forms.DateInput(
+        attrs={"type": "date", "class": "form-control", "data-offline-now": "day"}, format="%Y-%m-%d"))
+    place = forms.CharField(label=_("地点"), required=False, max_length=100,
+                            widget=forms.TextInput(attrs={"class": "form-control"}))
+    people = forms.CharField(label=_("人员"), required=False, max_length=100,
+                             widget=forms.TextInput(attrs={"class": "form-control"}))
+    what = forms.CharField(label=_("事由"), required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
+    handling = forms.CharField(label=_("处理情况"), required=False, max_length=2000,
+                               widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
+    result = forms.CharField(label=_("结果"), required=False, max_length=1000,
+                             widget=forms.TextInput(attrs={"class": "form-control"}))
+    tags = forms.MultipleChoiceField(label=_("标签"), choices=DiaryTag.choices, required=False,
+                                     widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+        kwargs.setdefault("initial", {"day": timezone.localdate()})
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["grid"].queryset = Area.objects.filter(  # type: ignore[attr-defined]
+            pk__in=[grid.pk for grid in patrol_grids(user)])

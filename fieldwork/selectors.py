@@ -11,6 +11,7 @@ from django.db.models import Max, Prefetch, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounts.models import RoleAssignment, User
 from areas.models import Area, Level
 from cases.models import Case
 from fieldwork.models import Answer, CheckIn, FieldPhoto, Patrol, PatrolPlan, PlanKind, PlanTarget, Visit
@@ -22,6 +23,13 @@ def patrol_grids(user: Any) -> list[Area]:
     """The grids where the user may patrol (their own grids for a 网格员)."""
     grids = Area.objects.visible_to(user).active().filter(level__in=(Level.GRID, Level.MICROGRID))
     return [grid for grid in grids.order_by("code")[:50] if user.has_perm("fieldwork.add_patrol", grid)]
+
+
+def colleagues(grid: Area, user: Any) -> QuerySet[User]:
+    """Who may be named as going along on a visit: people with an assignment on the grid or above it."""
+    codes = list({grid.code[:length] for length in range(1, len(grid.code) + 1)})
+    holders = RoleAssignment.objects.active().filter(area__code__in=codes).values("user")
+    return User.objects.filter(pk__in=holders, is_active=True).exclude(pk=user.pk).order_by("full_name")
 
 
 def campaigns(grid: Area, day: datetime.date) -> list[PatrolPlan]:

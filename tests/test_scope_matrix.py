@@ -233,6 +233,11 @@ TABLE: dict[str, Entry] = {
     # A grid worker's diary: read by whoever reviews the grid (view_compliance), 404 to others.
     "fieldwork:diary": Entry("diary", "fieldwork.view_compliance", denied=404),
     "fieldwork:diary_word": Entry("diary", "fieldwork.view_compliance", denied=404),
+    # The installable web app (docs/fieldwork.md, offline): the manifest and the service worker are
+    # static files served by views; the sync endpoint answers 400 for an empty batch, 401 to strangers.
+    "fieldwork:manifest": _public(),
+    "fieldwork:service_worker": _public(),
+    "fieldwork:sync": Entry(None, SIGNED_IN, method="post", ok=400, anonymous=401),
     # --- the REST API (docs/api.md), through the session here: 401 without it, as for a program
     # without a token. The schema and its readers are public.
     "api:schema": _public(),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,42 +12,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
-from areas.models import Area
 from cases.workflow import ActionRefused
 from fieldwork.diary import diary_add, diary_docx, diary_rows, may_read_diary
-from fieldwork.models import DiaryTag
-from fieldwork.selectors import patrol_grids
+from fieldwork.forms import DiaryEntryForm
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-class DiaryEntryForm(forms.Form):
-    grid = forms.ModelChoiceField(label=gettext_lazy("网格"), queryset=Area.objects.none(),
-                                  widget=forms.Select(attrs={"class": "form-select"}))
-    day = forms.DateField(label=gettext_lazy("日期"), widget=forms.DateInput(
-        attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"))
-    place = forms.CharField(label=gettext_lazy("地点"), required=False, max_length=100,
-                            widget=forms.TextInput(attrs={"class": "form-control"}))
-    people = forms.CharField(label=gettext_lazy("人员"), required=False, max_length=100,
-                             widget=forms.TextInput(attrs={"class": "form-control"}))
-    what = forms.CharField(label=gettext_lazy("事由"), required=False, max_length=2000,
-                           widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
-    handling = forms.CharField(label=gettext_lazy("处理情况"), required=False, max_length=2000,
-                               widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
-    result = forms.CharField(label=gettext_lazy("结果"), required=False, max_length=1000,
-                             widget=forms.TextInput(attrs={"class": "form-control"}))
-    tags = forms.MultipleChoiceField(label=gettext_lazy("标签"), choices=DiaryTag.choices, required=False,
-                                     widget=forms.CheckboxSelectMultiple)
-
-    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
-        kwargs.setdefault("initial", {"day": timezone.localdate()})
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["grid"].queryset = Area.objects.filter(  # type: ignore[attr-defined]
-            pk__in=[grid.pk for grid in patrol_grids(user)])
 
 
 def _user(request: HttpRequest) -> User:

@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
@@ -15,12 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import RoleAssignment, User
-from areas.models import Area
+from accounts.models import User
 from cases.workflow import ActionRefused
 from fieldwork.care import due_visits, week_end
 from fieldwork.forms import VisitFindingForm, VisitForm
 from fieldwork.models import Visit
+from fieldwork.selectors import colleagues
 from fieldwork.visits import visit_record, visit_report_finding
 from registry.models import Resident
 from registry.selectors import visible_care_tags
@@ -43,13 +42,6 @@ def _get_visit_for_user(user: User, pk: int) -> Visit:
                                                                            "recorded_by"), pk=pk)
 
 
-def _colleagues(grid: Area, user: User) -> QuerySet[User]:
-    """Who may be named as going along: people with an assignment on the grid or above it."""
-    codes = list({grid.code[:length] for length in range(1, len(grid.code) + 1)})
-    holders = RoleAssignment.objects.active().filter(area__code__in=codes).values("user")
-    return User.objects.filter(pk__in=holders, is_active=True).exclude(pk=user.pk).order_by("full_name")
-
-
 @login_required
 def visits_due(request: HttpRequest) -> HttpResponse:
     """本周待走访: care-tagged residents due or overdue, and the latest visits the user may see."""
@@ -68,7 +60,7 @@ def visit_new(request: HttpRequest, resident: int) -> HttpResponse:
     user = _user(request)
     person = get_object_or_404(Resident.objects.visible_to(user).select_related("grid"), pk=resident)
     _require(user, "fieldwork.add_visit")
-    form = VisitForm(request.POST or None, colleagues=_colleagues(person.grid, user))
+    form = VisitForm(request.POST or None, colleagues=colleagues(person.grid, user))
     if request.method == "POST" and form.is_valid():
         data: dict[str, Any] = form.cleaned_data
         try:
