@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections, models, router
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
-from django.utils import translation
+from django.utils import timezone, translation
 
 from audit.models import ChangeLogEntry
 from core.bulk import write_rows
@@ -201,33 +201,32 @@ def record_in_bulk(changes: Sequence[Change], batch_size: int = 500) -> None:
         return
     context = current()
     user = context.user if context.user is not None and context.user.is_authenticated else None
-    content_types: dict[type[models.Model], ContentType] = {}
-    entries = []
+    connection = connections[router.db_for_write(ChangeLogEntry)]
+    fields = {field.attname: field for field in ChangeLogEntry._meta.concrete_fields if not field.primary_key}
+    before_field, after_field = fields["before"], fields["after"]
+    # The columns every entry of the batch shares, prepared once (the time as ``auto_now_add`` would).
+    shared = {
+        "time": fields["time"].get_db_prep_save(timezone.now(), connection), "user_id": user.pk if user else None,
+        "user_name": str(user) if user else "", "request_id": context.request_id,
+        "remote_addr": context.remote_addr,
+    }
+    content_types: dict[type[models.Model], int] = {}
+    rows = []
     with translation.override(settings.LANGUAGE_CODE):  # as _label, once for the batch
         for instance, action, before, after in changes:
             model = type(instance)
             if model not in content_types:
-                content_types[model] = ContentType.objects.get_for_model(model)
+                content_types[model] = ContentType.objects.get_for_model(model).pk
             area_code_of = _registry.get(model)
-            entries.append(ChangeLogEntry(
-                user=user, user_name=str(user) if user else "", request_id=context.request_id,
-                remote_addr=context.remote_addr, action=action, content_type=content_types[model],
-                object_id=str(instance.pk), object_repr=str(instance)[:200],
-                area_code=(area_code_of(instance) if area_code_of else "") or "", before=before, after=after,
-            ))
-    _insert(entries, batch_size)
-
-
-def _insert(entries: list[ChangeLogEntry], batch_size: int) -> None:
-    """Write the entries with ``core.bulk.write_rows`` (COPY on PostgreSQL): the values as ``save()``
-    prepares them, without the ORM's per-value statement building, which costs more than the rest
-    of a bulk import's logging.
-    The ids are not read back (nothing refers to a log entry)."""
-    if not entries:
-        return
-    connection = connections[router.db_for_write(ChangeLogEntry)]
-    fields = [field for field in ChangeLogEntry._meta.concrete_fields if not field.primary_key]
-    rows = (tuple(field.get_db_prep_save(field.pre_save(entry, True), connection) for field in fields)
-            for entry in entries)
-    write_rows(connection, ChangeLogEntry._meta.db_table, [field.column or field.attname for field in fields], rows,
-               batch_size)
+            values = {
+                **shared, "action": action, "content_type_id": content_types[model], "object_id": str(instance.pk),
+                "object_repr": str(instance)[:200], "area_code": (area_code_of(instance) if area_code_of else "") or "",
+                "before": before_field.get_db_prep_save(before, connection),
+                "after": after_field.get_db_prep_save(after, connection),
+            }
+            rows.append([values[name] for name in fields])
+    # Written as ``save()`` would prepare the values, without the ORM's per-value statement building
+    # (COPY on PostgreSQL, see ``core.bulk.write_rows``); the ids are not read back (nothing refers
+    # to a log entry).
+    write_rows(connection, ChangeLogEntry._meta.db_table, [field.column or name for name, field in fields.items()],
+               rows, batch_size)

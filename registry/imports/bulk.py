@@ -181,27 +181,30 @@ def place_stays(stays: list[Stay], today: datetime.date) -> None:
     store_address_keys(stays)
 
 
-def stay_key(stay: Stay) -> str:
-    """The address sort key (``registry.addresses``) of the dwelling a stay puts its resident in;
-    the dwelling's building and unit are in memory (``registry.imports.places``), so no query."""
-    dwelling = stay.dwelling
-    unit = dwelling.unit.number if dwelling.unit is not None else ""
-    return address_key(dwelling.building.estate, dwelling.building.name, unit, dwelling.room)
+def stay_keys(stays: list[Stay]) -> list[str]:
+    """The address sort key (``registry.addresses``) of the dwelling each stay puts its resident in,
+    worked out once per dwelling; its building and unit are in memory (``registry.imports.places``)."""
+    keys: dict[int, str] = {}
+    for stay in stays:
+        dwelling = stay.dwelling
+        if id(dwelling) not in keys:
+            unit = dwelling.unit.number if dwelling.unit is not None else ""
+            keys[id(dwelling)] = address_key(dwelling.building.estate, dwelling.building.name, unit, dwelling.room)
+    return [keys[id(stay.dwelling)] for stay in stays]
 
 
 def key_new_residents(stays: list[Stay]) -> None:
     """New residents are inserted with the sort key of the dwelling they will live in."""
-    for stay in stays:
+    for stay, key in zip(stays, stay_keys(stays), strict=True):
         if stay.resident.pk is None:
-            stay.resident.address_sort_key = stay_key(stay)
+            stay.resident.address_sort_key = key
 
 
 def store_address_keys(stays: list[Stay]) -> None:
     """Write the sort key of residents who were registered before and now live elsewhere (one
     ``bulk_update`` per 500 changed keys; new residents were inserted with theirs)."""
     changed = []
-    for stay in stays:
-        key = stay_key(stay)
+    for stay, key in zip(stays, stay_keys(stays), strict=True):
         if stay.resident.address_sort_key != key:
             stay.resident.address_sort_key = key
             changed.append(stay.resident)
