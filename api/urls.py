@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, include, path, re_path
 
 from api.pages import page_urlpatterns
-from api.views import areas, cases, docs, registry
+from api.views import areas, cases, directory, docs, registry
 from cases.forms.actions import ACTION_FORMS
 
 app_name = "api"
@@ -18,11 +18,14 @@ v1: list[URLPattern | URLResolver] = [
     path("redoc/", docs.RedocView.as_view(), name="redoc"),
     path("areas/", areas.AreaList.as_view(), name="areas"),
     re_path(r"^areas/(?P<code>[0-9]{1,18})/$", areas.AreaDetail.as_view(), name="area"),
+    re_path(r"^areas/(?P<code>[0-9]{1,18})/team/$", directory.AreaTeam.as_view(), name="area_team"),
+    path("organisations/", directory.OrganisationList.as_view(), name="organisations"),
     path("categories/", areas.CategoryList.as_view(), name="categories"),
     path("cases/", cases.CaseList.as_view(), name="cases"),
     re_path(rf"^cases/{NUMBER}/$", cases.CaseDetail.as_view(), name="case"),
     *(re_path(rf"^cases/{NUMBER}/{verb}/$", cases.action_view(verb).as_view(), name=f"case_{verb}")
       for verb in ACTION_FORMS),
+    path("residents/", registry.ResidentList.as_view(), name="residents"),
     path("residents/<int:pk>/", registry.ResidentDetail.as_view(), name="resident"),
     path("residents/<int:pk>/unmask/", registry.ResidentUnmask.as_view(), name="resident_unmask"),
 ]

@@ -247,6 +247,9 @@ TABLE: dict[str, Entry] = {
     "api:token_revoke": Entry("token", SIGNED_IN, method="post", ok=404, scoped=False),  # one's own only
     "api:areas": Entry(None, SIGNED_IN, anonymous=401),  # the areas in scope (none for the outsider)
     "api:area": Entry("area", SIGNED_IN, anonymous=401),
+    "api:area_team": Entry("area", SIGNED_IN, anonymous=401),
+    "api:organisations": Entry(None, SIGNED_IN, anonymous=401),  # those managed in the user's areas
+    "api:residents": Entry(None, "registry.view_resident", anonymous=401),
     "api:categories": Entry(None, SIGNED_IN, anonymous=401),  # the catalog, as on the report form
     "api:cases": Entry(None, VIEW_CASES, anonymous=401),
     "api:case": Entry("case", VIEW_CASES, anonymous=401),
