@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, include, path, re_path
 
 from api.pages import page_urlpatterns
-from api.views import areas, cases, directory, docs, registry
+from api.views import areas, cases, directory, docs, media, registry
 from cases.forms.actions import ACTION_FORMS
 
 app_name = "api"
@@ -23,6 +23,9 @@ v1: list[URLPattern | URLResolver] = [
     path("categories/", areas.CategoryList.as_view(), name="categories"),
     path("cases/", cases.CaseList.as_view(), name="cases"),
     re_path(rf"^cases/{NUMBER}/$", cases.CaseDetail.as_view(), name="case"),
+    re_path(rf"^cases/{NUMBER}/photos/$", media.CasePhotos.as_view(), name="case_photos"),
+    re_path(rf"^cases/{NUMBER}/photos/(?P<token>[0-9a-f-]{{36}})/$", media.CasePhoto.as_view(), name="case_photo"),
+    re_path(rf"^cases/{NUMBER}/dispute/$", media.CaseDispute.as_view(), name="case_dispute"),
     *(re_path(rf"^cases/{NUMBER}/{verb}/$", cases.action_view(verb).as_view(), name=f"case_{verb}")
       for verb in ACTION_FORMS),
     path("residents/", registry.ResidentList.as_view(), name="residents"),

@@ -39,7 +39,7 @@ SIGNED_IN = "signed in"  # any signed-in user, whatever their roles
 REACH = {"superuser": {"in", "street2", "district2"}, "area_admin": {"in", "street2"}, "outsider": set()}
 ROLES = ("anonymous", "outsider", "superuser", *ROLE_PERMISSIONS)
 HANDLERS = frozenset({"department_handler", "property_handler"})
-CASE_KINDS = frozenset({"case", "case_action", "photo", "dispute", "party"})
+CASE_KINDS = frozenset({"case", "case_action", "photo", "case_photo", "dispute", "party"})
 VIEW_CASES = ("cases.view_case", "cases.handle_case")  # selectors.works_on_cases
 EDIT_DISPUTES = ("cases.accept_case", "cases.self_handle_case")  # docs/cases-disputes.md
 
@@ -253,6 +253,9 @@ TABLE: dict[str, Entry] = {
     "api:categories": Entry(None, SIGNED_IN, anonymous=401),  # the catalog, as on the report form
     "api:cases": Entry(None, VIEW_CASES, anonymous=401),
     "api:case": Entry("case", VIEW_CASES, anonymous=401),
+    "api:case_photos": Entry("case", VIEW_CASES, anonymous=401),
+    "api:case_photo": Entry("case_photo", VIEW_CASES, anonymous=401),
+    "api:case_dispute": Entry("dispute", VIEW_CASES, anonymous=401),
     "api:resident": Entry("resident", "registry.view_resident", anonymous=401),
     "api:resident_unmask": Entry("resident", "registry.unmask_resident", method="post", ok=400, anonymous=401),
     **{f"api:case_{verb}": entry for verb, entry in API_VERBS.items()},
@@ -273,6 +276,7 @@ KWARGS: dict[str, Callable[[Site], dict[str, Any]]] = {
     "case": lambda site: {"number": site.case.number},
     "case_action": lambda site: {"number": site.case.number, "verb": "supervise"},
     "photo": lambda site: {"token": site.photo_token()},
+    "case_photo": lambda site: {"number": site.case.number, "token": str(site.photo_token())},
     "dispute": lambda site: {"number": site.dispute_case.number},
     "party": lambda site: {"number": site.dispute_case.number, "party_id": site.party.pk},
     "notification": lambda site: {"pk": site.notification.pk},
