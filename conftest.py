@@ -35,6 +35,14 @@ def media_root(settings, tmp_path_factory):  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
 
 
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings):  # type: ignore[no-untyped-def]
+    """Tasks run as they are enqueued, so a test sees what a worker would do (the notifications
+    of a transition, an export). Tests of the queue itself set the database backend back
+    (cases/tests/test_announce_task.py, core/tests/test_task_worker.py)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def cast(db: None) -> Cast:
     return build_cast()
