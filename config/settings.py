@@ -237,12 +237,20 @@ elif CACHE_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Background tasks: the database queue by default (worker: manage.py task_worker).
-TASKS = {
-    "default": {
-        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
-    }
-}
+# Background tasks: the database queue by default (worker: manage.py task_worker). With
+# TASKS_BACKEND=django_tasks_rq.RQBackend the queue lives in Redis at TASKS_REDIS_URL
+# (workers: manage.py rqworker default; docs/scaling.md).
+TASKS_BACKEND = env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
+TASKS = {"default": {"BACKEND": TASKS_BACKEND}}
+TASKS_REDIS_URL = env_str("TASKS_REDIS_URL")
+if TASKS_BACKEND == "django_tasks_rq.RQBackend":
+    if not TASKS_REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("TASKS_BACKEND=django_tasks_rq.RQBackend needs TASKS_REDIS_URL=redis://host:6379/2.")
+    INSTALLED_APPS.append("django_rq")
+    # A ledger export or a large import may run for many minutes.
+    RQ_QUEUES = {"default": {"URL": TASKS_REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+    # rqworker runs django-tasks' tasks only with the backend's job class.
+    RQ = {"JOB_CLASS": "django_tasks_rq.backend.Job"}
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "wangge@localhost")
