@@ -12,9 +12,15 @@ ARTIFACTS = Path(__file__).resolve().parent / "test-artifacts"
 
 
 def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
-    """Tests marked postgres_only need real row locks and concurrent connections."""
+    """Tests marked postgres_only need real row locks and concurrent connections; tests marked
+    replica a streaming replica (DATABASE_REPLICA_URLS, made by scripts/pg_replica.sh)."""
     from django.conf import settings
 
+    if not settings.DATABASE_REPLICA_URLS:
+        no_replica = pytest.mark.skip(reason="needs DATABASE_REPLICA_URLS (scripts/pg_replica.sh; CI sets it up)")
+        for item in items:
+            if "replica" in item.keywords:
+                item.add_marker(no_replica)
     if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL: SQLite has no row locks or concurrent writers (CI runs it)")
@@ -33,6 +39,14 @@ def fast_password_hasher(settings):  # type: ignore[no-untyped-def]
 def media_root(settings, tmp_path_factory):  # type: ignore[no-untyped-def]
     """Uploaded files (case photos) go to a temporary folder, never into var/."""
     settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+
+
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings):  # type: ignore[no-untyped-def]
+    """Tasks run as they are enqueued, so a test sees what a worker would do (the notifications
+    of a transition, an export). Tests of the queue itself set the database backend back
+    (cases/tests/test_announce_task.py, core/tests/test_task_worker.py)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from api.models import AccessToken
+from core.dbrouter import use_replica
 from core.request_context import acting_as, current
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -55,6 +56,9 @@ class ApiView(APIView):
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
+        if request.method in SAFE_METHODS:
+            # Reads after authentication may go to a read replica (core/dbrouter.py).
+            self._context_stack.enter_context(use_replica())
         if isinstance(request.auth, AccessToken):
             context = current()
             self._context_stack.enter_context(acting_as(request.user, context.request_id, context.remote_addr))

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from accounts.scope import covers, scope_prefixes
 from cases import ledgers
 from cases.models import Case, ExportStatus, LedgerExport
+from core.dbrouter import use_replica
 
 logger = logging.getLogger(__name__)
 ROOT = "ledgers"
@@ -70,7 +71,7 @@ def run_export(export_id: str) -> str:
     if not claimed:
         return export.status
     try:
-        with translation.override(export.language):
+        with translation.override(export.language), use_replica():  # the export row's updates go to the primary
             _write(export)
     except Exception:
         logger.exception("Ledger export %s failed", export.pk)

@@ -1,12 +1,13 @@
 """Notifications (消息通知): who hears of each timeline entry, in the inbox, by e-mail and by SMS.
 
-``announce(event_id)`` runs after the commit of every transition (``cases.workflow.record``)
-and of every step of the supervision worker. It decides from the entry's verb who must act or
-know (``PLANS``), writes their inbox rows (``Notification``) in one query, e-mails those with an
-address, and tells the reporter (``notify_reporter``: SMS to the contact phone, e-mail to a
-reporting user) when the case is accepted, rejected or closed (the rating request). The actor
-is never told of their own action; deactivated users and users without a role assignment valid
-today never are (``accounts.models.on_duty``), nor members of a unit whose handler role has ended
+``announce(event_id)`` runs once for every transition (``cases.workflow.record``), in the task
+that ``cases.events`` enqueues after its commit, and after every step of the supervision worker.
+It decides from the entry's verb who must act or know (``PLANS``), writes their inbox rows
+(``Notification``) in one query, e-mails those with an address, and tells the reporter
+(``notify_reporter``: SMS to the contact phone, e-mail to a reporting user) when the case is
+accepted, rejected or closed (the rating request). The actor is never told of their own action;
+deactivated users and users without a role assignment valid today never are
+(``accounts.models.on_duty``), nor members of a unit whose handler role has ended
 (``OrganisationMember.objects.acting``).
 
 "The desk" of an area means the users holding a permission there through the **nearest**
@@ -30,6 +31,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail, send_mass_mail
+from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.functional import Promise
@@ -389,12 +391,21 @@ def silenced() -> Iterator[None]:
         _silenced.reset(token)
 
 
+def is_silenced() -> bool:
+    """Whether the code runs inside ``silenced()``."""
+    return _silenced.get()
+
+
 def announce(event_id: int) -> None:
-    """Tell everyone concerned about one timeline entry (after its commit). Never raises."""
+    """Tell everyone concerned about one timeline entry (after its commit). Never raises.
+
+    Called once per entry by ``cases.events.announce_event`` (in a task, or in the supervision
+    worker); a failure rolls back what it wrote so far and is logged.
+    """
     if _silenced.get():
         return
     try:
-        with translation.override(settings.LANGUAGE_CODE):
+        with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
             _announce(event_id)
     except Exception:
         logger.exception("Could not announce case event %s", event_id)

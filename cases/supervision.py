@@ -45,6 +45,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from cases.events import announce_event
 from cases.models import (
     OPEN_STATUSES,
     Case,
@@ -55,7 +56,6 @@ from cases.models import (
     SupervisionSource,
     SupervisionStep,
 )
-from cases.notifications import announce
 
 SUPERVISED_STATUSES = sorted(OPEN_STATUSES - {Status.ON_HOLD})
 CANDIDATE_FIELDS = ("pk", "status", "stage", "stage_started_at", "stage_due_at", "warned_at",
@@ -198,7 +198,7 @@ def _issue(case: Case, due: list[Rung], now: datetime.datetime) -> CaseEvent:
 
 
 def _announce(event_id: int) -> None:
-    announce(event_id)
+    announce_event(event_id)  # already in the worker: no task of its own
 
 
 def run_supervision(now: datetime.datetime | None = None, *, batch_size: int = 200) -> SupervisionReport:

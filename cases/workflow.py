@@ -15,7 +15,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -24,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import OrganisationMember, User
 from areas.models import Area, Level
 from cases import calendar
+from cases.events import announce_later
 from cases.models import (
     AssignmentState,
     AttachmentKind,
@@ -36,7 +36,6 @@ from cases.models import (
     Stage,
     Status,
 )
-from cases.notifications import announce
 
 S = Status
 
@@ -318,7 +317,7 @@ def record(
     public: bool = False, data: dict[str, Any] | None = None, photos: Sequence[Photo] = (),
     photo_kind: str = AttachmentKind.EVIDENCE, now: datetime.datetime | None = None,
 ) -> CaseEvent:
-    """Write the timeline entry (with its photos) and announce it after commit.
+    """Write the timeline entry (with its photos) and have it announced after commit (by a task).
 
     ``comment`` is the internal note; ``reply`` the answer the reporter reads on the tracking page.
     """
@@ -328,7 +327,7 @@ def record(
         area_code=case.grid_code, time=now or timezone.now(),
     )
     attach(case, event, actor, photos, photo_kind)
-    transaction.on_commit(lambda: _announce(event.pk))
+    announce_later(event.pk)
     return event
 
 
@@ -339,7 +338,3 @@ def attach(case: Case, event: CaseEvent, actor: Actor, photos: Sequence[Photo], 
                                     public=kind != AttachmentKind.EVIDENCE, width=photo.width, height=photo.height)
         attachment.image.save("photo.jpg", ContentFile(photo.content), save=False)
         attachment.save()
-
-
-def _announce(event_id: int) -> None:
-    announce(event_id)

@@ -105,6 +105,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "core.security_headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Read-your-writes for the read replicas (core/dbrouter.py); does nothing without replicas.
+    "core.dbrouter.ReadYourWritesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.ChosenLanguageMiddleware",
     # Wangge's error pages under DEBUG too (unless SHOW_DEBUG_PAGES), in the chosen language: core/errors.py.
@@ -166,6 +168,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+# Read replicas (docs/scaling.md): PostgreSQL streaming replicas of the primary, as
+# comma-separated URLs; read-only views choose them (core/dbrouter.py). After a request that
+# wrote, the same browser reads from the primary for REPLICA_PRIMARY_AFTER_WRITE_SECONDS.
+# In tests a replica mirrors the test database (its real server is used by the tests marked
+# `replica`, see core/tests/test_dbrouter_replica.py).
+DATABASE_REPLICA_URLS = env_list("DATABASE_REPLICA_URLS")
+if DATABASE_REPLICA_URLS and DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("DATABASE_REPLICA_URLS needs DATABASE_URL to be a PostgreSQL database.")
+for _index, _url in enumerate(DATABASE_REPLICA_URLS, start=1):
+    DATABASES[f"replica_{_index}"] = dj_database_url.parse(
+        _url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0), test_options={"MIRROR": "default"}
+    )
+DATABASE_ROUTERS = ["core.dbrouter.ReplicaRouter"]
+REPLICA_PRIMARY_AFTER_WRITE_SECONDS = env_int("REPLICA_PRIMARY_AFTER_WRITE_SECONDS", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -221,12 +237,20 @@ elif CACHE_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Background tasks: the database queue by default (worker: manage.py task_worker).
-TASKS = {
-    "default": {
-        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
-    }
-}
+# Background tasks: the database queue by default (worker: manage.py task_worker). With
+# TASKS_BACKEND=django_tasks_rq.RQBackend the queue lives in Redis at TASKS_REDIS_URL
+# (workers: manage.py rqworker default; docs/scaling.md).
+TASKS_BACKEND = env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
+TASKS = {"default": {"BACKEND": TASKS_BACKEND}}
+TASKS_REDIS_URL = env_str("TASKS_REDIS_URL")
+if TASKS_BACKEND == "django_tasks_rq.RQBackend":
+    if not TASKS_REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("TASKS_BACKEND=django_tasks_rq.RQBackend needs TASKS_REDIS_URL=redis://host:6379/2.")
+    INSTALLED_APPS.append("django_rq")
+    # A ledger export or a large import may run for many minutes.
+    RQ_QUEUES = {"default": {"URL": TASKS_REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+    # rqworker runs django-tasks' tasks only with the backend's job class.
+    RQ = {"JOB_CLASS": "django_tasks_rq.backend.Job"}
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "wangge@localhost")

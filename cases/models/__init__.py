@@ -35,10 +35,11 @@ from .catalog import (
 )
 from .dispute import Dispute, DisputeKind, DisputeParty, DisputeResult, MediationSession, PartyRole
 from .ledger_export import ExportStatus, LedgerExport, LedgerKind
-from .notification import Notification
+from .notification import Announcement, Notification
 
 __all__ = [
-    "FINAL_STATUSES", "OPEN_STATUSES", "AssignmentRole", "AssignmentState", "AttachmentKind", "AttributeKind",
+    "FINAL_STATUSES", "OPEN_STATUSES", "Announcement", "AssignmentRole", "AssignmentState", "AttachmentKind",
+    "AttributeKind",
     "CalendarDay", "Case", "CaseAssignment", "CaseAttachment", "CaseEvent", "CaseSupervision", "Category",
     "CategoryAttribute", "Channel", "DeadlineUnit", "Dispute", "DisputeKind", "DisputeParty", "DisputeResult",
     "ExportStatus", "ExtensionRequest", "ExtensionState", "HandlingLevel", "LedgerExport",

@@ -41,3 +41,25 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Announcement(models.Model):
+    """The claim that one timeline entry has been announced (已通知): its notifications written and
+    its listeners told, once.
+
+    The task that announces an entry inserts this row in the same transaction as the inbox rows;
+    the primary key makes a second run of the same task (a retry, two workers) find it and stop,
+    so nobody hears of an entry twice.
+    """
+
+    event = models.OneToOneField(
+        "cases.CaseEvent", verbose_name=_("事件日志"), primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    announced_at = models.DateTimeField(_("通知时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("通知记录")
+        verbose_name_plural = pgettext_lazy("plural", "通知记录")
+
+    def __str__(self) -> str:
+        return f"{self.event_id} @ {self.announced_at:%Y-%m-%d %H:%M}"

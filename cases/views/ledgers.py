@@ -35,6 +35,7 @@ from cases.filters import CaseFilterForm
 from cases.forms.disputes import DisputeFilterForm
 from cases.models import Case, LedgerExport
 from cases.tasks import export_ledger_task
+from core.dbrouter import replica_reads
 from registry.exports import XLSX
 
 PAGE_SIZE = 50
@@ -55,6 +56,7 @@ def _back_with_errors(name: str, request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@replica_reads
 def case_ledger(request: HttpRequest) -> HttpResponse:
     """事件台账: every case in scope and in the filter, newest first, 50 a page."""
     _require_export(request)
@@ -73,6 +75,7 @@ def case_ledger(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@replica_reads
 def case_ledger_export(request: HttpRequest) -> HttpResponseBase:
     """事件台账 as .xlsx, with the page's filter."""
     return _export(request, ledgers.LEDGERS[ledgers.CASES])
@@ -80,6 +83,7 @@ def case_ledger_export(request: HttpRequest) -> HttpResponseBase:
 
 @login_required
 @require_GET
+@replica_reads
 def dispute_ledger(request: HttpRequest) -> HttpResponse:
     """矛盾纠纷台账: the disputes among the cases in scope and in the filter."""
     _require_export(request)
@@ -102,6 +106,7 @@ def dispute_ledger(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@replica_reads
 def dispute_ledger_export(request: HttpRequest) -> HttpResponseBase:
     """矛盾纠纷台账 as .xlsx, with the page's filter."""
     return _export(request, ledgers.LEDGERS[ledgers.DISPUTES])

@@ -27,6 +27,7 @@ from cases import statistics
 from cases.filters import SELECT, CaseFilterForm
 from cases.models import Case, Category
 from cases.statistics import Figures, Table
+from core.dbrouter import replica_reads
 
 STATISTICS_PERMISSIONS = ("cases.export_case", "cases.supervise_case")
 
@@ -160,6 +161,7 @@ def chart_labels() -> dict[str, str]:
 
 @login_required
 @require_GET
+@replica_reads
 def statistics_page(request: HttpRequest) -> HttpResponse:
     """事件统计: figures of the cases in scope and in the filter, by area, category, channel, unit, period."""
     _require_statistics(request)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from areas.models import Area
+from core.dbrouter import replica_reads, use_replica
 from registry import exports, lookups, selectors
 from registry.forms import ResidentSearchForm
 from registry.models import Resident
@@ -150,12 +151,14 @@ def search(request: HttpRequest) -> HttpResponse:
     dropped = _drop_typed_number(request)
     if dropped is not None:
         return dropped
-    form, residents, notes, area = _resident_search(request)
-    return _render(request, form, residents, notes, area=area)
+    with use_replica():
+        form, residents, notes, area = _resident_search(request)
+        return _render(request, form, residents, notes, area=area)
 
 
 @login_required
 @require_GET
+@replica_reads
 def export_residents(request: HttpRequest) -> HttpResponseBase:
     """The search page's list as .xlsx (masked, scoped, visible tags only)."""
     _require_view(request)
