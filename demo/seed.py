@@ -38,6 +38,7 @@ from cases.notifications import silenced
 from core.request_context import acting_as
 from demo import data
 from demo.cases import case_counts, seed_cases
+from demo.fieldwork import seed_fieldwork
 from demo.layout import Cell, Lattice, parse_map
 from demo.participation import seed_participation
 from demo.people import mobile_number, person_name
@@ -135,6 +136,7 @@ class _Seeder:
             self.seed_cases()
         if self.with_registry and self.with_cases:
             self.seed_participation()  # stories like the cases': wishes and ballots of residents
+            self.seed_fieldwork()  # the grid worker's three months of patrols, visits and diary
         self.report.counts = self.counts()
 
     # -- generic: change only what differs ------------------------------------------------
@@ -371,6 +373,10 @@ class _Seeder:
 
     def seed_registry(self) -> None:
         for label, rows in seed_registry(self.areas, self.organisations, self.users).items():
+            self.report.created[label] += rows
+
+    def seed_fieldwork(self) -> None:
+        for label, rows in seed_fieldwork(self.areas, self.users).items():
             self.report.created[label] += rows
 
     def seed_participation(self) -> None:

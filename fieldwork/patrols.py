@@ -83,12 +83,12 @@ def patrol_start(
 
 def _target_fields(patrol: Patrol, target: PlanTarget | None, building: Building | None) -> dict[str, Any]:
     if target is not None:
-        if target.plan_id != patrol.plan_id or target.grid_code != patrol.grid_code:
+        if target.plan_id != patrol.plan_id or not target.grid_code.startswith(patrol.grid_code):
             raise ValidationError({"target": [_("这个目标不属于本次巡查。")]})
         return {"target": target, "building": target.building, "establishment": target.establishment,
                 "facility": target.facility, "label": target.name}
     if building is not None:
-        if building.grid_code != patrol.grid_code:
+        if not building.grid_code.startswith(patrol.grid_code):  # the grid, or one of its micro-grids
             raise ValidationError({"target": [_("这个楼栋不在本次巡查的网格。")]})
         matching = patrol.plan.targets.filter(building=building).first()
         return {"target": matching, "building": building, "label": str(building)}

@@ -52,11 +52,13 @@ def stops(patrol: Patrol, user: Any) -> list[Stop]:
     """Where this patrol may check in, marking the ones checked in this patrol (two queries)."""
     done = list(patrol.checkins.values_list("target_id", "building_id"))
     if patrol.plan.kind == PlanKind.SPECIAL:
-        targets = (PlanTarget.objects.visible_to(user).filter(plan=patrol.plan, grid_code=patrol.grid_code)
+        targets = (PlanTarget.objects.visible_to(user).filter(plan=patrol.plan, grid_code__startswith=patrol.grid_code)
                    .annotate(last=Max("checkins__at")))
         checked = {target for target, _building in done}
         return [Stop("target", target.pk, target.name, target.pk in checked, target.last) for target in targets]
-    buildings = Building.objects.visible_to(user).filter(grid=patrol.grid).order_by("estate", "name")
+    # A grid's patrol covers its micro-grids (微网格): their buildings are the grid's too.
+    buildings = (Building.objects.visible_to(user).filter(grid_code__startswith=patrol.grid_code)
+                 .order_by("estate", "name"))
     checked = {building for _target, building in done}
     return [Stop("building", building.pk, str(building), building.pk in checked) for building in buildings]
 
@@ -77,7 +79,7 @@ def _positions(patrol: Patrol, user: Any) -> dict[tuple[str, int], tuple[float, 
     """Where each stop is: a target's own point, else its building's; a building's point."""
     found: dict[tuple[str, int], tuple[float, float]] = {}
     if patrol.plan.kind == PlanKind.SPECIAL:
-        targets = (PlanTarget.objects.visible_to(user).filter(plan=patrol.plan, grid_code=patrol.grid_code)
+        targets = (PlanTarget.objects.visible_to(user).filter(plan=patrol.plan, grid_code__startswith=patrol.grid_code)
                    .values_list("pk", "lng", "lat", "building__lng", "building__lat"))
         for pk, lng, lat, building_lng, building_lat in targets:
             if lng is not None and lat is not None:
@@ -85,7 +87,8 @@ def _positions(patrol: Patrol, user: Any) -> dict[tuple[str, int], tuple[float, 
             elif building_lng is not None and building_lat is not None:
                 found[("target", pk)] = (building_lng, building_lat)
         return found
-    buildings = (Building.objects.visible_to(user).filter(grid=patrol.grid, lng__isnull=False, lat__isnull=False)
+    buildings = (Building.objects.visible_to(user).filter(grid_code__startswith=patrol.grid_code, lng__isnull=False,
+                                                     lat__isnull=False)
                  .values_list("pk", "lng", "lat"))
     for pk, lng, lat in buildings:
         found[("building", pk)] = (lng, lat)

@@ -5,6 +5,8 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
+from accounts.testing import make_area
+from areas.models import Level
 from cases.models import Case, Status
 from cases.testing import tiny_photo
 from cases.workflow import ActionRefused
@@ -18,7 +20,8 @@ from fieldwork.patrols import (
     patrol_record_location,
     patrol_start,
 )
-from fieldwork.testing import at
+from fieldwork.selectors import stops
+from fieldwork.testing import at, home
 
 pytestmark = pytest.mark.django_db
 
@@ -143,3 +146,22 @@ def test_route_points_need_the_setting_the_consent_and_an_active_patrol(fc, sett
         patrol_record_location(patrol=consenting, actor=fc.cast.grid_worker_a, longitude=113.51, latitude=34.72)
     assert RoutePoint.objects.filter(patrol=consenting).count() == 1
     assert RoutePoint.objects.count() == 1
+
+
+def test_a_grids_patrol_covers_the_buildings_of_its_micro_grids(fc):
+    """Many streets cut a grid into 微网格 and register buildings there: the grid worker's patrol
+    of the grid lists those buildings and checks in at them; another grid's stay refused."""
+    micro = make_area(f"{fc.cast.grid_a.code}001", "第一微网格", Level.MICROGRID, fc.cast.grid_a, None)
+    tower, _resident = home(micro, "8号楼", "林阿婆")
+    patrol = patrol_start(actor=fc.cast.grid_worker_a, plan=fc.double_patrol, grid=fc.cast.grid_a,
+                          window=fc.morning, now=at(MONDAY, 9))
+    listed = {stop.pk for stop in stops(patrol, fc.cast.grid_worker_a) if stop.kind == "building"}
+    assert tower.pk in listed and fc.building1.pk in listed and fc.building_b.pk not in listed
+    items = list(fc.double_patrol.checklist.current_version().items.all())
+    answers = {field_name(item): "no" for item in items if item.kind == "yes_no"}
+    checkin = patrol_check_in(patrol=patrol, actor=fc.cast.grid_worker_a, building=tower, answers=answers,
+                              now=at(MONDAY, 9, 15))
+    assert checkin.building == tower
+    with pytest.raises(ValidationError):
+        patrol_check_in(patrol=patrol, actor=fc.cast.grid_worker_a, building=fc.building_b, answers=answers,
+                        now=at(MONDAY, 9, 20))
