@@ -107,3 +107,8 @@ def test_anonymous_requests_are_counted_by_the_real_address(client, settings):
     assert client.get("/api/v1/schema/", HTTP_X_FORWARDED_FOR="1.1.1.1").status_code == 200
     # A made-up X-Forwarded-For does not buy a fresh budget.
     assert client.get("/api/v1/schema/", HTTP_X_FORWARDED_FOR="2.2.2.2").status_code == 429
+
+
+def test_the_token_page_is_linked_from_the_menu(cast, login):
+    page = login(cast.grid_worker_a).get("/")
+    assert 'href="/api/tokens/"' in page.content.decode()
