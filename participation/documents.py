@@ -1,4 +1,5 @@
-"""Printable documents of a ballot: the 签字表 (Word) and the vote list (Excel).
+"""Printable documents of a ballot: the 签字表 (Word), the vote list (Excel) and the result notice
+(公示, Word; the same notice is an HTML page to print or save as PDF).
 
 The sign sheet has one table per building, one row per household or dwelling, with blank
 columns for the signature, the choice and the date: a worker prints it and goes door to door.
@@ -6,9 +7,12 @@ columns for the signature, the choice and the date: a worker prints it and goes 
 
 from __future__ import annotations
 
+import datetime
 import io
 from collections.abc import Sequence
+from dataclasses import dataclass
 from itertools import groupby
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -74,4 +78,60 @@ def vote_workbook(ballot: Ballot, units: Sequence[EligibleUnit]) -> bytes:
         ])
     buffer = io.BytesIO()
     workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What a result notice (表决结果公示) says: only figures, never a household or a person."""
+
+    ballot: Ballot
+    place: str  # the community (or area) that publishes it
+    buildings: list[str]
+    total: int
+    voted: int
+    choices: dict[str, int]  # 同意 / 反对 / 弃权 → units
+    figures: list[dict[str, Any]]  # participation.views.explain of each test
+    passed: bool
+    published_on: datetime.date
+
+
+def notice_lines(notice: Notice) -> list[str]:
+    """The notice's paragraphs, shared by the Word file and the page."""
+    ballot = notice.ballot
+    lines = [
+        _("表决事项：%(question)s") % {"question": ballot.question},
+        _("表决范围：%(buildings)s") % {"buildings": "、".join(notice.buildings)},
+        _("表决时间：%(start)s 至 %(end)s") % {
+            "start": timezone.localtime(ballot.created_at).strftime("%Y-%m-%d"),
+            "end": timezone.localtime(ballot.closed_at).strftime("%Y-%m-%d") if ballot.closed_at else "",
+        },
+        _("通过规则：%(rule)s") % {"rule": ballot.get_rule_display()},
+        _("应参与 %(total)d 户（套），已表决 %(voted)d 户（套）：%(choices)s。") % {
+            "total": notice.total, "voted": notice.voted,
+            "choices": "，".join(f"{label} {count}" for label, count in notice.choices.items()),
+        },
+    ]
+    for figure in notice.figures:
+        verdict = _("达到") if figure["met"] else _("未达到")
+        lines.append(_("%(label)s：%(part)s / %(whole)s = %(percent)s，要求 %(required)s，%(verdict)s。") % {
+            "label": figure["label"], "part": figure["part"], "whole": figure["whole"],
+            "percent": figure["percent"], "required": figure["required"], "verdict": verdict,
+        })
+    lines.append(_("表决结果：通过。") if notice.passed else _("表决结果：未通过。"))
+    lines.append(_("公示期为七日。如有异议，请在公示期内向%(place)s反映。") % {"place": notice.place})
+    return lines
+
+
+def result_notice(notice: Notice) -> bytes:
+    """The 公示 as a .docx file."""
+    document = Document()
+    document.styles["Normal"].font.size = Pt(12)
+    document.add_heading(_("关于“%(question)s”表决结果的公示") % {"question": notice.ballot.question}, level=1)
+    for line in notice_lines(notice):
+        document.add_paragraph(line)
+    document.add_paragraph(notice.place)
+    document.add_paragraph(notice.published_on.strftime("%Y-%m-%d"))
+    buffer = io.BytesIO()
+    document.save(buffer)
     return buffer.getvalue()

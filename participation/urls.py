@@ -18,4 +18,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("ballots/<int:pk>/close/", views.ballot_close, name="ballot_close"),
     path("ballots/<int:pk>/sheet.docx", views.ballot_sheet, name="ballot_sheet"),
     path("ballots/<int:pk>/votes.xlsx", views.ballot_votes, name="ballot_votes"),
+    path("ballots/<int:pk>/notice/", views.ballot_notice, name="ballot_notice"),
+    path("ballots/<int:pk>/notice.docx", views.ballot_notice_docx, name="ballot_notice_docx"),
 ]

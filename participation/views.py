@@ -26,7 +26,7 @@ from accounts.models import User
 from areas.models import Area, Level
 from core.forms import EARLIEST_DAY, LATEST_DAY
 from participation import ballots, documents, forms, selectors, wishes
-from participation.models import Ballot, BallotState, ClaimantKind, UnitKind, Wish, WishState
+from participation.models import Ballot, BallotState, Choice, ClaimantKind, UnitKind, Wish, WishState
 from participation.thresholds import Figure
 from registry.models import Dwelling, Household
 
@@ -368,6 +368,44 @@ def ballot_votes(request: HttpRequest, pk: int) -> HttpResponse:
     """The vote list as Excel."""
     ballot = _ballot_for_user(request, pk)
     return _download(documents.vote_workbook(ballot, ballots.eligible_units(ballot)), XLSX, f"ballot-{ballot.pk}.xlsx")
+
+
+def _notice(request: HttpRequest, pk: int) -> documents.Notice:
+    """The result notice of a closed ballot (an open one has no result to publish: 404)."""
+    ballot = _ballot_for_user(request, pk)
+    if ballot.state != BallotState.CLOSED:
+        raise Http404(_("表决尚未结束，结束后才能公示结果。"))
+    units = ballots.eligible_units(ballot)
+    result = ballots.ballot_result(ballot, units)
+    counts = {str(label): sum(1 for unit in units if unit.vote and unit.vote.choice == value)
+              for value, label in Choice.choices}
+    community = ballot.area if ballot.area.level == Level.COMMUNITY else next(
+        (area for area in ballot.area.ancestors() if area.level == Level.COMMUNITY), None)
+    return documents.Notice(
+        ballot=ballot, place=(community or ballot.area).name,
+        buildings=[str(building) for building in ballot.buildings.order_by("estate", "name")],
+        total=len(units), voted=sum(1 for unit in units if unit.vote), choices=counts,
+        figures=[explain(figure) for figure in result.figures], passed=result.passed,
+        published_on=timezone.localdate(),
+    )
+
+
+@login_required
+@require_GET
+def ballot_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    """The result notice (公示) as a page to print or save as PDF."""
+    notice = _notice(request, pk)
+    return render(request, "participation/ballot_notice.html", {
+        "notice": notice, "ballot": notice.ballot, "lines": documents.notice_lines(notice),
+    })
+
+
+@login_required
+@require_GET
+def ballot_notice_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    """The result notice (公示) as Word."""
+    notice = _notice(request, pk)
+    return _download(documents.result_notice(notice), DOCX, f"ballot-{notice.ballot.pk}-notice.docx")
 
 
 def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:

@@ -204,6 +204,8 @@ TABLE: dict[str, Entry] = {
     "participation:ballot_detail": Entry("ballot", "participation.view_ballot"),
     "participation:ballot_sheet": Entry("ballot", "participation.view_ballot"),
     "participation:ballot_votes": Entry("ballot", "participation.view_ballot"),
+    "participation:ballot_notice": Entry("ballot", "participation.view_ballot", ok=404),  # the ballot is open
+    "participation:ballot_notice_docx": Entry("ballot", "participation.view_ballot", ok=404),
     "participation:vote_door": Entry("door", "participation.record_vote"),
     "participation:ballot_close": Entry("ballot", "participation.change_ballot", method="post", ok=302),
     # The wish wall: public; a grid's address leads to its community's wall.

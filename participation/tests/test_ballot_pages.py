@@ -129,3 +129,25 @@ def test_the_vote_list_reads_back_as_excel(world, login):
     assert rows[0][:4] == ("楼栋", "房号", "面积(m²)", "意见")
     assert rows[2][1:6] == ("3号楼201", 90.0, "弃权", "李四", "配偶")
     assert rows[1][3] == ""  or rows[1][3] is None
+
+
+def test_the_result_notice_of_a_closed_ballot_names_figures_never_people(world, login):
+    ballot = open_ballot(world)
+    client = login(world.cast.grid_worker_a)
+    for index, choice in enumerate(("agree", "agree", "agree", "against")):
+        client.post(door(ballot, world, index), {"choice": choice, "signer_name": f"签字人{index}"})
+    notice = reverse("participation:ballot_notice", args=[ballot.pk])
+    assert client.get(notice).status_code == 404  # no result to publish while the ballot runs
+    login(world.reviewer).post(reverse("participation:ballot_close", args=[ballot.pk]))
+
+    page = client.get(notice).content.decode()
+    assert "关于“3号楼安装电动车充电桩”表决结果的公示" in page
+    assert "应参与 4 户（套），已表决 4 户（套）：同意 3，反对 1，弃权 0。" in page
+    assert "同意的户数占全部户数：3 / 4 = 75.00%，要求 ≥ 2/3，达到。" in page
+    assert "表决结果：通过。" in page and "百花社区" in page
+    assert "王秀兰" not in page and "签字人0" not in page
+    assert 'id="notice-link"' in client.get(reverse("participation:ballot_detail", args=[ballot.pk])).content.decode()
+
+    word = client.get(reverse("participation:ballot_notice_docx", args=[ballot.pk]))
+    text = "\n".join(paragraph.text for paragraph in Document(io.BytesIO(word.content)).paragraphs)
+    assert "表决结果：通过。" in text and "同意 3，反对 1，弃权 0" in text and "王秀兰" not in text
