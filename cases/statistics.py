@@ -95,6 +95,7 @@ class Figures:
     merged_unaccepted: int = 0
     mean_hours: float | None = None
     median_hours: float | None = None
+    median_estimated: bool = False  # read from a histogram (``cases.rollup_statistics``), not exact
 
     @property
     def completion_rate(self) -> float | None:
@@ -182,8 +183,8 @@ def _hours(duration: Any) -> float | None:
 
 
 def _figures(values: dict[str, Any], median: float | None) -> Figures:
-    counts = {name: values.get(name) or 0 for name in Figures.__dataclass_fields__
-              if name not in ("mean_hours", "median_hours")}
+    counts: dict[str, Any] = {name: values.get(name) or 0 for name in Figures.__dataclass_fields__
+              if name not in ("mean_hours", "median_hours", "median_estimated")}
     return Figures(**counts, mean_hours=_hours(values.get("mean_duration")), median_hours=median)
 
 
