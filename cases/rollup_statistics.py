@@ -80,8 +80,11 @@ def _figures(sums: dict[str, Any], late: tuple[int, int, int]) -> Figures:
     values["overdue"] += late[2]
     counted = values["duration_count"]
     return Figures(
-        **{name: values[name] for name in Figures.__dataclass_fields__
-           if name not in ("mean_hours", "median_hours", "median_estimated")},
+        **{
+            name: values[name]
+            for name in Figures.__dataclass_fields__
+            if name not in ("mean_hours", "median_hours", "median_estimated")
+        },
         mean_hours=values["duration_ms"] / counted / 3_600_000 if counted else None,
         median_hours=median_of_histogram([values[name] for name in BUCKET_FIELDS]),
         median_estimated=True,
@@ -90,6 +93,7 @@ def _figures(sums: dict[str, Any], late: tuple[int, int, int]) -> Figures:
 
 # --- scope and filter ------------------------------------------------------------------------------
 
+
 def covers(user: Any) -> bool:
     """Whether the rollups can answer for ``user``: every case they see lies in the areas where
     they may view cases (no case seen only through a unit's assignment)."""
@@ -97,8 +101,9 @@ def covers(user: Any) -> bool:
         return True
     units = OrganisationMember.objects.unit_ids(user)
     in_areas = restrict_by_permission(Case.objects.all(), user, "grid_code", "cases.view_case")
-    return not Case.objects.filter(assignments__organisation_id__in=units).exclude(
-        pk__in=in_areas.values("pk")).exists()
+    return (
+        not Case.objects.filter(assignments__organisation_id__in=units).exclude(pk__in=in_areas.values("pk")).exists()
+    )
 
 
 def rollup_condition(form: CaseFilterForm) -> Q:
@@ -169,8 +174,9 @@ class RollupStatistics:
     (``coarse``); otherwise they sum the rollup rows of every booking day.
     """
 
-    def __init__(self, user: Any, form: CaseFilterForm, now: datetime.datetime, *, area_length: int,
-                 period: str) -> None:
+    def __init__(
+        self, user: Any, form: CaseFilterForm, now: datetime.datetime, *, area_length: int, period: str
+    ) -> None:
         self.now, self.area_length, self.period = now, area_length, period
         self.overdue = _overdue_choice(form)
         rows = restrict_by_permission(CaseRollup.objects.all(), user, "grid_code", "cases.view_case")
@@ -180,11 +186,16 @@ class RollupStatistics:
         self.rows: QuerySet[CaseRollup] = rows.order_by()
         cases = restrict_by_permission(Case.objects.all(), user, "grid_code", "cases.view_case")
         self.late_cases = form.apply(cases, now, skip=("overdue",)).filter(
-            stage_due_at__lt=now, status__in=OPEN_STATUSES - {Status.ON_HOLD}, ever_overdue=False)
+            stage_due_at__lt=now, status__in=OPEN_STATUSES - {Status.ON_HOLD}, ever_overdue=False
+        )
         self._late: list[LateRow] | None = None
         prefixes = permission_prefixes(user, "cases").get("view_case", [])
-        self.coarse = (period == "month" and area_length <= SLICE_AREA_LENGTH and _month_aligned(form)
-                       and (user.is_superuser or all(len(prefix) <= SLICE_AREA_LENGTH for prefix in prefixes)))
+        self.coarse = (
+            period == "month"
+            and area_length <= SLICE_AREA_LENGTH
+            and _month_aligned(form)
+            and (user.is_superuser or all(len(prefix) <= SLICE_AREA_LENGTH for prefix in prefixes))
+        )
         if self.coarse:
             mark = watermark()
             slices = restrict_by_permission(CaseRollupSlice.objects.all(), user, "area_code", "cases.view_case")
@@ -208,22 +219,32 @@ class RollupStatistics:
         for row in self.late:
             key = key_of(row)
             reported, accepted, overdue = found.get(key, (0, 0, 0))
-            found[key] = (reported + weights[0] * row["cases"], accepted + weights[1] * row["accepted"],
-                          overdue + weights[2] * row["cases"])
+            found[key] = (
+                reported + weights[0] * row["cases"],
+                accepted + weights[1] * row["accepted"],
+                overdue + weights[2] * row["cases"],
+            )
         return found
 
     def headline(self) -> Figures:
         found: dict[Any, Counts] = {}
         if self.coarse:
-            _summed([{"group_key": "", **self.slices.filter(dimension=SliceDimension.TOTAL).aggregate(**SUMS)}],
-                    str, found)
+            _summed(
+                [{"group_key": "", **self.slices.filter(dimension=SliceDimension.TOTAL).aggregate(**SUMS)}], str, found
+            )
             _summed([{"group_key": "", **self.recent.aggregate(**SUMS)}], str, found)
         else:
             _summed([{"group_key": "", **self.rows.aggregate(**SUMS)}], str, found)
         return _figures(found.get("", {}), self._late_by(lambda row: "").get("", (0, 0, 0)))
 
-    def grouped(self, dimension: str, on_slices: Any, on_rows: Any, remap: Callable[[Any], Any],
-                late_key: Callable[[LateRow], Any]) -> list[tuple[Any, Figures]]:
+    def grouped(
+        self,
+        dimension: str,
+        on_slices: Any,
+        on_rows: Any,
+        remap: Callable[[Any], Any],
+        late_key: Callable[[LateRow], Any],
+    ) -> list[tuple[Any, Figures]]:
         """(group, figures) per group, sorted: ``on_slices``/``on_rows`` are what the SQL groups
         by (on the slices of ``dimension`` or on rollup rows), ``remap`` turns it into the group;
         groups left without cases (moved away, or only late cases subtracted) are left out."""
@@ -247,10 +268,18 @@ class RollupStatistics:
 
     def by_area(self) -> Table:
         length = self.area_length
-        found = self.grouped(SliceDimension.TOTAL, Substr("area_code", 1, length), Substr("grid_code", 1, length),
-                             str, lambda row: row["grid_code"][:length])
-        names = dict(Area.objects.filter(code__in=[statistics.area_code_of(key) for key, _f in found])
-                     .values_list("code", "name"))
+        found = self.grouped(
+            SliceDimension.TOTAL,
+            Substr("area_code", 1, length),
+            Substr("grid_code", 1, length),
+            str,
+            lambda row: row["grid_code"][:length],
+        )
+        names = dict(
+            Area.objects.filter(code__in=[statistics.area_code_of(key) for key, _f in found]).values_list(
+                "code", "name"
+            )
+        )
         rows = [Row(key, names.get(statistics.area_code_of(key), key), figures) for key, figures in found]
         return Table("area", _("按%(level)s") % {"level": statistics.level_of_length(length).label}, rows)
 
@@ -260,8 +289,9 @@ class RollupStatistics:
         def group_of(pk: Any) -> int:
             return groups.get(int(pk), int(pk))
 
-        found = self.grouped(SliceDimension.CATEGORY, F("value"), F("category_id"), group_of,
-                             lambda row: group_of(row["category_id"]))
+        found = self.grouped(
+            SliceDimension.CATEGORY, F("value"), F("category_id"), group_of, lambda row: group_of(row["category_id"])
+        )
         names = dict(Category.objects.filter(pk__in=[key for key, _f in found]).values_list("pk", "name"))
         rows = [Row(str(key), translated_catalog_text(names.get(key, str(key))), figures) for key, figures in found]
         return Table("category", _("按类别"), rows)
@@ -273,8 +303,9 @@ class RollupStatistics:
         return Table("channel", _("按来源渠道"), rows)
 
     def by_unit(self) -> Table:
-        found = self.grouped(SliceDimension.UNIT, F("value"), F("unit_id"), int,
-                             lambda row: row["lead_organisation_id"] or 0)
+        found = self.grouped(
+            SliceDimension.UNIT, F("value"), F("unit_id"), int, lambda row: row["lead_organisation_id"] or 0
+        )
         # As the live table on PostgreSQL: units in id order, "no unit" last.
         found = [item for item in found if item[0]] + [item for item in found if not item[0]]
         names = dict(Organisation.objects.filter(pk__in=[key for key, _f in found if key]).values_list("pk", "name"))
@@ -284,10 +315,17 @@ class RollupStatistics:
 
     def by_period(self) -> Table:
         period = self.period
-        found = self.grouped(SliceDimension.TOTAL, F("month"), Trunc("day", period, output_field=DateField()),
-                             _as_date, lambda row: period_start(row["day"], period))
-        rows = [Row(statistics._period_key(key, period), statistics._period_label(key, period), figures)
-                for key, figures in found]
+        found = self.grouped(
+            SliceDimension.TOTAL,
+            F("month"),
+            Trunc("day", period, output_field=DateField()),
+            _as_date,
+            lambda row: period_start(row["day"], period),
+        )
+        rows = [
+            Row(statistics._period_key(key, period), statistics._period_label(key, period), figures)
+            for key, figures in found
+        ]
         return Table("period", str(statistics.PERIODS[period]), rows)
 
 

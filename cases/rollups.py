@@ -46,22 +46,61 @@ from cases.models.rollup import BUCKET_FIELDS, bucket_of
 
 SLICE_KEY = ("month", "area_code", "dimension", "value")
 # The rollup column each slice dimension sums by (none: the total).
-SLICE_COLUMNS = {SliceDimension.TOTAL: None, SliceDimension.CATEGORY: "category_id",
-                 SliceDimension.CHANNEL: "channel", SliceDimension.UNIT: "unit_id"}
+SLICE_COLUMNS = {
+    SliceDimension.TOTAL: None,
+    SliceDimension.CATEGORY: "category_id",
+    SliceDimension.CHANNEL: "channel",
+    SliceDimension.UNIT: "unit_id",
+}
 KEY_FIELDS = ("day", "grid_code", "category_id", "unit_id", "channel", "status", "rating", "dispute", "ever_overdue")
 COUNT_FIELDS = (
-    "reported", "accepted", "closed", "on_time", "overdue", "rated", "satisfied", "dissatisfied", "unrated",
-    "self_rated", "self_satisfied", "callback_rated", "callback_satisfied", "duplicates", "merged_unaccepted",
-    "duration_count", "duration_ms", *BUCKET_FIELDS,
+    "reported",
+    "accepted",
+    "closed",
+    "on_time",
+    "overdue",
+    "rated",
+    "satisfied",
+    "dissatisfied",
+    "unrated",
+    "self_rated",
+    "self_satisfied",
+    "callback_rated",
+    "callback_satisfied",
+    "duplicates",
+    "merged_unaccepted",
+    "duration_count",
+    "duration_ms",
+    *BUCKET_FIELDS,
 )
 # The case columns a contribution reads (plus whether a dispute record exists).
 CASE_FIELDS = (
-    "reported_at", "grid_code", "category_id", "lead_organisation_id", "channel", "status", "rating",
-    "rating_source", "outcome", "accepted_at", "closed_at", "ever_overdue", "accept_overdue", "dispatch_overdue",
-    "handle_overdue", "verify_overdue", "close_overdue",
+    "reported_at",
+    "grid_code",
+    "category_id",
+    "lead_organisation_id",
+    "channel",
+    "status",
+    "rating",
+    "rating_source",
+    "outcome",
+    "accepted_at",
+    "closed_at",
+    "ever_overdue",
+    "accept_overdue",
+    "dispatch_overdue",
+    "handle_overdue",
+    "verify_overdue",
+    "close_overdue",
 )
-STAGE_FLAGS = ("ever_overdue", "accept_overdue", "dispatch_overdue", "handle_overdue", "verify_overdue",
-               "close_overdue")
+STAGE_FLAGS = (
+    "ever_overdue",
+    "accept_overdue",
+    "dispatch_overdue",
+    "handle_overdue",
+    "verify_overdue",
+    "close_overdue",
+)
 GOOD = (Rating.SATISFIED, Rating.BASICALLY)
 
 Key = tuple[Any, ...]
@@ -99,8 +138,14 @@ def contribution(values: Mapping[str, Any], dispute: bool) -> tuple[Key, Counts]
         result["duration_ms"] = round(duration.total_seconds() * 1000)
         result[BUCKET_FIELDS[bucket_of(duration.total_seconds() / 3600)]] = 1
     key = (
-        timezone.localdate(values["reported_at"]), values["grid_code"], values["category_id"],
-        values["lead_organisation_id"] or 0, values["channel"], status, rating, bool(dispute),
+        timezone.localdate(values["reported_at"]),
+        values["grid_code"],
+        values["category_id"],
+        values["lead_organisation_id"] or 0,
+        values["channel"],
+        status,
+        rating,
+        bool(dispute),
         bool(values["ever_overdue"]),
     )
     return key, result
@@ -112,9 +157,12 @@ def _values_of(case: Case) -> dict[str, Any]:
 
 def _stored(case_pk: int) -> tuple[dict[str, Any], bool]:
     """The case's columns as stored (before an unsaved change) and whether it has a dispute record."""
-    row = (Case.objects.filter(pk=case_pk)
-           .annotate(has_dispute=Exists(Dispute.objects.filter(case=OuterRef("pk"))))
-           .values(*CASE_FIELDS, "has_dispute").get())
+    row = (
+        Case.objects.filter(pk=case_pk)
+        .annotate(has_dispute=Exists(Dispute.objects.filter(case=OuterRef("pk"))))
+        .values(*CASE_FIELDS, "has_dispute")
+        .get()
+    )
     return row, bool(row.pop("has_dispute"))
 
 
@@ -176,8 +224,9 @@ def _upsert(model: Any, key_fields: tuple[str, ...], key: Key, counts: Counts) -
 
 def _drop_if_empty(booked_on: datetime.date, key: Key) -> None:
     """A row whose cases all moved on the same day sums to nothing: delete it (keeps the table small)."""
-    CaseRollup.objects.filter(booked_on=booked_on, **dict(zip(KEY_FIELDS, key, strict=True)),
-                              **dict.fromkeys(COUNT_FIELDS, 0)).delete()
+    CaseRollup.objects.filter(
+        booked_on=booked_on, **dict(zip(KEY_FIELDS, key, strict=True)), **dict.fromkeys(COUNT_FIELDS, 0)
+    ).delete()
 
 
 def _lock_rollups(mode: str) -> None:
@@ -189,6 +238,7 @@ def _lock_rollups(mode: str) -> None:
 
 # --- slices: the frozen booking days summed per month and community --------------------------
 
+
 def watermark() -> datetime.date | None:
     """The last booking day summed into the slices (None: none yet)."""
     return RollupWatermark.objects.values_list("through", flat=True).first()
@@ -199,8 +249,9 @@ def _slice_sums(rows: QuerySet[CaseRollup]) -> Iterator[tuple[Key, Counts]]:
     sums = {name: Sum(name) for name in COUNT_FIELDS}
     for dimension, column in SLICE_COLUMNS.items():
         columns = [column] if column else []
-        grouped = (rows.order_by().values(*columns, month=TruncMonth("day"), area=Substr("grid_code", 1, 12))
-                   .annotate(**sums))
+        grouped = (
+            rows.order_by().values(*columns, month=TruncMonth("day"), area=Substr("grid_code", 1, 12)).annotate(**sums)
+        )
         for row in grouped:
             counts = {name: int(row[name] or 0) for name in COUNT_FIELDS}
             if any(counts.values()):
@@ -253,6 +304,7 @@ def _rebuild_slices(since: datetime.date | None, chunk: int) -> None:
 
 # --- rebuilding --------------------------------------------------------------------------------
 
+
 def _case_rows(cases: Iterable[Any]) -> Iterator[tuple[dict[str, Any], bool]]:
     for row in cases:
         dispute = bool(row.pop("has_dispute"))
@@ -276,15 +328,21 @@ def rebuild(since: datetime.date | None = None, *, chunk: int = 5000) -> int:
             cases = cases.filter(reported_at__gte=local_day_start(since))
         rows.delete()
         totals: dict[Key, Counts] = {}
-        values = (cases.order_by().annotate(has_dispute=Exists(Dispute.objects.filter(case=OuterRef("pk"))))
-                  .values(*CASE_FIELDS, "has_dispute").iterator(chunk_size=chunk))
+        values = (
+            cases.order_by()
+            .annotate(has_dispute=Exists(Dispute.objects.filter(case=OuterRef("pk"))))
+            .values(*CASE_FIELDS, "has_dispute")
+            .iterator(chunk_size=chunk)
+        )
         for row, dispute in _case_rows(values):
             key, counts = contribution(row, dispute)
             total = totals.setdefault(key, {})
             for name, value in counts.items():
                 total[name] = total.get(name, 0) + value
-        objects = [CaseRollup(booked_on=key[0], **dict(zip(KEY_FIELDS, key, strict=True)), **counts)
-                   for key, counts in totals.items()]
+        objects = [
+            CaseRollup(booked_on=key[0], **dict(zip(KEY_FIELDS, key, strict=True)), **counts)
+            for key, counts in totals.items()
+        ]
         CaseRollup.objects.bulk_create(objects, batch_size=chunk)
         _rebuild_slices(since, chunk)
     return len(objects)

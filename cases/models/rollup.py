@@ -94,8 +94,18 @@ class CaseRollup(RollupCounts):
         verbose_name_plural = _("统计汇总")
         constraints = [
             models.UniqueConstraint(
-                fields=["booked_on", "day", "grid_code", "category_id", "unit_id", "channel", "status", "rating",
-                        "dispute", "ever_overdue"],
+                fields=[
+                    "booked_on",
+                    "day",
+                    "grid_code",
+                    "category_id",
+                    "unit_id",
+                    "channel",
+                    "status",
+                    "rating",
+                    "dispute",
+                    "ever_overdue",
+                ],
                 name="caserollup_key",
             ),
         ]

@@ -17,8 +17,9 @@ from cases.rollup_statistics import RollupStatistics
 from cases.statistics import Figures
 from cases.views.stats import StatisticsForm, area_length
 
-EXACT = [name for name in Figures.__dataclass_fields__
-         if name not in ("mean_hours", "median_hours", "median_estimated")]
+EXACT = [
+    name for name in Figures.__dataclass_fields__ if name not in ("mean_hours", "median_hours", "median_estimated")
+]
 
 
 def assert_close_figures(found: Figures, expected: Figures, where: str) -> None:
@@ -32,7 +33,10 @@ def assert_close_figures(found: Figures, expected: Figures, where: str) -> None:
     else:
         assert found.median_hours is not None, where
         assert abs(found.median_hours - expected.median_hours) <= max(0.19 * expected.median_hours, 0.125), (
-            where, found.median_hours, expected.median_hours)
+            where,
+            found.median_hours,
+            expected.median_hours,
+        )
 
 
 def assert_rollups_match(user: Any, query: dict[str, str], now: datetime.datetime) -> RollupStatistics:
@@ -49,8 +53,12 @@ def assert_rollups_match(user: Any, query: dict[str, str], now: datetime.datetim
         assert found.key == expected.key and found.title == expected.title
         found_rows = {row.key: row for row in found.rows}
         expected_rows = {row.key: row for row in expected.rows}
-        assert sorted(found_rows) == sorted(expected_rows), (query, found.key, sorted(found_rows),
-                                                             sorted(expected_rows))
+        assert sorted(found_rows) == sorted(expected_rows), (
+            query,
+            found.key,
+            sorted(found_rows),
+            sorted(expected_rows),
+        )
         for key, row in expected_rows.items():
             assert found_rows[key].label == row.label, (query, found.key, key)
             assert_close_figures(found_rows[key].figures, row.figures, f"{found.key} {key} {query}")

@@ -1,13 +1,17 @@
 """The statistics page (/cases/stats/): who may open it, what each user sees, bad input, query cost."""
 
+import datetime
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.testing import make_user
-from cases.models import Rating, RatingSource, Status
-from cases.tests.stats_factory import make_category, make_row
+from cases import rollups
+from cases.models import Case, Channel, HandlingLevel, Rating, RatingSource, Status
+from cases.tests.stats_factory import at, make_category, make_row
 
 URL = reverse("cases:stats")
 
@@ -165,3 +169,42 @@ def test_it_breaks_a_category_down_into_its_subcategories(cast, login):
     assert f'href="?category={facility.pk}"' in top
     inside = category_rows(category=facility.pk)
     assert "路灯" in inside and "凉亭" in inside and "噪音扰民" not in inside
+
+
+def _load_cases(cast, category, count, start):
+    """``count`` cases written in bulk (as ``generate_city`` does), then the rollups rebuilt."""
+    statuses = [Status.CLOSED, Status.CLOSED, Status.HANDLING, Status.REPORTED, Status.MERGED]
+    grids = [cast.grid_a, cast.grid_b, cast.grid_c]
+    cases = []
+    for number in range(start, start + count):
+        reported_at = at("2026-01-05 09:00") + datetime.timedelta(days=number % 120, hours=number % 11)
+        status = statuses[number % len(statuses)]
+        grid = grids[number % len(grids)]
+        cases.append(Case(
+            category=category, description="测试事件", channel=Channel.GRID_WORKER, grid=grid, desk_area=grid,
+            grid_code=grid.code, level=HandlingLevel.GRID, reported_at=reported_at, status=status,
+            accepted_at=reported_at + datetime.timedelta(hours=1) if status != Status.REPORTED else None,
+            closed_at=reported_at + datetime.timedelta(hours=number % 90 + 1) if status == Status.CLOSED else None,
+            rating=[Rating.SATISFIED, ""][number % 2] if status == Status.CLOSED else "",
+        ))
+    Case.objects.bulk_create(cases)
+    rollups.rebuild()
+
+
+@pytest.mark.parametrize("query", [{}, {"period": "week"}, {"status": Status.CLOSED}, {"date_from": "2026-02-03"}])
+def test_its_query_count_stays_the_same_from_50_to_2000_cases(query, cast, login):
+    category = make_category("t-bulk", "批量")
+    client = login(cast.street_leader)
+    client.get(URL, {"area": cast.community1.code})  # warm-up: sessions, caches
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(URL, query).status_code == 200
+        return len(captured)
+
+    _load_cases(cast, category, 50, 0)
+    small = count()
+    _load_cases(cast, category, 1950, 50)
+    visible = Case.objects.visible_to(cast.street_leader).count()
+    assert visible > 1000 and f"上报 {visible} 件" in client.get(URL).content.decode()  # every case counted
+    assert count() == small

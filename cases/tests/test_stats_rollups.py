@@ -37,11 +37,22 @@ CHANNELS = [Channel.GRID_WORKER, Channel.HOTLINE, Channel.RESIDENT]
 def _filters(cc: CaseCast) -> list[dict[str, str]]:
     cast = cc.cast
     return [
-        {}, {"area": cast.community1.code}, {"area": cast.grid_a.code}, {"period": "week"}, {"period": "day"},
-        {"category": str(cc.category("t-clutter").pk)}, {"status": Status.CLOSED}, {"overdue": "yes"},
-        {"overdue": "no"}, {"rating": "unrated"}, {"rating": Rating.SATISFIED}, {"kind": "dispute"},
-        {"channel": Channel.HOTLINE}, {"organisation": str(cc.property_company.pk)},
-        {"date_from": "2026-03-01", "date_to": "2026-03-31"}, {"date_from": "2026-03-03"},
+        {},
+        {"area": cast.community1.code},
+        {"area": cast.grid_a.code},
+        {"period": "week"},
+        {"period": "day"},
+        {"category": str(cc.category("t-clutter").pk)},
+        {"status": Status.CLOSED},
+        {"overdue": "yes"},
+        {"overdue": "no"},
+        {"rating": "unrated"},
+        {"rating": Rating.SATISFIED},
+        {"kind": "dispute"},
+        {"channel": Channel.HOTLINE},
+        {"organisation": str(cc.property_company.pk)},
+        {"date_from": "2026-03-01", "date_to": "2026-03-31"},
+        {"date_from": "2026-03-03"},
     ]
 
 
@@ -53,38 +64,65 @@ def _verbs(cc: CaseCast) -> dict[str, Callable[[Case, Case | None, int], Any]]:
         "reject": lambda case, other, choice: t.case_reject(case=case, actor=desk, reason="不属于受理范围。"),
         "cancel": lambda case, other, choice: t.case_cancel(case=case, actor=REPORTER, reason="已解决。"),
         "merge": lambda case, other, choice: t.case_merge(case=case, actor=desk, into=other or case),
-        "split": lambda case, other, choice: t.case_split(case=case, actor=desk, parts=[
-            (cc.category("t-clutter"), "楼道堆物"), (cc.category(CATEGORIES[choice % 4]), "另一件事")]),
-        "self_handle": lambda case, other, choice: _first(*(
-            lambda actor=actor: t.case_self_handle(case=case, actor=actor) for actor in (worker, cc.grid_leader, desk))),
+        "split": lambda case, other, choice: t.case_split(
+            case=case,
+            actor=desk,
+            parts=[(cc.category("t-clutter"), "楼道堆物"), (cc.category(CATEGORIES[choice % 4]), "另一件事")],
+        ),
+        "self_handle": lambda case, other, choice: _first(
+            *(
+                lambda actor=actor: t.case_self_handle(case=case, actor=actor)
+                for actor in (worker, cc.grid_leader, desk)
+            )
+        ),
         "escalate": lambda case, other, choice: t.case_escalate(case=case, actor=desk, reason="需要上级协调。"),
         "dispatch": lambda case, other, choice: t.case_dispatch(
-            case=case, actor=desk, lead=cc.property_company if choice % 2 else cc.enforcement),
+            case=case, actor=desk, lead=cc.property_company if choice % 2 else cc.enforcement
+        ),
         "sign": lambda case, other, choice: t.case_sign(
-            case=case, actor=unit if choice % 2 else cc.enforcement_handler),
+            case=case, actor=unit if choice % 2 else cc.enforcement_handler
+        ),
         "return": lambda case, other, choice: t.case_return(case=case, actor=unit, reason="不属于本单位。"),
-        "feedback": lambda case, other, choice: _first(*(
-            lambda actor=actor: t.case_feedback(case=case, actor=actor, comment="已处理。")
-            for actor in (unit if choice % 2 else cc.enforcement_handler, worker, cc.grid_leader))),
+        "feedback": lambda case, other, choice: _first(
+            *(
+                lambda actor=actor: t.case_feedback(case=case, actor=actor, comment="已处理。")
+                for actor in (unit if choice % 2 else cc.enforcement_handler, worker, cc.grid_leader)
+            )
+        ),
         "hold": lambda case, other, choice: t.case_hold(case=case, actor=desk, reason="等待答复。"),
         "resume": lambda case, other, choice: t.case_resume(case=case, actor=desk),
-        "verify": lambda case, other, choice: _first(*(
-            lambda actor=actor: t.case_verify(case=case, actor=actor, passed=choice % 3 != 0, comment="已核查。")
-            for actor in (worker, cc.grid_leader, cc.community_staff, REPORTER))),
+        "verify": lambda case, other, choice: _first(
+            *(
+                lambda actor=actor: t.case_verify(case=case, actor=actor, passed=choice % 3 != 0, comment="已核查。")
+                for actor in (worker, cc.grid_leader, cc.community_staff, REPORTER)
+            )
+        ),
         "close": lambda case, other, choice: t.case_close(
-            case=case, actor=desk, outcome=Outcome.DUPLICATE if choice % 4 == 0 else Outcome.RESOLVED, note="办结。"),
-        "rate": lambda case, other, choice: t.case_rate(case=case, actor=REPORTER, rating=list(Rating)[choice % 3],
-                                                          comment="还不够干净。"),
-        "callback": lambda case, other, choice: _first(*(
-            lambda actor=actor: followup.case_callback(case=case, actor=actor, rating=list(Rating)[choice % 3],
-                                                       called_at=timezone.now(), comment="电话回访。")
-            for actor in (cc.community_staff, cc.grid_leader, cc.cast.street_leader, desk))),
+            case=case, actor=desk, outcome=Outcome.DUPLICATE if choice % 4 == 0 else Outcome.RESOLVED, note="办结。"
+        ),
+        "rate": lambda case, other, choice: t.case_rate(
+            case=case, actor=REPORTER, rating=list(Rating)[choice % 3], comment="还不够干净。"
+        ),
+        "callback": lambda case, other, choice: _first(
+            *(
+                lambda actor=actor: followup.case_callback(
+                    case=case,
+                    actor=actor,
+                    rating=list(Rating)[choice % 3],
+                    called_at=timezone.now(),
+                    comment="电话回访。",
+                )
+                for actor in (cc.community_staff, cc.grid_leader, cc.cast.street_leader, desk)
+            )
+        ),
         "reopen": lambda case, other, choice: t.case_reopen(case=case, actor=desk, reason="居民仍不满意。"),
         "request_cancel": lambda case, other, choice: followup.case_request_cancel(case=case, actor=REPORTER),
         "decide_cancel": lambda case, other, choice: followup.case_decide_cancel(
-            case=case, actor=desk, approve=choice % 2 == 0, note="同意。"),
-        "supervise": lambda case, other, choice: t.case_supervise(case=case, actor=cc.supervisor, kind="reminder",
-                                                                  comment="请尽快办理。"),
+            case=case, actor=desk, approve=choice % 2 == 0, note="同意。"
+        ),
+        "supervise": lambda case, other, choice: t.case_supervise(
+            case=case, actor=cc.supervisor, kind="reminder", comment="请尽快办理。"
+        ),
     }
 
 
@@ -100,9 +138,13 @@ def _first(*attempts: Callable[[], Any]) -> Any:
 
 def _report(cc: CaseCast, choice: int) -> Case:
     grid_b = choice % 5 == 4
-    return report(cc, category=CATEGORIES[choice % 4], channel=CHANNELS[choice % 3],
-                  grid=cc.cast.grid_b if grid_b else cc.cast.grid_a,
-                  actor=cc.cast.grid_worker_b if grid_b else cc.cast.grid_worker_a)
+    return report(
+        cc,
+        category=CATEGORIES[choice % 4],
+        channel=CHANNELS[choice % 3],
+        grid=cc.cast.grid_b if grid_b else cc.cast.grid_a,
+        actor=cc.cast.grid_worker_b if grid_b else cc.cast.grid_worker_a,
+    )
 
 
 def _try(action: Callable[[], Any]) -> bool:
@@ -124,19 +166,48 @@ def _summed_keys() -> dict[tuple[Any, ...], dict[str, int]]:
     return found
 
 
-VERBS = ["accept", "reject", "cancel", "merge", "split", "self_handle", "escalate", "dispatch", "sign", "return",
-         "feedback", "hold", "resume", "verify", "close", "rate", "callback", "reopen", "request_cancel",
-         "decide_cancel", "supervise"]
+VERBS = [
+    "accept",
+    "reject",
+    "cancel",
+    "merge",
+    "split",
+    "self_handle",
+    "escalate",
+    "dispatch",
+    "sign",
+    "return",
+    "feedback",
+    "hold",
+    "resume",
+    "verify",
+    "close",
+    "rate",
+    "callback",
+    "reopen",
+    "request_cancel",
+    "decide_cancel",
+    "supervise",
+]
 
 
 @pytest.mark.django_db
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                 HealthCheck.too_slow])
-@given(plan=st.lists(st.tuples(st.sampled_from(["report", "report", "night", *VERBS, *VERBS]),
-                               st.integers(min_value=0, max_value=50), st.integers(min_value=0, max_value=11),
-                               st.integers(min_value=1, max_value=40 * 60)),
-                     min_size=5, max_size=30),
-       query=st.integers(min_value=0, max_value=15))
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+@given(
+    plan=st.lists(
+        st.tuples(
+            st.sampled_from(["report", "report", "night", *VERBS, *VERBS]),
+            st.integers(min_value=0, max_value=50),
+            st.integers(min_value=0, max_value=11),
+            st.integers(min_value=1, max_value=40 * 60),
+        ),
+        min_size=5,
+        max_size=30,
+    ),
+    query=st.integers(min_value=0, max_value=15),
+)
 def test_random_transitions_give_the_live_figures(cc, plan, query):  # type: ignore[no-untyped-def]
     CaseRollup.objects.all().delete()  # examples share the test's database: start afresh
     CaseRollupSlice.objects.all().delete()
@@ -156,7 +227,7 @@ def test_random_transitions_give_the_live_figures(cc, plan, query):  # type: ign
             else:
                 case = Case.objects.get(pk=cases[index % len(cases)].pk)
                 other = cases[(index + 1) % len(cases)]
-                _try(lambda case=case, other=other: verbs[verb](case, other, choice))
+                _try(lambda case=case, other=other, verb=verb, choice=choice: verbs[verb](case, other, choice))
                 cases.extend(Case.objects.filter(parent__isnull=False).exclude(pk__in=[c.pk for c in cases]))
         now = timezone.now() + datetime.timedelta(hours=choice)
         user = cc.cast.street_leader
@@ -175,30 +246,54 @@ def test_every_transition_kind_keeps_the_rollups_exact(cc):  # type: ignore[no-u
     with time_machine.travel(START, tick=False) as clock:
         first, second = _report(cc, 0), _report(cc, 1)
         sequence = [
-            ("accept", first, 1), ("dispatch", first, 1), ("return", first, 1), ("dispatch", first, 0),
-            ("sign", first, 0), ("feedback", first, 0), ("verify", first, 0), ("feedback", first, 0),
-            ("verify", first, 1), ("close", first, 1), ("rate", first, 2), ("reopen", first, 0),
-            ("self_handle", first, 0), ("feedback", first, 1), ("verify", first, 1), ("close", first, 0),
-            ("merge", second, 0), ("accept", _report(cc, 2), 0),
+            ("accept", first, 1),
+            ("dispatch", first, 1),
+            ("return", first, 1),
+            ("dispatch", first, 0),
+            ("sign", first, 0),
+            ("feedback", first, 0),
+            ("verify", first, 0),
+            ("feedback", first, 0),
+            ("verify", first, 1),
+            ("close", first, 1),
+            ("rate", first, 2),
+            ("reopen", first, 0),
+            ("self_handle", first, 0),
+            ("feedback", first, 1),
+            ("verify", first, 1),
+            ("close", first, 0),
+            ("merge", second, 0),
+            ("accept", _report(cc, 2), 0),
         ]
         for verb, case, choice in sequence:
             clock.shift(datetime.timedelta(hours=7))
-            assert _try(lambda verb=verb, case=case, choice=choice: verbs[verb](
-                Case.objects.get(pk=case.pk), first, choice)), verb
+            assert _try(
+                lambda verb=verb, case=case, choice=choice: verbs[verb](Case.objects.get(pk=case.pk), first, choice)
+            ), verb
             assert_rollups_match(user, {}, timezone.now())
             assert_rollups_match(user, {"overdue": "yes"}, timezone.now())
         third = Case.objects.filter(status=Status.PENDING_DISPATCH).first()
         assert third is not None
-        for verb, choice in [("escalate", 0), ("hold", 0), ("resume", 0), ("dispatch", 1), ("supervise", 0),
-                             ("request_cancel", 0), ("decide_cancel", 1), ("request_cancel", 0),
-                             ("decide_cancel", 0), ("split", 0)]:
+        for verb, choice in [
+            ("escalate", 0),
+            ("hold", 0),
+            ("resume", 0),
+            ("dispatch", 1),
+            ("supervise", 0),
+            ("request_cancel", 0),
+            ("decide_cancel", 1),
+            ("request_cancel", 0),
+            ("decide_cancel", 0),
+            ("split", 0),
+        ]:
             clock.shift(datetime.timedelta(hours=30))
             _try(lambda verb=verb, choice=choice: verbs[verb](Case.objects.get(pk=third.pk), None, choice))
             assert_rollups_match(user, {}, timezone.now())
             assert_rollups_match(user, {"status": Status.CANCELLED}, timezone.now())
         fourth = _report(cc, 3)
-        assert _try(lambda: verbs["split"](Case.objects.get(pk=t.case_accept(
-            case=fourth, actor=cc.dispatcher).pk), None, 1))
+        assert _try(
+            lambda: verbs["split"](Case.objects.get(pk=t.case_accept(case=fourth, actor=cc.dispatcher).pk), None, 1)
+        )
         assert_rollups_match(user, {}, timezone.now())
         called = advance(_report(cc, 8), Status.CLOSED, cc)  # a resident's report: someone to call back
         assert _try(lambda: verbs["callback"](Case.objects.get(pk=called.pk), None, 1))
@@ -221,7 +316,9 @@ def test_past_booking_days_never_change(cc):  # type: ignore[no-untyped-def]
         late = CaseRollup.objects.filter(booked_on=START.date() + datetime.timedelta(days=20))
         # The late rating moves the case from "closed, unrated" to "closed, dissatisfied" today.
         assert sorted((row.rating, row.reported, row.unrated, row.rated) for row in late) == [
-            ("", -1, -1, 0), (Rating.DISSATISFIED, 1, 0, 1)]
+            ("", -1, -1, 0),
+            (Rating.DISSATISFIED, 1, 0, 1),
+        ]
         assert_rollups_match(cc.cast.street_leader, {}, timezone.now())
 
 
