@@ -326,7 +326,8 @@ def test_the_nightly_compaction_sums_closed_days_once(cc):  # type: ignore[no-un
     with time_machine.travel(START, tick=False) as clock:
         _report(cc, 0)
         clock.shift(datetime.timedelta(days=1))
-        assert rollups.compact() > 0
+        call_command("rebuild_rollups", compact=True)
+        assert CaseRollupSlice.objects.filter(dimension="").get().reported == 1
         assert rollups.compact() == 0  # running it twice changes nothing
         assert rollups.watermark() == START.date()
         _report(cc, 1)  # booked today, after the watermark: read from the rollup rows
