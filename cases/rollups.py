@@ -21,6 +21,7 @@ live reference (``cases.statistics``) and the property test check that they agre
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -159,6 +160,7 @@ def _stored(case_pk: int) -> tuple[dict[str, Any], bool]:
     """The case's columns as stored (before an unsaved change) and whether it has a dispute record."""
     row = (
         Case.objects.filter(pk=case_pk)
+        .order_by()
         .annotate(has_dispute=Exists(Dispute.objects.filter(case=OuterRef("pk"))))
         .values(*CASE_FIELDS, "has_dispute")
         .get()
@@ -198,35 +200,37 @@ def _difference(old_key: Key, old: Counts, new_key: Key, new: Counts) -> dict[Ke
 def _book_deltas(deltas: dict[Key, Counts], booked_on: datetime.date) -> None:
     for key, counts in deltas.items():
         if counts:
-            _upsert(CaseRollup, ("booked_on", *KEY_FIELDS), (booked_on, *key), counts)
-            if any(value < 0 for value in counts.values()):
-                _drop_if_empty(booked_on, key)
+            emptied = _upsert(CaseRollup, ("booked_on", *KEY_FIELDS), (booked_on, *key), counts)
+            if emptied is not None:  # every case of the row left it the same day: it sums to nothing
+                CaseRollup.objects.filter(pk=emptied).delete()
 
 
 def _table(model: Any) -> str:
     return str(connection.ops.quote_name(model._meta.db_table))
 
 
-def _upsert(model: Any, key_fields: tuple[str, ...], key: Key, counts: Counts) -> None:
-    """One row created, or its counters moved by ``counts`` (no read first, no lost update)."""
+@functools.cache
+def _upsert_sql(table: str, key_fields: tuple[str, ...], moved: tuple[str, ...]) -> str:
     quote = connection.ops.quote_name
-    table = _table(model)
     columns = [*key_fields, *COUNT_FIELDS]
-    moved = ", ".join(f"{quote(name)} = {table}.{quote(name)} + excluded.{quote(name)}" for name in sorted(counts))
-    sql = (
+    setting = ", ".join(f"{quote(name)} = {table}.{quote(name)} + excluded.{quote(name)}" for name in moved)
+    empty = " AND ".join(f"{table}.{quote(name)} = 0" for name in COUNT_FIELDS)
+    return (
         f"INSERT INTO {table} ({', '.join(quote(name) for name in columns)}) "
         f"VALUES ({', '.join(['%s'] * len(columns))}) "
-        f"ON CONFLICT ({', '.join(quote(name) for name in key_fields)}) DO UPDATE SET {moved}"
+        f"ON CONFLICT ({', '.join(quote(name) for name in key_fields)}) DO UPDATE SET {setting} "
+        f"RETURNING {table}.{quote('id')}, CASE WHEN {empty} THEN 1 ELSE 0 END"
     )
+
+
+def _upsert(model: Any, key_fields: tuple[str, ...], key: Key, counts: Counts) -> int | None:
+    """One row created, or its counters moved by ``counts`` (no read first, no lost update);
+    returns the row's id when all its counters are now zero."""
+    sql = _upsert_sql(_table(model), key_fields, tuple(sorted(counts)))
     with connection.cursor() as cursor:
         cursor.execute(sql, [*key, *(counts.get(name, 0) for name in COUNT_FIELDS)])
-
-
-def _drop_if_empty(booked_on: datetime.date, key: Key) -> None:
-    """A row whose cases all moved on the same day sums to nothing: delete it (keeps the table small)."""
-    CaseRollup.objects.filter(
-        booked_on=booked_on, **dict(zip(KEY_FIELDS, key, strict=True)), **dict.fromkeys(COUNT_FIELDS, 0)
-    ).delete()
+        row_id, empty = cursor.fetchone()
+    return int(row_id) if empty else None
 
 
 def _lock_rollups(mode: str) -> None:
