@@ -19,6 +19,10 @@ Every figure of a table comes from a constant number of queries, whatever the nu
 one aggregate query per grouping, plus one for the medians, which window functions find in the
 database (``ROW_NUMBER``/``COUNT`` over each group, keeping the one or two middle rows), so only
 two rows per group travel to Python. Both run on SQLite and PostgreSQL.
+
+These live functions are the **reference implementation**: their cost grows with the case
+table, so the statistics page reads the rollups (``cases.rollups``, ``cases.rollup_statistics``)
+and the tests compare every figure with these. The area pages' panel still uses ``figures``.
 """
 
 from __future__ import annotations
