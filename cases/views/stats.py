@@ -2,9 +2,10 @@
 
 Open to users who may export ledgers or supervise (``cases.export_case`` or
 ``cases.supervise_case`` somewhere); the figures cover ``Case.objects.visible_to(user)`` narrowed
-by the shared filter (``cases.filters``). ``cases.statistics`` holds the definitions; the figures are sums over the
-statistics rollups (``cases.rollup_statistics``): a constant number of queries over rows that
-do not grow with the case history in the period shown.
+by the shared filter (``cases.filters``). ``cases.statistics`` holds the definitions; the figures
+are sums over the statistics rollups (``cases.rollup_statistics``, a constant number of queries;
+monthly slices as the page opens), or live for a user who sees cases through a unit outside
+their areas.
 """
 
 from __future__ import annotations
