@@ -180,15 +180,18 @@ class CaseFilterForm(forms.Form):
 
     # --- applying -------------------------------------------------------------------------------
 
-    def apply(self, cases: QuerySet[Case], now: datetime.datetime | None = None) -> QuerySet[Case]:
-        """``cases`` narrowed by every valid field (invalid fields are shown as errors, not applied)."""
+    def apply(self, cases: QuerySet[Case], now: datetime.datetime | None = None,
+              skip: Iterable[str] = ()) -> QuerySet[Case]:
+        """``cases`` narrowed by every valid field (invalid fields are shown as errors, not applied)
+        but those named in ``skip``."""
         if not self.is_bound:
             return cases
         self.is_valid()
         cleaned = getattr(self, "cleaned_data", {})
         condition = Q()
+        skipped = set(skip)
         for name in self.filtering:
-            value = cleaned.get(name)
+            value = None if name in skipped else cleaned.get(name)
             if value not in (None, ""):
                 condition &= self._condition(name, value, now)
         return cases.filter(condition)

@@ -19,6 +19,10 @@ Every figure of a table comes from a constant number of queries, whatever the nu
 one aggregate query per grouping, plus one for the medians, which window functions find in the
 database (``ROW_NUMBER``/``COUNT`` over each group, keeping the one or two middle rows), so only
 two rows per group travel to Python. Both run on SQLite and PostgreSQL.
+
+These live functions are the **reference implementation**: their cost grows with the case
+table, so the statistics page reads the rollups (``cases.rollups``, ``cases.rollup_statistics``)
+and the tests compare every figure with these. The area pages' panel still uses ``figures``.
 """
 
 from __future__ import annotations
@@ -95,6 +99,7 @@ class Figures:
     merged_unaccepted: int = 0
     mean_hours: float | None = None
     median_hours: float | None = None
+    median_estimated: bool = False  # read from a histogram (``cases.rollup_statistics``), not exact
 
     @property
     def completion_rate(self) -> float | None:
@@ -182,8 +187,8 @@ def _hours(duration: Any) -> float | None:
 
 
 def _figures(values: dict[str, Any], median: float | None) -> Figures:
-    counts = {name: values.get(name) or 0 for name in Figures.__dataclass_fields__
-              if name not in ("mean_hours", "median_hours")}
+    counts: dict[str, Any] = {name: values.get(name) or 0 for name in Figures.__dataclass_fields__
+              if name not in ("mean_hours", "median_hours", "median_estimated")}
     return Figures(**counts, mean_hours=_hours(values.get("mean_duration")), median_hours=median)
 
 

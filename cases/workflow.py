@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import OrganisationMember, User
 from areas.models import Area, Level
-from cases import calendar
+from cases import calendar, rollups
 from cases.events import announce_later
 from cases.models import (
     AssignmentState,
@@ -303,13 +303,16 @@ def save_case(case: Case) -> None:
 
     On PostgreSQL the row lock of ``lock`` already serialises actions; the conditional version
     update also protects databases without row locks (SQLite): of two actions that read the
-    same version, only the first one's claim succeeds.
+    same version, only the first one's claim succeeds. The statistics rollups book the change
+    in the same transaction (``cases.rollups``).
     """
     claimed = Case.objects.filter(pk=case.pk, version=case.version).update(version=F("version") + 1)
     if claimed != 1:
         raise ActionRefused(_("这个事件刚刚被其他人处理过，请刷新页面后再试。"), conflict=True)
+    before = rollups.stored_contribution(case)
     case.version += 1
     case.save()
+    rollups.book_change(case, before)
 
 
 def record(
@@ -320,7 +323,10 @@ def record(
     """Write the timeline entry (with its photos) and have it announced after commit (by a task).
 
     ``comment`` is the internal note; ``reply`` the answer the reporter reads on the tracking page.
+    A new case (no ``from_status``: 上报, a part of a split) enters the statistics rollups here.
     """
+    if not from_status:
+        rollups.book_new(case)
     event = CaseEvent.objects.create(
         case=case, verb=verb, actor=actor_user(actor), actor_label=actor_label(actor), from_status=from_status,
         to_status=case.status, comment=comment, reply=(reply or "").strip(), public=public, data=data or {},

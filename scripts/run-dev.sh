@@ -53,6 +53,7 @@ housekeeping() {
   while true; do
     "$python" manage.py purge_import_files || true
     "$python" manage.py purge_ledger_exports || true
+    "$python" manage.py rebuild_rollups --compact || true
     "$python" manage.py release_expired_wish_claims || true
     sleep 86400 &
     nap=$!
@@ -101,7 +102,7 @@ if server_ready; then
   printf ' Wangge is running at %s\n' "$url"
   printf ' Background task worker: manage.py task_worker (all queues)\n'
   printf ' Supervision loop: manage.py supervise_cases --loop\n'
-  printf ' Daily housekeeping: manage.py purge_import_files, purge_ledger_exports, release_expired_wish_claims\n'
+  printf ' Daily housekeeping: manage.py purge_import_files, purge_ledger_exports, release_expired_wish_claims, rebuild_rollups --compact\n'
   [[ -s $logins ]] && cat "$logins"
   printf '\n Press Ctrl-C to stop the web server and the workers.\n'
   printf '==================================================================\n\n'

@@ -36,14 +36,14 @@ from .catalog import (
 from .dispute import Dispute, DisputeKind, DisputeParty, DisputeResult, MediationSession, PartyRole
 from .ledger_export import ExportStatus, LedgerExport, LedgerKind
 from .notification import Announcement, Notification
+from .rollup import CaseRollup, CaseRollupSlice, RollupWatermark, SliceDimension
 
 __all__ = [
     "FINAL_STATUSES", "OPEN_STATUSES", "Announcement", "AssignmentRole", "AssignmentState", "AttachmentKind",
-    "AttributeKind",
-    "CalendarDay", "Case", "CaseAssignment", "CaseAttachment", "CaseEvent", "CaseSupervision", "Category",
-    "CategoryAttribute", "Channel", "DeadlineUnit", "Dispute", "DisputeKind", "DisputeParty", "DisputeResult",
-    "ExportStatus", "ExtensionRequest", "ExtensionState", "HandlingLevel", "LedgerExport",
-    "LedgerKind", "MediationSession", "Notification", "Outcome",
-    "PartyRole", "Priority", "Rating", "RatingSource", "RoutingRule", "Stage", "Status", "SupervisionKind",
-    "SupervisionSource", "SupervisionStep",
+    "AttributeKind", "CalendarDay", "Case", "CaseAssignment", "CaseAttachment", "CaseEvent", "CaseRollup",
+    "CaseRollupSlice", "CaseSupervision", "Category", "CategoryAttribute", "Channel", "DeadlineUnit", "Dispute",
+    "DisputeKind", "DisputeParty", "DisputeResult", "ExportStatus", "ExtensionRequest", "ExtensionState",
+    "HandlingLevel", "LedgerExport", "LedgerKind", "MediationSession", "Notification", "Outcome", "PartyRole",
+    "Priority", "Rating", "RatingSource", "RollupWatermark", "RoutingRule", "SliceDimension", "Stage", "Status",
+    "SupervisionKind", "SupervisionSource", "SupervisionStep",
 ]
