@@ -19,6 +19,7 @@ class CasesConfig(AppConfig):
         from cases.work import case_work
 
         post_migrate.connect(on_post_migrate, dispatch_uid="cases-default-catalog")
+        post_migrate.connect(fill_rollups, sender=self, dispatch_uid="cases-fill-rollups")
         register_default_texts(DEFAULT_CATALOG_TEXTS)
         configure_pillow()  # Pillow refuses decompression bombs in this whole process
         register_work("cases", case_work)  # the home page's 我的待办 counts the workbench queues
@@ -31,3 +32,13 @@ class CasesConfig(AppConfig):
         register(models.CalendarDay, area_code=actor_top_area_code)
         register(models.SupervisionStep, area_code=actor_top_area_code)
         register(models.Dispute, area_code=lambda row: row.case.grid_code)
+
+
+def fill_rollups(using: str = "default", **kwargs: object) -> None:
+    """After ``migrate``: an installation that had cases before the statistics rollups existed
+    gets them built once (``cases.rollups.rebuild``), so its statistics page is right at once."""
+    from cases.models import Case, CaseRollup
+    from cases.rollups import rebuild
+
+    if Case.objects.using(using).exists() and not CaseRollup.objects.using(using).exists():
+        rebuild()

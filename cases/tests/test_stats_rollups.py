@@ -346,3 +346,21 @@ def test_the_command_rebuilds_from_a_day_on(cc, capsys):  # type: ignore[no-unty
         call_command("rebuild_rollups")
         assert "rollups rebuilt: 2 rows" in capsys.readouterr().out
         assert_rollups_match(cc.cast.street_leader, {}, timezone.now())
+
+
+@pytest.mark.django_db
+def test_migrate_builds_the_rollups_of_an_installation_that_had_cases_before_them(cc: CaseCast) -> None:
+    from cases.apps import fill_rollups
+
+    advance(report(cc), "handling", cc)
+    def totals() -> dict[str, Any]:
+        return CaseRollup.objects.aggregate(*(Sum(name) for name in ("reported", "accepted", "closed")))
+
+    booked = totals()
+    assert booked["reported__sum"] == 1
+    CaseRollup.objects.all().delete()  # as before the rollups existed
+    fill_rollups()
+    assert totals() == booked
+    rows = CaseRollup.objects.count()
+    fill_rollups()  # already there: nothing is rebuilt
+    assert CaseRollup.objects.count() == rows
