@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver, include, path, re_path
 
 from api.pages import page_urlpatterns
-from api.views import areas, cases, directory, docs, media, registry
+from api.views import areas, cases, directory, docs, media, registry, statistics
 from cases.forms.actions import ACTION_FORMS
 
 app_name = "api"
@@ -28,6 +28,7 @@ v1: list[URLPattern | URLResolver] = [
     re_path(rf"^cases/{NUMBER}/dispute/$", media.CaseDispute.as_view(), name="case_dispute"),
     *(re_path(rf"^cases/{NUMBER}/{verb}/$", cases.action_view(verb).as_view(), name=f"case_{verb}")
       for verb in ACTION_FORMS),
+    path("statistics/", statistics.Statistics.as_view(), name="statistics"),
     path("residents/", registry.ResidentList.as_view(), name="residents"),
     path("residents/<int:pk>/", registry.ResidentDetail.as_view(), name="resident"),
     path("residents/<int:pk>/unmask/", registry.ResidentUnmask.as_view(), name="resident_unmask"),

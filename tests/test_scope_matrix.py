@@ -252,6 +252,7 @@ TABLE: dict[str, Entry] = {
     "api:area_team": Entry("area", SIGNED_IN, anonymous=401),
     "api:organisations": Entry(None, SIGNED_IN, anonymous=401),  # those managed in the user's areas
     "api:residents": Entry(None, "registry.view_resident", anonymous=401),
+    "api:statistics": Entry(None, ("cases.export_case", "cases.supervise_case"), anonymous=401),
     "api:categories": Entry(None, SIGNED_IN, anonymous=401),  # the catalog, as on the report form
     "api:cases": Entry(None, VIEW_CASES, anonymous=401),
     "api:case": Entry("case", VIEW_CASES, anonymous=401),

@@ -10,6 +10,7 @@ their areas.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
@@ -167,6 +168,18 @@ def chart_labels() -> dict[str, str]:
     }
 
 
+def page_figures(user: Any, form: StatisticsForm, now: datetime.datetime) -> tuple[Figures, list[Table]]:
+    """The headline figures and the tables of the statistics page (also the API's): from the
+    rollups, or live for a user who sees cases through a unit outside their areas."""
+    length, period, category = area_length(form, user), form.chosen_period(), form.chosen_category()
+    if rollup_statistics.covers(user):
+        figures = rollup_statistics.RollupStatistics(user, form, now, area_length=length, period=period)
+        return figures.headline(), figures.tables(category=category)
+    cases = form.apply(Case.objects.visible_to(user), now)
+    return (statistics.headline(cases, now),
+            statistics.tables(cases, area_length=length, period=period, now=now, category=category))
+
+
 @login_required
 @require_GET
 @replica_reads
@@ -174,16 +187,7 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
     """事件统计: figures of the cases in scope and in the filter, by area, category, channel, unit, period."""
     _require_statistics(request)
     form = StatisticsForm(request.GET or None, user=request.user)
-    now = timezone.now()
-    length, period, category = area_length(form, request.user), form.chosen_period(), form.chosen_category()
-    if rollup_statistics.covers(request.user):
-        figures = rollup_statistics.RollupStatistics(request.user, form, now, area_length=length, period=period)
-        overall = figures.headline()
-        tables = figures.tables(category=category)
-    else:  # cases seen through a unit outside the user's areas: the live figures (see the module)
-        cases = form.apply(Case.objects.visible_to(request.user), now)
-        overall = statistics.headline(cases, now)
-        tables = statistics.tables(cases, area_length=length, period=period, now=now, category=category)
+    overall, tables = page_figures(request.user, form, timezone.now())
     parents = {str(pk) for pk in Category.objects.exclude(parent=None).values_list("parent_id", flat=True)}
     context = {
         "form": form,
