@@ -89,8 +89,14 @@ class KeysetPage:
     previous_cursor: str | None
 
 
-def keyset_page(cases: QuerySet[Case], key: SortKey, size: int, *, after: str = "", before: str = "",
-                ) -> KeysetPage:
+def keyset_page(
+    cases: QuerySet[Case],
+    key: SortKey,
+    size: int,
+    *,
+    after: str = "",
+    before: str = "",
+) -> KeysetPage:
     """``size`` rows of ``cases`` after (or before) a cursor, in ``key``'s order: one query."""
     position = decode(before) if before else decode(after) if after else None
     forward = not (before and position is not None)
