@@ -311,6 +311,13 @@ class Case(TimeStampedModel):
             models.Index(fields=["status", "stage_due_at"], name="case_status_due"),
             models.Index(fields=["street_code", "reported_at"], name="case_street_reported"),
             models.Index(fields=["desk_area", "status"], name="case_desk_status"),
+            # The workbench (docs/performance.md, "Workbench and scope"): a street's cases in
+            # deadline order, read from the index by cursor; and the two rare queues, kept tiny.
+            models.Index(fields=["street_code", "stage_due_at", "id"], name="case_street_due"),
+            models.Index(fields=["desk_area", "status"], condition=Q(reopen_requested=True),
+                         name="case_reopen_requested"),
+            models.Index(fields=["desk_area"], condition=Q(cancel_requested_at__isnull=False),
+                         name="case_cancel_requested"),
         ]
 
     def __str__(self) -> str:
@@ -381,6 +388,10 @@ class CaseAssignment(TimeStampedModel):
     class Meta:
         ordering = ["role", "pk"]
         verbose_name = _("派遣记录")
+        indexes = [
+            # A unit's cases by state (待签收, 处置中): ``visible_to``'s and the queues' EXISTS.
+            models.Index(fields=["organisation", "state", "case"], name="assignment_unit_state_case"),
+        ]
         verbose_name_plural = pgettext_lazy("plural", "派遣记录")
 
     def __str__(self) -> str:
