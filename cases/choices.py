@@ -27,7 +27,7 @@ LEAD_UNITS = "lead-units"
 
 
 def _version(family: str) -> int:
-    return int(cache.get_or_set(f"cases:choices:{family}:version", 1, None))
+    return int(cache.get_or_set(f"cases:choices:{family}:version", 1, None) or 1)
 
 
 def bump(family: str) -> None:

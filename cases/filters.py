@@ -64,10 +64,10 @@ class LazyModelChoiceField(forms.ModelChoiceField):
     def _get_lazy_queryset(self) -> QuerySet[Any] | None:
         if self.build is not None:
             build, self.build = self.build, None
-            self._set_queryset(build())
-        return self._queryset
+            self._set_queryset(build())  # type: ignore[attr-defined]  # Django's own setter
+        return self._queryset  # type: ignore[attr-defined, no-any-return]
 
-    queryset = property(_get_lazy_queryset, forms.ModelChoiceField._set_queryset)  # type: ignore[assignment]
+    queryset = property(_get_lazy_queryset, forms.ModelChoiceField._set_queryset)  # type: ignore[attr-defined]
 
 
 class CaseFilterForm(forms.Form):

@@ -13,6 +13,7 @@ the queue's (capped) count instead (``cases.selectors.capped_counts``).
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -22,6 +23,8 @@ from django.db.models.expressions import OrderBy
 from cases.models import Case
 
 EMPTY = "n"
+CURSOR = re.compile(r"(n|-?[0-9]{1,20})\.([0-9]{1,18})", re.ASCII)
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
 
 @dataclass(frozen=True)
@@ -62,22 +65,22 @@ def encode(row: Case, key: SortKey) -> str:
     value: datetime.datetime | None = getattr(row, key.column)
     if value is None:
         return f"{EMPTY}.{row.pk}"
-    moment = value - datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+    moment = value - EPOCH
     return f"{moment // datetime.timedelta(microseconds=1)}.{row.pk}"
 
 
 def decode(cursor: str) -> tuple[datetime.datetime | None, int] | None:
     """(value, id) of a cursor, or None when it is not one (then the list starts at the top)."""
-    head, _dot, tail = cursor.partition(".")
-    if not tail.isdigit() or len(tail) > 18 or not (head == EMPTY or head.lstrip("-").isdigit()) or len(head) > 20:
+    found = CURSOR.fullmatch(cursor)
+    if found is None:
         return None
+    head, pk = found.group(1), int(found.group(2))
     if head == EMPTY:
-        return None, int(tail)
+        return None, pk
     try:
-        value = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC) + datetime.timedelta(microseconds=int(head))
+        return EPOCH + datetime.timedelta(microseconds=int(head)), pk
     except OverflowError:
         return None
-    return value, int(tail)
 
 
 @dataclass(frozen=True)

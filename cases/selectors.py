@@ -229,7 +229,9 @@ def capped_counts(querysets: dict[str, QuerySet[Case]], cap: int) -> dict[str, i
     PostgreSQL answers from the index that suits that queue, stopping at the cap."""
     if not querysets:
         return {}
-    parts, params, database = [], [], "default"
+    parts: list[str] = []
+    params: list[Any] = []
+    database = "default"
     for index, queryset in enumerate(querysets.values()):
         sql, found = queryset.order_by().values("pk")[: cap + 1].query.sql_with_params()
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS capped_{index})")
