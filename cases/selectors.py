@@ -36,10 +36,12 @@ from cases.models import (
     CaseAttachment,
     CaseEvent,
     CaseSupervision,
+    Channel,
     ExtensionRequest,
     ExtensionState,
     HandlingLevel,
     Outcome,
+    Priority,
     Rating,
     Stage,
     Status,
@@ -367,8 +369,8 @@ def queue_rows(cases: Iterable[Case], now: datetime.datetime) -> list[QueueRow]:
     The labels of the rows' choices are translated once per page: ``get_status_display`` and
     its kin translate every label of the field on each call, a good part of a 50-row page's time.
     """
-    choices = {name: {str(value): str(label) for value, label in Case._meta.get_field(name).flatchoices}
-               for name in ("status", "channel", "priority", "level")}
+    kinds: dict[str, Any] = {"status": Status, "channel": Channel, "priority": Priority, "level": HandlingLevel}
+    choices = {name: {str(value): str(label) for value, label in kind.choices} for name, kind in kinds.items()}
     return [QueueRow(case, running_lamp(case, now), overdue_days(case, now), short_time(case.reported_at, now),
                      short_time(case.stage_due_at, now),
                      {name: labels.get(str(getattr(case, name)), "") for name, labels in choices.items()})
