@@ -108,17 +108,22 @@ def area_condition(prefixes: list[str]) -> Q:
     matches each prefix's length (equality on ``street_code``/``community_code`` where it can),
     so that PostgreSQL answers them from an index. Same rows as ``grid_code`` starting with the
     prefix: ``community_code`` is the grid code's first 12 digits, ``street_code`` its first 9
-    followed by ``000``."""
+    followed by ``000``.
+
+    Below a street the street's code is added (implied, so the same rows): it lets the street's
+    composite indexes (``case_street_due``) answer a community's or a grid's queues too.
+    """
     condition = Q(pk__in=[])
     for prefix in prefixes:
+        street = Q(street_code=prefix[:STREET_PREFIX] + "000")
         if len(prefix) == COMMUNITY_PREFIX:
-            condition |= Q(community_code=prefix)
+            condition |= street & Q(community_code=prefix)
         elif len(prefix) == STREET_PREFIX:
-            condition |= Q(street_code=prefix + "000")
+            condition |= street
         elif len(prefix) < STREET_PREFIX:
             condition |= Q(street_code__startswith=prefix)
         else:
-            condition |= Q(grid_code__startswith=prefix)
+            condition |= street & Q(grid_code__startswith=prefix)
     return condition
 
 
