@@ -36,6 +36,15 @@ def fast_password_hasher(settings):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def empty_default_cache():  # type: ignore[no-untyped-def]
+    """Each test starts with an empty default cache: cached menus (``cases.choices``) never carry
+    rows of a rolled-back test into the next one."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def media_root(settings, tmp_path_factory):  # type: ignore[no-untyped-def]
     """Uploaded files (case photos) go to a temporary folder, never into var/."""
     settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))

@@ -55,14 +55,21 @@ FACTS = """
 import json
 from areas.models import Area
 from cases.models import Case, Category
+from cases.paging import encode
+from cases.selectors import SORTS
 street = "410199001000"
 numbers = list(Case.objects.filter(street_code=street).order_by("-reported_at").values_list("number", flat=True)[:500])
+# The cursor of page 1,000 of the dispatcher's 全部事件 (or the street's last page if shorter).
+in_order = Case.objects.filter(street_code=street).order_by(*SORTS["deadline"].ordering())
+depth = max(0, min(50 * 999, in_order.count() - 51))
+deep = in_order[depth] if in_order.exists() else None
 print(json.dumps({
     "street": street,
     "grid": "410199001001001",
     "numbers": numbers,
     "public_category": Category.objects.filter(public=True, is_active=True).values_list("pk", flat=True)[0],
     "category": Case.objects.filter(street_code=street).values_list("category_id", flat=True).first(),
+    "deep_cursor": encode(deep, SORTS["deadline"]) if deep else "",
 }))
 """
 
@@ -163,6 +170,8 @@ def scenarios(facts: dict[str, Any], cases: int) -> list[tuple[str, Callable[[Se
         ("随手拍 POST", anonymous, report(False)),
         ("随手拍 POST + photo", anonymous, report(True)),
         ("workbench, street dispatcher", as_user(dispatcher), get("/cases/?queue=all")),
+        ("workbench, street dispatcher, page 1,000", as_user(dispatcher),
+         get(f"/cases/?queue=all&after={facts['deep_cursor']}")),
         ("workbench, grid worker", as_user(worker), get("/cases/?queue=all")),
         ("workbench, filtered", as_user(dispatcher),
          get(f"/cases/?queue=all&status=closed&category={facts['category']}")),

@@ -1,10 +1,12 @@
 """Where one request's time goes: total, in SQL, and the slowest statements.
 
-    .venv/bin/python benchmarks/profile_request.py [--cases 20000] [--user city-s001-dispatcher] PATH...
+    .venv/bin/python benchmarks/profile_request.py [--cases 20000] [--user city-s001-dispatcher] [--explain N] PATH...
 
 Runs in-process (Django's test client) on the ``make bench-load`` database with the same
 settings, after one warm-up request, and prints per path: wall time, SQL time and count, and
-the five slowest statements (first 300 characters each).
+the five slowest statements (first 300 characters each). ``--explain N`` also prints
+``EXPLAIN (ANALYZE, BUFFERS)`` of the N slowest statements of the last request (for
+docs/performance.md).
 """
 
 from __future__ import annotations
@@ -25,8 +27,10 @@ from benchmarks.bench_load import environment  # noqa: E402
 class SqlTimer:
     """A database execute wrapper that records (seconds, statement) of every query."""
 
-    def __init__(self, statements: list[tuple[float, str]]) -> None:
+    def __init__(self, statements: list[tuple[float, str]], last: list[tuple[float, str, Any]] | None = None,
+                 ) -> None:
         self.statements = statements
+        self.last = last if last is not None else []
 
     def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         began = time.perf_counter()
@@ -34,6 +38,7 @@ class SqlTimer:
             return execute(sql, params, many, context)
         finally:
             self.statements.append((time.perf_counter() - began, sql))
+            self.last.append((self.statements[-1][0], sql, params))
 
 
 def main() -> None:
@@ -42,6 +47,7 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=20000)
     parser.add_argument("--user", default="city-s001-dispatcher")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--explain", type=int, default=0, help="EXPLAIN the N slowest statements")
     options = parser.parse_args()
     database_url = os.environ.get("BENCH_DATABASE_URL",
                                   f"postgres://postgres@127.0.0.1:5432/wangge_bench_{options.cases}")
@@ -63,8 +69,10 @@ def main() -> None:
         statements: list[tuple[float, str]] = []
 
         began = time.perf_counter()
-        with connection.execute_wrapper(SqlTimer(statements)):
+        last: list[tuple[float, str, Any]] = []
+        with connection.execute_wrapper(SqlTimer(statements, last)):
             for _ in range(options.repeat):
+                last.clear()
                 status = client.get(path).status_code
         wall = (time.perf_counter() - began) / options.repeat
         sql = sum(seconds for seconds, _ in statements) / options.repeat
@@ -72,6 +80,17 @@ def main() -> None:
               f"in {len(statements) // options.repeat} statements")
         for seconds, text in sorted(statements, reverse=True)[: 5 * options.repeat: options.repeat]:
             print(f"   {seconds * 1000:7.1f} ms  {' '.join(text.split())[:300]}")
+        for _seconds, text, params in sorted(last, key=lambda found: found[0], reverse=True)[: options.explain]:
+            explain(connection, text, params)
+
+
+def explain(connection: Any, sql: str, params: Any) -> None:
+    """Print the statement (parameters filled in) and its plan with timings and buffers."""
+    with connection.cursor() as cursor:
+        print("\n" + str(cursor.mogrify(sql, params)))
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+        for (line,) in cursor.fetchall():
+            print("    " + line)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 
 ``CaseFilterForm(request.GET or None, user=request.user)`` offers only what the user may see:
 areas (streets, communities, grids) from ``Area.objects.visible_to(user)``, the category tree,
-states, channels, lead units, reporting dates, overdue, rating and kind. ``apply(cases)``
+states, channels, lead units, reporting dates, overdue, rating and kind (the category tree and
+the units leading cases in scope come from ``cases.choices``' cache). ``apply(cases)``
 narrows a queryset that is already scoped (``Case.objects.visible_to(user)``); ``querystring()``
 repeats the filter in export links. Choices are computed lazily, with one query per field at
 most, and only when the form is rendered or validated.
@@ -11,7 +12,7 @@ most, and only when the form is rendered or validated.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cached_property
 from typing import Any, ClassVar, cast
 
@@ -24,7 +25,8 @@ from django.utils.translation import gettext_lazy, pgettext
 
 from accounts.models import Organisation
 from areas.models import Area, Level, code_prefix
-from cases.models import OPEN_STATUSES, Case, Category, Channel, Rating, Status
+from cases.choices import category_rows, leading_unit_ids
+from cases.models import OPEN_STATUSES, Case, Channel, Rating, Status
 from cases.models.catalog import translated_catalog_text
 from core.forms import BoundedDateField
 
@@ -51,6 +53,23 @@ def local_day_start(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
+class LazyModelChoiceField(forms.ModelChoiceField):
+    """A ``ModelChoiceField`` whose queryset is built on first use (rendering or validating), so
+    that a form costs nothing until then (``build`` is set per form, after the fields are copied)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.build: Callable[[], QuerySet[Any]] | None = None
+        super().__init__(*args, **kwargs)
+
+    def _get_lazy_queryset(self) -> QuerySet[Any] | None:
+        if self.build is not None:
+            build, self.build = self.build, None
+            self._set_queryset(build())  # type: ignore[attr-defined]  # Django's own setter
+        return self._queryset  # type: ignore[attr-defined, no-any-return]
+
+    queryset = property(_get_lazy_queryset, forms.ModelChoiceField._set_queryset)  # type: ignore[attr-defined]
+
+
 class CaseFilterForm(forms.Form):
     """Filters over cases in scope; every field is optional and every choice is limited to scope."""
 
@@ -58,7 +77,7 @@ class CaseFilterForm(forms.Form):
     category = forms.ChoiceField(label=gettext_lazy("类别"), required=False)
     status = forms.ChoiceField(label=gettext_lazy("状态"), required=False)
     channel = forms.ChoiceField(label=gettext_lazy("来源渠道"), required=False)
-    organisation = forms.ModelChoiceField(
+    organisation = LazyModelChoiceField(
         label=gettext_lazy("主办单位"), queryset=Organisation.objects.none(), required=False
     )
     date_from = BoundedDateField(label=gettext_lazy("上报日期自"), required=False, widget=DATE_WIDGET)
@@ -85,8 +104,8 @@ class CaseFilterForm(forms.Form):
         self._choice(fields["rating"]).choices = [ALL, *Rating.choices, (UNRATED, _("未评价"))]
         self._choice(fields["kind"]).choices = [ALL, (DISPUTE, _("矛盾纠纷"))]
         organisation = fields["organisation"]
-        assert isinstance(organisation, forms.ModelChoiceField)
-        organisation.queryset = self._organisations()
+        assert isinstance(organisation, LazyModelChoiceField)
+        organisation.build = self._organisations
         organisation.empty_label = _("全部")
         for field in fields.values():
             if isinstance(field, forms.ChoiceField):
@@ -117,8 +136,7 @@ class CaseFilterForm(forms.Form):
     @cached_property
     def _categories(self) -> dict[int, tuple[str, int | None]]:
         """id -> (name, parent id) of every category (a catalog of dozens of rows)."""
-        rows = Category.objects.order_by("sort_order", "code").values_list("pk", "name", "parent_id")
-        return {pk: (name, parent) for pk, name, parent in rows}
+        return {pk: (name, parent) for pk, name, parent in category_rows()}
 
     def _category_choices(self) -> list[tuple[str, Any]]:
         children: dict[int | None, list[int]] = {}
@@ -145,10 +163,8 @@ class CaseFilterForm(forms.Form):
 
     def _organisations(self) -> QuerySet[Organisation]:
         """Units managed in scope, and units that lead cases in scope (a district department, say)."""
-        leading = Case.objects.visible_to(self.user).filter(lead_organisation__isnull=False).values(
-            "lead_organisation_id")
         visible = Organisation.objects.visible_to(self.user).values("pk")
-        return Organisation.objects.filter(Q(pk__in=visible) | Q(pk__in=leading)).order_by("name")
+        return Organisation.objects.filter(Q(pk__in=visible) | Q(pk__in=leading_unit_ids(self.user))).order_by("name")
 
     # --- validation -----------------------------------------------------------------------------
 

@@ -153,7 +153,7 @@ QUERY_PARAMETERS: dict[str, dict[str, str]] = {
     "cases:report_outlines": {"bbox": "numbers"}, "public_cases:outlines": {"bbox": "numbers"},
     "areas:export": {"level": "text", "crs": "text"},
     "areas:index": {"q": "text", "page": "number"},
-    "cases:workbench": {"queue": "text", "sort": "text", "page": "number"},
+    "cases:workbench": {"queue": "text", "sort": "text", "page": "number", "after": "text", "before": "text"},
     "cases:inbox": {"unread": "text", "page": "number"},
     "cases:calendar": {"day": "date"},
     "cases:report": dict.fromkeys(("category", "grid", "building", "household", "resident"), "number"),

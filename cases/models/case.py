@@ -15,13 +15,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accounts.models import OrganisationMember
-from accounts.scope import restrict_by_permission
+from accounts.models import UNIT_WORK_PERMISSION, OrganisationMember
+from accounts.scope import permission_prefixes
+from areas.models import PREFIX_LENGTH, Level
 from audit.models import AppendOnlyModel
 from core.models import TimeStampedModel
 from registry.fields import EncryptedCharField
@@ -91,6 +92,9 @@ class RatingSource(models.TextChoices):
     CALLBACK = "callback", _("回访")
 
 
+STREET_PREFIX = PREFIX_LENGTH[Level.STREET]
+COMMUNITY_PREFIX = PREFIX_LENGTH[Level.COMMUNITY]
+
 TRACKING_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
@@ -99,17 +103,57 @@ def new_tracking_code() -> str:
     return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(10))
 
 
+def area_condition(prefixes: list[str]) -> Q:
+    """Cases under any of these area-code prefixes, as conditions on the denormalised code that
+    matches each prefix's length (equality on ``street_code``/``community_code`` where it can),
+    so that PostgreSQL answers them from an index. Same rows as ``grid_code`` starting with the
+    prefix: ``community_code`` is the grid code's first 12 digits, ``street_code`` its first 9
+    followed by ``000``.
+
+    Below a street the street's code is added (implied, so the same rows): it lets the street's
+    composite indexes (``case_street_due``) answer a community's or a grid's queues too.
+    """
+    condition = Q(pk__in=[])
+    for prefix in prefixes:
+        street = Q(street_code=prefix[:STREET_PREFIX] + "000")
+        if len(prefix) == COMMUNITY_PREFIX:
+            condition |= street & Q(community_code=prefix)
+        elif len(prefix) == STREET_PREFIX:
+            condition |= street
+        elif len(prefix) < STREET_PREFIX:
+            condition |= Q(street_code__startswith=prefix)
+        else:
+            condition |= street & Q(grid_code__startswith=prefix)
+    return condition
+
+
+def unit_condition(user: Any) -> Q:
+    """Cases assigned to a unit the user is an active member of (``OrganisationMember.objects.acting``),
+    as an ``EXISTS`` on the assignment rows: a semi-join PostgreSQL drives from the unit's rows."""
+    units = OrganisationMember.objects.unit_ids(user)
+    return Q(Exists(CaseAssignment.objects.filter(case_id=OuterRef("pk"), organisation_id__in=units)))
+
+
 class CaseQuerySet(models.QuerySet["Case"]):
     def visible_to(self, user: Any) -> CaseQuerySet:
         """Cases in the areas where the user may view cases, plus cases assigned to a unit the
         user is an active member of (a handler's role has no ``view_case``: they see their unit's
-        cases only, and only while that role's assignment runs: ``OrganisationMember.objects.acting``)."""
-        in_areas = restrict_by_permission(self, user, "grid_code", "cases.view_case")
-        if user is None or not user.is_authenticated:
-            return in_areas
-        units = OrganisationMember.objects.unit_ids(user)
-        assigned = self.filter(assignments__organisation_id__in=units).values("pk")
-        return self.filter(Q(pk__in=in_areas.values("pk")) | Q(pk__in=assigned))
+        cases only, and only while that role's assignment runs: ``OrganisationMember.objects.acting``).
+
+        Written as conditions an index answers (see docs/performance.md, "Workbench and scope"):
+        the area path on the denormalised codes, the unit path only for users whose roles hold
+        ``UNIT_WORK_PERMISSION`` somewhere (nobody else is an acting member of any unit), read
+        from the same cached role rows as ``user.has_perm``.
+        """
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        prefixes = permission_prefixes(user, "cases").get("view_case", [])
+        condition = area_condition(prefixes) if prefixes else None
+        if user.has_perm(UNIT_WORK_PERMISSION):
+            condition = unit_condition(user) if condition is None else condition | unit_condition(user)
+        return self.none() if condition is None else self.filter(condition)
 
     def open(self) -> CaseQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
@@ -272,6 +316,13 @@ class Case(TimeStampedModel):
             models.Index(fields=["status", "stage_due_at"], name="case_status_due"),
             models.Index(fields=["street_code", "reported_at"], name="case_street_reported"),
             models.Index(fields=["desk_area", "status"], name="case_desk_status"),
+            # The workbench (docs/performance.md, "Workbench and scope"): a street's cases in
+            # deadline order, read from the index by cursor; and the two rare queues, kept tiny.
+            models.Index(fields=["street_code", "stage_due_at", "id"], name="case_street_due"),
+            models.Index(fields=["desk_area", "status"], condition=Q(reopen_requested=True),
+                         name="case_reopen_requested"),
+            models.Index(fields=["desk_area"], condition=Q(cancel_requested_at__isnull=False),
+                         name="case_cancel_requested"),
         ]
 
     def __str__(self) -> str:
@@ -342,6 +393,10 @@ class CaseAssignment(TimeStampedModel):
     class Meta:
         ordering = ["role", "pk"]
         verbose_name = _("派遣记录")
+        indexes = [
+            # A unit's cases by state (待签收, 处置中): ``visible_to``'s and the queues' EXISTS.
+            models.Index(fields=["organisation", "state", "case"], name="assignment_unit_state_case"),
+        ]
         verbose_name_plural = pgettext_lazy("plural", "派遣记录")
 
     def __str__(self) -> str:

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.scope import scope_prefixes
+from cases.choices import leading_unit_ids
 from cases.filters import CaseFilterForm
 from cases.models import Case, Channel, Rating, Status
 from cases.tests.stats_factory import at, make_category, make_row, make_unit
@@ -132,6 +133,7 @@ def test_it_costs_no_query_until_used_and_few_when_validated(rows, cast, django_
     user = User.objects.get(pk=cast.street_leader.pk)
     scope_prefixes(user)  # the user's scope is read once per request, by every page
     user.has_perm("cases.view_case")  # and so are the user's permissions (the page checks them)
+    leading_unit_ids(user)  # the units leading cases in scope are cached across requests (cases.choices)
     data = {"area": cast.grid_a.code, "category": str(rows["facility"].pk), "organisation": str(rows["unit"].pk)}
     with django_assert_num_queries(0):
         form = CaseFilterForm(data, user=user)

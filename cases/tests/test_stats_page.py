@@ -4,6 +4,7 @@ import datetime
 import json
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -142,11 +143,13 @@ def test_it_hands_the_charts_their_data_and_scripts(rows, cast, login):
 def test_it_costs_the_same_queries_for_many_cases(rows, cast, login, django_assert_max_num_queries):
     client = login(cast.street_leader)
     client.get(URL)
+    cache.clear()  # both requests as the first one: the filter's cached menus read (cases.choices)
     with django_assert_max_num_queries(25) as first:
         client.get(URL, {"area": cast.community1.code})
     lamp = make_category("t-more", "更多")
     for day in range(1, 29):
         make_row(cast, lamp, grid=cast.grid_a if day % 2 else cast.grid_b, reported=f"2026-02-{day:02d} 10:00")
+    cache.clear()
     with django_assert_max_num_queries(len(first.captured_queries)):
         client.get(URL, {"area": cast.community1.code})
 

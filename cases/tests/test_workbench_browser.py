@@ -118,3 +118,30 @@ def test_a_leader_lands_on_overdue_and_the_street_page_shows_the_case_figures(ca
     expect(page.locator("#case-figure-completion")).to_contain_text("办结 0 ÷ 受理 0")
     assert page_width(page) <= PHONE["width"]
     page.screenshot(path=str(artifacts_dir / "street-page-phone.png"), full_page=True)
+
+
+def test_a_phone_pages_through_a_long_queue_by_cursor(cast, page, browser_login, artifacts_dir):  # type: ignore[no-untyped-def]
+    cc = build_case_cast(cast)
+    cases = [report(cc, description=f"{n}号楼门口电动车乱停放。") for n in range(53)]
+    browser_login(cc.dispatcher)
+    page.set_viewport_size(PHONE)
+    page.goto("/cases/?queue=reported")
+    cards = page.locator("#case-cards [data-card]")
+    expect(cards).to_have_count(50)
+    expect(page.locator("#result-count")).to_have_text("共 53 条")
+    expect(page.locator("#page-previous")).to_have_count(0)
+    following = page.locator("#page-next")
+    box = following.bounding_box()
+    assert box and box["height"] >= 40 and box["x"] + box["width"] <= PHONE["width"], box  # a thumb's target
+    first = set(cards.evaluate_all("cards => cards.map(card => card.dataset.card)"))
+    report(cc, description="翻页时新上报的事件。")  # arrives while the first page is read
+    following.click()
+    expect(cards).to_have_count(4)  # the three left, and the new one (its deadline is the latest)
+    second = set(cards.evaluate_all("cards => cards.map(card => card.dataset.card)"))
+    assert not first & second and first | second >= {case.number for case in cases}
+    expect(page.locator("#page-next")).to_have_count(0)
+    assert page_width(page) <= PHONE["width"]
+    page.screenshot(path=str(artifacts_dir / "workbench-phone-page-2.png"), full_page=True)
+    page.locator("#page-previous").click()
+    expect(cards).to_have_count(50)
+    assert set(cards.evaluate_all("cards => cards.map(card => card.dataset.card)")) == first

@@ -4,8 +4,10 @@ Which queues a user sees follows their permissions (``cases.selectors.workbench_
 dispatcher sees 待受理 and 待派遣, a handler 待签收 and 处置中, a grid worker 待核查… Without a
 ``queue`` the page opens on ``selectors.default_queue`` (a leader on 已超期). The shared filter
 (``cases.filters.CaseFilterForm``) and the search box (``cases.search``: ``q``, or ``qe`` for a
-sealed phone) narrow the counts and the list alike. Counts come from one aggregate query; a page
-lists 25 cases sorted by the running deadline, as a table on a desk and as cards on a phone.
+sealed phone) narrow the counts and the list alike. Counts come from one query, each capped at
+``selectors.COUNT_CAP`` ("1000+"); a page lists 50 cases sorted by the running deadline, as a
+table on a desk and as cards on a phone, and the next and previous pages go by cursor (``after``
+or ``before``, ``cases.paging``), so page 1,000 costs what page 1 costs.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -23,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from cases import search, selectors
+from cases import paging, search, selectors
 from cases.filters import CaseFilterForm
 from cases.forms.actions import BulkDispatchForm
 from cases.models import Case
@@ -31,7 +32,9 @@ from registry import lookups
 from registry.pii import mask_phone
 
 # Keys of the workbench's own, not the shared filter's.
-OWN_KEYS = ("queue", "sort", "page", "q", "qe")
+OWN_KEYS = ("queue", "sort", "page", "after", "before", "q", "qe")
+# Keys that name a position in the list: dropped from every link that leaves it.
+PAGE_KEYS = ("page", "after", "before")
 
 
 def _require_case_access(request: HttpRequest) -> None:
@@ -79,7 +82,8 @@ def _drop_typed_phone(request: HttpRequest) -> HttpResponse | None:
         return None
     query = request.GET.copy()
     query.pop("q")
-    query.pop("page", None)
+    for name in PAGE_KEYS:
+        query.pop(name, None)
     messages.warning(request, _("按电话查询请在查询框中输入后点击“查询”。"))
     return redirect(_workbench_url(query))
 
@@ -96,13 +100,14 @@ def workbench(request: HttpRequest) -> HttpResponse:
     desk = selectors.desk_of(request.user)
     filters = _filter_form(request)
     in_filter, box = _searched(request, filters.apply(Case.objects.visible_to(request.user), now))
-    queues = selectors.workbench_queues(request.user, now, desk=desk, cases=in_filter)
+    queues = selectors.workbench_queues(request.user, now, desk=desk, cases=in_filter, cap=selectors.COUNT_CAP)
     current = next((queue for queue in queues if queue.key == request.GET.get("queue")),
                    selectors.default_queue(queues))
     sort = request.GET.get("sort", "deadline")
     sort = sort if sort in selectors.SORTS else "deadline"
     cases = selectors.queue_cases(request.user, current, sort, cases=in_filter)
-    page = Paginator(cases, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paging.keyset_page(cases, selectors.SORTS[sort], selectors.PAGE_SIZE,
+                              after=request.GET.get("after", ""), before=request.GET.get("before", ""))
     bulk = None
     if current.key == "pending_dispatch" and desk.holds("accept_case"):
         bulk = BulkDispatchForm(user=request.user)
@@ -112,13 +117,14 @@ def workbench(request: HttpRequest) -> HttpResponse:
         "sort": sort,
         "sorts": [("deadline", _("按时限")), ("newest", _("最新上报")), ("oldest", _("最早上报"))],
         "filters": filters,
-        "page_obj": page,
-        "rows": selectors.queue_rows(page.object_list, now),
-        "query_string": _query_string(request, "page"),
-        "filter_string": _query_string(request, "page", "queue", "sort"),
-        "carried": [(name, value) for name, value in request.GET.items() if name not in ("page", "queue", "q", "qe")],
+        "page": page,
+        "rows": selectors.queue_rows(page.rows, now),
+        "query_string": _query_string(request, *PAGE_KEYS),
+        "filter_string": _query_string(request, *PAGE_KEYS, "queue", "sort"),
+        "carried": [(name, value) for name, value in request.GET.items()
+                    if name not in (*PAGE_KEYS, "queue", "q", "qe")],
         "box": box,
-        "search_cleared": _query_string(request, "page", "q", "qe"),
+        "search_cleared": _query_string(request, *PAGE_KEYS, "q", "qe"),
         "bulk": bulk,
         "spot_checks": desk.holds("accept_case"),
     }
