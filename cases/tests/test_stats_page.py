@@ -185,7 +185,8 @@ def _load_cases(cast, category, count, start):
         grid = grids[number % len(grids)]
         cases.append(Case(
             category=category, description="测试事件", channel=Channel.GRID_WORKER, grid=grid, desk_area=grid,
-            grid_code=grid.code, level=HandlingLevel.GRID, reported_at=reported_at, status=status,
+            grid_code=grid.code, community_code=grid.code[:12], street_code=grid.code[:9] + "000",
+            level=HandlingLevel.GRID, reported_at=reported_at, status=status,
             accepted_at=reported_at + datetime.timedelta(hours=1) if status != Status.REPORTED else None,
             closed_at=reported_at + datetime.timedelta(hours=number % 90 + 1) if status == Status.CLOSED else None,
             rating=[Rating.SATISFIED, ""][number % 2] if status == Status.CLOSED else "",
