@@ -16,6 +16,7 @@ class CasesConfig(AppConfig):
         from cases.catalog import DEFAULT_CATALOG_TEXTS, on_post_migrate
         from cases.models.catalog import register_default_texts
         from cases.photos import configure_pillow
+        from cases.rollups import fill_rollups
         from cases.work import case_work
 
         post_migrate.connect(on_post_migrate, dispatch_uid="cases-default-catalog")
@@ -34,12 +35,3 @@ class CasesConfig(AppConfig):
         register(models.SupervisionStep, area_code=actor_top_area_code)
         register(models.Dispute, area_code=lambda row: row.case.grid_code)
 
-
-def fill_rollups(using: str = "default", **kwargs: object) -> None:
-    """After ``migrate``: an installation that had cases before the statistics rollups existed
-    gets them built once (``cases.rollups.rebuild``), so its statistics page is right at once."""
-    from cases.models import Case, CaseRollup
-    from cases.rollups import rebuild
-
-    if Case.objects.using(using).exists() and not CaseRollup.objects.using(using).exists():
-        rebuild()

@@ -350,3 +350,10 @@ def rebuild(since: datetime.date | None = None, *, chunk: int = 5000) -> int:
         CaseRollup.objects.bulk_create(objects, batch_size=chunk)
         _rebuild_slices(since, chunk)
     return len(objects)
+
+
+def fill_rollups(using: str = "default", **kwargs: Any) -> None:
+    """After ``migrate`` (a ``post_migrate`` receiver): an installation that had cases before the
+    statistics rollups existed gets them built once, so its statistics page is right at once."""
+    if Case.objects.using(using).exists() and not CaseRollup.objects.using(using).exists():
+        rebuild()

@@ -350,8 +350,6 @@ def test_the_command_rebuilds_from_a_day_on(cc, capsys):  # type: ignore[no-unty
 
 @pytest.mark.django_db
 def test_migrate_builds_the_rollups_of_an_installation_that_had_cases_before_them(cc: CaseCast) -> None:
-    from cases.apps import fill_rollups
-
     advance(report(cc), "handling", cc)
     def totals() -> dict[str, Any]:
         return CaseRollup.objects.aggregate(*(Sum(name) for name in ("reported", "accepted", "closed")))
@@ -359,8 +357,8 @@ def test_migrate_builds_the_rollups_of_an_installation_that_had_cases_before_the
     booked = totals()
     assert booked["reported__sum"] == 1
     CaseRollup.objects.all().delete()  # as before the rollups existed
-    fill_rollups()
+    rollups.fill_rollups()
     assert totals() == booked
     rows = CaseRollup.objects.count()
-    fill_rollups()  # already there: nothing is rebuilt
+    rollups.fill_rollups()  # already there: nothing is rebuilt
     assert CaseRollup.objects.count() == rows
