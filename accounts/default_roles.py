@@ -63,6 +63,8 @@ FIELD_PLAN = [f"fieldwork.{action}_{name}" for name in ("patrolplan", "patrolwin
               for action in ("add", "change", "delete")]
 FIELD_CATALOG = [f"fieldwork.{action}_{name}" for name in ("checklist", "checklistversion", "checklistitem")
                  for action in ("add", "change", "delete")]
+# Webhooks (开放接口): an administrator subscribes an organisation's system to its areas' case events.
+WEBHOOKS = ["api.manage_webhook"]
 
 # (code, name, description, permissions). The names and descriptions are stored in Chinese as
 # data; they are marked for translation so Role.display_name shows a default role in the user's
@@ -111,7 +113,7 @@ DEFAULT_ROLES: list[tuple[str, str, str, list[str]]] = [
         # An administrator may grant only roles no stronger than their own, so they hold every
         # case permission (handle_case acts only through membership of a unit).
         + ACCESS_LOG + CASE_VIEW + CASE_CATALOG + CASE_GRID + CASE_DESK + CASE_HANDLE + PARTICIPATION_REVIEW
-        + FIELD_WORK + ["fieldwork.view_compliance"] + FIELD_PLAN + FIELD_CATALOG,
+        + FIELD_WORK + ["fieldwork.view_compliance"] + FIELD_PLAN + FIELD_CATALOG + WEBHOOKS,
     ),
 ]
 

@@ -1,5 +1,6 @@
-"""Tokens in the admin: administrators issue tokens for service accounts (an organisation's
-system acting as a user of its own, with the roles it needs), see every token's use, revoke.
+"""Tokens and webhook subscriptions in the admin. Tokens: administrators issue tokens for
+service accounts (an organisation's system acting as a user of its own, with the roles it
+needs), see every token's use, revoke.
 
 Only superusers manage tokens here: a token acts with all of its user's permissions, so issuing
 one for another user is a global decision. The secret is shown once, in the message after
@@ -19,8 +20,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from api.models import AccessToken, Scope
+from api.models import AccessToken, Scope, WebhookDelivery, WebhookSubscription
 from api.tokens import token_create, token_revoke, validate_token
+from api.webhooks.subscriptions import subscription_disable
 
 
 class TokenAdminForm(forms.ModelForm):
@@ -81,3 +83,53 @@ class AccessTokenAdmin(admin.ModelAdmin[AccessToken]):
         for token in queryset:
             token_revoke(token=token, actor=actor)
         messages.success(request, _("已撤销 %(count)s 个令牌。") % {"count": queryset.count()})
+
+
+class WebhookDeliveryInline(admin.TabularInline[WebhookDelivery, WebhookSubscription]):
+    model = WebhookDelivery
+    fields = readonly_fields = ("created_at", "event_type", "status", "attempts", "last_status_code",
+                                "last_response_ms", "last_error")
+    ordering = ["-created_at"]
+    extra = 0
+    max_num = 0
+    show_change_link = False
+    can_delete = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[WebhookDelivery]:
+        return super().get_queryset(request).order_by("-created_at")
+
+
+@admin.register(WebhookSubscription)
+class WebhookSubscriptionAdmin(admin.ModelAdmin[WebhookSubscription]):
+    """Every subscription, for superusers: read, and disable (the pages at /api/webhooks/ do the rest;
+    a secret is never shown here)."""
+
+    list_display = ["name", "url", "owner", "area_code", "is_active", "failing_since", "disabled_at"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "url", "owner__username", "area_code"]
+    fields = readonly_fields = ("name", "owner", "url", "events", "area", "organisation", "area_code", "is_active",
+                                "failing_since", "disabled_at", "disabled_reason", "created_at", "updated_at")
+    inlines = [WebhookDeliveryInline]
+    actions = ["disable"]
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_active and request.user.is_superuser)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # created on the pages, where the secret is shown once
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+    @admin.action(description=gettext_lazy("停用所选订阅"))
+    def disable(self, request: HttpRequest, queryset: QuerySet[WebhookSubscription]) -> None:
+        actor = request.user
+        assert isinstance(actor, User)
+        count = sum(subscription_disable(subscription=subscription, actor=actor) for subscription in queryset)
+        messages.success(request, _("已停用 %(count)s 个订阅。") % {"count": count})

@@ -7,8 +7,19 @@ class ApiConfig(AppConfig):
     verbose_name = _("开放接口")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from api import models, schema  # noqa: F401 -- schema registers the authentication extension
+        from api.catalog import on_post_migrate
+        from api.webhooks.deliveries import on_case_event
         from audit.registry import register
+        from cases.events import register_listener
 
         # Creation and revocation are logged; the hash and the use bookkeeping are not.
         register(models.AccessToken, exclude=("secret_hash", "last_used_at", "last_used_from"))
+        # Subscriptions are logged without their secret; deliveries are their own log.
+        register(models.WebhookSubscription, area_code=lambda row: row.area_code,
+                 exclude=("secret", "failing_since"))
+        register_listener(on_case_event)  # webhooks: every committed case event
+        post_migrate.connect(on_post_migrate, dispatch_uid="api-role-permissions")
+

@@ -1,4 +1,4 @@
-"""Personal access tokens (个人访问令牌) of the REST API.
+"""Personal access tokens (个人访问令牌) of the REST API, and webhook subscriptions and deliveries.
 
 A token belongs to one user (a person, or a service account an administrator created for an
 organisation's system) and carries scopes; it never grants more than its user may do. Only a
@@ -8,12 +8,18 @@ hash of the secret is stored, with a short public prefix to find the row.
 from __future__ import annotations
 
 import datetime
+import uuid
 from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from accounts.scope import restrict, restrict_by_permission
+from core.models import TimeStampedModel
+from registry.fields import EncryptedCharField
 
 
 class Scope(models.TextChoices):
@@ -66,3 +72,130 @@ class AccessToken(models.Model):
 
     def scope_labels(self) -> list[Any]:
         return [Scope(scope).label for scope in self.scopes if scope in Scope.values]
+
+
+# ----- webhooks (docs/webhooks.md) --------------------------------------------------------------
+
+
+class WebhookEvent(models.TextChoices):
+    """The case events an organisation's system may subscribe to."""
+
+    REPORTED = "case.reported", _("事件上报")
+    ACCEPTED = "case.accepted", _("事件受理")
+    DISPATCHED = "case.dispatched", _("事件派遣")
+    SIGNED = "case.signed", _("事件签收")
+    FED_BACK = "case.fed_back", _("反馈办理结果")
+    CLOSED = "case.closed", _("事件结案")
+    RATED = "case.rated", _("事件评价")
+    OVERDUE = "case.overdue", _("事件超期")
+
+
+class WebhookSubscriptionQuerySet(models.QuerySet["WebhookSubscription"]):
+    def visible_to(self, user: Any) -> WebhookSubscriptionQuerySet:
+        """Subscriptions in the user's areas (a unit's belongs to its home area), and their own.
+        Managing one also needs ``api.manage_webhook`` there (``managed_by``)."""
+        in_scope = restrict(self, user, "area_code")
+        if user is None or not user.is_authenticated or not user.is_active:
+            return in_scope
+        return self.filter(Q(pk__in=in_scope.values("pk")) | Q(owner=user))
+
+    def managed_by(self, user: Any) -> WebhookSubscriptionQuerySet:
+        """The user's own subscriptions, and those of the areas where they hold ``api.manage_webhook``."""
+        managed = restrict_by_permission(self, user, "area_code", "api.manage_webhook")
+        if user is None or not user.is_authenticated or not user.is_active:
+            return managed
+        return self.filter(Q(pk__in=managed.values("pk")) | Q(owner=user))
+
+
+class WebhookSubscription(TimeStampedModel):
+    """Webhook订阅: an organisation's own system told of case events in an area subtree or of its unit.
+
+    The secret signs every delivery; it is stored encrypted (``registry.fields.EncryptedCharField``,
+    the personal-data keys) because the server needs it in clear to sign, and shown to the owner
+    once. ``area_code`` is the area's code, or the unit's home area's, for scope.
+    """
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("负责人"), on_delete=models.CASCADE,
+                              related_name="webhook_subscriptions")
+    name = models.CharField(_("名称"), max_length=100)
+    url = models.URLField(_("接收地址"), max_length=500)
+    events = models.JSONField(_("订阅事件"), default=list)
+    area = models.ForeignKey("areas.Area", verbose_name=_("区域"), on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="+")
+    organisation = models.ForeignKey("accounts.Organisation", verbose_name=_("单位"), on_delete=models.PROTECT,
+                                     null=True, blank=True, related_name="+")
+    area_code = models.CharField(_("区域编码"), max_length=18, db_index=True, editable=False)
+    secret = EncryptedCharField(_("签名密钥"), editable=False)
+    is_active = models.BooleanField(_("启用"), default=True)
+    disabled_at = models.DateTimeField(_("停用时间"), null=True, blank=True, editable=False)
+    disabled_reason = models.CharField(_("停用原因"), max_length=200, blank=True, editable=False)
+    failing_since = models.DateTimeField(_("连续失败起始"), null=True, blank=True, editable=False)
+
+    objects = WebhookSubscriptionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Webhook订阅")
+        verbose_name_plural = _("Webhook订阅")
+        ordering = ["-created_at", "-pk"]
+        permissions = [("manage_webhook", _("管理Webhook订阅"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(area__isnull=False, organisation__isnull=True)
+                | Q(area__isnull=True, organisation__isnull=False),
+                name="webhook_area_or_unit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def event_labels(self) -> list[Any]:
+        return [WebhookEvent(value).label for value in self.events if value in WebhookEvent.values]
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("待发送")
+    SUCCEEDED = "succeeded", _("成功")
+    FAILED = "failed", _("失败")
+
+
+class WebhookDelivery(models.Model):
+    """Webhook投递: one event sent (and retried) to one subscription; the delivery log's row.
+
+    ``body`` is the exact JSON sent, so retries and redeliveries send the same bytes (signed
+    afresh each time). Only a short excerpt of the receiver's answer is kept.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    subscription = models.ForeignKey(WebhookSubscription, verbose_name=_("订阅"), on_delete=models.CASCADE,
+                                     related_name="deliveries")
+    event = models.ForeignKey("cases.CaseEvent", verbose_name=_("事件记录"), on_delete=models.CASCADE,
+                              related_name="+")
+    event_type = models.CharField(_("事件类型"), max_length=40, choices=WebhookEvent.choices)
+    body = models.TextField(_("内容"))
+    status = models.CharField(_("状态"), max_length=10, choices=DeliveryStatus.choices,
+                              default=DeliveryStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    next_attempt_at = models.DateTimeField(_("下次尝试"), null=True, blank=True)
+    last_attempt_at = models.DateTimeField(_("最近尝试"), null=True, blank=True)
+    last_status_code = models.PositiveSmallIntegerField(_("状态码"), null=True, blank=True)
+    last_response_ms = models.PositiveIntegerField(_("响应时间（毫秒）"), null=True, blank=True)
+    last_error = models.CharField(_("最近错误"), max_length=300, blank=True)
+    response_excerpt = models.CharField(_("响应摘要"), max_length=200, blank=True)
+    redelivery_of = models.ForeignKey("self", verbose_name=_("重发自"), on_delete=models.SET_NULL, null=True,
+                                      blank=True, related_name="+")
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Webhook投递")
+        verbose_name_plural = _("Webhook投递")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["subscription", "-created_at"], name="webhook_delivery_log")]
+        constraints = [
+            # One first delivery per event and subscription: a fan-out run twice creates nothing twice.
+            models.UniqueConstraint(fields=["subscription", "event"], condition=Q(redelivery_of__isnull=True),
+                                    name="webhook_delivery_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} → {self.subscription_id}"

@@ -1,4 +1,5 @@
-"""``/api/v1/``: the REST API, its schema and documentation; ``/api/tokens/``: the token page."""
+"""``/api/v1/``: the REST API, its schema and documentation; ``/api/tokens/``: the token page;
+``/api/webhooks/``: webhook subscriptions."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from django.urls import URLPattern, URLResolver, include, path, re_path
 
 from api.pages import page_urlpatterns
 from api.views import areas, cases, directory, docs, media, registry, statistics
+from api.webhooks.pages import webhook_urlpatterns
 from cases.forms.actions import ACTION_FORMS
 
 app_name = "api"
@@ -36,5 +38,6 @@ v1: list[URLPattern | URLResolver] = [
 
 urlpatterns: list[URLPattern | URLResolver] = [
     *page_urlpatterns,
+    *webhook_urlpatterns,
     path("v1/", include(v1)),
 ]

@@ -85,6 +85,24 @@ def announce_event(event_id: int) -> bool:
     return True
 
 
+def tell_listeners(event_id: int) -> bool:
+    """Claim the entry and tell the listeners only, without notifications; False when already done.
+
+    For the supervision worker's lower rungs of one climb (an overdue entry issued together with
+    its 催办): people hear of the highest rung alone, but listeners (webhooks' ``case.overdue``)
+    hear of every entry.
+    """
+    if notifications.is_silenced():
+        return False
+    try:
+        with transaction.atomic():
+            Announcement.objects.create(event_id=event_id)
+            _tell_listeners(event_id)
+    except IntegrityError:
+        return False
+    return True
+
+
 def _tell_listeners(event_id: int) -> None:
     if not _listeners:
         return

@@ -34,6 +34,7 @@ database. Cases that climbed the whole ladder are never read again for that stag
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -45,7 +46,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from cases.events import announce_event
+from cases.events import announce_event, tell_listeners
 from cases.models import (
     OPEN_STATUSES,
     Case,
@@ -152,7 +153,10 @@ def climb(case: Case, *, now: datetime.datetime, rungs: list[Rung], warning: int
         ).update(**changes)
         if claimed != 1:
             return []
-        last = _issue(case, due, now)
+        issued = _issue(case, due, now)
+        for lower in issued[:-1]:  # listeners hear of every rung; people of the highest one only
+            transaction.on_commit(functools.partial(tell_listeners, lower.pk))
+        last = issued[-1]
         transaction.on_commit(lambda: _announce(last.pk))
     return kinds
 
@@ -175,8 +179,8 @@ def describe_rung(kind: str, stage: str, percent: int, due: datetime.datetime) -
     return _("%(stage)s用时已达时限的%(percent)d%%（时限%(due)s）。") % values
 
 
-def _issue(case: Case, due: list[Rung], now: datetime.datetime) -> CaseEvent:
-    """The supervision rows and timeline entries of the issued rungs; returns the last entry."""
+def _issue(case: Case, due: list[Rung], now: datetime.datetime) -> list[CaseEvent]:
+    """The supervision rows and timeline entries of the issued rungs, in order."""
     assert case.stage_due_at is not None
     with override(settings.LANGUAGE_CODE):
         label = _("系统")
@@ -186,15 +190,14 @@ def _issue(case: Case, due: list[Rung], now: datetime.datetime) -> CaseEvent:
                         issued_at=now, comment=comment)
         for rung, comment in zip(due, comments, strict=True)
     ])
-    event = None
-    for rung, comment in zip(due, comments, strict=True):
-        event = CaseEvent.objects.create(
+    return [
+        CaseEvent.objects.create(
             case_id=case.pk, verb=rung.kind, actor_label=label, from_status=case.status, to_status=case.status,
             comment=comment, area_code=case.grid_code, time=now,
             data={"stage": case.stage, "due_at": case.stage_due_at.isoformat(), "percent": rung.percent},
         )
-    assert event is not None
-    return event
+        for rung, comment in zip(due, comments, strict=True)
+    ]
 
 
 def _announce(event_id: int) -> None:

@@ -396,6 +396,17 @@ API_RATE_PER_MINUTE = env_int("API_RATE_PER_MINUTE", 120)
 API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 366)
 # How often (seconds) a token's "last used" time and address are written (not on every request).
 API_TOKEN_TOUCH_SECONDS = env_int("API_TOKEN_TOUCH_SECONDS", 60)
+# Webhooks (docs/webhooks.md). Receivers' addresses must be https, unless WEBHOOK_ALLOW_HTTP
+# (default: DEBUG, for development and tests); addresses resolving to private, loopback or
+# link-local networks are refused unless WEBHOOK_ALLOW_PRIVATE_ADDRESSES (an intranet receiver).
+WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", DEBUG)
+if PRODUCTION and WEBHOOK_ALLOW_HTTP:
+    raise ImproperlyConfigured("Production mode refuses WEBHOOK_ALLOW_HTTP: webhook receivers must use https.")
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
+# Seconds to connect and to wait for each read of the receiver's answer.
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 5)
+# A subscription whose deliveries have failed without a success for this many days is disabled.
+WEBHOOK_DISABLE_AFTER_DAYS = env_int("WEBHOOK_DISABLE_AFTER_DAYS", 3)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "api.authentication.AccessTokenAuthentication",

@@ -27,6 +27,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.default_roles import DEFAULT_ROLES
+from api.testing import matrix_delivery, matrix_subscription
 from fieldwork.testing import matrix_answer, matrix_author, matrix_patrol, matrix_photo, matrix_visit
 from tests.urlwalk import Route, named_routes
 from tests.world import Site, World
@@ -262,6 +263,15 @@ TABLE: dict[str, Entry] = {
     "api:resident": Entry("resident", "registry.view_resident", anonymous=401),
     "api:resident_unmask": Entry("resident", "registry.unmask_resident", method="post", ok=400, anonymous=401),
     **{f"api:case_{verb}": entry for verb, entry in API_VERBS.items()},
+    # Webhook subscriptions (docs/webhooks.md): managed where the user holds api.manage_webhook;
+    # the site's subscription watches its grid.
+    "api:webhooks": Entry(None, "api.manage_webhook"),
+    "api:webhook_new": Entry(None, "api.manage_webhook"),
+    "api:webhook": Entry("webhook", "api.manage_webhook"),
+    "api:webhook_edit": Entry("webhook", "api.manage_webhook"),
+    "api:webhook_disable": Entry("webhook", "api.manage_webhook", method="post", ok=302),
+    "api:webhook_enable": Entry("webhook", "api.manage_webhook", method="post", ok=302),
+    "api:webhook_redeliver": Entry("webhook_delivery", "api.manage_webhook", method="post", ok=302),
 }
 
 KWARGS: dict[str, Callable[[Site], dict[str, Any]]] = {
@@ -302,6 +312,9 @@ KWARGS: dict[str, Callable[[Site], dict[str, Any]]] = {
     "visit": lambda site: {"pk": matrix_visit(site.grid, site.building, site.resident, site.dispatcher).pk},
     "diary": lambda site: {"pk": matrix_author(site.grid).pk, "year": 2026, "month": 12},
     "token": lambda site: {"pk": 999_999},
+    "webhook": lambda site: {"pk": matrix_subscription(site.grid).pk},
+    "webhook_delivery": lambda site: {"pk": matrix_subscription(site.grid).pk,
+                                      "delivery_id": matrix_delivery(site.grid).pk},
 }
 
 

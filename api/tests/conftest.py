@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.testing import Cast
+from api.tests.webhook_receiver import start_receiver
 from api.tokens import token_create
 from cases.testing import CaseCast, build_case_cast
 
@@ -46,3 +47,16 @@ def api() -> Callable[..., Any]:
         return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
 
     return _api
+
+
+@pytest.fixture
+def receiver(settings: Any) -> Any:
+    """A live HTTP receiver on 127.0.0.1 (allowed here: http and a loopback address), and the
+    database task queue (``webhook_receiver.run_tasks`` runs it)."""
+    settings.WEBHOOK_ALLOW_HTTP = True
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # the real queue
+    receiver, server = start_receiver()
+    yield receiver
+    server.shutdown()
+    server.server_close()

@@ -1,0 +1,1 @@
+"""Signed webhooks (docs/webhooks.md): subscriptions, the events they receive, signing, delivery."""
