@@ -31,3 +31,5 @@ class FieldworkConfig(AppConfig):
         register(models.PatrolWindow, area_code=lambda row: row.plan.area.code)
         register(models.PlanTarget, area_code=lambda row: row.grid_code)
         register(models.Visit, area_code=lambda row: row.grid_code)
+        register(models.RectificationList, area_code=lambda row: row.area_code)
+        register(models.RectificationItem, area_code=lambda row: row.grid_code)

@@ -28,7 +28,14 @@ from django.urls import reverse
 
 from accounts.default_roles import DEFAULT_ROLES
 from api.testing import matrix_delivery, matrix_subscription
-from fieldwork.testing import matrix_answer, matrix_author, matrix_patrol, matrix_photo, matrix_visit
+from fieldwork.testing import (
+    matrix_answer,
+    matrix_author,
+    matrix_patrol,
+    matrix_photo,
+    matrix_rectification,
+    matrix_visit,
+)
 from tests.urlwalk import Route, named_routes
 from tests.world import Site, World
 
@@ -43,6 +50,10 @@ HANDLERS = frozenset({"department_handler", "property_handler"})
 CASE_KINDS = frozenset({"case", "case_action", "photo", "case_photo", "dispute", "party"})
 VIEW_CASES = ("cases.view_case", "cases.handle_case")  # selectors.works_on_cases
 EDIT_DISPUTES = ("cases.accept_case", "cases.self_handle_case")  # docs/cases-disputes.md
+# 整改清单 (docs/fieldwork.md): read where the user holds view_rectificationlist, or by the unit's
+# handlers once sent to it (the site's list is sent to the site's unit: grid A's is 百花物业's).
+RECTIFY_SEE = ("fieldwork.view_rectificationlist", "cases.handle_case")
+RECTIFY_KINDS = frozenset({"rectification", "rectification_item", "rectification_photo"})
 
 
 @dataclass(frozen=True)
@@ -241,6 +252,17 @@ TABLE: dict[str, Entry] = {
     "fieldwork:manifest": _public(),
     "fieldwork:service_worker": _public(),
     "fieldwork:sync": Entry(None, SIGNED_IN, method="post", ok=400, anonymous=401),
+    "fieldwork:rectifications": Entry(None, RECTIFY_SEE),
+    "fieldwork:rectification": Entry("rectification", RECTIFY_SEE, denied=404),
+    "fieldwork:rectification_photo": Entry("rectification_photo", RECTIFY_SEE, denied=404),
+    "fieldwork:rectification_send": Entry("rectification", RECTIFY_SEE, method="post", ok=302, denied=404),  # sent
+    # Only the unit's handler may mark it done (an empty form: 400); anyone else who sees it is refused.
+    "fieldwork:rectification_done": Entry("rectification_item", RECTIFY_SEE, method="post", ok=400, denied=302,
+                                          unit_roles=frozenset({"property_handler"})),
+    "fieldwork:rectification_reopen": Entry("rectification_item", RECTIFY_SEE, method="post", ok=302, denied=404),
+    "fieldwork:rectification_from_patrol": Entry("patrol", "fieldwork.view_patrol", method="post", ok=302,
+                                                 denied=404),  # no deadline: back with the reason
+    "fieldwork:rectification_from_campaign": Entry("campaign", SIGNED_IN, method="post", ok=302),
     # --- the REST API (docs/api.md), through the session here: 401 without it, as for a program
     # without a token. The schema and its readers are public.
     "api:schema": _public(),
@@ -315,6 +337,11 @@ KWARGS: dict[str, Callable[[Site], dict[str, Any]]] = {
     "webhook": lambda site: {"pk": matrix_subscription(site.grid).pk},
     "webhook_delivery": lambda site: {"pk": matrix_subscription(site.grid).pk,
                                       "delivery_id": matrix_delivery(site.grid).pk},
+    "rectification": lambda site: {"pk": matrix_rectification(site.grid, site.unit).pk},
+    "rectification_item": lambda site: {"pk": matrix_rectification(site.grid, site.unit).items.get().pk},
+    "rectification_photo": lambda site: {
+        "token": matrix_rectification(site.grid, site.unit).items.get().photos.get().token},
+    "campaign": lambda site: {"pk": matrix_patrol(site.grid).plan_id},
 }
 
 
@@ -334,6 +361,10 @@ def sees(role: str, site: str, entry: Entry) -> bool:
     if entry.kind == "import_job":  # the importer's own jobs, and those of the areas they import into
         creator = role == "street_dispatcher" and site == "in"
         return creator or (site in REACH.get(role, {"in"}) and has_permission(role, "registry.add_resident"))
+    if entry.kind in RECTIFY_KINDS:
+        if role in HANDLERS:
+            return site == "in" and role == "property_handler"
+        return site in REACH.get(role, {"in"}) and has_permission(role, "fieldwork.view_rectificationlist")
     if role in HANDLERS and entry.kind in CASE_KINDS:  # cases dispatched to their unit: grid A's case
         return site == "in" and entry.kind not in {"dispute", "party"}
     return site in REACH.get(role, {"in"})

@@ -57,6 +57,7 @@ def compliance(request: HttpRequest, code: str) -> HttpResponse:
         "area": area, "figures": figures, "start": start, "end": end, "notice": notice, "single": single,
         "workers": worker_counts(grids, start, end),
         "campaigns": campaign_progress(user, code_prefix(area.code, area.level), today),
+        "may_rectify": user.has_perm("fieldwork.add_rectificationlist", area),
     })
 
 

@@ -107,6 +107,8 @@ def patrol_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "fieldwork/patrol.html", {
         "patrol": patrol, "is_worker": is_worker, "stops": stops(patrol, user) if is_worker else [],
         "checkins": checkins, "may_see_route": user.has_perm("fieldwork.view_route", patrol.grid),
+        "may_rectify": user.has_perm("fieldwork.add_rectificationlist", patrol.grid)
+        and any(answer.is_problem for checkin in checkins for answer in checkin.answers.all()),
         "tracking": is_worker and patrol.location_consent and settings.FIELDWORK_ROUTE_TRACKING,
         "finding_form": FindingForm(),
     })
