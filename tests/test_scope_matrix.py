@@ -233,6 +233,7 @@ TABLE: dict[str, Entry] = {
     "fieldwork:location": Entry("patrol", "fieldwork.view_patrol", method="post", ok=400, denied=404),
     "fieldwork:nearest": Entry("patrol", "fieldwork.view_patrol", ok=400, denied=404),  # no position
     "fieldwork:route": Entry("patrol", "fieldwork.view_route", denied=404),
+    "fieldwork:route_map": Entry("area", "fieldwork.view_route", denied=404),  # to others, routes do not exist
     "fieldwork:finding": Entry("finding", "fieldwork.view_patrol", method="post", ok=302, denied=404),
     "fieldwork:photo": Entry("field_photo", "fieldwork.view_patrol", denied=404),
     "fieldwork:building_label": Entry("building", SIGNED_IN, ok=302),  # no active patrol: to the today page
