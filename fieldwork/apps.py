@@ -33,3 +33,4 @@ class FieldworkConfig(AppConfig):
         register(models.Visit, area_code=lambda row: row.grid_code)
         register(models.RectificationList, area_code=lambda row: row.area_code)
         register(models.RectificationItem, area_code=lambda row: row.grid_code)
+        register(models.Pairing, area_code=lambda row: row.grid_code)
