@@ -1,7 +1,7 @@
 """The fieldwork models, one module per family, re-exported here."""
 
 from .checklists import NO, YES, Checklist, ChecklistItem, ChecklistVersion, ItemKind
-from .diary import DiaryEntry, DiaryTag
+from .diary import DiaryComment, DiaryEntry, DiaryTag
 from .pairings import HelperKind, Pairing
 from .patrols import Answer, CheckIn, CheckInMethod, FieldPhoto, Handling, MissedWindow, Patrol, RoutePoint
 from .plans import PatrolPlan, PatrolWindow, PlanDays, PlanKind, PlanTarget, TargetKind
@@ -25,6 +25,7 @@ __all__ = [
     "Checklist",
     "ChecklistItem",
     "ChecklistVersion",
+    "DiaryComment",
     "DiaryEntry",
     "DiaryTag",
     "FieldPhoto",
