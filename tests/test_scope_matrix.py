@@ -243,6 +243,8 @@ TABLE: dict[str, Entry] = {
     "fieldwork:visit_new": Entry("visit_resident", "fieldwork.add_visit"),
     "fieldwork:visit": Entry("visit", "fieldwork.view_visit", denied=404),
     "fieldwork:visit_report": Entry("visit", "fieldwork.view_visit", method="post", ok=302, denied=404),
+    # 登记信息 from a visit: an empty form goes back to the visit with the reason.
+    "fieldwork:visit_registry": Entry("visit", "fieldwork.view_visit", method="post", ok=302, denied=404),
     "fieldwork:my_diary": Entry(None, SIGNED_IN, ok=302),
     "fieldwork:diary_add": Entry(None, SIGNED_IN, method="post", ok=302),  # refused with a message
     # A grid worker's diary: read by whoever reviews the grid (view_compliance), 404 to others.
