@@ -25,6 +25,7 @@ from fieldwork.schedule import zone
 from registry.models import Household, HouseholdMember
 
 GRID_CODE_LENGTH = 15
+FIRST_YEAR, LAST_YEAR = 1900, 2100
 
 
 @dataclass
@@ -53,6 +54,8 @@ def _year_bounds(year: int, until: datetime.date) -> tuple[datetime.datetime, da
 def visit_coverage(grids: Iterable[Area], prefix: str, year: int, until: datetime.date) -> list[VisitCoverage]:
     """Coverage of each grid (all under ``prefix``) from 1 January of ``year`` to ``until``: three queries."""
     rows = {grid.code: VisitCoverage(grid) for grid in grids}
+    if not (FIRST_YEAR <= year <= LAST_YEAR and FIRST_YEAR <= until.year <= LAST_YEAR):
+        return list(rows.values())  # a period at the ends of the calendar has nothing to count
     start, end = _year_bounds(year, until)
     current = HouseholdMember.objects.current()
     visits = Visit.objects.filter(visited_at__gte=start, visited_at__lt=end)

@@ -1,4 +1,4 @@
-"""An installation whose roles predate 整改清单 and 结对帮扶 gets their permissions from migration 0006."""
+"""An installation whose roles predate 整改清单 and 结对帮扶 gets their permissions from migration 0007."""
 
 import importlib
 
@@ -10,7 +10,7 @@ from accounts.models import Role
 
 pytestmark = pytest.mark.django_db
 
-NAME = "0006_grant_rectification_and_pairing_permissions"
+NAME = "0007_grant_rectification_and_pairing_permissions"
 
 
 def test_existing_default_roles_receive_the_new_permissions_and_keep_the_rest():

@@ -59,7 +59,7 @@ def compliance(request: HttpRequest, code: str) -> HttpResponse:
         "workers": worker_counts(grids, start, end),
         "campaigns": campaign_progress(user, code_prefix(area.code, area.level), today),
         "may_rectify": user.has_perm("fieldwork.add_rectificationlist", area),
-        "coverage": visit_coverage(grids, code_prefix(area.code, area.level), end.year, end),
+        "coverage": visit_coverage(grids, code_prefix(area.code, area.level), end.year, min(end, today)),
     })
 
 

@@ -18,7 +18,7 @@ from accounts.models import User
 from cases.workflow import ActionRefused
 from fieldwork.diary import diary_add, diary_docx, diary_rows, may_read_diary, month_bounds
 from fieldwork.diary_review import diary_comment, diary_xlsx, month_comments
-from fieldwork.forms import DiaryEntryForm
+from fieldwork.forms import DiaryCommentForm, DiaryEntryForm
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -91,8 +91,12 @@ def diary_comment_add(request: HttpRequest, pk: int, year: int, month: int) -> H
     if day is None or not start <= day <= end:
         messages.error(request, _("日期：请选择这个月中的一天。"))
         return redirect("fieldwork:diary", pk=author.pk, year=year, month=month)
+    form = DiaryCommentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("点评：%(reason)s") % {"reason": "；".join(form.errors.get("text", []))})
+        return redirect("fieldwork:diary", pk=author.pk, year=year, month=month)
     try:
-        diary_comment(actor=reader, author=author, day=day, text=request.POST.get("text", "")[:2000])
+        diary_comment(actor=reader, author=author, day=day, text=form.cleaned_data["text"])
     except ActionRefused as refused:
         messages.error(request, refused.message)
     except ValidationError as error:

@@ -38,7 +38,7 @@ def grant(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("fieldwork", "0005_visit_registry_note"),
+        ("fieldwork", "0006_visit_registry_note"),
         ("accounts", "0001_initial"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
