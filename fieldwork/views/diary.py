@@ -93,7 +93,8 @@ def diary_comment_add(request: HttpRequest, pk: int, year: int, month: int) -> H
         return redirect("fieldwork:diary", pk=author.pk, year=year, month=month)
     form = DiaryCommentForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("点评：%(reason)s") % {"reason": "；".join(form.errors.get("text", []))})
+        reasons = [str(error) for error in form.errors.get("text", [])]
+        messages.error(request, _("点评：%(reason)s") % {"reason": "；".join(reasons)})
         return redirect("fieldwork:diary", pk=author.pk, year=year, month=month)
     try:
         diary_comment(actor=reader, author=author, day=day, text=form.cleaned_data["text"])
