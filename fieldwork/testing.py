@@ -19,6 +19,7 @@ from fieldwork.models import (
     CheckIn,
     Checklist,
     FieldPhoto,
+    Pairing,
     Patrol,
     PatrolPlan,
     PatrolWindow,
@@ -193,3 +194,7 @@ def matrix_rectification(grid: Area, unit: Organisation) -> RectificationList:
     photo.image.save(f"{photo.token}.jpg", ContentFile(buffer.getvalue()), save=False)
     photo.save()
     return rectification
+
+
+def matrix_pairing(resident: Resident) -> Pairing:
+    return Pairing.objects.create(resident=resident, grid=resident.grid, helper_name="张党员")

@@ -31,6 +31,7 @@ from api.testing import matrix_delivery, matrix_subscription
 from fieldwork.testing import (
     matrix_answer,
     matrix_author,
+    matrix_pairing,
     matrix_patrol,
     matrix_photo,
     matrix_rectification,
@@ -258,6 +259,9 @@ TABLE: dict[str, Entry] = {
     "fieldwork:diary_excel": Entry("diary", "fieldwork.view_compliance", denied=404),
     # 点评: an empty form goes back to the diary with the reason.
     "fieldwork:diary_comment": Entry("diary", "fieldwork.view_compliance", method="post", ok=302, denied=404),
+    # 结对帮扶 of a grid: for the 网格长 and community staff (add_pairing), 404 to others.
+    "fieldwork:pairings": Entry("area", "fieldwork.add_pairing", denied=404),
+    "fieldwork:pairing_end": Entry("pairing", "fieldwork.view_visit", method="post", ok=302, denied=404),
     "fieldwork:rectifications": Entry(None, RECTIFY_SEE),
     "fieldwork:rectification": Entry("rectification", RECTIFY_SEE, denied=404),
     "fieldwork:rectification_photo": Entry("rectification_photo", RECTIFY_SEE, denied=404),
@@ -348,6 +352,7 @@ KWARGS: dict[str, Callable[[Site], dict[str, Any]]] = {
     "rectification_photo": lambda site: {
         "token": matrix_rectification(site.grid, site.unit).items.get().photos.get().token},
     "campaign": lambda site: {"pk": matrix_patrol(site.grid).plan_id},
+    "pairing": lambda site: {"pk": matrix_pairing(site.resident).pk},
 }
 
 

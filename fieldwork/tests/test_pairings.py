@@ -100,3 +100,24 @@ def test_the_due_page_says_who_the_resident_is_paired_with(client, fc):
     client.force_login(fc.cast.grid_worker_a)
     page = client.get(reverse("fieldwork:visits_due")).content.decode()
     assert "结对：张党员" in page
+
+
+def test_the_pairing_page_pairs_and_ends(client, fc):
+    url = reverse("fieldwork:pairings", args=[fc.cast.grid_a.code])
+    client.force_login(fc.cast.grid_worker_a)
+    assert client.get(url).status_code == 404
+    client.force_login(fc.grid_leader)
+    page = client.get(url).content.decode()
+    assert "王桂娟" in page and "徐阿姨" not in page  # care-tagged residents only
+    missing = client.post(url, {"resident": fc.alone.pk, "helper_kind": "volunteer", "starts_on": "2026-12-01"})
+    assert missing.status_code == 400 and "请选择帮扶人，或填写帮扶人姓名。" in missing.content.decode()
+    done = client.post(
+        url,
+        {"resident": fc.alone.pk, "helper_name": "志愿者小刘", "helper_kind": "volunteer", "starts_on": "2026-12-01"},
+    )
+    assert done.status_code == 302
+    pairing = Pairing.objects.get()
+    assert pairing.helper_name == "志愿者小刘" and pairing.resident == fc.alone
+    client.post(reverse("fieldwork:pairing_end", args=[pairing.pk]))
+    pairing.refresh_from_db()
+    assert pairing.ends_on is not None
