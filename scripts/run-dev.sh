@@ -104,8 +104,7 @@ if server_ready; then
   printf ' Wangge is running at %s\n' "$url"
   printf ' Background task worker: manage.py task_worker (all queues)\n'
   printf ' Supervision loop: manage.py supervise_cases --loop\n'
-  printf ' Daily housekeeping: manage.py purge_import_files, purge_ledger_exports, release_expired_wish_claims, rebuild_rollups --compact, purge_route_points
-'
+  printf ' Daily housekeeping: manage.py purge_import_files, purge_ledger_exports, release_expired_wish_claims, rebuild_rollups --compact, purge_route_points\n'
   [[ -s $logins ]] && cat "$logins"
   printf '\n Press Ctrl-C to stop the web server and the workers.\n'
   printf '==================================================================\n\n'
