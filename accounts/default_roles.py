@@ -56,7 +56,12 @@ PARTICIPATION_REVIEW = [*PARTICIPATION_WORK, "participation.review_wish", "parti
                         "participation.change_ballot"]
 # Fieldwork (巡查走访). Routes are for the 网格长 and 督导员 (fieldwork.view_route); plans and
 # checklists are managed by community staff and administrators.
-FIELD_VIEW = ["fieldwork.view_patrol", "fieldwork.view_visit", "fieldwork.view_patrolplan", "fieldwork.view_checklist"]
+FIELD_VIEW = ["fieldwork.view_patrol", "fieldwork.view_visit", "fieldwork.view_patrolplan", "fieldwork.view_checklist",
+              "fieldwork.view_rectificationlist"]
+# 整改清单: the 网格长 and community staff compile, send and reopen them (handlers act through their unit).
+FIELD_RECTIFY = ["fieldwork.add_rectificationlist"]
+# 结对帮扶: the 网格长 and community staff pair residents with helpers.
+FIELD_PAIR = ["fieldwork.add_pairing", "fieldwork.change_pairing", "fieldwork.view_pairing"]
 FIELD_WORK = [*FIELD_VIEW, "fieldwork.add_patrol", "fieldwork.add_visit"]
 FIELD_LEAD = ["fieldwork.view_route", "fieldwork.view_compliance"]
 FIELD_PLAN = [f"fieldwork.{action}_{name}" for name in ("patrolplan", "patrolwindow", "plantarget")
@@ -82,7 +87,7 @@ DEFAULT_ROLES: list[tuple[str, str, str, list[str]]] = [
     (
         "grid_leader", gettext_noop("网格长"), gettext_noop("负责网格的统筹，管理网格服务团队。"),
         VIEW + TEAM + REGISTRY_VIEW + REGISTRY_EDIT + REGISTRY_UNMASK + CASE_VIEW + CASE_GRID + ["cases.accept_case"]
-        + PARTICIPATION_WORK + FIELD_WORK + FIELD_LEAD,
+        + PARTICIPATION_WORK + FIELD_WORK + FIELD_LEAD + FIELD_RECTIFY + FIELD_PAIR,
     ),
     (
         "supervisor", gettext_noop("督导员"), gettext_noop("督导若干网格的工作。"),
@@ -91,7 +96,7 @@ DEFAULT_ROLES: list[tuple[str, str, str, list[str]]] = [
     (
         "community_staff", gettext_noop("社区工作人员"), gettext_noop("社区两委与工作人员：汇总、派单给物业。"),
         VIEW + TEAM + REGISTRY_VIEW + REGISTRY_EDIT + REGISTRY_UNMASK + CASE_VIEW + CASE_GRID + CASE_DESK
-        + PARTICIPATION_REVIEW + FIELD_WORK + ["fieldwork.view_compliance"] + FIELD_PLAN,
+        + PARTICIPATION_REVIEW + FIELD_WORK + ["fieldwork.view_compliance"] + FIELD_PLAN + FIELD_RECTIFY + FIELD_PAIR,
     ),
     (
         "street_dispatcher", gettext_noop("街道调度员"), gettext_noop("街道网格中心：派单、督办。"),
@@ -113,7 +118,8 @@ DEFAULT_ROLES: list[tuple[str, str, str, list[str]]] = [
         # An administrator may grant only roles no stronger than their own, so they hold every
         # case permission (handle_case acts only through membership of a unit).
         + ACCESS_LOG + CASE_VIEW + CASE_CATALOG + CASE_GRID + CASE_DESK + CASE_HANDLE + PARTICIPATION_REVIEW
-        + FIELD_WORK + ["fieldwork.view_compliance"] + FIELD_PLAN + FIELD_CATALOG + WEBHOOKS,
+        + FIELD_WORK + ["fieldwork.view_compliance"] + FIELD_PLAN + FIELD_CATALOG + WEBHOOKS + FIELD_RECTIFY
+        + FIELD_PAIR,
     ),
 ]
 

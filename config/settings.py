@@ -334,6 +334,10 @@ CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER", "")
 # Patrol routes: with this on, a worker who consents when starting a patrol sends location
 # points while the patrol is active; with it off (the default) no point is ever stored.
 FIELDWORK_ROUTE_TRACKING = env_bool("FIELDWORK_ROUTE_TRACKING")
+# Seconds between two points sent by the patrol page (at least 10), and days a point is kept
+# before the daily ``purge_route_points`` deletes it (at least 1).
+FIELDWORK_ROUTE_INTERVAL_SECONDS = max(env_int("FIELDWORK_ROUTE_INTERVAL_SECONDS", 60), 10)
+FIELDWORK_ROUTE_RETENTION_DAYS = max(env_int("FIELDWORK_ROUTE_RETENTION_DAYS", 90), 1)
 # Photos per check-in (each goes through cases/photos.py like a case photo).
 FIELDWORK_MAX_PHOTOS = env_int("FIELDWORK_MAX_PHOTOS", 6)
 # --- end fieldwork ---

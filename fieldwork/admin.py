@@ -18,7 +18,15 @@ from django.utils.translation import gettext_lazy as _
 from accounts.installation import GlobalSettingsAdminMixin
 from areas.admin_scope import ScopedAdminMixin, ScopedInlineMixin
 from fieldwork.checklists import checklist_copy_version
-from fieldwork.models import Checklist, ChecklistItem, ChecklistVersion, PatrolPlan, PatrolWindow, PlanTarget
+from fieldwork.models import (
+    Checklist,
+    ChecklistItem,
+    ChecklistVersion,
+    Pairing,
+    PatrolPlan,
+    PatrolWindow,
+    PlanTarget,
+)
 
 
 class ChecklistItemInline(GlobalSettingsAdminMixin, admin.TabularInline[ChecklistItem, ChecklistVersion]):
@@ -93,3 +101,19 @@ class PlanTargetAdmin(ScopedAdminMixin, admin.ModelAdmin[PlanTarget]):
     search_fields = ("name",)
     raw_id_fields = ("building", "establishment", "facility")
     autocomplete_fields = ("grid",)
+
+
+@admin.register(Pairing)
+class PairingAdmin(ScopedAdminMixin, admin.ModelAdmin[Pairing]):
+    """结对帮扶, edited by the 网格长 and community staff (``fieldwork.add_pairing``/``change_pairing``)."""
+
+    scope_area_path = "grid"
+    list_display = ("resident", "helper", "helper_name", "helper_kind", "starts_on", "ends_on")
+    list_filter = ("helper_kind",)
+    list_select_related = ("resident", "helper")
+    search_fields = ("resident__name", "helper_name", "helper__full_name")
+    raw_id_fields = ("resident", "helper")
+
+    def save_model(self, request: HttpRequest, obj: Pairing, form: Any, change: bool) -> None:
+        obj.grid = obj.resident.grid  # the write scope is checked on the resident's grid
+        super().save_model(request, obj, form, change)

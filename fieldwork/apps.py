@@ -16,6 +16,7 @@ class FieldworkConfig(AppConfig):
         from cases.models.catalog import register_default_texts
         from fieldwork import models
         from fieldwork.catalog import DEFAULT_CHECKLIST_TEXTS, on_post_migrate
+        from fieldwork.diary_review import comment_area_code
         from fieldwork.selectors import links_to_case
         from fieldwork.work import fieldwork_work
 
@@ -31,3 +32,7 @@ class FieldworkConfig(AppConfig):
         register(models.PatrolWindow, area_code=lambda row: row.plan.area.code)
         register(models.PlanTarget, area_code=lambda row: row.grid_code)
         register(models.Visit, area_code=lambda row: row.grid_code)
+        register(models.RectificationList, area_code=lambda row: row.area_code)
+        register(models.RectificationItem, area_code=lambda row: row.grid_code)
+        register(models.Pairing, area_code=lambda row: row.grid_code)
+        register(models.DiaryComment, area_code=comment_area_code)

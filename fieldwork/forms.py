@@ -142,3 +142,9 @@ class DiaryEntryForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["grid"].queryset = Area.objects.filter(  # type: ignore[attr-defined]
             pk__in=[grid.pk for grid in patrol_grids(user)])
+
+
+class DiaryCommentForm(forms.Form):
+    """点评 of a day of a worker's diary; an empty comment is refused by ``diary_comment`` in its own words."""
+
+    text = forms.CharField(label=_("点评"), max_length=2000, required=False)

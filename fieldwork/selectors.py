@@ -7,14 +7,27 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Max, Prefetch, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import RoleAssignment, User
 from areas.models import Area, Level
 from cases.models import Case
-from fieldwork.models import Answer, CheckIn, FieldPhoto, Patrol, PatrolPlan, PlanKind, PlanTarget, Visit
+from fieldwork.models import (
+    CASE_DONE_STATUSES,
+    Answer,
+    CheckIn,
+    FieldPhoto,
+    Patrol,
+    PatrolPlan,
+    PlanKind,
+    PlanTarget,
+    RectificationItem,
+    RectificationList,
+    RectificationPhoto,
+    Visit,
+)
 from fieldwork.schedule import zone
 from registry.models import Building
 
@@ -120,3 +133,43 @@ def links_to_case(case: Case, user: Any) -> list[tuple[str, str, str | None]]:
 
 def visible_photos(user: Any) -> QuerySet[FieldPhoto]:
     return FieldPhoto.objects.filter(checkin__patrol__in=Patrol.objects.visible_to(user).values("pk"))
+
+
+@dataclass
+class Progress:
+    """整改进度: items done, still open, and open past the list's deadline."""
+
+    total: int = 0
+    done: int = 0
+    overdue: int = 0
+
+    @property
+    def open(self) -> int:
+        return self.total - self.done
+
+
+def _item_done() -> Q:
+    return Q(case__isnull=True, done_at__isnull=False) | Q(case__status__in=CASE_DONE_STATUSES)
+
+
+def list_progress(lists: QuerySet[RectificationList], today: datetime.date) -> dict[int, Progress]:
+    """Progress per list, from one grouped query."""
+    rows = (RectificationItem.objects.filter(rectification__in=lists.values("pk")).order_by()
+            .values("rectification_id")
+            .annotate(total=Count("pk"), done=Count("pk", filter=_item_done()),
+                      overdue=Count("pk", filter=~_item_done() & Q(rectification__deadline__lt=today))))
+    return {row["rectification_id"]: Progress(row["total"], row["done"], row["overdue"]) for row in rows}
+
+
+def grid_progress(lists: QuerySet[RectificationList], today: datetime.date) -> list[tuple[str, Progress]]:
+    """Progress of the sent lists' items per grid (the community's view across grids), one query."""
+    rows = (RectificationItem.objects.filter(rectification__in=lists.filter(sent_at__isnull=False).values("pk"))
+            .order_by("grid_code").values("grid_code")
+            .annotate(total=Count("pk"), done=Count("pk", filter=_item_done()),
+                      overdue=Count("pk", filter=~_item_done() & Q(rectification__deadline__lt=today))))
+    return [(row["grid_code"], Progress(row["total"], row["done"], row["overdue"])) for row in rows]
+
+
+def visible_rectification_photos(user: Any) -> QuerySet[RectificationPhoto]:
+    return RectificationPhoto.objects.filter(
+        item__rectification__in=RectificationList.objects.visible_to(user).values("pk"))

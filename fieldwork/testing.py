@@ -10,20 +10,26 @@ from zoneinfo import ZoneInfo
 from django.core.files.base import ContentFile
 from PIL import Image
 
-from accounts.models import User
+from accounts.models import Organisation, OrganisationKind, OrganisationMember, User
 from accounts.testing import Cast, make_user
 from areas.models import Area
+from cases.models import Category, RoutingRule
 from fieldwork.models import (
     Answer,
     CheckIn,
     Checklist,
     FieldPhoto,
+    Pairing,
     Patrol,
     PatrolPlan,
     PatrolWindow,
+    PhotoStage,
     PlanDays,
     PlanKind,
     PlanTarget,
+    RectificationItem,
+    RectificationList,
+    RectificationPhoto,
     TargetKind,
     Visit,
 )
@@ -137,3 +143,58 @@ def matrix_visit(grid: Area, building: Building, resident: Resident, recorder: U
 def matrix_author(grid: Area) -> User:
     """A grid worker of ``grid`` whose diary the matrix asks for."""
     return make_user(f"matrix_author_{grid.code}", "grid_worker", grid)
+
+
+# --- 整改清单 (rectification lists)
+
+
+@dataclass
+class RectifyCast:
+    """Two units serving community 1, their handlers, the community's staff, and routing rules:
+    a blocked fire exit goes to the property company, a damaged facility to the enforcement team."""
+
+    property_company: Organisation
+    enforcement: Organisation
+    property_handler: User
+    enforcement_handler: User
+    community_staff: User
+
+
+def build_rectify_cast(fc: FieldCast) -> RectifyCast:
+    cast = fc.cast
+    property_company = Organisation.objects.create(name="百花物业", kind=OrganisationKind.PROPERTY,
+                                                   home_area=cast.street1)
+    property_company.service_areas.add(cast.community1)
+    enforcement = Organisation.objects.create(name="林山寨综合执法中队", kind=OrganisationKind.ENFORCEMENT,
+                                              home_area=cast.street1)
+    property_handler = make_user("property_handler", "property_handler", cast.street1)
+    enforcement_handler = make_user("enforcement_handler", "department_handler", cast.street1)
+    OrganisationMember.objects.create(organisation=property_company, user=property_handler)
+    OrganisationMember.objects.create(organisation=enforcement, user=enforcement_handler)
+    RoutingRule.objects.create(category=Category.objects.get(code="fire-exit-blocked"), area=cast.community1,
+                               organisation=property_company)
+    RoutingRule.objects.create(category=Category.objects.get(code="facility-damage"), area=cast.community1,
+                               organisation=enforcement)
+    return RectifyCast(property_company=property_company, enforcement=enforcement,
+                       property_handler=property_handler, enforcement_handler=enforcement_handler,
+                       community_staff=make_user("community_staff1", "community_staff", cast.community1))
+
+
+def matrix_rectification(grid: Area, unit: Organisation) -> RectificationList:
+    """A list sent to ``unit`` over ``grid``, with one lightweight item and its before photo."""
+    answer = matrix_answer(grid)
+    rectification = RectificationList.objects.create(
+        organisation=unit, title="矩阵整改清单", area_code=grid.code, deadline=datetime.date(2026, 12, 31),
+        created_by=answer.checkin.patrol.worker, sent_at=datetime.datetime(2026, 12, 7, 9, tzinfo=ZONE))
+    item = RectificationItem.objects.create(rectification=rectification, answer=answer, grid_code=grid.code,
+                                            place="1号楼", problem="楼道堆物", position=1)
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(buffer, "JPEG")
+    photo = RectificationPhoto(item=item, stage=PhotoStage.BEFORE, width=8, height=8)
+    photo.image.save(f"{photo.token}.jpg", ContentFile(buffer.getvalue()), save=False)
+    photo.save()
+    return rectification
+
+
+def matrix_pairing(resident: Resident) -> Pairing:
+    return Pairing.objects.create(resident=resident, grid=resident.grid, helper_name="张党员")

@@ -1,7 +1,7 @@
 from django.urls import URLPattern, URLResolver
 
-from fieldwork.views import compliance, diary, offline, patrols, visits
+from fieldwork.views import compliance, diary, offline, pairings, patrols, rectification, visits
 
 app_name = "fieldwork"
 urlpatterns: list[URLPattern | URLResolver] = [*patrols.urlpatterns, *visits.urlpatterns, *compliance.urlpatterns,
-               *diary.urlpatterns, *offline.urlpatterns]
+               *diary.urlpatterns, *offline.urlpatterns, *rectification.urlpatterns, *pairings.urlpatterns]

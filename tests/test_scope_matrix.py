@@ -28,7 +28,15 @@ from django.urls import reverse
 
 from accounts.default_roles import DEFAULT_ROLES
 from api.testing import matrix_delivery, matrix_subscription
-from fieldwork.testing import matrix_answer, matrix_author, matrix_patrol, matrix_photo, matrix_visit
+from fieldwork.testing import (
+    matrix_answer,
+    matrix_author,
+    matrix_pairing,
+    matrix_patrol,
+    matrix_photo,
+    matrix_rectification,
+    matrix_visit,
+)
 from tests.urlwalk import Route, named_routes
 from tests.world import Site, World
 
@@ -43,6 +51,10 @@ HANDLERS = frozenset({"department_handler", "property_handler"})
 CASE_KINDS = frozenset({"case", "case_action", "photo", "case_photo", "dispute", "party"})
 VIEW_CASES = ("cases.view_case", "cases.handle_case")  # selectors.works_on_cases
 EDIT_DISPUTES = ("cases.accept_case", "cases.self_handle_case")  # docs/cases-disputes.md
+# 整改清单 (docs/fieldwork.md): read where the user holds view_rectificationlist, or by the unit's
+# handlers once sent to it (the site's list is sent to the site's unit: grid A's is 百花物业's).
+RECTIFY_SEE = ("fieldwork.view_rectificationlist", "cases.handle_case")
+RECTIFY_KINDS = frozenset({"rectification", "rectification_item", "rectification_photo"})
 
 
 @dataclass(frozen=True)
@@ -222,6 +234,7 @@ TABLE: dict[str, Entry] = {
     "fieldwork:location": Entry("patrol", "fieldwork.view_patrol", method="post", ok=400, denied=404),
     "fieldwork:nearest": Entry("patrol", "fieldwork.view_patrol", ok=400, denied=404),  # no position
     "fieldwork:route": Entry("patrol", "fieldwork.view_route", denied=404),
+    "fieldwork:route_map": Entry("area", "fieldwork.view_route", denied=404),  # to others, routes do not exist
     "fieldwork:finding": Entry("finding", "fieldwork.view_patrol", method="post", ok=302, denied=404),
     "fieldwork:photo": Entry("field_photo", "fieldwork.view_patrol", denied=404),
     "fieldwork:building_label": Entry("building", SIGNED_IN, ok=302),  # no active patrol: to the today page
@@ -231,6 +244,8 @@ TABLE: dict[str, Entry] = {
     "fieldwork:visit_new": Entry("visit_resident", "fieldwork.add_visit"),
     "fieldwork:visit": Entry("visit", "fieldwork.view_visit", denied=404),
     "fieldwork:visit_report": Entry("visit", "fieldwork.view_visit", method="post", ok=302, denied=404),
+    # 登记信息 from a visit: an empty form goes back to the visit with the reason.
+    "fieldwork:visit_registry": Entry("visit", "fieldwork.view_visit", method="post", ok=302, denied=404),
     "fieldwork:my_diary": Entry(None, SIGNED_IN, ok=302),
     "fieldwork:diary_add": Entry(None, SIGNED_IN, method="post", ok=302),  # refused with a message
     # A grid worker's diary: read by whoever reviews the grid (view_compliance), 404 to others.
@@ -241,6 +256,23 @@ TABLE: dict[str, Entry] = {
     "fieldwork:manifest": _public(),
     "fieldwork:service_worker": _public(),
     "fieldwork:sync": Entry(None, SIGNED_IN, method="post", ok=400, anonymous=401),
+    "fieldwork:diary_excel": Entry("diary", "fieldwork.view_compliance", denied=404),
+    # 点评: an empty form goes back to the diary with the reason.
+    "fieldwork:diary_comment": Entry("diary", "fieldwork.view_compliance", method="post", ok=302, denied=404),
+    # 结对帮扶 of a grid: for the 网格长 and community staff (add_pairing), 404 to others.
+    "fieldwork:pairings": Entry("area", "fieldwork.add_pairing", denied=404),
+    "fieldwork:pairing_end": Entry("pairing", "fieldwork.view_visit", method="post", ok=302, denied=404),
+    "fieldwork:rectifications": Entry(None, RECTIFY_SEE),
+    "fieldwork:rectification": Entry("rectification", RECTIFY_SEE, denied=404),
+    "fieldwork:rectification_photo": Entry("rectification_photo", RECTIFY_SEE, denied=404),
+    "fieldwork:rectification_send": Entry("rectification", RECTIFY_SEE, method="post", ok=302, denied=404),  # sent
+    # Only the unit's handler may mark it done (an empty form: 400); anyone else who sees it is refused.
+    "fieldwork:rectification_done": Entry("rectification_item", RECTIFY_SEE, method="post", ok=400, denied=302,
+                                          unit_roles=frozenset({"property_handler"})),
+    "fieldwork:rectification_reopen": Entry("rectification_item", RECTIFY_SEE, method="post", ok=302, denied=404),
+    "fieldwork:rectification_from_patrol": Entry("patrol", "fieldwork.view_patrol", method="post", ok=302,
+                                                 denied=404),  # no deadline: back with the reason
+    "fieldwork:rectification_from_campaign": Entry("campaign", SIGNED_IN, method="post", ok=302),
     # --- the REST API (docs/api.md), through the session here: 401 without it, as for a program
     # without a token. The schema and its readers are public.
     "api:schema": _public(),
@@ -315,6 +347,12 @@ KWARGS: dict[str, Callable[[Site], dict[str, Any]]] = {
     "webhook": lambda site: {"pk": matrix_subscription(site.grid).pk},
     "webhook_delivery": lambda site: {"pk": matrix_subscription(site.grid).pk,
                                       "delivery_id": matrix_delivery(site.grid).pk},
+    "rectification": lambda site: {"pk": matrix_rectification(site.grid, site.unit).pk},
+    "rectification_item": lambda site: {"pk": matrix_rectification(site.grid, site.unit).items.get().pk},
+    "rectification_photo": lambda site: {
+        "token": matrix_rectification(site.grid, site.unit).items.get().photos.get().token},
+    "campaign": lambda site: {"pk": matrix_patrol(site.grid).plan_id},
+    "pairing": lambda site: {"pk": matrix_pairing(site.resident).pk},
 }
 
 
@@ -334,6 +372,10 @@ def sees(role: str, site: str, entry: Entry) -> bool:
     if entry.kind == "import_job":  # the importer's own jobs, and those of the areas they import into
         creator = role == "street_dispatcher" and site == "in"
         return creator or (site in REACH.get(role, {"in"}) and has_permission(role, "registry.add_resident"))
+    if entry.kind in RECTIFY_KINDS:
+        if role in HANDLERS:
+            return site == "in" and role == "property_handler"
+        return site in REACH.get(role, {"in"}) and has_permission(role, "fieldwork.view_rectificationlist")
     if role in HANDLERS and entry.kind in CASE_KINDS:  # cases dispatched to their unit: grid A's case
         return site == "in" and entry.kind not in {"dispute", "party"}
     return site in REACH.get(role, {"in"})

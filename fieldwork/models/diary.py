@@ -60,3 +60,24 @@ class DiaryEntry(models.Model):
 
     def tag_labels(self) -> list[str]:
         return [str(DiaryTag(tag).label) for tag in self.tags if tag in DiaryTag.values]
+
+
+class DiaryComment(models.Model):
+    """点评: a reviewer's (网格长, 督导员) comment on one day of a worker's 民情日志."""
+
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("日志记录人"), on_delete=models.CASCADE,
+                               related_name="diary_comments")
+    day = models.DateField(_("日期"))
+    commenter = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("点评人"), on_delete=models.PROTECT,
+                                  related_name="+")
+    text = models.TextField(_("点评"))
+    created_at = models.DateTimeField(_("点评时间"), default=timezone.now)
+
+    class Meta:
+        ordering = ["day", "created_at", "pk"]
+        verbose_name = _("日志点评")
+        verbose_name_plural = pgettext_lazy("plural", "日志点评")
+        indexes = [models.Index(fields=["author", "day"], name="diary_comment_author_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.text[:20]}"

@@ -78,6 +78,8 @@ class Visit(models.Model):
     follow_up = models.TextField(_("后续跟进"), blank=True)
     case = models.ForeignKey(Case, verbose_name=_("事件"), null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="visits")
+    registry_note = models.TextField(_("登记信息变化"), blank=True,
+                                     help_text=_("走访中核实或更新的登记信息（由走访页面记录）。"))
 
     objects = VisitQuerySet.as_manager()
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from areas.models import Area, Level, code_prefix
 from fieldwork.compliance import campaign_progress, grid_figures, worker_counts
+from fieldwork.coverage import visit_coverage
 
 MAX_DAYS = 92
 
@@ -57,6 +58,8 @@ def compliance(request: HttpRequest, code: str) -> HttpResponse:
         "area": area, "figures": figures, "start": start, "end": end, "notice": notice, "single": single,
         "workers": worker_counts(grids, start, end),
         "campaigns": campaign_progress(user, code_prefix(area.code, area.level), today),
+        "may_rectify": user.has_perm("fieldwork.add_rectificationlist", area),
+        "coverage": visit_coverage(grids, code_prefix(area.code, area.level), end.year, min(end, today)),
     })
 
 

@@ -16,10 +16,12 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from cases.workflow import ActionRefused
-from fieldwork.diary import diary_add, diary_docx, diary_rows, may_read_diary
-from fieldwork.forms import DiaryEntryForm
+from fieldwork.diary import diary_add, diary_docx, diary_rows, may_read_diary, month_bounds
+from fieldwork.diary_review import diary_comment, diary_xlsx, month_comments
+from fieldwork.forms import DiaryCommentForm, DiaryEntryForm
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _user(request: HttpRequest) -> User:
@@ -55,11 +57,61 @@ def diary(request: HttpRequest, pk: int, year: int, month: int) -> HttpResponse:
     first = datetime.date(year, month, 1)
     previous = first - datetime.timedelta(days=1)
     following = first + datetime.timedelta(days=32)
+    comments = month_comments(author, year, month)
     return render(request, "fieldwork/diary.html", {
         "author": author, "rows": diary_rows(reader, author, year, month), "year": year, "month": month,
         "previous": previous, "following": following.replace(day=1),
         "form": DiaryEntryForm(user=reader) if reader.pk == author.pk else None,
+        "comments": sorted(comments.items()), "may_comment": reader.pk != author.pk,
+        "first_day": first, "last_day": month_bounds(year, month)[1],
     })
+
+
+@login_required
+def diary_excel(request: HttpRequest, pk: int, year: int, month: int) -> HttpResponse:
+    reader = _user(request)
+    author = _author_for_user(reader, pk)
+    year, month = _month(year, month)
+    content = diary_xlsx(author, year, month, diary_rows(reader, author, year, month),
+                         month_comments(author, year, month))
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="diary-{author.pk}-{year}-{month:02d}.xlsx"'
+    return response
+
+
+@login_required
+@require_POST
+def diary_comment_add(request: HttpRequest, pk: int, year: int, month: int) -> HttpResponse:
+    """点评 a day of the author's diary (网格长, 督导员 …: readers who are not the author)."""
+    reader = _user(request)
+    author = _author_for_user(reader, pk)
+    year, month = _month(year, month)
+    start, end = month_bounds(year, month)
+    day = _posted_day(request.POST.get("day"))
+    if day is None or not start <= day <= end:
+        messages.error(request, _("日期：请选择这个月中的一天。"))
+        return redirect("fieldwork:diary", pk=author.pk, year=year, month=month)
+    form = DiaryCommentForm(request.POST)
+    if not form.is_valid():
+        reasons = [str(error) for error in form.errors.get("text", [])]
+        messages.error(request, _("点评：%(reason)s") % {"reason": "；".join(reasons)})
+        return redirect("fieldwork:diary", pk=author.pk, year=year, month=month)
+    try:
+        diary_comment(actor=reader, author=author, day=day, text=form.cleaned_data["text"])
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+    except ValidationError as error:
+        messages.error(request, _("点评：%(reason)s") % {"reason": "；".join(error.messages)})
+    else:
+        messages.success(request, _("已点评。"))
+    return redirect("fieldwork:diary", pk=author.pk, year=year, month=month)
+
+
+def _posted_day(text: str | None) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(text or "")
+    except ValueError:
+        return None
 
 
 @login_required
@@ -106,4 +158,6 @@ urlpatterns: list[URLPattern] = [
     path("diary/add/", diary_entry, name="diary_add"),
     path("diary/<int:pk>/<int:year>/<int:month>/", diary, name="diary"),
     path("diary/<int:pk>/<int:year>/<int:month>/word/", diary_word, name="diary_word"),
+    path("diary/<int:pk>/<int:year>/<int:month>/excel/", diary_excel, name="diary_excel"),
+    path("diary/<int:pk>/<int:year>/<int:month>/comment/", diary_comment_add, name="diary_comment"),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import uuid
 
@@ -13,6 +14,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -31,6 +33,7 @@ from fieldwork.patrols import (
     patrol_record_location,
     patrol_start,
 )
+from fieldwork.routes import day_routes, route_map_data
 from fieldwork.schedule import today_slots
 from fieldwork.selectors import campaigns, nearest_stops, patrol_checkins, patrol_grids, stops, visible_photos
 from registry.models import Building
@@ -107,7 +110,10 @@ def patrol_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "fieldwork/patrol.html", {
         "patrol": patrol, "is_worker": is_worker, "stops": stops(patrol, user) if is_worker else [],
         "checkins": checkins, "may_see_route": user.has_perm("fieldwork.view_route", patrol.grid),
+        "may_rectify": user.has_perm("fieldwork.add_rectificationlist", patrol.grid)
+        and any(answer.is_problem for checkin in checkins for answer in checkin.answers.all()),
         "tracking": is_worker and patrol.location_consent and settings.FIELDWORK_ROUTE_TRACKING,
+        "route_interval": settings.FIELDWORK_ROUTE_INTERVAL_SECONDS,
         "finding_form": FindingForm(),
     })
 
@@ -283,6 +289,28 @@ def route(request: HttpRequest, pk: int) -> JsonResponse:
 
 
 @login_required
+def route_map(request: HttpRequest, code: str) -> HttpResponse:
+    """The day's patrol routes drawn on the grid's map, for the 网格长 and 督导员 only (404 to others)."""
+    user = _user(request)
+    grid = get_object_or_404(Area.objects.visible_to(user), code=code)
+    if not grid.is_grid or not user.has_perm("fieldwork.view_route", grid):
+        raise Http404  # to others, routes do not exist
+    day = _day(request.GET.get("day")) or timezone.localdate()
+    patrols = day_routes(user, grid, day)
+    return render(request, "fieldwork/routes.html", {
+        "grid": grid, "day": day, "patrols": patrols, "map_data": route_map_data(user, grid, patrols),
+        "highlight": _int(request.GET.get("patrol")),
+    })
+
+
+def _day(text: str | None) -> datetime.date | None:
+    try:
+        return parse_date(text or "")
+    except ValueError:
+        return None
+
+
+@login_required
 def photo(request: HttpRequest, token: uuid.UUID) -> FileResponse:
     """A check-in photo, for users who may see the patrol (404 otherwise)."""
     row = get_object_or_404(visible_photos(_user(request)), token=token)
@@ -309,4 +337,5 @@ urlpatterns: list[URLPattern] = [
     path("b/<int:pk>/", building_label, name="building_label"),
     path("labels/<str:code>/", building_labels, name="building_labels"),
     path("photo/<uuid:token>/", photo, name="photo"),
+    path("routes/<str:code>/", route_map, name="route_map"),
 ]

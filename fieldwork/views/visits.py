@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -20,8 +21,9 @@ from fieldwork.care import due_visits, week_end
 from fieldwork.forms import VisitFindingForm, VisitForm
 from fieldwork.models import Visit
 from fieldwork.selectors import colleagues
+from fieldwork.visit_registry import visit_registry_update
 from fieldwork.visits import visit_record, visit_report_finding
-from registry.models import Resident
+from registry.models import HouseholdMember, Resident
 from registry.selectors import visible_care_tags
 
 RECENT = 20
@@ -86,10 +88,43 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     visit = _get_visit_for_user(user, pk)  # visible only where the user holds fieldwork.view_visit
     may_report = (not visit.case_id and bool(visit.findings) and user.has_perm("cases.report_case", visit.grid))
+    record = visit.resident or visit.household
+    may_update = record is not None and user.has_perm(
+        "registry.change_resident" if visit.resident else "registry.change_household", record.grid)
+    stay = (HouseholdMember.objects.current().filter(resident=visit.resident).first()
+            if may_update and visit.resident else None)
     return render(request, "fieldwork/visit.html", {
         "visit": visit, "workers": list(visit.workers.all()), "may_report": may_report,
-        "finding_form": VisitFindingForm() if may_report else None,
+        "finding_form": VisitFindingForm() if may_report else None, "may_update": may_update,
+        "household_id": stay.household_id if stay else visit.household_id, "today": timezone.localdate(),
     })
+
+
+@login_required
+@require_POST
+def visit_registry(request: HttpRequest, pk: int) -> HttpResponse:
+    """登记信息 from the visit: confirmed, a new phone, or moved out; the record marked 已核实."""
+    user = _user(request)
+    visit = _get_visit_for_user(user, pk)
+    moved_out_on = None
+    if request.POST.get("moved_out_on"):
+        try:
+            moved_out_on = datetime.date.fromisoformat(request.POST["moved_out_on"])
+        except ValueError:
+            messages.error(request, _("迁出日期：日期无效。"))
+            return redirect("fieldwork:visit", pk=visit.pk)
+    try:
+        visit_registry_update(visit=visit, actor=user, change=request.POST.get("change", ""),
+                              phone=request.POST.get("phone", "")[:30], moved_out_on=moved_out_on)
+    except ActionRefused as refused:
+        messages.error(request, refused.message)
+    except ValidationError as error:
+        labels = {"phone": _("电话"), "change": _("登记信息"), "moved_out_on": _("迁出日期")}
+        for name, errors in error.message_dict.items():
+            messages.error(request, f"{labels.get(name, name)}：{'；'.join(errors)}")
+    else:
+        messages.success(request, _("登记信息已更新并标记为已核实。"))
+    return redirect("fieldwork:visit", pk=visit.pk)
 
 
 @login_required
@@ -118,4 +153,5 @@ urlpatterns: list[URLPattern] = [
     path("visits/new/<int:resident>/", visit_new, name="visit_new"),
     path("visits/<int:pk>/", visit_detail, name="visit"),
     path("visits/<int:pk>/report/", visit_report, name="visit_report"),
+    path("visits/<int:pk>/registry/", visit_registry, name="visit_registry"),
 ]

@@ -1,4 +1,5 @@
-/* The patrol page: route points (only when #route-tracking is rendered, i.e. the worker consented),
+/* The patrol page: route points every data-interval seconds (only when #route-tracking is rendered,
+   i.e. the deployment records routes and the worker consented),
    and 按位置推荐, which asks the server for the nearest targets and offers them as buttons.
    Server data is put in with textContent only. */
 (function () {
@@ -10,9 +11,10 @@
   if (holder && navigator.geolocation) {
     var url = holder.getAttribute("data-url");
     var last = 0;
+    var every = Math.max(parseInt(holder.getAttribute("data-interval"), 10) || 60, 10) * 1000;
     navigator.geolocation.watchPosition(function (position) {
       var now = Date.now();
-      if (now - last < 60000) { return; }  // one point a minute is enough for a walk
+      if (now - last < every) { return; }  // one point every FIELDWORK_ROUTE_INTERVAL_SECONDS
       last = now;
       fetch(url, {
         method: "POST", credentials: "same-origin",
