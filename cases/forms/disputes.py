@@ -7,6 +7,8 @@ error appears next to its field, and which the operations call again when they s
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from django import forms
@@ -158,8 +160,9 @@ class DisputeFilterForm(CaseFilterForm):
         result.widget.attrs.update(SELECT)
         result.error_messages["invalid_choice"] = _("请从列表中选择%(field)s。") % {"field": result.label}
 
-    def apply(self, cases: QuerySet[Case], now: Any = None) -> QuerySet[Case]:
-        return super().apply(cases, now).filter(dispute__isnull=False)
+    def apply(self, cases: QuerySet[Case], now: datetime.datetime | None = None,
+              skip: Iterable[str] = ()) -> QuerySet[Case]:
+        return super().apply(cases, now, skip).filter(dispute__isnull=False)
 
     def _condition(self, name: str, value: Any, now: Any) -> Q:
         if name == "result":
