@@ -188,7 +188,7 @@ def proposal_spawn_case(*, actor: User, proposal: Proposal, category: Category, 
 
 
 def _lock(proposal: Proposal, stage: Stage | None, kind: str) -> Proposal:
-    locked = Proposal.objects.select_for_update().select_related("stage", "area").get(pk=proposal.pk)
+    locked = Proposal.objects.select_for_update(of=("self",)).select_related("stage", "area").get(pk=proposal.pk)
     if locked.state != ProposalState.DELIBERATING or stage is None or locked.stage_id != stage.pk:
         where = locked.stage.name if locked.stage else locked.get_state_display()
         raise ActionRefused(_("该议题当前在“%(stage)s”，不能在此阶段办理。") % {"stage": where}, conflict=True)

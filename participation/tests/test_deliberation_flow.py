@@ -1,7 +1,10 @@
 """议事: every verb of the five steps, its refusals, the timeline; stage sets as data."""
 
+import threading
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 
 from cases.testing import build_case_cast, report
 from participation import deliberation
@@ -9,7 +12,7 @@ from participation.deliberation import ActionRefused
 from participation.models import Decision, Meeting, Proposal, ProposalSource, ProposalState, Stage, StageKind, StageSet
 from participation.selectors import proposal_links_to_case
 
-from .conftest import meeting_record, photo, proposal_at
+from .conftest import make_world, meeting_record, photo, proposal_at
 
 pytestmark = pytest.mark.django_db
 
@@ -179,3 +182,33 @@ def test_a_case_converts_to_a_proposal_and_a_proposal_spawns_a_case(world):
     assert [link[2] for link in proposal_links_to_case(spawned, world.cast.grid_worker_a)] == [
         f"/participation/proposals/{proposal.pk}/"]
     assert proposal_links_to_case(case, world.cast.grid_worker_a)[0][1] == proposal.title
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_decisions_on_one_stage_leave_one_winner(cast):
+    world = make_world(cast)
+    proposal = proposal_at(world)
+    stage = proposal.stage
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def decide(decision: str) -> None:
+        try:
+            barrier.wait()
+            deliberation.proposal_decide(actor=world.reviewer, proposal=proposal, stage=stage, decision=decision,
+                                         reason="理由", meeting=meeting_record())
+            outcomes.append("won")
+        except ActionRefused:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=decide, args=(decision,)) for decision in (Decision.PASS, Decision.REJECT)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["refused", "won"]
+    assert Meeting.objects.filter(proposal=proposal).count() == 1
+    assert proposal.events.filter(verb__in=["pass", "reject"]).count() == 1
