@@ -29,9 +29,12 @@ __all__ = ["BuildingResult", "evaluation_by_code", "evaluation_code_issue", "eva
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud at the door
 
 
-def _open(proposal: Proposal) -> None:
-    if not proposal.evaluating:
+def _open(proposal: Proposal) -> Proposal:
+    """The proposal as it is now (a page's copy may be stale), if it takes evaluations."""
+    current = Proposal.objects.select_related("stage").get(pk=proposal.pk)
+    if not current.evaluating:
         raise ActionRefused(_("该议题当前不在居民评议阶段。"), conflict=True)
+    return current
 
 
 def _of_area(proposal: Proposal, household: Household) -> None:
@@ -63,7 +66,7 @@ def evaluation_code_issue(*, actor: User, proposal: Proposal, household: Househo
     """发放评议码: the household's one-time code (the same one if already issued and unused)."""
     if not actor.has_perm("participation.add_proposal", proposal.area):
         raise ActionRefused(_("您没有在该区域办理此操作的权限。"))
-    _open(proposal)
+    proposal = _open(proposal)
     _of_area(proposal, household)
     if Evaluation.objects.filter(proposal=proposal, household=household).exists():
         raise ActionRefused(_("该户已经评议过了。"), conflict=True)
@@ -79,7 +82,7 @@ def evaluation_code_issue(*, actor: User, proposal: Proposal, household: Househo
 def evaluation_by_code(*, proposal: Proposal, code: str, rating: str, comment: str = "",
                        now: datetime.datetime | None = None) -> Evaluation:
     """A household rates by the link with its code; the code is spent by a conditional update."""
-    _open(proposal)
+    proposal = _open(proposal)
     rating, comment = _clean(rating, comment)
     code = (code or "").strip().upper().replace(" ", "")
     with transaction.atomic():
@@ -96,7 +99,7 @@ def evaluation_record(*, actor: User, proposal: Proposal, household: Household, 
     """入户评议: a worker records the household's rating at its door."""
     if not actor.has_perm("participation.add_proposal", proposal.area):
         raise ActionRefused(_("您没有在该区域办理此操作的权限。"))
-    _open(proposal)
+    proposal = _open(proposal)
     _of_area(proposal, household)
     rating, comment = _clean(rating, comment)
     return _save(proposal, household, rating, comment, by_code=False, actor=actor)
