@@ -167,7 +167,7 @@ def proposal_from_case(*, actor: User, case: Case, title: str = "", now: datetim
         area=case.grid, title=title[:100], details=case.description, source=ProposalSource.CASE,
         source_case=case, recorded_by=actor,
     )
-    _log(proposal, "from_case", actor, case.number, now=now)
+    _log(proposal, "from_case", actor, case.number or "", now=now)
     return proposal
 
 
@@ -183,7 +183,7 @@ def proposal_spawn_case(*, actor: User, proposal: Proposal, category: Category, 
     case = transitions.case_report(actor=actor, category=category, description=description,
                                    channel=Channel.GRID_WORKER, grid=proposal.area, now=now)
     proposal.spawned_cases.add(case)
-    _log(proposal, "spawn_case", actor, case.number, now=now)
+    _log(proposal, "spawn_case", actor, case.number or "", now=now)
     return case
 
 
@@ -207,7 +207,7 @@ def proposal_submit(*, actor: User, proposal: Proposal, stage_set: StageSet | No
         raise ActionRefused(_("该议题已提交议事。"), conflict=True)
     stage_set = stage_set or proposal.stage_set or default_stage_set()
     first = stage_set.stages.order_by("position").first() if stage_set else None
-    if first is None:
+    if stage_set is None or first is None:
         raise ValidationError({"stage_set": [_("议事规程没有任何阶段。")]})
     proposal.stage_set, proposal.stage, proposal.state = stage_set, first, ProposalState.DELIBERATING
     proposal.save()

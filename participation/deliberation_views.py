@@ -167,7 +167,7 @@ def _record(data: dict[str, Any]) -> deliberation.MeetingRecord:
 
 
 def _stage_of(proposal: Proposal, data: dict[str, Any]) -> Stage:
-    stage = Stage.objects.filter(pk=data.get("stage"), stage_set_id=proposal.stage_set_id).first()
+    stage = Stage.objects.filter(pk=data.get("stage") or 0, stage_set_id=proposal.stage_set_id).first()
     if stage is None:
         raise ActionRefused(_("该议题的议事阶段已变化，请刷新后重试。"), conflict=True)
     return stage

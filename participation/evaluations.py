@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import secrets
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -129,7 +130,7 @@ def results_by_building(proposal: Proposal) -> list[BuildingResult]:
     for row in households:
         name = row["dwelling__building__name"]
         results[name] = BuildingResult(name, row["total"], dict.fromkeys(Rating.values, 0))
-    ratings = (proposal.evaluations.values("household__dwelling__building__name", "rating")
+    ratings: Any = (proposal.evaluations.values("household__dwelling__building__name", "rating")
                .annotate(total=Count("pk")))
     for row in ratings:
         name = row["household__dwelling__building__name"]

@@ -7,6 +7,7 @@ import datetime
 import io
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -75,14 +76,14 @@ def published(world: World, **extra: object) -> Wish:
     return wishes.wish_publish(actor=world.reviewer, wish=wish)  # type: ignore[arg-type]
 
 
-def meeting_record(**extra: object) -> object:
+def meeting_record(**extra: object) -> Any:
     from participation.deliberation import MeetingRecord
 
     fields = {"held_on": datetime.date(2026, 12, 1), "place": "社区党群服务中心", "minutes": "经讨论，同意。", **extra}
     return MeetingRecord(**fields)  # type: ignore[arg-type]
 
 
-def proposal_at(world: World, **extra: object) -> object:
+def proposal_at(world: World, **extra: object) -> Any:
     """A proposal of grid A recorded at the desk and submitted to the default stage set."""
     from participation import deliberation
 
