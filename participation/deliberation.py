@@ -187,14 +187,15 @@ def proposal_spawn_case(*, actor: User, proposal: Proposal, category: Category, 
     return case
 
 
-def _lock(proposal: Proposal, stage: Stage | None, kind: str) -> Proposal:
+def _lock(proposal: Proposal, stage: Stage | None, kind: str) -> tuple[Proposal, Stage]:
+    """The proposal locked, if it still stands at ``stage`` (the one the actor saw) of ``kind``."""
     locked = Proposal.objects.select_for_update(of=("self",)).select_related("stage", "area").get(pk=proposal.pk)
     if locked.state != ProposalState.DELIBERATING or stage is None or locked.stage_id != stage.pk:
         where = locked.stage.name if locked.stage else locked.get_state_display()
         raise ActionRefused(_("该议题当前在“%(stage)s”，不能在此阶段办理。") % {"stage": where}, conflict=True)
     if stage.kind != kind:
         raise ActionRefused(_("“%(stage)s”阶段不能办理此操作。") % {"stage": stage.name}, conflict=True)
-    return locked
+    return locked, stage
 
 
 @transaction.atomic
@@ -245,12 +246,12 @@ def _advance(proposal: Proposal, stage: Stage, now: datetime.datetime) -> None:
 
 
 @transaction.atomic
-def proposal_decide(*, actor: User, proposal: Proposal, stage: Stage, decision: str, meeting: MeetingRecord,
+def proposal_decide(*, actor: User, proposal: Proposal, stage: Stage | None, decision: str, meeting: MeetingRecord,
                     reason: str = "", now: datetime.datetime | None = None) -> Proposal:
     """审议/决议 at a stage, recorded as that stage's meeting: 通过 moves to the next stage, 退回
     to the previous one (from the first: back to the proposer, to be resubmitted), 不通过 ends it
     with the reason."""
-    proposal = _lock(proposal, stage, StageKind.DELIBERATE)
+    proposal, stage = _lock(proposal, stage, StageKind.DELIBERATE)
     _require(actor, "decide_proposal", proposal.area)
     if decision not in Decision.values:
         raise ValidationError({"decision": [_("请选择决定。")]})
@@ -274,10 +275,10 @@ def proposal_decide(*, actor: User, proposal: Proposal, stage: Stage, decision: 
 
 
 @transaction.atomic
-def proposal_implement(*, actor: User, proposal: Proposal, stage: Stage, note: str, meeting: MeetingRecord,
+def proposal_implement(*, actor: User, proposal: Proposal, stage: Stage | None, note: str, meeting: MeetingRecord,
                        now: datetime.datetime | None = None) -> Proposal:
     """实施: what was done (with photos of the meeting or the site); on to 居民评议."""
-    proposal = _lock(proposal, stage, StageKind.IMPLEMENT)
+    proposal, stage = _lock(proposal, stage, StageKind.IMPLEMENT)
     _require(actor, "decide_proposal", proposal.area)
     note = _required("note", note, _("请填写实施情况。"))
     now = now or timezone.now()
@@ -290,10 +291,10 @@ def proposal_implement(*, actor: User, proposal: Proposal, stage: Stage, note: s
 
 
 @transaction.atomic
-def proposal_close(*, actor: User, proposal: Proposal, stage: Stage, note: str, meeting: MeetingRecord,
+def proposal_close(*, actor: User, proposal: Proposal, stage: Stage | None, note: str, meeting: MeetingRecord,
                    now: datetime.datetime | None = None) -> Proposal:
     """办结 after 居民评议: the evaluations so far are the result; no more are taken."""
-    proposal = _lock(proposal, stage, StageKind.EVALUATE)
+    proposal, stage = _lock(proposal, stage, StageKind.EVALUATE)
     _require(actor, "decide_proposal", proposal.area)
     note = _required("note", note, _("请填写办结说明。"))
     now = now or timezone.now()

@@ -165,22 +165,26 @@ def meeting_record_minutes(*, actor: User, meeting: Meeting, minutes: str, staff
     return meeting
 
 
-def _decided(meeting: Meeting) -> None:
-    if not meeting.minuted_at:
+def _decided(meeting: Meeting) -> Meeting:
+    """The meeting as it is now (the caller's copy may predate the minutes), once minuted."""
+    current = Meeting.objects.select_related("area").get(pk=meeting.pk)
+    if not current.minuted_at:
         raise ActionRefused(_("请先登记会议纪要。"), conflict=True)
+    return current
 
 
-def meeting_spawn_proposal(*, actor: User, meeting: Meeting, title: str, details: str = "") -> Proposal:
+def meeting_spawn_proposal(*, actor: User, meeting: Meeting, title: str, details: str = "",
+                           now: datetime.datetime | None = None) -> Proposal:
     """A decision of the meeting becomes a proposal for the five steps."""
-    _decided(meeting)
+    meeting = _decided(meeting)
     return deliberation.proposal_record(actor=actor, area=meeting.area, title=title, details=details,
-                                        source=ProposalSource.MEETING, source_meeting=meeting)
+                                        source=ProposalSource.MEETING, source_meeting=meeting, now=now)
 
 
 @transaction.atomic
 def meeting_spawn_case(*, actor: User, meeting: Meeting, category: Category, description: str) -> Case:
     """A decision of the meeting becomes a case (e.g. 清理楼道堆物)."""
-    _decided(meeting)
+    meeting = _decided(meeting)
     _require(actor, "add_meeting", meeting.area)
     if not meeting.area.is_grid:
         raise ValidationError({"category": [_("社区的会议请在网格中上报事件。")]})
