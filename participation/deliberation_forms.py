@@ -16,6 +16,7 @@ from participation.forms import StyledForm, _choices
 from participation.models import Decision, MeetingKind, Proposal, ProposalSource, Rating, StageSet
 from registry.models import Building, CareTag, Household, Resident
 
+DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})  # the value a date input reads
 WORKER_SOURCES = [(value, label) for value, label in ProposalSource.choices
                   if value in (ProposalSource.VISIT, ProposalSource.DESK)]
 STANDALONE_KINDS = [(value, label) for value, label in MeetingKind.choices if value != MeetingKind.STAGE]
@@ -67,7 +68,7 @@ class StageMeetingForm(PhotoForm, StyledForm):
     """The meeting that records a stage: when, where, who attended, the minutes, photos."""
 
     stage = forms.IntegerField(widget=forms.HiddenInput)  # the stage the page showed: a later decision loses
-    held_on = forms.DateField(label=gettext_lazy("会议日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(label=gettext_lazy("会议日期"), widget=DATE_INPUT)
     place = forms.CharField(label=gettext_lazy("地点"), max_length=100)
     title = forms.CharField(label=gettext_lazy("会议名称"), max_length=100, required=False)
     minutes = forms.CharField(label=gettext_lazy("会议纪要"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -159,7 +160,7 @@ class MeetingForm(StyledForm):
     area = forms.ModelChoiceField(queryset=Area.objects.none(), label=gettext_lazy("所属区域"))
     kind = forms.ChoiceField(label=gettext_lazy("会议类型"), choices=STANDALONE_KINDS)
     title = forms.CharField(label=gettext_lazy("会议名称"), max_length=100)
-    held_on = forms.DateField(label=gettext_lazy("会议日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(label=gettext_lazy("会议日期"), widget=DATE_INPUT)
     place = forms.CharField(label=gettext_lazy("地点"), max_length=100)
     agenda = forms.CharField(label=gettext_lazy("议程"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 

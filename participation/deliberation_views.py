@@ -144,7 +144,9 @@ def _proposal_context(request: HttpRequest, proposal: Proposal,
         "proposal": proposal, "actions": actions, "stages": stages,
         "events": proposal.events.select_related("meeting"),
         "meetings": proposal.meetings.prefetch_related("attendees", "staff", "photos").select_related("stage"),
-        "spawned": proposal.spawned_cases.all(), "results": evaluations.results_by_building(proposal),
+        "spawned": proposal.spawned_cases.all(),
+        "results": evaluations.results_by_building(proposal)
+        if proposal.evaluating or proposal.evaluations.exists() else [],
         "evaluation_url": public_url(request, "public_deliberation:evaluate", proposal.token)
         if proposal.evaluating else "",
         "issued": request.session.pop(f"evaluation-code-{proposal.pk}", None),

@@ -170,6 +170,13 @@ class Proposal(TimeStampedModel):
         super().save(*args, **kwargs)
 
 
+EVENT_VERBS = {
+    "propose": _("居民提议"), "record": _("登记议题"), "from_case": _("事件转入"), "submit": _("提交议事"),
+    "pass": _("通过"), "return": _("退回"), "reject": _("不通过"), "implement": _("实施"), "close": _("办结"),
+    "spawn_case": _("转为事件"),
+}
+
+
 class ProposalEvent(AppendOnlyModel):
     """One entry of a proposal's timeline (提议、提交、通过、退回、未通过、实施、办结…)."""
 
@@ -192,6 +199,10 @@ class ProposalEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.proposal} {self.verb}"
+
+    @property
+    def verb_label(self) -> str:
+        return str(EVENT_VERBS.get(self.verb, self.verb))
 
 
 class MeetingKind(models.TextChoices):

@@ -14,7 +14,7 @@ from participation import meetings
 from participation.models import Invitation, MeetingKind, Proposal, ProposalSource
 from registry.models import HouseholdMember, Relation
 
-from .conftest import make_world
+from .conftest import make_world, proposal_at
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -75,3 +75,23 @@ def test_an_invitee_signs_in_by_the_meetings_qr_on_a_phone(cast, page, browser_l
     browser_login(cast.grid_worker_a)
     page.goto(f"/participation/meetings/{meeting.pk}/")
     expect(page.locator("#invitations")).to_contain_text("已签到")
+
+
+def test_the_community_records_a_stage_meeting_on_a_phone(cast, page, browser_login, artifacts_dir):
+    world = make_world(cast)
+    proposal = proposal_at(world)
+    page.set_viewport_size(PHONE)
+    browser_login(world.reviewer)
+    page.goto(f"/participation/proposals/{proposal.pk}/")
+    expect(page.locator("#proposal-state")).to_have_text("网格党支部审议")
+    form = page.locator("#action-decide")
+    form.locator("#id_place").fill("网格党支部活动室")
+    form.locator("#id_minutes").fill("支部审议同意提交党员服务区初议。")
+    form.locator("label", has_text="通过").first.click()
+    page.screenshot(path=str(artifacts_dir / "deliberation-decide-phone.png"), full_page=True)
+    box = form.locator("button[type=submit]").bounding_box()
+    assert box is not None and box["x"] + box["width"] <= PHONE["width"]
+    form.locator("button[type=submit]").click()
+    expect(page.locator("#proposal-state")).to_have_text("党员服务区初议")
+    expect(page.locator(".stage-meeting")).to_contain_text("支部审议同意提交党员服务区初议。")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
