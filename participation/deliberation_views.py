@@ -86,7 +86,9 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def proposal_new(request: HttpRequest) -> HttpResponse:
     _require_perm(request, "add_proposal")
-    form = forms.ProposalForm(request.POST or None, user=request.user)
+    # ?resident=<pk>&source=visit: a link from a visit or a resident's page fills in who and how.
+    initial = {"proposer": request.GET.get("resident"), "source": request.GET.get("source")}
+    form = forms.ProposalForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

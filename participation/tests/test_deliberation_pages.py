@@ -162,3 +162,10 @@ def test_a_rejected_proposal_shows_its_reason(world, login):
                                  decision=Decision.REJECT, reason="不符合规划。", meeting=meeting_record())
     page = _page(login(world.cast.grid_worker_a), proposal).content.decode()
     assert str(ProposalState.REJECTED.label) in page and "不符合规划。" in page
+
+
+def test_a_link_from_a_visit_fills_in_the_resident_and_the_source(world, login):
+    url = reverse("participation:proposal_new") + f"?resident={world.grandma.pk}&source=visit"
+    page = login(world.cast.grid_worker_a).get(url).content.decode()
+    assert f'<option value="{world.grandma.pk}" selected>' in page and '<option value="visit" selected>' in page
+    assert login(world.cast.grid_worker_a).get(reverse("participation:proposal_new") + "?resident=x").status_code == 200
