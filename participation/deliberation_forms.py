@@ -15,6 +15,7 @@ from cases.models import Category
 from participation.forms import StyledForm, _choices
 from participation.models import Decision, MeetingKind, Proposal, ProposalSource, Rating, StageSet
 from registry.models import Building, CareTag, Household, Resident
+from registry.selectors import visible_care_tags
 
 DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})  # the value a date input reads
 WORKER_SOURCES = [(value, label) for value, label in ProposalSource.choices
@@ -181,6 +182,8 @@ class InviteForm(StyledForm):
         super().__init__(*args, **kwargs)
         if user is not None and meeting is not None:
             code = meeting.area_code
+            tags = [tag.pk for tag in visible_care_tags(user, meeting.area)]
+            _choices(self, "tag").queryset = CareTag.objects.filter(pk__in=tags).order_by("sort_order", "pk")
             _multiple(self, "buildings").queryset = (Building.objects.visible_to(user)
                                                      .filter(grid_code__startswith=code).order_by("grid_code", "name"))
             _multiple(self, "households").queryset = (Household.objects.visible_to(user)

@@ -26,6 +26,7 @@ from cases.workflow import ActionRefused, Photo
 from participation import deliberation
 from participation.models import Invitation, Meeting, MeetingKind, MeetingPhoto, Proposal, ProposalSource
 from registry.models import Building, CareTag, Household, Resident
+from registry.selectors import tag_condition
 
 __all__ = [
     "invitees",
@@ -71,8 +72,8 @@ def invitees(actor: User, meeting: Meeting, *, buildings: Sequence[Building] = (
         condition |= Q(stays__household__dwelling__building__in=buildings, stays__moved_out_on__isnull=True)
     if households:
         condition |= Q(stays__household__in=households, stays__moved_out_on__isnull=True)
-    if tag is not None:
-        condition |= Q(care_tags=tag)
+    if tag is not None:  # a sensitive tag only where the actor may see it (registry.selectors)
+        condition |= tag_condition(actor, tag)
     return (Resident.objects.visible_to(actor).filter(grid_code__startswith=meeting.area_code)
             .filter(condition).distinct())
 

@@ -10,7 +10,7 @@ from cases.testing import make_test_categories
 from participation import meetings
 from participation.meetings import ActionRefused
 from participation.models import Invitation, MeetingKind, ProposalSource
-from registry.models import HouseholdMember, Relation, Resident
+from registry.models import CareTag, HouseholdMember, Relation, Resident
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +112,12 @@ def test_opening_a_meeting_checks_its_fields(world):
         _meeting(world, kind=MeetingKind.STAGE)
     with pytest.raises(ActionRefused):
         _meeting(world, actor=world.cast.grid_worker_b)
+
+
+def test_a_sensitive_tag_invites_only_where_the_convener_may_see_it(world):
+    _members(world)
+    secret = CareTag.objects.create(code="community_correction", name="社区矫正对象", is_sensitive=True)
+    world.grandma.care_tags.add(secret)
+    meeting = _meeting(world)
+    assert meetings.meeting_invite(actor=world.cast.grid_worker_a, meeting=meeting, tag=secret) == 0
+    assert meetings.meeting_invite(actor=world.cast.superuser, meeting=meeting, tag=secret) == 1
