@@ -5,6 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from accounts.testing import make_user
 from cases.testing import build_case_cast, report
 from participation import deliberation, evaluations, meetings
 from participation.models import (
@@ -169,3 +170,18 @@ def test_a_link_from_a_visit_fills_in_the_resident_and_the_source(world, login):
     page = login(world.cast.grid_worker_a).get(url).content.decode()
     assert f'<option value="{world.grandma.pk}" selected>' in page and '<option value="visit" selected>' in page
     assert login(world.cast.grid_worker_a).get(reverse("participation:proposal_new") + "?resident=x").status_code == 200
+
+
+def test_roles_see_and_act_as_the_catalog_says(world, login):
+    proposal = proposal_at(world)
+    head = make_user("head_a", "building_head", world.cast.grid_a)
+    assert _page(login(head), proposal).status_code == 403  # no view_proposal
+    leader_page = _page(login(world.cast.street_leader), proposal).content.decode()
+    assert 'id="action-' not in leader_page  # sees, does not act
+    refused = login(world.cast.street_leader).post(
+        reverse("participation:proposal_act", args=[proposal.pk, "decide"]),
+        {"stage": proposal.stage_id, "held_on": "2026-12-01", "place": "x", "minutes": "y", "decision": "pass"},
+        follow=True)
+    assert "权限" in refused.content.decode() and not Meeting.objects.exists()
+    worker_page = _page(login(world.cast.grid_worker_a), proposal).content.decode()
+    assert 'id="action-decide"' not in worker_page and 'id="action-spawn_case"' in worker_page
