@@ -2,15 +2,19 @@
 minutes closing the sign-in, decisions spawning proposals and cases."""
 
 import datetime
+import threading
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 
 from cases.testing import make_test_categories
 from participation import meetings
 from participation.meetings import ActionRefused
 from participation.models import Invitation, MeetingKind, ProposalSource
 from registry.models import CareTag, HouseholdMember, Relation, Resident
+
+from .conftest import make_world
 
 pytestmark = pytest.mark.django_db
 
@@ -121,3 +125,32 @@ def test_a_sensitive_tag_invites_only_where_the_convener_may_see_it(world):
     meeting = _meeting(world)
     assert meetings.meeting_invite(actor=world.cast.grid_worker_a, meeting=meeting, tag=secret) == 0
     assert meetings.meeting_invite(actor=world.cast.superuser, meeting=meeting, tag=secret) == 1
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_phones_signing_in_one_invitee_at_once_leave_one_sign_in(cast):
+    world = make_world(cast)
+    _members(world)
+    meeting = _meeting(world)
+    meetings.meeting_invite(actor=world.cast.grid_worker_a, meeting=meeting, buildings=[world.building])
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def phone() -> None:
+        try:
+            barrier.wait()
+            meetings.meeting_sign_in(meeting=meeting, name="王秀兰", phone_last4="8000")
+            outcomes.append("signed")
+        except ActionRefused:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=phone) for _index in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["refused", "signed"]
+    assert Invitation.objects.filter(meeting=meeting, signed_in_at__isnull=False).count() == 1
