@@ -68,7 +68,7 @@ def masked(name: str) -> str:
 def sign_in(request: HttpRequest, token: str) -> HttpResponse:
     """签到 on the invitee's phone, by the meeting's QR code."""
     meeting = get_object_or_404(Meeting.objects.select_related("area"), token=token)
-    rows = meeting.invitations.select_related("resident", "resident").order_by("resident__name", "pk")
+    rows = meeting.invitations.select_related("resident").order_by("resident__name", "pk")
     choices = [(row.pk, masked(row.resident.name)) for row in rows if row.signed_in_at is None]
     form = forms.SignInForm(request.POST or None, choices=choices)
     context: dict[str, Any] = {"meeting": meeting, "form": form, "closed": bool(meeting.minuted_at)}
