@@ -18,6 +18,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("s/", include("cases.public_urls")),
     path("participation/", include("participation.urls")),
     path("w/", include("participation.public_urls")),
+    path("p/", include("participation.deliberation_urls")),
     path("fieldwork/", include("fieldwork.urls")),
     path("api/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,5 +1,6 @@
 """Demo 共建共治 for the demo grid: twenty micro-wishes in every state, a door-to-door ballot that
-reaches its threshold, and an owners' vote that passes on heads but fails on floor area.
+reaches its threshold, an owners' vote that passes on heads but fails on floor area, and the
+charging-pile proposal through the five steps (``demo.deliberation``).
 
 Told through the app's own operations (``participation.wishes``, ``participation.ballots``) by the
 demo logins: the grid worker records and collects, the community staff reviews and opens ballots.
@@ -21,6 +22,7 @@ from accounts.models import User
 from areas.models import Area
 from cases.workflow import Photo
 from demo import data
+from demo.deliberation import seed_deliberation
 from demo.people import mobile_number
 from participation import ballots, wishes
 from participation.models import Ballot, ClaimantKind, ThresholdRule, UnitKind, Wish
@@ -55,11 +57,12 @@ def _label(resident: Resident, today: datetime.date) -> str:
 def seed_participation(areas: dict[str, Area], users: dict[str, User]) -> dict[str, int]:
     """Write the demo wishes and ballots once; returns rows created per kind."""
     grid, community = areas[data.DEMO_GRID], areas["C1"]
-    if Wish.objects.filter(area_code__startswith=grid.code).exists():
-        return {}
-    worker, reviewer = users["gridworker"], users["communitystaff"]
-    created = {"微心愿": _seed_wishes(grid, worker, reviewer)}
-    created["表决"] = _seed_ballots(grid, community, worker, reviewer)
+    created: dict[str, int] = {}
+    if not Wish.objects.filter(area_code__startswith=grid.code).exists():
+        worker, reviewer = users["gridworker"], users["communitystaff"]
+        created["微心愿"] = _seed_wishes(grid, worker, reviewer)
+        created["表决"] = _seed_ballots(grid, community, worker, reviewer)
+    created.update(seed_deliberation(areas, users))  # the charging-pile proposal's five steps, once
     return created
 
 

@@ -13,9 +13,9 @@ import datetime
 from django.conf import settings
 from django.core.cache import caches
 from django.utils import timezone
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 
-from participation.models import Wish
+from participation.models import Proposal, Wish
 from registry.normalise import normalise_phone
 from registry.pii import index_value
 
@@ -62,3 +62,50 @@ def count_failed_claim(key: str) -> None:
             cache.incr(name)
         except ValueError:  # expired between add and incr
             cache.add(name, 1, WINDOW_SECONDS)
+
+
+# ----- 议事: public proposals, QR sign-in and evaluation codes ---------------------------------
+
+def _proposals_per_address() -> int:
+    return int(getattr(settings, "PARTICIPATION_PUBLIC_PROPOSALS_PER_IP_HOUR", 3))
+
+
+def _proposals_per_phone() -> int:
+    return int(getattr(settings, "PARTICIPATION_PUBLIC_PROPOSALS_PER_PHONE_HOUR", 2))
+
+
+def _failed_guesses() -> int:
+    return int(getattr(settings, "PARTICIPATION_PUBLIC_FAILED_CODES_PER_IP_HOUR", 10))
+
+
+def proposal_refusal(key: str, phone: str = "", *, now: datetime.datetime | None = None) -> str | None:
+    """Why a public proposal from this address (and phone) must wait, or None; saved proposals
+    are counted in the database, failed submissions in the cache (like 随手拍)."""
+    since = (now or timezone.now()) - datetime.timedelta(seconds=WINDOW_SECONDS)
+    recent = Proposal.objects.filter(created_at__gte=since)
+    limit = _proposals_per_address()
+    failed = int(_cache().get(_failed_key(f"proposal:{key}"), 0))
+    if failed + recent.filter(source_key=key).count() >= limit:
+        return ngettext("同一网络每小时最多提交%(limit)d条建议，请稍后再试。",
+                        "同一网络每小时最多提交%(limit)d条建议，请稍后再试。", limit) % {"limit": limit}
+    normalised = normalise_phone(phone) if phone else ""
+    per_phone = _proposals_per_phone()
+    if normalised and recent.filter(proposer_phone_index=index_value("phone", normalised)).count() >= per_phone:
+        return ngettext("同一手机号每小时最多提交%(limit)d条建议，请稍后再试。",
+                        "同一手机号每小时最多提交%(limit)d条建议，请稍后再试。", per_phone) % {"limit": per_phone}
+    return None
+
+
+def count_failed_proposal(key: str) -> None:
+    count_failed_claim(f"proposal:{key}")
+
+
+def guess_refusal(key: str) -> str | None:
+    """Sign-ins and evaluation codes that did not match, per address: nobody walks the codes."""
+    if int(_cache().get(_failed_key(f"guess:{key}"), 0)) >= _failed_guesses():
+        return gettext("尝试次数过多，请一小时后再试或联系工作人员。")
+    return None
+
+
+def count_failed_guess(key: str) -> None:
+    count_failed_claim(f"guess:{key}")

@@ -22,8 +22,9 @@ from participation.models import ClaimantKind, Wish, WishState
 
 
 def public_grid_context(area: Area) -> dict[str, Any]:
-    """The wish wall's link for the public grid page (registered in ``ParticipationConfig.ready``)."""
-    return {"wish_wall_url": reverse("public_participation:wall", args=[selectors.wall_area(area).code])}
+    """The wish wall's and 民事民提's links for the public grid page (registered in ``ParticipationConfig.ready``)."""
+    return {"wish_wall_url": reverse("public_participation:wall", args=[selectors.wall_area(area).code]),
+            "proposal_url": reverse("public_deliberation:propose", args=[area.code])}
 
 
 @require_GET

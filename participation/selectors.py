@@ -8,9 +8,11 @@ from typing import Any
 
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.db.models.functions import Substr
+from django.urls import reverse
+from django.utils.translation import gettext
 
 from areas.models import Area, Level
-from participation.models import ClaimantKind, Wish, WishState
+from participation.models import ClaimantKind, Proposal, Wish, WishState
 
 FULFILLED_STATES = (WishState.FULFILLED, WishState.CONFIRMED)
 
@@ -71,3 +73,19 @@ def wish_figures(user: Any, parent: Area, since: datetime.datetime | None = None
                                    round(took_value.total_seconds() / 86400, 1) if took_value else None,
                                    {kind: row.get(kind, 0) for kind in ClaimantKind.values}))
     return figures
+
+
+def proposal_links_to_case(case: Any, user: Any) -> list[tuple[str, str, str | None]]:
+    """议事 on the case page: the proposal the case became or came from, and the way to convert it
+    (registered with ``cases.links`` in ``ParticipationConfig.ready``)."""
+    if not user.has_perm("participation.view_proposal"):
+        return []
+    proposals = Proposal.objects.visible_to(user).filter(Q(source_case=case) | Q(spawned_cases=case)).distinct()
+    links: list[tuple[str, str, str | None]] = [
+        (gettext("议事"), proposal.title, reverse("participation:proposal_detail", args=[proposal.pk]))
+        for proposal in proposals
+    ]
+    if not links and user.has_perm("participation.add_proposal", case.grid):
+        links.append((gettext("议事"), gettext("转为议题（社区共同决定的事项）"),
+                      reverse("participation:proposal_from_case", args=[case.number])))
+    return links

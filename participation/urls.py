@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from participation import views
+from participation import deliberation_views, views
 
 app_name = "participation"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -20,4 +20,15 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("ballots/<int:pk>/votes.xlsx", views.ballot_votes, name="ballot_votes"),
     path("ballots/<int:pk>/notice/", views.ballot_notice, name="ballot_notice"),
     path("ballots/<int:pk>/notice.docx", views.ballot_notice_docx, name="ballot_notice_docx"),
+    # 议事 (docs/participation.md)
+    path("proposals/", deliberation_views.proposal_list, name="proposal_list"),
+    path("proposals/new/", deliberation_views.proposal_new, name="proposal_new"),
+    path("proposals/from-case/<str:number>/", deliberation_views.proposal_from_case, name="proposal_from_case"),
+    path("proposals/<int:pk>/", deliberation_views.proposal_detail, name="proposal_detail"),
+    path("proposals/<int:pk>/<str:verb>/", deliberation_views.proposal_act, name="proposal_act"),
+    path("meetings/", deliberation_views.meeting_list, name="meeting_list"),
+    path("meetings/new/", deliberation_views.meeting_new, name="meeting_new"),
+    path("meetings/<int:pk>/", deliberation_views.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:pk>/photos/<int:photo>/", deliberation_views.meeting_photo, name="meeting_photo"),
+    path("meetings/<int:pk>/<str:verb>/", deliberation_views.meeting_act, name="meeting_act"),
 ]

@@ -37,6 +37,7 @@ from fieldwork.testing import (
     matrix_rectification,
     matrix_visit,
 )
+from participation.testing import matrix_meeting, matrix_proposal
 from tests.urlwalk import Route, named_routes
 from tests.world import Site, World
 
@@ -224,6 +225,21 @@ TABLE: dict[str, Entry] = {
     # The wish wall: public; a grid's address leads to its community's wall.
     "public_participation:wall": _public("area", ok=302),
     "public_participation:claim": _public("wish_token"),
+    # 议事 (docs/participation.md): proposals, stages, meetings, evaluation
+    "participation:proposal_list": Entry(None, "participation.view_proposal"),
+    "participation:proposal_new": Entry(None, "participation.add_proposal"),
+    "participation:proposal_from_case": Entry("case", "participation.add_proposal"),
+    "participation:proposal_detail": Entry("proposal", "participation.view_proposal"),
+    # The stage form is empty: 400 naming the fields, for whoever may see the proposal.
+    "participation:proposal_act": Entry("proposal_action", "participation.view_proposal", method="post", ok=400),
+    "participation:meeting_list": Entry(None, "participation.view_meeting"),
+    "participation:meeting_new": Entry(None, "participation.add_meeting"),
+    "participation:meeting_detail": Entry("meeting", "participation.view_meeting"),
+    "participation:meeting_act": Entry("meeting_action", "participation.view_meeting", method="post", ok=400),
+    "participation:meeting_photo": Entry("meeting_photo", "participation.view_meeting", ok=404),  # no such photo
+    "public_deliberation:propose": _public("area"),
+    "public_deliberation:sign_in": _public("meeting_token"),
+    "public_deliberation:evaluate": _public("proposal_token"),
     # --- fieldwork (docs/fieldwork.md). Patrols are visible where the user holds view_patrol, so
     # to anyone else a patrol (and its answers, photos, route) does not exist: 404.
     "fieldwork:today": Entry(None, ("fieldwork.view_patrol", "fieldwork.view_visit")),
@@ -336,6 +352,13 @@ KWARGS: dict[str, Callable[[Site], dict[str, Any]]] = {
     "wish_token": lambda site: {"token": site.wish.token},
     "ballot": lambda site: {"pk": site.ballot.pk},
     "door": lambda site: {"pk": site.ballot.pk, "key": f"h{site.household.pk}"},
+    "proposal": lambda site: {"pk": matrix_proposal(site.grid).pk},
+    "proposal_action": lambda site: {"pk": matrix_proposal(site.grid).pk, "verb": "decide"},
+    "proposal_token": lambda site: {"token": matrix_proposal(site.grid).token},
+    "meeting": lambda site: {"pk": matrix_meeting(site.grid).pk},
+    "meeting_action": lambda site: {"pk": matrix_meeting(site.grid).pk, "verb": "minutes"},
+    "meeting_photo": lambda site: {"pk": matrix_meeting(site.grid).pk, "photo": 999_999},
+    "meeting_token": lambda site: {"token": matrix_meeting(site.grid).token},
     "patrol": lambda site: {"pk": matrix_patrol(site.grid).pk},
     "visit_resident": lambda site: {"resident": site.resident.pk},
     "check_in": lambda site: {"pk": matrix_patrol(site.grid).pk, "kind": "building", "target": site.building.pk},

@@ -8,7 +8,7 @@ from areas.models import Area
 from demo.participation import seed_participation
 from demo.seed import seed_demo
 from participation import ballots
-from participation.models import Ballot, ThresholdRule, Wish, WishState
+from participation.models import Ballot, Proposal, ProposalState, ThresholdRule, Wish, WishState
 
 pytestmark = pytest.mark.django_db
 
@@ -27,5 +27,12 @@ def test_it_tells_wishes_and_ballots_once():
     funds = Ballot.objects.get(rule=ThresholdRule.CIVIL_CODE_SPECIAL)
     figures = {figure.name: figure for figure in ballots.ballot_result(funds).figures}
     assert figures["approval_owners"].met and not figures["approval_area"].met
+    proposal = Proposal.objects.get(title="安装电动自行车集中充电桩")
+    assert proposal.state == ProposalState.CLOSED and proposal.source_meeting.attendees.exists()
+    assert [e.verb for e in proposal.events.all()] == ["record", "submit", "pass", "pass", "pass", "implement",
+                                                       "close"]
+    assert proposal.meetings.count() == 5 and all(meeting.minutes for meeting in proposal.meetings.all())
+    assert created["居民评议"] == proposal.evaluations.count() > 0
+    assert proposal.evaluations.filter(by_code=True).exists()
     assert seed_participation(areas, users) == {}
-    assert Wish.objects.count() == 20
+    assert Wish.objects.count() == 20 and Proposal.objects.count() == 1

@@ -3,9 +3,11 @@ elderly resident; a community staff member who reviews; the fixed cast for the r
 
 from __future__ import annotations
 
+import datetime
 import io
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -72,3 +74,20 @@ def published(world: World, **extra: object) -> Wish:
     wish = recorded(world, **extra)
     wishes.wish_approve(actor=world.reviewer, wish=wish, meeting="社区党委会 2026-12-01")  # type: ignore[arg-type]
     return wishes.wish_publish(actor=world.reviewer, wish=wish)  # type: ignore[arg-type]
+
+
+def meeting_record(**extra: object) -> Any:
+    from participation.deliberation import MeetingRecord
+
+    fields = {"held_on": datetime.date(2026, 12, 1), "place": "社区党群服务中心", "minutes": "经讨论，同意。", **extra}
+    return MeetingRecord(**fields)  # type: ignore[arg-type]
+
+
+def proposal_at(world: World, **extra: object) -> Any:
+    """A proposal of grid A recorded at the desk and submitted to the default stage set."""
+    from participation import deliberation
+
+    proposal = deliberation.proposal_record(actor=world.cast.grid_worker_a, area=world.cast.grid_a,
+                                            title="3号楼旁安装电动车充电桩", details="电动车在楼道充电，有安全隐患。",
+                                            source="desk", **extra)  # type: ignore[arg-type]
+    return deliberation.proposal_submit(actor=world.cast.grid_worker_a, proposal=proposal)  # type: ignore[arg-type]

@@ -295,3 +295,30 @@ class VoteChange(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.vote}: {self.previous_choice} → {self.choice}"
+
+
+# The deliberation models (议事) live in their own module; imported here so Django registers them.
+from participation.models.deliberation import (  # noqa: E402
+    Decision,
+    Evaluation,
+    EvaluationCode,
+    Invitation,
+    Meeting,
+    MeetingKind,
+    MeetingPhoto,
+    Proposal,
+    ProposalEvent,
+    ProposalSource,
+    ProposalState,
+    Rating,
+    Stage,
+    StageKind,
+    StageSet,
+)
+
+__all__ = [
+    "Ballot", "BallotState", "Choice", "ClaimantKind", "Decision", "Evaluation", "EvaluationCode", "Invitation",
+    "Meeting", "MeetingKind", "MeetingPhoto", "Proposal", "ProposalEvent", "ProposalSource", "ProposalState",
+    "Rating", "Stage", "StageKind", "StageSet", "ThresholdRule", "UnitKind", "Vote", "VoteChange", "Wish",
+    "WishEvent", "WishState",
+]
