@@ -20,6 +20,9 @@ from fieldwork.models import CheckIn, FieldPhoto, Patrol, SyncedRecord, Visit
 from fieldwork.testing import build_field_cast
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# Sending the queue is a real round trip per record through the server (photos re-encoded in a child
+# process): on a busy machine it takes longer than Playwright's default 5 s.
+SYNC_WAIT = 20_000
 
 
 def jpeg_bytes() -> bytes:
@@ -89,8 +92,8 @@ def test_a_check_in_and_a_visit_made_offline_are_synced_once(cast, page, browser
     assert CheckIn.objects.count() == 0 and Visit.objects.count() == 1  # nothing reached the server
 
     page.context.set_offline(False)  # the online event sends the queue
-    expect(page.locator("#offline-queue [data-offline-record]")).to_have_count(0)
-    expect(page.locator("#offline-status")).to_contain_text("已发送的离线记录：2")
+    expect(page.locator("#offline-queue [data-offline-record]")).to_have_count(0, timeout=SYNC_WAIT)
+    expect(page.locator("#offline-status")).to_contain_text("已发送的离线记录：2", timeout=SYNC_WAIT)
     page.reload()  # a page load sends whatever is waiting: nothing is left to send twice
     wait_until_ready(page)
     expect(page.locator("#offline-queue [data-offline-record]")).to_have_count(0)
@@ -117,7 +120,7 @@ def test_refused_records_stay_with_their_reason_until_edited_or_discarded(cast, 
     expect(page.locator("#offline-queue [data-offline-record]")).to_have_count(2)
     page.context.set_offline(False)
     refused = page.locator("#offline-queue [data-offline-record][data-state='refused']")
-    expect(refused).to_have_count(2)
+    expect(refused).to_have_count(2, timeout=SYNC_WAIT)  # each record's answer comes back in turn
     expect(refused.first).to_contain_text("被退回：再次走访日期：未见到本人时请填写再次走访日期。")
     page.reload()
     wait_until_ready(page)
@@ -131,7 +134,7 @@ def test_refused_records_stay_with_their_reason_until_edited_or_discarded(cast, 
     expect(page.locator("#id_opinions")).to_have_value("第二次")
     page.fill("#id_retry_on", (timezone.localdate() + datetime.timedelta(days=3)).isoformat())
     page.get_by_role("button", name="保存走访").click()
-    expect(page.locator("#offline-queue [data-offline-record]")).to_have_count(0)
+    expect(page.locator("#offline-queue [data-offline-record]")).to_have_count(0, timeout=SYNC_WAIT)
     visit = Visit.objects.get()
     assert visit.opinions == "第二次" and visit.met is False and visit.retry_on is not None
     assert SyncedRecord.objects.count() == 1
