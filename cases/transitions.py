@@ -28,6 +28,7 @@ from areas.models import Area
 from cases import calendar
 from cases.attributes import clean_attributes
 from cases.models import (
+    RESIDENT_CHANNELS,
     AssignmentRole,
     AssignmentState,
     AttachmentKind,
@@ -39,7 +40,6 @@ from cases.models import (
     Dispute,
     ExtensionRequest,
     ExtensionState,
-    RESIDENT_CHANNELS,
     HandlingLevel,
     Outcome,
     Rating,
