@@ -1,0 +1,46 @@
+"""Helpers of the Open311 tests: a key, the prefix, reading both formats."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from xml.etree import ElementTree
+
+from django.http import HttpResponse
+
+from accounts.models import User
+from api.open311.keys import key_issue
+
+BASE = "/open311/v2"
+
+
+def issue_key(actor: User, name: str = "某某小程序") -> str:
+    _key, secret = key_issue(name=name, actor=actor, owner="张工 0371-12345678")
+    return secret
+
+
+def as_json(response: HttpResponse) -> Any:
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    return json.loads(response.content)
+
+
+def as_xml(response: HttpResponse) -> ElementTree.Element:
+    assert response["Content-Type"] == "text/xml; charset=utf-8"
+    assert response.content.startswith(b"<?xml version='1.0' encoding='utf-8'?>")
+    return ElementTree.fromstring(response.content)
+
+
+def children(element: ElementTree.Element) -> list[str]:
+    return [child.tag for child in element]
+
+
+def xml_errors(response: HttpResponse) -> list[tuple[str, str]]:
+    root = as_xml(response)
+    assert root.tag == "errors" and set(children(root)) == {"error"}
+    return [(error.findtext("code") or "", error.findtext("description") or "") for error in root]
+
+
+def json_errors(response: HttpResponse) -> list[dict[str, Any]]:
+    rows = as_json(response)
+    assert isinstance(rows, list) and rows and all(set(row) == {"code", "description"} for row in rows)
+    return rows
