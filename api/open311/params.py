@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,6 +33,13 @@ class Open311Error(Exception):
 
 def bad(name: str, message: str) -> Open311Error:
     return Open311Error(400, f"{name}: {message}")
+
+
+def refuse_nul(query: QueryDict) -> None:
+    """No parameter may hold a NUL character (no text column stores one): a 400 naming it."""
+    for name, values in query.lists():
+        if "\x00" in name or any("\x00" in value for value in values):
+            raise bad(name.replace("\x00", "")[:40], _("不能包含空字符。"))
 
 
 def jurisdiction_id() -> str:

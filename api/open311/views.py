@@ -82,6 +82,8 @@ def _answer(view: Open311View, request: HttpRequest, fmt: str, methods: tuple[st
         response["Allow"] = ", ".join(methods)
         return response
     try:
+        params.refuse_nul(request.GET)
+        params.refuse_nul(_params(request))
         params.check_jurisdiction(_params(request))
         return view(request, fmt, **kwargs)
     except Open311Error as error:

@@ -29,9 +29,18 @@ def key(cc) -> str:  # type: ignore[no-untyped-def]
 
 
 def _data(key: str, point=GRID_A_POINT, **extra):  # type: ignore[no-untyped-def]
-    data = {"api_key": key, "service_code": "t-clutter", "description": "5号楼楼道里堆了很多纸箱。",
-            "address_string": "5号楼1单元", "first_name": "先生", "last_name": "王", "phone": "13912345678",
-            "device_id": "device-1", "account_id": "acct-9", "email": "wang@example.org"}
+    data = {
+        "api_key": key,
+        "service_code": "t-clutter",
+        "description": "5号楼楼道里堆了很多纸箱。",
+        "address_string": "5号楼1单元",
+        "first_name": "先生",
+        "last_name": "王",
+        "phone": "13912345678",
+        "device_id": "device-1",
+        "account_id": "acct-9",
+        "email": "wang@example.org",
+    }
     if point is not None:
         data["long"], data["lat"] = str(point[0]), str(point[1])
     data.update(extra)
@@ -85,7 +94,9 @@ def test_multipart_media_is_stored_without_exif(cc, key, client: Client) -> None
 
 
 def test_attributes_are_answered_with_attribute_code(cc, key, client: Client) -> None:
-    response = client.post(f"{BASE}/requests.json", _data(key, service_code="t-building", **{"attribute[area]": "12.5"}))
+    response = client.post(
+        f"{BASE}/requests.json", _data(key, service_code="t-building", **{"attribute[area]": "12.5"})
+    )
     assert response.status_code == 200
     assert Case.objects.get().attributes == {"area": 12.5}
 

@@ -17,10 +17,24 @@ from cases.workflow import REPORTER
 
 pytestmark = pytest.mark.django_db
 
-FIELDS = ["service_request_id", "status", "status_notes", "service_name", "service_code", "description",
-          "agency_responsible", "service_notice", "requested_datetime", "updated_datetime", "expected_datetime",
-          "address", "lat", "long", "media_url"]
-EXPECTED_STATUS = {
+FIELDS = [
+    "service_request_id",
+    "status",
+    "status_notes",
+    "service_name",
+    "service_code",
+    "description",
+    "agency_responsible",
+    "service_notice",
+    "requested_datetime",
+    "updated_datetime",
+    "expected_datetime",
+    "address",
+    "lat",
+    "long",
+    "media_url",
+]
+EXPECTED_STATUS: dict[str, tuple[str, str]] = {
     Status.REPORTED: ("open", "open"),
     Status.PENDING_DISPATCH: ("open", "investigating"),
     Status.DISPATCHED: ("open", "action_scheduled"),
@@ -85,7 +99,9 @@ def test_a_request_in_xml_uses_the_specs_element_names(cc, client: Client) -> No
 
 def test_status_notes_are_the_public_reply_never_the_internal_note(cc, client: Client) -> None:
     case = _public_case(cc)
-    t.case_accept(case=case, actor=cc.dispatcher, comment="内部：请物业尽快处理，别告诉反映人", reply="已受理，将尽快处理。")
+    t.case_accept(
+        case=case, actor=cc.dispatcher, comment="内部：请物业尽快处理，别告诉反映人", reply="已受理，将尽快处理。"
+    )
     [row] = as_json(client.get(f"{BASE}/requests/{case.number}.json"))
     assert row["status_notes"] == "已受理，将尽快处理。"
     assert "内部" not in str(as_json(client.get(f"{BASE}/requests.json")))
@@ -125,7 +141,9 @@ def test_the_list_filters_by_status_code_ids_and_dates(cc, client: Client) -> No
     assert numbers(f"{BASE}/requests.json?start_date={start}&end_date={end}") == [old.number]
     # service_request_id overrides every other argument
     assert numbers(f"{BASE}/requests.json?service_request_id={old.number},{recent.number}&status=closed") == [
-        recent.number, old.number]
+        recent.number,
+        old.number,
+    ]
 
 
 def test_pages_with_page_and_page_size(cc, client: Client) -> None:
@@ -137,16 +155,19 @@ def test_pages_with_page_and_page_size(cc, client: Client) -> None:
     assert [row["service_request_id"] for row in third] == newest_first[4:]
 
 
-@pytest.mark.parametrize("query, name", [
-    ("start_date=yesterday", "start_date"),
-    ("end_date=2026-13-45T00:00:00Z", "end_date"),
-    ("start_date=1800-01-01T00:00:00Z", "start_date"),
-    ("start_date=2026-01-01T00:00:00Z&end_date=2026-12-01T00:00:00Z", "end_date"),
-    ("start_date=2026-06-01T00:00:00Z&end_date=2026-05-01T00:00:00Z", "end_date"),
-    ("status=pending", "status"),
-    ("page=0", "page"),
-    ("page_size=5000", "page_size"),
-])
+@pytest.mark.parametrize(
+    "query, name",
+    [
+        ("start_date=yesterday", "start_date"),
+        ("end_date=2026-13-45T00:00:00Z", "end_date"),
+        ("start_date=1800-01-01T00:00:00Z", "start_date"),
+        ("start_date=2026-01-01T00:00:00Z&end_date=2026-12-01T00:00:00Z", "end_date"),
+        ("start_date=2026-06-01T00:00:00Z&end_date=2026-05-01T00:00:00Z", "end_date"),
+        ("status=pending", "status"),
+        ("page=0", "page"),
+        ("page_size=5000", "page_size"),
+    ],
+)
 @pytest.mark.parametrize("fmt", ["json", "xml"])
 def test_bad_parameters_are_a_400_naming_them(cc, client: Client, query: str, name: str, fmt: str) -> None:
     response = client.get(f"{BASE}/requests.{fmt}?{query}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client, override_settings
 
-from api.tests.open311_helpers import BASE, as_json, as_xml, children, json_errors, xml_errors
+from api.tests.open311_helpers import BASE, as_json, as_xml, children, found, json_errors, xml_errors
 from cases.models import AttributeKind, Category, CategoryAttribute
 
 pytestmark = pytest.mark.django_db
@@ -27,8 +27,14 @@ def questions(cc) -> Category:  # type: ignore[no-untyped-def]
     category = Category.objects.create(code="t-every", name="各类问题", public=True, parent=cc.category("t-clutter"))
     for order, kind in enumerate(AttributeKind):
         CategoryAttribute.objects.create(
-            category=category, code=f"q-{kind}", label=f"问题{order}", kind=kind, sort_order=order,
-            required=kind == AttributeKind.CHOICE, options="一楼\n二楼" if kind in ("choice", "multiple") else "")
+            category=category,
+            code=f"q-{kind}",
+            label=f"问题{order}",
+            kind=kind,
+            sort_order=order,
+            required=kind == AttributeKind.CHOICE,
+            options="一楼\n二楼" if kind in ("choice", "multiple") else "",
+        )
     return category
 
 
@@ -41,8 +47,8 @@ def test_the_discovery_document(cc, client: Client) -> None:
     assert endpoint["formats"] == ["text/xml", "application/json"]
     root = as_xml(client.get(f"{BASE}/discovery.xml"))
     assert root.tag == "discovery" and children(root) == ["changeset", "contact", "key_service", "endpoints"]
-    assert [format_.text for format_ in root.find("endpoints/endpoint/formats")] == ["text/xml", "application/json"]
-    assert children(root.find("endpoints/endpoint/formats")) == ["format", "format"]
+    assert [format_.text for format_ in found(root, "endpoints/endpoint/formats")] == ["text/xml", "application/json"]
+    assert children(found(root, "endpoints/endpoint/formats")) == ["format", "format"]
 
 
 def test_services_are_the_public_categories(cc, questions, client: Client) -> None:
@@ -71,8 +77,8 @@ def test_a_definition_for_each_attribute_type(cc, questions, client: Client, fmt
     else:
         root = as_xml(response)
         assert root.tag == "service_definition" and children(root) == ["service_code", "attributes"]
-        assert set(children(root.find("attributes"))) == {"attribute"}
-        attributes = [_xml_attribute(element) for element in root.find("attributes")]
+        assert set(children(found(root, "attributes"))) == {"attribute"}
+        attributes = [_xml_attribute(element) for element in found(root, "attributes")]
     assert [row["datatype"] for row in attributes] == [EXPECTED_DATATYPES[kind] for kind in AttributeKind]
     assert [row["order"] for row in attributes] == [1, 2, 3, 4, 5]
     for row, kind in zip(attributes, AttributeKind, strict=True):
@@ -91,8 +97,9 @@ def _xml_attribute(element):  # type: ignore[no-untyped-def]
     row["order"] = int(row["order"])
     if element.find("values") is not None:
         assert set(children(element.find("values"))) == {"value"}
-        row["values"] = [{"key": value.findtext("key"), "name": value.findtext("name")}
-                         for value in element.find("values")]
+        row["values"] = [
+            {"key": value.findtext("key"), "name": value.findtext("name")} for value in element.find("values")
+        ]
     return row
 
 

@@ -29,7 +29,9 @@ def test_the_public_timeline_as_updates(cc, client: Client) -> None:
     t.case_sign(case=case, actor=cc.property_handler)
     t.case_feedback(case=case, actor=cc.property_handler, comment="已清理。", after_photos=[tiny_photo()])
     t.case_verify(case=case, actor=cc.cast.grid_worker_a, passed=True, comment="现场已清理。")
-    t.case_close(case=case, actor=cc.dispatcher, outcome=Outcome.RESOLVED, note="内部：结案", reply="问题已解决，谢谢。")
+    t.case_close(
+        case=case, actor=cc.dispatcher, outcome=Outcome.RESOLVED, note="内部：结案", reply="问题已解决，谢谢。"
+    )
     response = client.get(f"{BASE}/servicerequestupdates.json")
     rows = as_json(response)
     public = list(CaseEvent.objects.filter(case=case, public=True).order_by("time", "pk"))
@@ -80,8 +82,11 @@ def test_a_photo_of_an_update_is_its_media_url(cc, client: Client) -> None:
     assert case.attachments.count() == 1
 
 
-def test_the_updates_cost_the_same_queries_whatever_their_number(cc, client: Client,  # type: ignore[no-untyped-def]
-                                                                  django_assert_num_queries) -> None:
+def test_the_updates_cost_the_same_queries_whatever_their_number(
+    cc,
+    client: Client,  # type: ignore[no-untyped-def]
+    django_assert_num_queries,
+) -> None:
     for _n in range(6):
         advance(_case(cc), Status.HANDLING, cc)
     with django_assert_num_queries(1):
