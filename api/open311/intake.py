@@ -117,8 +117,9 @@ def form_errors(form: PublicReportForm) -> list[tuple[int | str, str]]:
     return problems
 
 
-def submit(request: HttpRequest, key: Open311Key, category: Category) -> Submission:
-    """The request as a case (or the form with its errors, or the rate limit's refusal)."""
+def submit(request: HttpRequest, key: Open311Key, category: Category) -> tuple[Submission, Open311Submission | None]:
+    """The request as a case and its record (or the form with its errors, or the rate limit's
+    refusal, and no record)."""
     post = request.POST
     for name in ("device_id", "account_id"):
         if len(post.get(name, "")) > SHORT_TEXT:
@@ -129,23 +130,28 @@ def submit(request: HttpRequest, key: Open311Key, category: Category) -> Submiss
     data = form_data(post, category)
     files = MultiValueDict({"photos": request.FILES.getlist("media")})
 
+    records: list[Open311Submission] = []
+
     def record(case: Case) -> None:
-        Open311Submission.objects.create(
-            case=case,
-            key=key,
-            token=secrets.token_hex(16),
-            device_id=post.get("device_id", "").strip(),
-            account_id=post.get("account_id", "").strip(),
-            media_url=media_url,
+        records.append(
+            Open311Submission.objects.create(
+                case=case,
+                key=key,
+                token=secrets.token_hex(16),
+                device_id=post.get("device_id", "").strip(),
+                account_id=post.get("account_id", "").strip(),
+                media_url=media_url,
+            )
         )
 
-    return submit_public_report(
+    submission = submit_public_report(
         key=_source(request, key, post),
         phone=str(data.get("reporter_phone", "")),
         channel=Channel.OPEN311,
         make_form=lambda with_files: Open311ReportForm(data, files if with_files else None),
         saved=record,
     )
+    return submission, (records[0] if submission.case is not None and records else None)
 
 
 __all__ = ["Open311Error", "Open311ReportForm", "form_data", "form_errors", "submit"]

@@ -214,13 +214,12 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     category = public_categories().filter(code=code).first()
     if category is None:
         raise Open311Error(404, _("service_code：没有这个服务“%(code)s”。") % {"code": code[:60]})
-    submission = intake.submit(request, key, category)
+    submission, record = intake.submit(request, key, category)
     if submission.limited:
         return errors(fmt, 429, [(429, submission.refusal)])
-    if submission.case is None:
+    if submission.case is None or record is None:
         return errors(fmt, 400, intake.form_errors(submission.form))
     case = submission.case
-    record = Open311Submission.objects.get(case=case)
     row = {
         "service_request_id": case.number,
         "token": record.token,
