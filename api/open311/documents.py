@@ -20,6 +20,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 FORMATS = ("json", "xml")
+XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 CONTENT_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 ITEM_NAMES = {
     "services": "service",
@@ -72,7 +73,7 @@ def _fill(element: ElementTree.Element, name: str, value: Any) -> None:
 def to_xml(root: str, content: Any) -> bytes:
     element = ElementTree.Element(root)
     _fill(element, root, content)
-    return ElementTree.tostring(element, encoding="utf-8", xml_declaration=True)
+    return XML_DECLARATION + ElementTree.tostring(element, encoding="unicode").encode()
 
 
 def to_json(content: Any) -> bytes:

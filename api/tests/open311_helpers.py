@@ -24,7 +24,7 @@ def as_json(response: Any) -> Any:
 
 def as_xml(response: Any) -> ElementTree.Element:
     assert response["Content-Type"] == "text/xml; charset=utf-8"
-    assert response.content.startswith(b"<?xml version='1.0' encoding='utf-8'?>")
+    assert response.content.startswith(b'<?xml version="1.0" encoding="UTF-8"?>\n')
     return ElementTree.fromstring(response.content)
 
 

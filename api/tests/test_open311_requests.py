@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from api.open311.states import detailed_state, open311_status
-from api.tests.open311_helpers import BASE, as_json, as_xml, children, json_errors, xml_errors
+from api.tests.open311_helpers import BASE, as_json, as_xml, children, found, json_errors, xml_errors
 from cases import transitions as t
 from cases.models import Case, Status
 from cases.testing import advance, report, tiny_photo
@@ -200,3 +200,10 @@ def test_a_cancelled_report_reads_closed_with_the_reporters_words(cc, client: Cl
     t.case_cancel(case=case, actor=REPORTER, reason="已自行解决。")
     [row] = as_json(client.get(f"{BASE}/requests/{case.number}.json"))
     assert row["status"] == "closed" and Case.objects.get(pk=case.pk).status == Status.CANCELLED
+
+
+def test_characters_xml_cannot_carry_are_left_out(cc, client: Client) -> None:
+    case = _public_case(cc, description="楼道\x0b堆物\x1f。")
+    root = as_xml(client.get(f"{BASE}/requests/{case.number}.xml"))
+    assert found(root, "request").findtext("description") == "楼道堆物。"
+    assert as_json(client.get(f"{BASE}/requests/{case.number}.json"))[0]["description"] == "楼道\x0b堆物\x1f。"
