@@ -12,7 +12,7 @@ from PIL import Image
 from api.models import Open311Key, Open311Submission
 from api.open311.keys import key_revoke
 from api.tests.open311_helpers import BASE, as_json, as_xml, children, issue_key, json_errors, xml_errors
-from cases.models import AttachmentKind, Case, Channel, HandlingLevel, Status
+from cases.models import AttachmentKind, AttributeKind, Case, CategoryAttribute, Channel, HandlingLevel, Status
 from cases.tests.intake_files import GRID_A_POINT, NOWHERE_POINT, jpeg_bytes, jpeg_upload
 
 pytestmark = pytest.mark.django_db
@@ -191,3 +191,17 @@ def test_a_media_url_is_kept_but_never_fetched(cc, key, client: Client) -> None:
     assert not Case.objects.get().attachments.exists()
     bad = client.post(f"{BASE}/requests.json", _data(key, media_url="file:///etc/passwd"))
     assert bad.status_code == 400 and json_errors(bad)[0]["description"].startswith("media_url:")
+
+
+def test_list_and_date_answers_in_the_specs_forms(cc, key, client: Client) -> None:
+    category = cc.category("t-clutter")
+    CategoryAttribute.objects.create(
+        category=category, code="floors", label="楼层", kind=AttributeKind.MULTIPLE, options="一楼\n二楼\n三楼"
+    )
+    CategoryAttribute.objects.create(category=category, code="since", label="发现日期", kind=AttributeKind.DATE)
+    data = _data(key, **{"attribute[floors][]": ["一楼", "三楼"], "attribute[since]": "2026-10-01T20:00:00Z"})
+    response = client.post(f"{BASE}/requests.json", data)
+    assert response.status_code == 200, response.content
+    assert Case.objects.get().attributes == {"floors": ["一楼", "三楼"], "since": "2026-10-02"}  # in +08:00
+    bad = client.post(f"{BASE}/requests.json", _data(key, **{"attribute[floors][]": ["五楼"]}))
+    assert bad.status_code == 400 and json_errors(bad)[0]["description"].startswith("attribute[floors]:")
