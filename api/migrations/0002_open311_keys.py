@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0001_initial'),
         ('api', '0001_initial'),
-        ('cases', '0011_open311_channel'),
+        ('cases', '0012_open311_channel'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
