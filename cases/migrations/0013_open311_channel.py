@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0001_initial'),
         ('areas', '0002_area_name_no_markup'),
-        ('cases', '0011_statistics_rollups'),
+        ('cases', '0012_workbench_indexes'),
         ('registry', '0006_fill_address_sort_keys'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -10,8 +10,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0001_initial'),
-        ('api', '0001_initial'),
-        ('cases', '0012_open311_channel'),
+        ('api', '0002_webhooks'),
+        ('cases', '0013_open311_channel'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
