@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from api.models import AccessToken, Scope, WebhookDelivery, WebhookSubscription
+from api.models import AccessToken, Open311Key, Open311Submission, Scope, WebhookDelivery, WebhookSubscription
+from api.open311.keys import key_issue, key_revoke
 from api.tokens import token_create, token_revoke, validate_token
 from api.webhooks.subscriptions import subscription_disable
 
@@ -133,3 +134,79 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin[WebhookSubscription]):
         assert isinstance(actor, User)
         count = sum(subscription_disable(subscription=subscription, actor=actor) for subscription in queryset)
         messages.success(request, _("已停用 %(count)s 个订阅。") % {"count": count})
+
+
+class Open311KeyAdminForm(forms.ModelForm):
+    class Meta:
+        model = Open311Key
+        fields = ["name", "organisation", "owner"]
+
+
+@admin.register(Open311Key)
+class Open311KeyAdmin(admin.ModelAdmin[Open311Key]):
+    """Open311 api keys: issued here by superusers (the key is shown once, in the message after
+    saving), never edited or deleted; revoked by the action. Docs: docs/open311.md."""
+
+    form = Open311KeyAdminForm
+    list_display = ["name", "prefix", "organisation", "owner", "is_active", "created_at", "revoked_at",
+                    "last_used_at", "last_used_from"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "prefix", "owner", "organisation__name"]
+    readonly_fields = ["prefix", "is_active", "created_at", "created_by", "revoked_at", "last_used_at",
+                       "last_used_from"]
+    actions = ["revoke"]
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_active and request.user.is_superuser)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a key is never edited: revoke it and issue another
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # revoked keys stay, with the requests they sent
+
+    def save_model(self, request: HttpRequest, obj: Open311Key, form: Any, change: bool) -> None:
+        actor = request.user
+        assert isinstance(actor, User)
+        key, secret = key_issue(name=obj.name, organisation=obj.organisation, owner=obj.owner, actor=actor)
+        obj.pk, obj.prefix = key.pk, key.prefix
+        messages.warning(request, _("新的 Open311 api_key（只显示这一次）：%(key)s") % {"key": secret})
+
+    @admin.action(description=gettext_lazy("撤销所选密钥"))
+    def revoke(self, request: HttpRequest, queryset: QuerySet[Open311Key]) -> None:
+        actor = request.user
+        assert isinstance(actor, User)
+        for key in queryset:
+            key_revoke(key=key, actor=actor)
+        messages.success(request, _("已撤销 %(count)s 把密钥。") % {"count": queryset.count()})
+
+
+@admin.register(Open311Submission)
+class Open311SubmissionAdmin(admin.ModelAdmin[Open311Submission]):
+    """Which case each Open311 request became, and which key sent it (read only)."""
+
+    list_display = ["case", "key", "device_id", "account_id", "created_at"]
+    list_filter = ["key"]
+    search_fields = ["case__number", "device_id", "account_id", "token"]
+    readonly_fields = ["case", "key", "token", "device_id", "account_id", "media_url", "created_at"]
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_active and request.user.is_superuser)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -23,3 +23,4 @@ class ApiConfig(AppConfig):
         register_listener(on_case_event)  # webhooks: every committed case event
         post_migrate.connect(on_post_migrate, dispatch_uid="api-role-permissions")
 
+        register(models.Open311Key, exclude=("secret_hash", "last_used_at", "last_used_from"))

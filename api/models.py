@@ -199,3 +199,71 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_type} → {self.subscription_id}"
+class Open311KeyQuerySet(models.QuerySet["Open311Key"]):
+    def active(self) -> Open311KeyQuerySet:
+        return self.filter(is_active=True, revoked_at__isnull=True)
+
+
+class Open311Key(models.Model):
+    """Open311 接口密钥: the ``api_key`` an outside Open311 client (a WeChat mini-program, a
+    hotline system, a city app) sends with each new request.
+
+    Issued by an administrator to an organisation or a named owner; the key is shown once and
+    stored only as a SHA-256 hash, found by its public prefix. A key grants one thing: reporting
+    as a resident would (a public category, a place inside some grid); it reads nothing the
+    public feed does not show. Revoked keys stay, with their history.
+    """
+
+    name = models.CharField(_("名称"), max_length=100, help_text=_("使用这把密钥的客户端，如“某某小程序”。"))
+    organisation = models.ForeignKey(
+        "accounts.Organisation", verbose_name=_("所属单位"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="open311_keys",
+    )
+    owner = models.CharField(_("负责人及联系方式"), max_length=200, blank=True)
+    prefix = models.CharField(_("前缀"), max_length=12, unique=True, editable=False)
+    secret_hash = models.CharField(max_length=64, editable=False)
+    is_active = models.BooleanField(_("启用"), default=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("创建人"), on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+", editable=False)
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True, editable=False)
+    last_used_at = models.DateTimeField(_("最近使用时间"), null=True, blank=True, editable=False)
+    last_used_from = models.CharField(_("最近使用地址"), max_length=64, blank=True, editable=False)
+
+    objects = Open311KeyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Open311 接口密钥")
+        verbose_name_plural = _("Open311 接口密钥")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.is_active and self.revoked_at is None
+
+
+class Open311Submission(models.Model):
+    """A case that came in through Open311: which key sent it, and what the client told about its
+    user (``device_id``, ``account_id``: the client's own identifiers) and a ``media_url`` it
+    gave (kept as given, never fetched). ``token`` answers ``tokens/{token}``."""
+
+    case = models.OneToOneField("cases.Case", verbose_name=_("事件"), on_delete=models.CASCADE,
+                                related_name="open311_submission")
+    key = models.ForeignKey(Open311Key, verbose_name=_("接口密钥"), on_delete=models.PROTECT,
+                            related_name="submissions")
+    token = models.CharField(_("令牌"), max_length=32, unique=True, editable=False)
+    device_id = models.CharField(_("设备标识"), max_length=100, blank=True)
+    account_id = models.CharField(_("账户标识"), max_length=100, blank=True)
+    media_url = models.URLField(_("媒体地址"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("提交时间"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("Open311 提交记录")
+        verbose_name_plural = _("Open311 提交记录")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case} ← {self.key}"

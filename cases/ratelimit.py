@@ -62,10 +62,15 @@ def limits() -> Limits:
     )
 
 
-def source_key(request: HttpRequest) -> str:
-    """A keyed hash of the client's address (``Case.source_key``): countable, not reversible."""
+def keyed_source(source: str) -> str:
+    """A keyed hash of a report's source (``Case.source_key``): countable, not reversible."""
     key = str(getattr(settings, "PII_INDEX_KEY", "") or settings.SECRET_KEY).encode()
-    return hmac.new(key, b"case-source:" + client_address(request).encode(), hashlib.sha256).hexdigest()
+    return hmac.new(key, b"case-source:" + source.encode(), hashlib.sha256).hexdigest()
+
+
+def source_key(request: HttpRequest) -> str:
+    """The source of a public page's report: the client's address."""
+    return keyed_source(client_address(request))
 
 
 def _since(now: datetime.datetime | None) -> datetime.datetime:

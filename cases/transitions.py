@@ -28,6 +28,7 @@ from areas.models import Area
 from cases import calendar
 from cases.attributes import clean_attributes
 from cases.models import (
+    RESIDENT_CHANNELS,
     AssignmentRole,
     AssignmentState,
     AttachmentKind,
@@ -170,7 +171,7 @@ def case_report(
         )
         case.grid_code = place.code
         case.community_code, case.street_code = place.code[:12], place.code[:9] + "000"
-        case.level = level or (HandlingLevel.GRID if channel in (Channel.GRID_WORKER, Channel.RESIDENT)
+        case.level = level or (HandlingLevel.GRID if channel == Channel.GRID_WORKER or channel in RESIDENT_CHANNELS
                                else category.default_level)
         case.desk_area = desk_for(case, case.level)
         case.accept_due_at = accept_deadline(case, now)

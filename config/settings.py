@@ -415,6 +415,15 @@ WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", Fa
 WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 5)
 # A subscription whose deliveries have failed without a success for this many days is disabled.
 WEBHOOK_DISABLE_AFTER_DAYS = env_int("WEBHOOK_DISABLE_AFTER_DAYS", 3)
+# --- api: Open311 GeoReport v2 (owned by api/open311/, docs/open311.md) ---
+# The jurisdiction_id clients may send (e.g. the city's domain); another value is a 404. Empty:
+# any value is accepted (a server serves one jurisdiction, so clients may leave it out).
+OPEN311_JURISDICTION_ID = env_str("OPEN311_JURISDICTION_ID", "")
+# The discovery document's contact and key_service texts (defaults: ask the administrator).
+OPEN311_CONTACT = env_str("OPEN311_CONTACT", "")
+OPEN311_KEY_SERVICE = env_str("OPEN311_KEY_SERVICE", "")
+# The largest (and default) page of GET requests and servicerequestupdates, as the spec's 1000.
+OPEN311_MAX_PAGE_SIZE = env_int("OPEN311_MAX_PAGE_SIZE", 1000)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "api.authentication.AccessTokenAuthentication",

@@ -21,6 +21,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("p/", include("participation.deliberation_urls")),
     path("fieldwork/", include("fieldwork.urls")),
     path("api/", include("api.urls")),
+    path("open311/v2/", include("api.open311.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -320,6 +320,17 @@ TABLE: dict[str, Entry] = {
     "api:webhook_disable": Entry("webhook", "api.manage_webhook", method="post", ok=302),
     "api:webhook_enable": Entry("webhook", "api.manage_webhook", method="post", ok=302),
     "api:webhook_redeliver": Entry("webhook_delivery", "api.manage_webhook", method="post", ok=302),
+    # --- Open311 GeoReport v2 (docs/open311.md): public reads of public data (no personal data,
+    # only public categories); a new request needs an api key, not a user (403 without one).
+    "open311:discovery": _public("o311"),
+    "open311:services": _public("o311"),
+    "open311:service": _public("o311_service"),
+    "open311:requests": _public("o311"),
+    "open311:request": _public("o311_request"),
+    "open311:token": _public("o311_token", ok=404),  # no request came through Open311
+    "open311:updates": _public("o311"),
+    "open311:media": _public("o311_media"),
+    "open311:not_found": _public("o311_other", ok=404),
 }
 
 KWARGS: dict[str, Callable[[Site], dict[str, Any]]] = {
@@ -376,6 +387,12 @@ KWARGS: dict[str, Callable[[Site], dict[str, Any]]] = {
         "token": matrix_rectification(site.grid, site.unit).items.get().photos.get().token},
     "campaign": lambda site: {"pk": matrix_patrol(site.grid).plan_id},
     "pairing": lambda site: {"pk": matrix_pairing(site.resident).pk},
+    "o311": lambda site: {"fmt": "json"},
+    "o311_service": lambda site: {"code": "t-clutter", "fmt": "xml"},
+    "o311_request": lambda site: {"request_id": site.case.number, "fmt": "json"},
+    "o311_token": lambda site: {"token": "0123abcd", "fmt": "xml"},
+    "o311_media": lambda site: {"token": site.photo_token()},
+    "o311_other": lambda site: {"rest": "nothing.json"},
 }
 
 
@@ -470,3 +487,17 @@ def test_scope_matrix(world: World, db: None, name: str) -> None:
             if status != expected(entry, role, site):
                 wrong.append(f"{role} @ {site}: {status}, expected {expected(entry, role, site)}")
     assert not wrong, f"{name} ({route.route}):\n" + "\n".join(wrong)
+
+
+def test_a_new_open311_request_needs_an_api_key_whoever_signs_in(world: World, db: None) -> None:
+    """``POST open311:requests`` acts for an api key, never for a user: a session is no key (403)."""
+    wrong = []
+    for role, user in world.users().items():
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        url = reverse("open311:requests", kwargs={"fmt": "json"})
+        status = client.post(url, {"service_code": "t-clutter"}).status_code
+        if status != 403:
+            wrong.append(f"{role}: {status}")
+    assert not wrong, wrong

@@ -4,6 +4,7 @@ from .calendar import CalendarDay
 from .case import (
     FINAL_STATUSES,
     OPEN_STATUSES,
+    RESIDENT_CHANNELS,
     AssignmentRole,
     AssignmentState,
     AttachmentKind,
@@ -39,7 +40,8 @@ from .notification import Announcement, Notification
 from .rollup import CaseRollup, CaseRollupSlice, RollupWatermark, SliceDimension
 
 __all__ = [
-    "FINAL_STATUSES", "OPEN_STATUSES", "Announcement", "AssignmentRole", "AssignmentState", "AttachmentKind",
+    "FINAL_STATUSES", "OPEN_STATUSES", "RESIDENT_CHANNELS", "Announcement", "AssignmentRole", "AssignmentState",
+    "AttachmentKind",
     "AttributeKind", "CalendarDay", "Case", "CaseAssignment", "CaseAttachment", "CaseEvent", "CaseRollup",
     "CaseRollupSlice", "CaseSupervision", "Category", "CategoryAttribute", "Channel", "DeadlineUnit", "Dispute",
     "DisputeKind", "DisputeParty", "DisputeResult", "ExportStatus", "ExtensionRequest", "ExtensionState",

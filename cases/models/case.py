@@ -59,6 +59,12 @@ class Channel(models.TextChoices):
     WALK_IN = "walk_in", _("来访")
     LEADER = "leader", _("领导交办")
     PLATFORM = "platform", _("上级平台转办")
+    OPEN311 = "open311", _("Open311 接口")
+
+
+# Channels through which residents report themselves (随手拍 and apps over Open311): such
+# reports start at the grid's desk, like a grid worker's.
+RESIDENT_CHANNELS = frozenset({Channel.RESIDENT, Channel.OPEN311})
 
 
 class Stage(models.TextChoices):
@@ -323,6 +329,8 @@ class Case(TimeStampedModel):
                          name="case_reopen_requested"),
             models.Index(fields=["desk_area"], condition=Q(cancel_requested_at__isnull=False),
                          name="case_cancel_requested"),
+            # The public Open311 list pages in (reported_at, id) order within a date window.
+            models.Index(fields=["reported_at", "id"], name="case_reported_id"),
         ]
 
     def __str__(self) -> str:

@@ -26,11 +26,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, URLResolver, path, reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -48,10 +46,15 @@ from cases.forms.intake import (
     looks_like_code,
     normalise_code,
 )
-from cases.models import Case, CaseAttachment, CaseEvent, Category, Channel, Outcome, Rating, RatingSource, Status
+from cases.models import Case, CaseAttachment, Category, RatingSource, Status
+from cases.public_report import submit_public_report
 from cases.rules import rating_window_ends
+from cases.tracking import entry_detail as _detail
+from cases.tracking import entry_title as _title
+from cases.tracking import public_photos
+from cases.tracking import public_text as _public_text
 from cases.views.intake import locate_query, map_config, outlines_json, photo_response, where_json
-from cases.workflow import REPORTER, TRANSITIONS, ActionRefused
+from cases.workflow import REPORTER, ActionRefused
 
 SESSION_CODES = "cases_public_codes"
 ROBOTS = "noindex, nofollow"
@@ -91,17 +94,6 @@ def _remember(request: HttpRequest, code: str) -> None:
     request.session[SESSION_CODES] = codes
 
 
-def _save_report(request: HttpRequest, form: PublicReportForm, key: str) -> Case | None:
-    try:
-        return transitions.case_report(actor=REPORTER, channel=Channel.RESIDENT, source_key=key,
-                                       **form.report_kwargs())
-    except ValidationError as error:
-        form.apply_errors(error)
-    except ActionRefused as refused:
-        form.add_error(None, refused.message)
-    return None
-
-
 def _typed(request: HttpRequest) -> PublicReportForm:
     """What was typed, without the photos: showing it again opens no image."""
     return PublicReportForm(request.POST)
@@ -113,23 +105,18 @@ def report(request: HttpRequest) -> HttpResponse:
     """随手拍: a resident reports a problem; the answer is the tracking code."""
     if request.method != "POST":
         return _render_report(request, PublicReportForm(initial=_initial(request)))
-    key, phone = ratelimit.source_key(request), str(request.POST.get("reporter_phone", ""))
     # The limit first (saved and failed reports), then the honeypot, then the fields; the photos
     # are opened only when all of that passed (``PhotoForm``). Every failure counts.
-    refusal = ratelimit.report_refusal(key, phone)
-    if refusal:
-        return _render_report(request, _typed(request), status=429, refusal=refusal)
-    form = PublicReportForm(request.POST, request.FILES)
-    if form.is_robot:
-        form = _typed(request)
-        form.add_error(None, _("提交未通过校验，请刷新页面后重试。"))
-    elif form.is_valid():
-        case = _save_report(request, form, key)
-        if case is not None:
-            _remember(request, case.tracking_code)
-            return redirect("public_cases:done")
-    ratelimit.count_failed_report(key, phone)
-    return _render_report(request, form, status=400)
+    submission = submit_public_report(
+        key=ratelimit.source_key(request), phone=str(request.POST.get("reporter_phone", "")),
+        make_form=lambda files: PublicReportForm(request.POST, request.FILES) if files else _typed(request),
+    )
+    if submission.limited:
+        return _render_report(request, submission.form, status=429, refusal=submission.refusal)
+    if submission.case is not None:
+        _remember(request, submission.case.tracking_code)
+        return redirect("public_cases:done")
+    return _render_report(request, submission.form, status=400)
 
 
 @require_GET
@@ -223,31 +210,6 @@ def track_lookup(request: HttpRequest) -> HttpResponse:
 
 # ----- the tracking page ---------------------------------------------------------------------------
 
-# What the reporter reads for each public timeline entry (plain words, not the desk's verbs).
-VERB_TITLES: dict[str, Any] = {
-    "report": pgettext_lazy("public timeline", "提交反映"),
-    "accept": pgettext_lazy("public timeline", "已受理"),
-    "reject": pgettext_lazy("public timeline", "不予受理"),
-    "self_handle": pgettext_lazy("public timeline", "网格自行处置"),
-    "dispatch": pgettext_lazy("public timeline", "已派单"),
-    "sign": pgettext_lazy("public timeline", "处置单位已签收"),
-    "feedback": pgettext_lazy("public timeline", "处置单位已反馈"),
-    "hold": pgettext_lazy("public timeline", "暂缓办理"),
-    "resume": pgettext_lazy("public timeline", "恢复办理"),
-    "verify": pgettext_lazy("public timeline", "核查"),
-    "close": pgettext_lazy("public timeline", "已办结"),
-    "rate": pgettext_lazy("public timeline", "评价"),
-    "callback": pgettext_lazy("public timeline", "电话回访"),
-    "request_cancel": pgettext_lazy("public timeline", "申请撤销"),
-    "decide_cancel": pgettext_lazy("public timeline", "撤销申请已处理"),
-    "reopen": pgettext_lazy("public timeline", "重新办理"),
-    "decline_reopen": pgettext_lazy("public timeline", "不予重办"),
-    "cancel": pgettext_lazy("public timeline", "已撤销"),
-    "merge": pgettext_lazy("public timeline", "合并办理"),
-    "split": pgettext_lazy("public timeline", "拆分办理"),
-    "split_from": pgettext_lazy("public timeline", "由一条反映拆分而来"),
-}
-
 STEPS = [pgettext_lazy("tracking step", "提交"), pgettext_lazy("tracking step", "受理"),
          pgettext_lazy("tracking step", "处置"), pgettext_lazy("tracking step", "核查"),
          pgettext_lazy("tracking step", "办结")]
@@ -268,41 +230,6 @@ class PublicEntry:
     photos: list[CaseAttachment] = field(default_factory=list)
 
 
-def _detail(event: CaseEvent) -> str:
-    data = event.data or {}
-    if event.verb == "dispatch" and data.get("lead_name"):
-        return _("交由%(unit)s办理。") % {"unit": data["lead_name"]}
-    if event.verb == "verify":
-        return _("核查通过。") if data.get("passed") else _("核查未通过，重新办理。")
-    if event.verb == "close" and data.get("outcome") in Outcome.values:
-        return str(Outcome(data["outcome"]).label)
-    if event.verb in ("rate", "callback") and data.get("rating") in Rating.values:
-        return str(Rating(data["rating"]).label)
-    if event.verb == "decide_cancel":
-        return _("同意撤销。") if data.get("approved") else _("不同意撤销，继续办理。")
-    return ""
-
-
-# The reporter's own words, shown back to them (entries written with the tracking code).
-REPORTER_WORDS = frozenset({"cancel", "request_cancel", "verify"})
-
-
-def _public_text(event: CaseEvent) -> str:
-    """What the reporter reads under an entry: the staff's reply to them, never the internal note;
-    on entries the reporter wrote, their own words."""
-    if event.reply:
-        return event.reply
-    if event.actor_id is None and event.verb in REPORTER_WORDS:
-        return event.comment
-    return ""
-
-
-def _title(verb: str) -> str:
-    if verb in VERB_TITLES:
-        return str(VERB_TITLES[verb])
-    return str(TRANSITIONS[verb].label) if verb in TRANSITIONS else verb
-
-
 def public_timeline(case: Case) -> list[PublicEntry]:
     """The public entries of the timeline, with their public photos (two queries)."""
     events = list(case.events.filter(public=True).order_by("time", "pk"))
@@ -312,11 +239,6 @@ def public_timeline(case: Case) -> list[PublicEntry]:
     return [PublicEntry(time=event.time, title=_title(event.verb), detail=_detail(event),
                         comment=_public_text(event), photos=photos.get(event.pk, []))
             for event in events]
-
-
-def public_photos(case: Case) -> Any:
-    """Photos the reporter may see: public ones, not attached to an internal timeline entry."""
-    return case.attachments.filter(public=True).filter(Q(event__isnull=True) | Q(event__public=True))
 
 
 def _steps(case: Case) -> list[tuple[str, str]]:
