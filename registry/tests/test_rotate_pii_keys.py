@@ -57,6 +57,8 @@ def test_it_discovers_every_encrypted_field_and_its_index():
     assert found["cases.Case"] == (("reporter_phone",), ["reporter_phone_index"])
     assert found["cases.DisputeParty"] == (("phone",), [])
     assert found["participation.Wish"] == (("claimant_phone",), ["claimant_phone_index"])
+    assert found["participation.Proposal"] == (("proposer_phone",), ["proposer_phone_index"])
+    assert found["api.WebhookSubscription"] == (("secret",), [])  # the signing secret: re-encrypted, no index
 
 
 def test_old_records_are_lost_without_rotation(people, settings):

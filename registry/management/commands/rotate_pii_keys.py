@@ -46,6 +46,9 @@ INDEX_RULES: dict[str, dict[str, IndexRule]] = {
     "participation.Wish": {
         "claimant_phone_index": lambda row: index_value("phone", row.claimant_phone) if row.claimant_phone else "",
     },
+    "participation.Proposal": {
+        "proposer_phone_index": lambda row: index_value("phone", row.proposer_phone) if row.proposer_phone else "",
+    },
 }
 DEFAULT_BATCH_SIZE = 500
 
