@@ -24,6 +24,7 @@ from areas.models import Area
 from cases.models import Case, Category, Channel
 from cases.transitions import case_report, case_report_resolved
 from cases.workflow import ActionRefused, Photo
+from core.validators import without_control_characters
 from fieldwork.checklists import clean_answers, field_name
 from fieldwork.models import (
     Answer,
@@ -144,7 +145,7 @@ def patrol_finish(*, patrol: Patrol, actor: User, note: str = "", now: datetime.
     with transaction.atomic():
         patrol = _check_worker(patrol, actor)
         patrol.finished_at = _now(now)
-        patrol.note = note.strip()[:2000]
+        patrol.note = without_control_characters(note).strip()[:2000]  # raw POST: no NUL reaches the row
         patrol.save(update_fields=["finished_at", "note"])
     return patrol
 

@@ -29,6 +29,7 @@ from areas.models import Area
 from cases import transitions
 from cases.models import Case, Category, Channel
 from cases.workflow import ActionRefused, Photo
+from core.validators import without_control_characters
 from participation.models import (
     Decision,
     Meeting,
@@ -162,7 +163,8 @@ def proposal_from_case(*, actor: User, case: Case, title: str = "", now: datetim
     _require(actor, "add_proposal", case.grid)
     if Proposal.objects.filter(source_case=case).exists():
         raise ActionRefused(_("该事件已转为议题。"))
-    title = (title or "").strip() or f"{case.category.name}：{case.description[:60]}"
+    # The title comes straight from the confirm form: control characters (NUL) are dropped, not stored.
+    title = without_control_characters(title or "").strip() or f"{case.category.name}：{case.description[:60]}"
     proposal = Proposal.objects.create(
         area=case.grid, title=title[:100], details=case.description, source=ProposalSource.CASE,
         source_case=case, recorded_by=actor,
