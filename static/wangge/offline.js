@@ -275,15 +275,19 @@
     }).then(function (data) {
       var byKey = {};
       chunk.forEach(function (record) { byKey[record.key] = record; });
-      return Promise.all((data.results || []).map(function (result) {
-        var record = byKey[result.key];
-        if (!record) { return 0; }
-        if (result.status === "ok") { return deleteRecord(record.key).then(function () { return 1; }); }
-        record.state = "refused";
-        record.message = result.message || "";
-        return putRecord(record).then(function () { return 0; });
-      }));
-    }).then(function (done) { return done.reduce(function (a, b) { return a + b; }, 0); });
+      // One result after the other: each is its own IndexedDB transaction, and the queue must
+      // end up saying exactly what the server answered for every record.
+      return (data.results || []).reduce(function (previous, result) {
+        return previous.then(function (done) {
+          var record = byKey[result.key];
+          if (!record) { return done; }
+          if (result.status === "ok") { return deleteRecord(record.key).then(function () { return done + 1; }); }
+          record.state = "refused";
+          record.message = result.message || "";
+          return putRecord(record).then(function () { return done; });
+        });
+      }, Promise.resolve(0));
+    });
   }
 
   function flush() {
