@@ -16,7 +16,7 @@ from accounts.models import Duty, OrganisationKind, TeamMember, User
 from areas.models import Area
 from audit.models import ChangeLogEntry
 from demo.registry_people import AS_OF
-from demo.seed import seed_demo
+from demo.seed import SeedReport
 from registry.addresses import dwelling_key
 from registry.models import (
     Building,
@@ -59,8 +59,8 @@ FACILITY_CLASSES = {"0112": "路灯", "0401": "凉亭", "0402": "健身器材", 
 
 
 @pytest.fixture
-def seeded() -> None:
-    seed_demo(password="demo-test-pw")
+def seeded(demo_registry: SeedReport) -> None:
+    """The demo registry, seeded once for the module (demo/tests/conftest.py)."""
 
 
 def age(born: datetime.date) -> int:
@@ -296,13 +296,3 @@ def test_it_changes_nothing_when_run_again(seeded):
     assert "already up to date" in out.getvalue()
     figures = re.search(r"buildings (\d+), dwellings (\d+), households (\d+), residents (\d+)", out.getvalue())
     assert figures and int(figures[4]) == before["Resident"]
-
-
-def test_it_can_leave_the_registry_out_and_add_it_later():
-    seed_demo(password="demo-test-pw", registry=False)
-    assert not Resident.objects.exists() and not Building.objects.exists()
-    audit = ChangeLogEntry.objects.count()
-    report = seed_demo(password="demo-test-pw")
-    assert report.created["居民"] == Resident.objects.count() >= 2000
-    assert report.counts["residents"] == Resident.objects.count()
-    assert ChangeLogEntry.objects.count() == audit  # demo rows written in bulk are not audited
