@@ -257,6 +257,9 @@ if S3_BUCKET:
             # url() is never shown to anyone; if it were, it would be signed and short-lived.
             "querystring_auth": True,
             "querystring_expire": 300,
+            # A file read from the bucket is held in memory up to this size, beyond it in a temporary
+            # file (photos stay in memory; exports and rosters do not fill it).
+            "max_memory_size": 2_621_440,
         },
     }
 elif any(env_str(name) for name in _S3_SETTINGS):

@@ -165,7 +165,7 @@ def test_s3_bucket_keeps_uploaded_files_in_a_private_bucket():
         "bucket_name": "wangge-media", "endpoint_url": "https://minio.example.cn:9000", "region_name": "cn-north-1",
         "access_key": "wangge", "secret_key": "s3cret", "location": "street-1", "addressing_style": "path",
         "signature_version": "s3v4", "file_overwrite": False, "default_acl": None, "querystring_auth": True,
-        "querystring_expire": 300,
+        "querystring_expire": 300, "max_memory_size": 2_621_440,
     }
 
 
