@@ -30,6 +30,7 @@ from cases.testing import build_case_cast
 from cases.tests.intake_files import GRID_A_POINT, jpeg_upload
 from cases.tests.stats_factory import make_category, make_row
 from core.tests.test_settings import settings_seen
+from fieldwork.testing import matrix_photo
 from registry.imports import importer
 from registry.imports.retention import purge_import_files
 from registry.models import ImportJob, ImportStatus, Resident
@@ -165,3 +166,13 @@ def test_a_ledger_export_is_stored_in_the_bucket_downloaded_and_purged(bucket, c
 
     assert ledger_exports.purge_ledger_exports(older_than=datetime.timedelta(0)) == 1
     assert bucket.keys() == [] and not LedgerExport.objects.exists()
+
+
+def test_a_field_photo_is_served_from_the_bucket_within_scope(bucket, cast, login):
+    photo = matrix_photo(cast.grid_a)
+    assert bucket.keys("fieldwork/") == [photo.image.name]
+    url = reverse("fieldwork:photo", args=[photo.token])
+    response = login(cast.grid_worker_a).get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == bucket.read(photo.image.name)
+    assert login(cast.grid_worker_b).get(url).status_code == 404
