@@ -33,6 +33,7 @@ from accounts.scope import covers, scope_prefixes
 from cases import ledgers
 from cases.models import Case, ExportStatus, LedgerExport
 from core.dbrouter import use_replica
+from core.files import listdir
 
 logger = logging.getLogger(__name__)
 ROOT = "ledgers"
@@ -124,9 +125,7 @@ def purge_ledger_exports(*, older_than: datetime.timedelta) -> int:
 
 
 def _stray_files(cutoff: datetime.datetime, folder: str = ROOT) -> Iterator[str]:
-    if not default_storage.exists(folder):
-        return
-    folders, files = default_storage.listdir(folder)
+    folders, files = listdir(default_storage, folder)
     names = {f"{folder}/{name}" for name in files}
     known = set(LedgerExport.objects.filter(file__in=names).values_list("file", flat=True))
     for name in sorted(names - known):

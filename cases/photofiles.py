@@ -16,16 +16,15 @@ from django.core.files.storage import Storage, default_storage
 from django.utils import timezone
 
 from cases.models import CaseAttachment
+from core.files import listdir
 
 ROOT = "cases"
 
 
 def _month_folders(storage: Storage) -> Iterator[str]:
-    if not storage.exists(ROOT):
-        return
-    years, _files = storage.listdir(ROOT)
+    years, _files = listdir(storage, ROOT)
     for year in sorted(years):
-        months, _files = storage.listdir(f"{ROOT}/{year}")
+        months, _files = listdir(storage, f"{ROOT}/{year}")
         for month in sorted(months):
             yield f"{ROOT}/{year}/{month}"
 
@@ -36,7 +35,7 @@ def orphan_photos(*, older_than: datetime.timedelta, storage: Storage | None = N
     storage = storage or default_storage
     cutoff = timezone.now() - older_than
     for folder in _month_folders(storage):
-        _dirs, files = storage.listdir(folder)
+        _dirs, files = listdir(storage, folder)
         known = set(CaseAttachment.objects.filter(image__startswith=f"{folder}/").values_list("image", flat=True)
                     .iterator(chunk_size=5000))
         for name in sorted(files):

@@ -7,6 +7,7 @@ no variable set means SQLite under var/, the database task queue and local media
 
 import datetime
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -216,7 +217,7 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
@@ -226,12 +227,52 @@ STORAGES = {
         )
     },
 }
+# Uploaded files (photos, import files, ledger exports) in an S3-compatible bucket instead of
+# MEDIA_ROOT, shared by every server (docs/scaling.md): set S3_BUCKET, and for anything but AWS
+# S3_ENDPOINT_URL (MinIO, Ceph, a cloud's object storage). The bucket stays private: every file
+# is handed out by a view that checks who may see it, never by a bucket URL. Without
+# S3_ACCESS_KEY_ID the credentials come from boto3's usual places (environment, instance role).
+S3_BUCKET = env_str("S3_BUCKET")
+_S3_SETTINGS = ("S3_ENDPOINT_URL", "S3_REGION", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY", "S3_PREFIX",
+                "S3_ADDRESSING_STYLE")
+if S3_BUCKET:
+    S3_ADDRESSING_STYLE = env_str("S3_ADDRESSING_STYLE", "auto")
+    if S3_ADDRESSING_STYLE not in ("auto", "path", "virtual"):
+        raise ImproperlyConfigured("S3_ADDRESSING_STYLE must be auto, path or virtual.")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+            "region_name": env_str("S3_REGION") or None,
+            "access_key": env_str("S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY") or None,
+            "location": env_str("S3_PREFIX").strip("/"),  # a folder of a shared bucket
+            "addressing_style": None if S3_ADDRESSING_STYLE == "auto" else S3_ADDRESSING_STYLE,
+            "signature_version": "s3v4",
+            # A taken name gets a new one, as on disk (two rosters called 花名册.xlsx in one month).
+            "file_overwrite": False,
+            # No ACL is sent: objects are as private as the bucket (and buckets that refuse ACLs work).
+            "default_acl": None,
+            # url() is never shown to anyone; if it were, it would be signed and short-lived.
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            # A file read from the bucket is held in memory up to this size, beyond it in a temporary
+            # file (photos stay in memory; exports and rosters do not fill it).
+            "max_memory_size": 2_621_440,
+        },
+    }
+elif any(env_str(name) for name in _S3_SETTINGS):
+    raise ImproperlyConfigured("The S3_* settings need S3_BUCKET (the bucket that holds uploaded files).")
 
 # The cache: each process's memory by default (the embedded setup); CACHE_URL=redis://host:6379/1
 # shares it between processes and servers, which the rate limits of the public pages need.
 CACHE_URL = env_str("CACHE_URL")
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    # Sessions are read from Redis and written through to the database, so a request needs no
+    # session query, and a Redis restart or an evicted key logs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 elif CACHE_URL:
     raise ImproperlyConfigured("CACHE_URL must be a redis://, rediss:// or unix:// address.")
 else:

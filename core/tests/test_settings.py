@@ -26,7 +26,8 @@ CONTROLLED = (
     "WANGGE_PRODUCTION", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "DATABASE_URL", "WANGGE_VAR_DIR",
     "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_PRELOAD", "STATIC_ROOT", "MEDIA_ROOT",
     "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE", "PII_ENCRYPTION_KEYS", "PII_INDEX_KEY", "CACHE_URL",
-    "PUBLIC_BASE_URL",
+    "PUBLIC_BASE_URL", "S3_BUCKET", "S3_ENDPOINT_URL", "S3_REGION", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY",
+    "S3_PREFIX", "S3_ADDRESSING_STYLE",
 )
 SHOW_SETTINGS = """
 import json, django
@@ -37,6 +38,7 @@ print(json.dumps({
     "engine": database["ENGINE"], "name": str(database["NAME"]), "host": database.get("HOST", ""),
     "time_zone": settings.TIME_ZONE, "language_code": settings.LANGUAGE_CODE, "debug": settings.DEBUG,
     "cache": settings.CACHES["default"]["BACKEND"], "cache_location": settings.CACHES["default"].get("LOCATION", ""),
+    "session_engine": settings.SESSION_ENGINE, "storage": settings.STORAGES["default"],
 }))
 """
 
@@ -140,10 +142,40 @@ def test_an_empty_variable_counts_as_unset(tmp_path):
     assert seen["cache"] == "django.core.cache.backends.locmem.LocMemCache"
 
 
-def test_cache_url_shares_the_cache_through_redis():
+def test_cache_url_shares_the_cache_and_the_sessions_through_redis():
     seen = settings_seen(CACHE_URL="redis://127.0.0.1:6379/3")
     assert seen["cache"] == "django.core.cache.backends.redis.RedisCache"
     assert seen["cache_location"] == "redis://127.0.0.1:6379/3"
+    assert seen["session_engine"] == "django.contrib.sessions.backends.cached_db"  # core/tests/test_sessions_redis.py
+
+
+def test_sessions_and_files_stay_local_by_default():
+    seen = settings_seen()
+    assert seen["session_engine"] == "django.contrib.sessions.backends.db"
+    assert seen["storage"] == {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+
+
+def test_s3_bucket_keeps_uploaded_files_in_a_private_bucket():
+    seen = settings_seen(S3_BUCKET="wangge-media", S3_ENDPOINT_URL="https://minio.example.cn:9000",
+                         S3_REGION="cn-north-1", S3_ACCESS_KEY_ID="wangge", S3_SECRET_ACCESS_KEY="s3cret",
+                         S3_PREFIX="/street-1/", S3_ADDRESSING_STYLE="path")
+    storage = seen["storage"]
+    assert isinstance(storage, dict) and storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert storage["OPTIONS"] == {
+        "bucket_name": "wangge-media", "endpoint_url": "https://minio.example.cn:9000", "region_name": "cn-north-1",
+        "access_key": "wangge", "secret_key": "s3cret", "location": "street-1", "addressing_style": "path",
+        "signature_version": "s3v4", "file_overwrite": False, "default_acl": None, "querystring_auth": True,
+        "querystring_expire": 300, "max_memory_size": 2_621_440,
+    }
+
+
+def test_s3_settings_without_a_bucket_are_refused():
+    result = run_python("manage.py", "check", S3_ENDPOINT_URL="https://minio.example.cn:9000")
+    assert result.returncode != 0
+    assert "The S3_* settings need S3_BUCKET" in result.stderr
+    result = run_python("manage.py", "check", S3_BUCKET="wangge-media", S3_ADDRESSING_STYLE="sideways")
+    assert result.returncode != 0
+    assert "S3_ADDRESSING_STYLE must be auto, path or virtual" in result.stderr
 
 
 def test_it_refuses_a_cache_url_it_cannot_use():

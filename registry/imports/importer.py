@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from core.files import local_copy
 from core.request_context import acting_as
 from registry.imports.columns import Column, columns_for, header_score, map_headers
 from registry.imports.planners import (
@@ -183,12 +185,18 @@ def _import(job: ImportJob, *, commit: bool, on_progress: Progress | None) -> tu
         raise FileRejected(_("您没有在「%(area)s」导入%(kind)s的权限。") % {
             "area": job.area.name, "kind": job.get_kind_display(),
         })
-    if not job.file.name or not job.file.storage.exists(job.file.name):
+    storage, name = job.file.storage, job.file.name
+    if not name or not storage.exists(name):
         raise FileRejected(_("上传的文件已超过保留期限并已删除，请重新上传。"))
-    source = Path(job.file.path)
-    cached = open_cached(source) if commit else None  # the dry run's rows: the file is parsed once
-    with cached or open_roster(source, job.original_filename, is_header=header_score(job.kind)) as reader:
-        recorder = RowRecorder(reader, source) if cached is None and not commit else None
+    with ExitStack() as stack:
+        cached = open_cached(storage, name) if commit else None  # the dry run's rows: the file is parsed once
+        reader: RosterReader
+        if cached is not None:
+            reader = stack.enter_context(cached)
+        else:  # openpyxl needs a local file: a temporary copy when the upload is in a bucket
+            source = stack.enter_context(local_copy(storage, name, suffix=Path(job.original_filename).suffix))
+            reader = stack.enter_context(open_roster(source, job.original_filename, is_header=header_score(job.kind)))
+        recorder = RowRecorder(reader, storage, name) if cached is None and not commit else None
         positions, tally = _check_header(job.kind, reader)
         _update(job, total_rows=reader.total_rows)
         # The dry run plans missing buildings and rooms as new; the commit creates them only when ticked,

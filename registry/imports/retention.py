@@ -23,6 +23,7 @@ from django.core.files.storage import Storage, default_storage
 from django.db.models import Q
 from django.utils import timezone
 
+from core.files import listdir
 from registry.imports.rowcache import SUFFIX, cache_name
 from registry.models import ImportJob, ImportStatus
 
@@ -88,7 +89,7 @@ def _stray_files(cutoff: datetime.datetime, storage: Storage | None = None) -> I
     """Files under ``imports/`` that no job refers to, last modified before ``cutoff``."""
     storage = storage or default_storage
     for folder in _folders(storage, ROOT):
-        _dirs, files = storage.listdir(folder)
+        _dirs, files = listdir(storage, folder)
         if not files:
             continue
         names = {f"{folder}/{name}" for name in files}
@@ -102,9 +103,9 @@ def _stray_files(cutoff: datetime.datetime, storage: Storage | None = None) -> I
 
 def _folders(storage: Storage, root: str) -> Iterator[str]:
     """``root`` and every folder below it, parents first."""
-    if not storage.exists(root):
+    dirs, files = listdir(storage, root)
+    if not dirs and not files:
         return
     yield root
-    dirs, _files = storage.listdir(root)
     for name in sorted(dirs):
         yield from _folders(storage, f"{root}/{name}")

@@ -8,6 +8,9 @@ commit reads that instead when it is there and still describes the same upload (
 modification time). Anything else (no cache, a cache from another upload or format, a broken
 one) falls back to reading the file itself, so the cache is only ever a shortcut.
 
+Both files are in the upload's storage (a folder on disk or a bucket, ``core.files``): the
+cache is written to a temporary file while the rows are read and stored when the last one was.
+
 The cache holds what the upload holds (ID numbers in clear), so it lives and dies with it:
 ``retention.drop_files`` deletes both, and the daily purge treats a cache whose upload is gone
 as a stray file.
@@ -17,14 +20,16 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
+import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 from typing import IO, Any
 
+from django.core.files.storage import Storage
+
+from core import files
 from registry.imports.reader import Limits, RosterReader
 
-VERSION = 1
+VERSION = 2
 SUFFIX = ".rows.jsonl"
 
 
@@ -33,9 +38,8 @@ def cache_name(upload_name: str) -> str:
     return upload_name + SUFFIX
 
 
-def _stamp(source: Path) -> dict[str, int]:
-    status = source.stat()
-    return {"size": status.st_size, "mtime_ns": status.st_mtime_ns}
+def _stamp(storage: Storage, upload_name: str) -> dict[str, Any]:
+    return {"size": storage.size(upload_name), "modified": storage.get_modified_time(upload_name).isoformat()}
 
 
 def _encoded(cell: Any) -> Any:
@@ -68,39 +72,40 @@ class RowRecorder:
     short (an unreadable row, the row cap) leaves no cache behind.
     """
 
-    def __init__(self, reader: RosterReader, source: Path) -> None:
-        self.reader, self.source = reader, source
-        self.target = source.with_name(source.name + SUFFIX)
-        self.partial = self.target.with_name(self.target.name + ".part")
-        self._file: IO[str] | None = None
+    def __init__(self, reader: RosterReader, storage: Storage, upload_name: str) -> None:
+        self.reader, self.storage, self.upload_name = reader, storage, upload_name
+        self._file: IO[bytes] | None = None
 
     def rows(self) -> Iterator[tuple[int, list[Any]]]:
-        self._file = self.partial.open("w", encoding="utf-8")
-        head = {"version": VERSION, **_stamp(self.source), "header": [_encoded(c) for c in self.reader.header],
-                "header_row": self.reader.header_row, "title_rows": self.reader.title_rows,
-                "total_rows": self.reader.total_rows}
-        self._file.write(json.dumps(head, ensure_ascii=False) + "\n")
+        self._file = tempfile.TemporaryFile(prefix="wangge-rows-")  # noqa: SIM115 -- closed by finish()/discard()
+        head = {"version": VERSION, **_stamp(self.storage, self.upload_name),
+                "header": [_encoded(c) for c in self.reader.header], "header_row": self.reader.header_row,
+                "title_rows": self.reader.title_rows, "total_rows": self.reader.total_rows}
+        self._write(head)
         for number, cells in self.reader.rows():
-            self._file.write(json.dumps([number, [_encoded(c) for c in cells]], ensure_ascii=False) + "\n")
+            self._write([number, [_encoded(c) for c in cells]])
             yield number, cells
+
+    def _write(self, value: Any) -> None:
+        assert self._file is not None
+        self._file.write(json.dumps(value, ensure_ascii=False).encode() + b"\n")
 
     def finish(self) -> None:
         if self._file is not None:
-            self._file.close()
-            self._file = None
-            os.replace(self.partial, self.target)
+            self._file.seek(0)
+            files.replace(self.storage, cache_name(self.upload_name), self._file)
+            self.discard()
 
     def discard(self) -> None:
         if self._file is not None:
             self._file.close()
             self._file = None
-        self.partial.unlink(missing_ok=True)
 
 
 class CachedRoster(RosterReader):
     """The rows of a dry run read back from its cache (see the module's docstring)."""
 
-    def __init__(self, file: IO[str], head: dict[str, Any]) -> None:
+    def __init__(self, file: IO[bytes], head: dict[str, Any]) -> None:
         self._cache = file
         self.limits = Limits.from_settings()
         self.header = [_decoded(cell) for cell in head["header"]]
@@ -111,7 +116,8 @@ class CachedRoster(RosterReader):
         self._rows = self._file_rows()
 
     def _file_rows(self) -> Iterator[tuple[int, list[Any]]]:
-        for line in self._cache:
+        # readline, not iteration: Django's File iterates from the start again (its chunks() rewinds).
+        for line in iter(self._cache.readline, b""):
             number, cells = json.loads(line)
             yield number, [_decoded(cell) for cell in cells]
 
@@ -119,18 +125,17 @@ class CachedRoster(RosterReader):
         self._cache.close()
 
 
-def open_cached(source: Path) -> CachedRoster | None:
+def open_cached(storage: Storage, upload_name: str) -> CachedRoster | None:
     """The cache of this upload if there is a sound one for it as it is now, else None."""
-    target = source.with_name(source.name + SUFFIX)
     try:
-        file = target.open(encoding="utf-8")
+        file = storage.open(cache_name(upload_name), "rb")
     except OSError:
         return None
     try:
         head = json.loads(file.readline())
         if not isinstance(head, dict) or head.get("version") != VERSION or {
-            key: head.get(key) for key in ("size", "mtime_ns")
-        } != _stamp(source):
+            key: head.get(key) for key in ("size", "modified")
+        } != _stamp(storage, upload_name):
             file.close()
             return None
         return CachedRoster(file, head)
