@@ -97,6 +97,8 @@ class BallotForm(StyledForm):
     rule = forms.ChoiceField(label=gettext_lazy("通过规则"), choices=ThresholdRule.choices)
     share_numerator = forms.IntegerField(label=gettext_lazy("比例分子"), min_value=1, initial=2)
     share_denominator = forms.IntegerField(label=gettext_lazy("比例分母"), min_value=1, initial=3)
+    publish_result = forms.BooleanField(label=gettext_lazy("结束后公开汇总结果"), required=False,
+                                        help_text=gettext_lazy("表决结束后，在网格公开页显示汇总结果（不含任何住户或个人）。"))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

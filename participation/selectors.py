@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from areas.models import Area, Level
-from participation.models import ClaimantKind, Proposal, Wish, WishState
+from participation.models import Ballot, BallotState, ClaimantKind, Proposal, Wish, WishState
 
 FULFILLED_STATES = (WishState.FULFILLED, WishState.CONFIRMED)
 
@@ -89,3 +89,11 @@ def proposal_links_to_case(case: Any, user: Any) -> list[tuple[str, str, str | N
         links.append((gettext("议事"), gettext("转为议题（社区共同决定的事项）"),
                       reverse("participation:proposal_from_case", args=[case.number])))
     return links
+
+
+def public_ballots(area: Area) -> QuerySet[Ballot]:
+    """Closed ballots whose results are public (``publish_result``) and that reach ``area``'s
+    buildings: what its public page may show, latest first."""
+    reaching = Ballot.buildings.through.objects.filter(building__grid_code__startswith=area.code).values("ballot_id")
+    return (Ballot.objects.filter(state=BallotState.CLOSED, publish_result=True, pk__in=reaching)
+            .select_related("area").order_by("-closed_at", "-pk"))

@@ -242,6 +242,7 @@ def ballot_new(request: HttpRequest) -> HttpResponse:
             ballot = ballots.ballot_open(
                 actor=_user(request), area=data["area"], question=data["question"], description=data["description"],
                 buildings=list(data["buildings"]), unit_kind=data["unit_kind"], rule=data["rule"], share=form.share(),
+                publish_result=data["publish_result"],
             )
         except ValidationError as error:
             _add_errors(form, error)
