@@ -12,10 +12,10 @@ class ParticipationConfig(AppConfig):
         from areas.public_page import register_context
         from audit.registry import register
         from cases.links import register_case_links
+        from fieldwork.visit_links import register_visit_links
         from participation import models
         from participation.catalog import on_post_migrate
         from participation.public_views import public_grid_context
-        from fieldwork.visit_links import register_visit_links
         from participation.selectors import proposal_links_to_case, wish_links_to_visit
         from participation.votelink_views import public_grid_context as ballot_results_context
 

@@ -136,7 +136,8 @@ def code_send(*, link: VoteLink, phone: str, source_key: str = "",
     since = now - datetime.timedelta(hours=1)
     if VoteCode.objects.filter(link=link, sent_at__gte=since).count() >= _codes_per_link():
         raise ActionRefused(_("验证码发送次数过多，请一小时后再试或联系网格员。"))
-    if source_key and VoteCode.objects.filter(source_key=source_key, sent_at__gte=since).count() >= _codes_per_address():
+    recent_here = VoteCode.objects.filter(source_key=source_key, sent_at__gte=since) if source_key else None
+    if recent_here is not None and recent_here.count() >= _codes_per_address():
         raise ActionRefused(_("验证码发送次数过多，请一小时后再试或联系网格员。"))
     normalised = normalise_phone(phone or "")
     if not normalised:

@@ -23,8 +23,8 @@ from accounts.scope import restrict
 from areas.models import Area
 from audit.models import AppendOnlyModel
 from core.models import TimeStampedModel
-from registry.fields import EncryptedCharField, index_value
 from fieldwork.models import Visit
+from registry.fields import EncryptedCharField, index_value
 from registry.models import Building, CareTag, Dwelling, Household, Resident
 
 
