@@ -19,6 +19,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("participation/", include("participation.urls")),
     path("w/", include("participation.public_urls")),
     path("p/", include("participation.deliberation_urls")),
+    path("v/", include("participation.vote_urls")),
     path("fieldwork/", include("fieldwork.urls")),
     path("api/", include("api.urls")),
     path("open311/v2/", include("api.open311.urls")),

@@ -1,5 +1,6 @@
 """Demo 共建共治 for the demo grid: twenty micro-wishes in every state, a door-to-door ballot that
-reaches its threshold, an owners' vote that passes on heads but fails on floor area, and the
+reaches its threshold (a few households voting by link/QR with an SMS code; its result public
+once closed), an owners' vote that passes on heads but fails on floor area, and the
 charging-pile proposal through the five steps (``demo.deliberation``).
 
 Told through the app's own operations (``participation.wishes``, ``participation.ballots``) by the
@@ -24,8 +25,8 @@ from cases.workflow import Photo
 from demo import data
 from demo.deliberation import seed_deliberation
 from demo.people import mobile_number
-from participation import ballots, wishes
-from participation.models import Ballot, ClaimantKind, ThresholdRule, UnitKind, Wish
+from participation import ballots, votelinks, wishes
+from participation.models import Ballot, ClaimantKind, ThresholdRule, UnitKind, Vote, VoteLink, Wish
 from registry.models import Building, Dwelling, Resident
 
 WISHES = (
@@ -110,7 +111,7 @@ def _seed_ballots(grid: Area, community: Area, worker: User, reviewer: User) -> 
     charging = ballots.ballot_open(
         actor=reviewer, area=community, question="安装电动自行车集中充电桩", buildings=buildings,
         unit_kind=UnitKind.HOUSEHOLD, rule=ThresholdRule.SHARE, share=Fraction(2, 3),
-        description="召开民主会议，广泛收集民意，逐户签字协商确认。",
+        description="召开民主会议，广泛收集民意，逐户签字协商确认。", publish_result=True,
     )
     for position, unit in enumerate(ballots.eligible_units(charging)):
         choice = "against" if position % 10 == 9 else "abstain" if position % 10 == 8 else "agree"
@@ -118,9 +119,34 @@ def _seed_ballots(grid: Area, community: Area, worker: User, reviewer: User) -> 
             ballots.vote_record(actor=worker, ballot=charging, dwelling=unit.dwelling, household=unit.household,
                                 choice=choice, signer_name=unit.household.head.name if unit.household and
                                 unit.household.head else "户主", signer_relation="户主")
+    _seed_link_votes(charging, buildings[0], worker)
     ballots.ballot_close(actor=reviewer, ballot=charging)
     _seed_owners_vote(buildings[0], community, worker, reviewer)
     return Ballot.objects.filter(area=community).count()
+
+
+def _no_text(phone: str, message: str) -> None:
+    """The demo's residents are invented: their codes are not texted to anyone."""
+
+
+def _seed_link_votes(ballot: Ballot, building: Building, worker: User, households: int = 3) -> None:
+    """The doors not reached yet get their QR slips; a few households vote by link with the SMS
+    code sent to a member's phone (one of them changes its mind)."""
+    votelinks.links_issue(actor=worker, ballot=ballot, building=building)
+    waiting = [link for link in VoteLink.objects.filter(ballot=ballot, dwelling__building=building)
+               .select_related("ballot", "dwelling", "household").order_by("pk")
+               if not Vote.objects.filter(ballot=ballot, household=link.household).exists()]
+    voted = 0
+    for link in waiting:
+        phone = next((person.phone for person in votelinks.unit_members(link) if person.phone), "")
+        if not phone or voted == households:
+            continue
+        sent = votelinks.code_send(link=link, phone=phone, deliver=_no_text)  # demo phones are invented
+        votelinks.code_check(link=link, code_id=sent.row.pk, code=sent.code)
+        if voted == 0:
+            votelinks.link_vote(link=link, code_id=sent.row.pk, choice="abstain")
+        votelinks.link_vote(link=link, code_id=sent.row.pk, choice="agree")
+        voted += 1
 
 
 def _seed_owners_vote(building: Building, community: Area, worker: User, reviewer: User) -> None:

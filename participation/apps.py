@@ -12,13 +12,17 @@ class ParticipationConfig(AppConfig):
         from areas.public_page import register_context
         from audit.registry import register
         from cases.links import register_case_links
+        from fieldwork.visit_links import register_visit_links
         from participation import models
         from participation.catalog import on_post_migrate
         from participation.public_views import public_grid_context
-        from participation.selectors import proposal_links_to_case
+        from participation.selectors import proposal_links_to_case, wish_links_to_visit
+        from participation.votelink_views import public_grid_context as ballot_results_context
 
         post_migrate.connect(on_post_migrate, dispatch_uid="participation-role-permissions")
         register_context("participation", public_grid_context)  # the wish wall's and 民事民提's links on /g/<code>/
+        register_context("participation-ballots", ballot_results_context)  # published ballot results on /g/<code>/
+        register_visit_links(wish_links_to_visit)  # 记录微心愿 from a visit record, and the wishes it gave
         register_case_links(proposal_links_to_case)  # a case converted to a proposal, and back
         # Wishes and votes keep their own timelines (WishEvent, VoteChange); the change log has the rest.
         register(models.Wish, area_code=lambda row: row.area_code, exclude=("claimant_phone",))

@@ -23,7 +23,17 @@ from accounts.models import User
 from areas.models import Area
 from cases.workflow import ActionRefused, Photo
 from participation import thresholds
-from participation.models import Ballot, BallotState, Choice, ThresholdRule, UnitKind, Vote, VoteChange
+from participation.models import (
+    Ballot,
+    BallotState,
+    Choice,
+    ThresholdRule,
+    UnitKind,
+    Vote,
+    VoteChange,
+    VoteChannel,
+    VoteLink,
+)
 from registry.models import Building, Dwelling, Household
 
 __all__ = ["EligibleUnit", "ballot_close", "ballot_open", "ballot_result", "eligible_units", "vote_record"]
@@ -38,6 +48,7 @@ def _require(actor: User, permission: str, area: Area) -> None:
 def ballot_open(
     *, actor: User, area: Area, question: str, buildings: Sequence[Building], unit_kind: str = UnitKind.HOUSEHOLD,
     rule: str = ThresholdRule.MAJORITY, share: Fraction = thresholds.TWO_THIRDS, description: str = "",
+    publish_result: bool = False,
 ) -> Ballot:
     """Open a ballot over buildings of ``area``."""
     _require(actor, "participation.add_ballot", area)
@@ -55,6 +66,7 @@ def ballot_open(
     ballot = Ballot.objects.create(
         area=area, question=question, description=description.strip(), unit_kind=unit_kind, rule=rule,
         share_numerator=share.numerator, share_denominator=share.denominator, created_by=actor,
+        publish_result=publish_result,
     )
     ballot.buildings.set(buildings)
     return ballot
@@ -124,20 +136,24 @@ def ballot_result(ballot: Ballot, units: Sequence[EligibleUnit] | None = None) -
 
 
 def vote_record(
-    *, actor: User, ballot: Ballot, dwelling: Dwelling, household: Household | None = None, choice: str,
+    *, actor: User | None, ballot: Ballot, dwelling: Dwelling, household: Household | None = None, choice: str,
     signer_name: str, signer_relation: str = "", signed_on: datetime.date | None = None,
-    photo: Photo | None = None,
+    photo: Photo | None = None, link: VoteLink | None = None,
 ) -> Vote:
-    """入户登记: record a unit's vote, or change it while the ballot is open; every call is logged."""
+    """入户登记: record a unit's vote, or change it while the ballot is open; every call is logged.
+
+    A worker records at the door (``actor``); a household votes itself through its link
+    (``actor`` None and ``link``, already checked by ``participation.votelinks`` with the SMS
+    code): the same unit rules, the same one-vote constraint, the same change log."""
     try:
         return _vote_record(actor=actor, ballot=ballot, dwelling=dwelling, household=household, choice=choice,
                             signer_name=signer_name, signer_relation=signer_relation, signed_on=signed_on,
-                            photo=photo)
+                            photo=photo, link=link)
     except IntegrityError:
         # Another worker recorded this unit in the same instant: theirs is the first vote, ours a change.
         return _vote_record(actor=actor, ballot=ballot, dwelling=dwelling, household=household, choice=choice,
                             signer_name=signer_name, signer_relation=signer_relation, signed_on=signed_on,
-                            photo=photo)
+                            photo=photo, link=link)
 
 
 def _check_unit(ballot: Ballot, dwelling: Dwelling, household: Household | None) -> None:
@@ -149,13 +165,18 @@ def _check_unit(ballot: Ballot, dwelling: Dwelling, household: Household | None)
 
 @transaction.atomic
 def _vote_record(
-    *, actor: User, ballot: Ballot, dwelling: Dwelling, household: Household | None, choice: str,
+    *, actor: User | None, ballot: Ballot, dwelling: Dwelling, household: Household | None, choice: str,
     signer_name: str, signer_relation: str, signed_on: datetime.date | None, photo: Photo | None,
+    link: VoteLink | None = None,
 ) -> Vote:
     ballot = Ballot.objects.select_for_update().get(pk=ballot.pk)
-    _require(actor, "participation.record_vote", dwelling.grid)  # the worker of the door's grid
-    if not Dwelling.objects.visible_to(actor).filter(pk=dwelling.pk).exists():  # a 楼栋长: their buildings only
-        raise ActionRefused(_("您没有在该区域办理此操作的权限。"))
+    if actor is not None:
+        _require(actor, "participation.record_vote", dwelling.grid)  # the worker of the door's grid
+        if not Dwelling.objects.visible_to(actor).filter(pk=dwelling.pk).exists():  # a 楼栋长: their buildings only
+            raise ActionRefused(_("您没有在该区域办理此操作的权限。"))
+    elif link is None or (link.ballot_id, link.dwelling_id, link.household_id) != (
+            ballot.pk, dwelling.pk, household.pk if household else None):
+        raise ActionRefused(_("您没有在该区域办理此操作的权限。"))  # by link: that link's own unit only
     if ballot.state != BallotState.OPEN:
         raise ActionRefused(_("表决已结束，不能再登记或修改意见。"))
     if ballot.unit_kind == UnitKind.DWELLING:
@@ -174,10 +195,11 @@ def _vote_record(
     vote.choice, vote.signer_name, vote.signer_relation = choice, signer_name, signer_relation.strip()
     vote.signed_on = signed_on or timezone.localdate()
     vote.recorded_by = actor
+    vote.channel = VoteChannel.LINK if actor is None else VoteChannel.DOOR
     if photo is not None:
         vote.photo.save("photo.jpg", ContentFile(photo.content), save=False)
     with transaction.atomic():  # a savepoint: a concurrent first vote raises here, not in the outer block
         vote.save()
     VoteChange.objects.create(vote=vote, previous_choice=previous, choice=choice, signer_name=signer_name,
-                              actor=actor, area_code=ballot.area_code)
+                              actor=actor, area_code=ballot.area_code, channel=vote.channel)
     return vote

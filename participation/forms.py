@@ -6,10 +6,12 @@ from fractions import Fraction
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy
 
 from areas.models import Area, Level
 from cases.forms.photofields import PhotoForm, PhotosField
+from fieldwork.models import Visit
 from participation.models import Choice, ClaimantKind, ThresholdRule, UnitKind
 from registry.models import Building, CareTag, Resident
 
@@ -50,13 +52,17 @@ class WishRecordForm(StyledForm):
     public_label = forms.CharField(label=gettext_lazy("公开称呼"), max_length=40, required=False,
                                    help_text=gettext_lazy("经本人同意公开的称呼，如“王奶奶，78岁”。不写姓名和住址。"))
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, visit: Visit | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _choices(self, "area").queryset = Area.objects.visible_to(user).active().filter(
             level__in=[Level.GRID, Level.MICROGRID]).order_by("code")
-        # The target groups: residents with a care tag, in the user's scope.
-        _choices(self, "resident").queryset = (Resident.objects.visible_to(user).filter(care_tags__isnull=False)
+        # The target groups: residents with a care tag, in the user's scope (and the visited one).
+        targets = Q(care_tags__isnull=False) | Q(pk=visit.resident_id) if visit and visit.resident_id else Q(
+            care_tags__isnull=False)
+        _choices(self, "resident").queryset = (Resident.objects.visible_to(user).filter(targets)
                                             .distinct().order_by("grid_code", "name"))
+        if visit is not None and visit.household_id:
+            self.fields["resident"].required = False  # the visited household is the beneficiary then
 
 
 class ReviewForm(StyledForm):
@@ -97,6 +103,8 @@ class BallotForm(StyledForm):
     rule = forms.ChoiceField(label=gettext_lazy("通过规则"), choices=ThresholdRule.choices)
     share_numerator = forms.IntegerField(label=gettext_lazy("比例分子"), min_value=1, initial=2)
     share_denominator = forms.IntegerField(label=gettext_lazy("比例分母"), min_value=1, initial=3)
+    publish_result = forms.BooleanField(label=gettext_lazy("结束后公开汇总结果"), required=False,
+                                        help_text=gettext_lazy("表决结束后，在网格公开页显示汇总结果（不含任何住户或个人）。"))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from areas.models import Area, Level
-from participation.models import ClaimantKind, Proposal, Wish, WishState
+from participation.models import Ballot, BallotState, ClaimantKind, Proposal, Wish, WishState
 
 FULFILLED_STATES = (WishState.FULFILLED, WishState.CONFIRMED)
 
@@ -75,6 +75,19 @@ def wish_figures(user: Any, parent: Area, since: datetime.datetime | None = None
     return figures
 
 
+def wish_links_to_visit(visit: Any, user: Any) -> list[tuple[str, str, str]]:
+    """微心愿 on a visit's page: the wishes recorded on it, and 记录微心愿 (registered with
+    ``fieldwork.visit_links`` in ``ParticipationConfig.ready``)."""
+    if not user.has_perm("participation.view_wish"):
+        return []
+    links = [(gettext("微心愿"), wish.title, reverse("participation:wish_detail", args=[wish.pk]))
+             for wish in Wish.objects.visible_to(user).filter(source_visit=visit)]
+    if (visit.resident_id or visit.household_id) and user.has_perm("participation.add_wish", visit.grid):
+        links.append((gettext("微心愿"), gettext("记录微心愿"),
+                      reverse("participation:wish_new") + f"?visit={visit.pk}"))
+    return links
+
+
 def proposal_links_to_case(case: Any, user: Any) -> list[tuple[str, str, str | None]]:
     """议事 on the case page: the proposal the case became or came from, and the way to convert it
     (registered with ``cases.links`` in ``ParticipationConfig.ready``)."""
@@ -89,3 +102,11 @@ def proposal_links_to_case(case: Any, user: Any) -> list[tuple[str, str, str | N
         links.append((gettext("议事"), gettext("转为议题（社区共同决定的事项）"),
                       reverse("participation:proposal_from_case", args=[case.number])))
     return links
+
+
+def public_ballots(area: Area) -> QuerySet[Ballot]:
+    """Closed ballots whose results are public (``publish_result``) and that reach ``area``'s
+    buildings: what its public page may show, latest first."""
+    reaching = Ballot.buildings.through.objects.filter(building__grid_code__startswith=area.code).values("ballot_id")
+    return (Ballot.objects.filter(state=BallotState.CLOSED, publish_result=True, pk__in=reaching)
+            .select_related("area").order_by("-closed_at", "-pk"))

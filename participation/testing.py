@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime
 
 from areas.models import Area
-from participation.models import Meeting, MeetingKind, Proposal, ProposalSource
+from participation.models import Ballot, Meeting, MeetingKind, Proposal, ProposalSource, VoteLink
+from participation.votelinks import hash_token
+from registry.models import Household
 
 
 def matrix_proposal(grid: Area) -> Proposal:
@@ -17,3 +19,11 @@ def matrix_meeting(grid: Area) -> Meeting:
     """A consultation meeting of ``grid`` whose sign-in is open."""
     return Meeting.objects.create(area=grid, kind=MeetingKind.CONSULTATION, title="矩阵协商会", place="网格活动室",
                                   held_on=datetime.date(2026, 12, 7))
+
+
+def matrix_vote_link(ballot: Ballot, household: Household) -> str:
+    """The token of a household's voting link (扫码表决) for ``ballot``."""
+    token = f"matrix-{ballot.pk}-{household.pk}-0123456789abcdef"
+    VoteLink.objects.get_or_create(ballot=ballot, dwelling=household.dwelling, household=household,
+                                   defaults={"token_hash": hash_token(token)})
+    return token

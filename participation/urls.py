@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from participation import deliberation_views, views
+from participation import deliberation_views, views, votelink_views
 
 app_name = "participation"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -20,6 +20,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("ballots/<int:pk>/votes.xlsx", views.ballot_votes, name="ballot_votes"),
     path("ballots/<int:pk>/notice/", views.ballot_notice, name="ballot_notice"),
     path("ballots/<int:pk>/notice.docx", views.ballot_notice_docx, name="ballot_notice_docx"),
+    path("ballots/<int:pk>/links/", votelink_views.ballot_links, name="ballot_links"),  # 扫码表决
     # 议事 (docs/participation.md)
     path("proposals/", deliberation_views.proposal_list, name="proposal_list"),
     path("proposals/new/", deliberation_views.proposal_new, name="proposal_new"),

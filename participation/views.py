@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import User
 from areas.models import Area, Level
 from core.forms import EARLIEST_DAY, LATEST_DAY
+from fieldwork.models import Visit
 from participation import ballots, documents, forms, selectors, wishes
 from participation.models import Ballot, BallotState, Choice, ClaimantKind, UnitKind, Wish, WishState
 from participation.thresholds import Figure
@@ -86,8 +87,10 @@ def wish_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def wish_new(request: HttpRequest) -> HttpResponse:
     _require_perm(request, "add_wish")
-    form = forms.WishRecordForm(request.POST or None, user=request.user,
-                                initial={"resident": request.GET.get("resident")})
+    visit = _visit_of(request)
+    initial = ({"area": visit.grid_id, "resident": visit.resident_id} if visit
+               else {"resident": request.GET.get("resident")})
+    form = forms.WishRecordForm(request.POST or None, user=request.user, visit=visit, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -95,6 +98,7 @@ def wish_new(request: HttpRequest) -> HttpResponse:
                 actor=_user(request), area=data["area"], resident=data["resident"], care_tag=data["care_tag"],
                 title=data["title"], details=data["details"], estimated_value=data["estimated_value"],
                 consent_to_publish=data["consent_to_publish"], public_label=data["public_label"],
+                household=visit.household if visit else None, source_visit=visit,
             )
         except ValidationError as error:
             _add_errors(form, error)
@@ -103,7 +107,18 @@ def wish_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("心愿已登记，等待社区审核。"))
             return redirect("participation:wish_detail", wish.pk)
-    return render(request, "participation/wish_form.html", {"form": form})
+    return render(request, "participation/wish_form.html", {"form": form, "visit": visit})
+
+
+def _visit_of(request: HttpRequest) -> Visit | None:
+    """记录微心愿 from a visit record (``?visit=<pk>``): the visit, if the user sees it (else 404)."""
+    number = request.GET.get("visit", "")
+    if not number:
+        return None
+    if not number.isdigit():
+        raise Http404
+    return get_object_or_404(Visit.objects.visible_to(request.user).select_related("grid", "resident", "household"),
+                             pk=int(number))
 
 
 def _add_errors(form: Form, error: ValidationError) -> None:
@@ -128,7 +143,10 @@ def _wish_context(request: HttpRequest, wish: Wish, failed: tuple[str, Form] | N
     action_forms = {verb: WISH_ACTIONS[verb][2]() for verb in allowed}
     if failed:
         action_forms[failed[0]] = failed[1]
-    return {"wish": wish, "events": wish.events.select_related("actor"), "actions": action_forms}
+    visit = (Visit.objects.visible_to(request.user).filter(pk=wish.source_visit_id).first()
+             if wish.source_visit_id else None)  # shown to those who may read the visit
+    return {"wish": wish, "events": wish.events.select_related("actor"), "actions": action_forms,
+            "source_visit": visit}
 
 
 def _run_wish_action(request: HttpRequest, verb: str, wish: Wish, data: dict[str, Any]) -> None:
@@ -242,6 +260,7 @@ def ballot_new(request: HttpRequest) -> HttpResponse:
             ballot = ballots.ballot_open(
                 actor=_user(request), area=data["area"], question=data["question"], description=data["description"],
                 buildings=list(data["buildings"]), unit_kind=data["unit_kind"], rule=data["rule"], share=form.share(),
+                publish_result=data["publish_result"],
             )
         except ValidationError as error:
             _add_errors(form, error)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Organisation, User
 from areas.models import Area
 from cases.workflow import ActionRefused, Photo
+from fieldwork.models import Visit
 from participation.models import ClaimantKind, Wish, WishEvent, WishState
 from registry.models import CareTag, Household, Resident
 from registry.normalise import normalise_phone
@@ -92,8 +93,10 @@ def wish_record(
     *, actor: User, area: Area, care_tag: CareTag, title: str, estimated_value: Decimal,
     resident: Resident | None = None, household: Household | None = None, details: str = "",
     consent_to_publish: bool = False, public_label: str = "", now: datetime.datetime | None = None,
+    source_visit: Visit | None = None,
 ) -> Wish:
-    """征集: a worker records a wish collected on a visit or at the desk."""
+    """征集: a worker records a wish collected on a visit or at the desk; ``source_visit`` is the
+    visit record it was collected on (its page then lists the wish)."""
     _require(actor, "add_wish", area)
     if not area.is_grid:
         raise ValidationError({"area": [_("请选择网格。")]})
@@ -103,6 +106,8 @@ def wish_record(
     for field, record in (("resident", resident), ("household", household)):
         if record is not None and not record.grid_code.startswith(area.code):
             raise ValidationError({field: [_("心愿人不在所选网格。")]})
+    if source_visit is not None and not source_visit.grid_code.startswith(area.code):
+        raise ValidationError({"area": [_("走访记录不在所选网格。")]})
     if estimated_value is None or estimated_value < 0:
         raise ValidationError({"estimated_value": [_("预估价值不能为负数。")]})
     public_label = (public_label or "").strip()
@@ -112,7 +117,7 @@ def wish_record(
     wish = Wish.objects.create(
         area=area, care_tag=care_tag, title=title, details=details.strip(), estimated_value=estimated_value,
         resident=resident, household=household, consent_to_publish=consent_to_publish,
-        public_label=public_label if consent_to_publish else "", recorded_by=actor,
+        public_label=public_label if consent_to_publish else "", recorded_by=actor, source_visit=source_visit,
     )
     _log(wish, "record", "", actor, now=now)
     return wish

@@ -37,7 +37,7 @@ from fieldwork.testing import (
     matrix_rectification,
     matrix_visit,
 )
-from participation.testing import matrix_meeting, matrix_proposal
+from participation.testing import matrix_meeting, matrix_proposal, matrix_vote_link
 from tests.urlwalk import Route, named_routes
 from tests.world import Site, World
 
@@ -221,10 +221,13 @@ TABLE: dict[str, Entry] = {
     "participation:ballot_notice": Entry("ballot", "participation.view_ballot", ok=404),  # the ballot is open
     "participation:ballot_notice_docx": Entry("ballot", "participation.view_ballot", ok=404),
     "participation:vote_door": Entry("door", "participation.record_vote"),
+    "participation:ballot_links": Entry("ballot", "participation.record_vote"),  # 扫码表决: issue a building's links
     "participation:ballot_close": Entry("ballot", "participation.change_ballot", method="post", ok=302),
     # The wish wall: public; a grid's address leads to its community's wall.
     "public_participation:wall": _public("area", ok=302),
     "public_participation:claim": _public("wish_token"),
+    "public_votes:vote": _public("vote_token"),  # a household's link: the random token is the key
+    "public_votes:results": _public("area"),  # published results of closed ballots (none here)
     # 议事 (docs/participation.md): proposals, stages, meetings, evaluation
     "participation:proposal_list": Entry(None, "participation.view_proposal"),
     "participation:proposal_new": Entry(None, "participation.add_proposal"),
@@ -363,6 +366,7 @@ KWARGS: dict[str, Callable[[Site], dict[str, Any]]] = {
     "wish_token": lambda site: {"token": site.wish.token},
     "ballot": lambda site: {"pk": site.ballot.pk},
     "door": lambda site: {"pk": site.ballot.pk, "key": f"h{site.household.pk}"},
+    "vote_token": lambda site: {"token": matrix_vote_link(site.ballot, site.household)},
     "proposal": lambda site: {"pk": matrix_proposal(site.grid).pk},
     "proposal_action": lambda site: {"pk": matrix_proposal(site.grid).pk, "verb": "decide"},
     "proposal_token": lambda site: {"token": matrix_proposal(site.grid).token},

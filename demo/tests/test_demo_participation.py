@@ -8,7 +8,16 @@ from areas.models import Area
 from demo.participation import seed_participation
 from demo.seed import seed_demo
 from participation import ballots
-from participation.models import Ballot, Proposal, ProposalState, ThresholdRule, Wish, WishState
+from participation.models import (
+    Ballot,
+    Proposal,
+    ProposalState,
+    ThresholdRule,
+    VoteChange,
+    VoteChannel,
+    Wish,
+    WishState,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +32,10 @@ def test_it_tells_wishes_and_ballots_once():
     for wish in Wish.objects.filter(state=WishState.PUBLISHED):
         assert wish.resident.name not in wish.public_label
     charging = Ballot.objects.get(rule=ThresholdRule.SHARE)
-    assert ballots.ballot_result(charging).passed
+    assert ballots.ballot_result(charging).passed and charging.publish_result
+    assert charging.buildings.count() == 2
+    by_link = charging.votes.filter(channel=VoteChannel.LINK)
+    assert by_link.count() == 3 and VoteChange.objects.filter(vote__in=by_link).count() == 4
     funds = Ballot.objects.get(rule=ThresholdRule.CIVIL_CODE_SPECIAL)
     figures = {figure.name: figure for figure in ballots.ballot_result(funds).figures}
     assert figures["approval_owners"].met and not figures["approval_area"].met

@@ -21,6 +21,7 @@ from fieldwork.care import due_visits, week_end
 from fieldwork.forms import VisitFindingForm, VisitForm
 from fieldwork.models import Visit
 from fieldwork.selectors import colleagues
+from fieldwork.visit_links import visit_links
 from fieldwork.visit_registry import visit_registry_update
 from fieldwork.visits import visit_record, visit_report_finding
 from registry.models import HouseholdMember, Resident
@@ -97,6 +98,7 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "visit": visit, "workers": list(visit.workers.all()), "may_report": may_report,
         "finding_form": VisitFindingForm() if may_report else None, "may_update": may_update,
         "household_id": stay.household_id if stay else visit.household_id, "today": timezone.localdate(),
+        "links": visit_links(visit, user),
     })
 
 

@@ -23,6 +23,7 @@ from accounts.scope import restrict
 from areas.models import Area
 from audit.models import AppendOnlyModel
 from core.models import TimeStampedModel
+from fieldwork.models import Visit
 from registry.fields import EncryptedCharField, index_value
 from registry.models import Building, CareTag, Dwelling, Household, Resident
 
@@ -98,6 +99,9 @@ class Wish(TimeStampedModel):
     confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source_visit = models.ForeignKey(
+        Visit, verbose_name=_("来源走访"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     objects = ScopedQuerySet.as_manager()
@@ -197,6 +201,10 @@ class Ballot(TimeStampedModel):
     share_denominator = models.PositiveSmallIntegerField(_("比例分母"), default=3)
     state = models.CharField(_("状态"), max_length=10, choices=BallotState.choices, default=BallotState.OPEN)
     closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    publish_result = models.BooleanField(
+        _("结束后公开汇总结果"), default=False,
+        help_text=_("表决结束后，在网格公开页显示汇总结果（不含任何住户或个人）。"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("发起人"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -227,6 +235,11 @@ class Ballot(TimeStampedModel):
         super().save(*args, **kwargs)
 
 
+class VoteChannel(models.TextChoices):
+    DOOR = "door", _("入户签字")
+    LINK = "link", _("扫码表决")
+
+
 class Choice(models.TextChoices):
     AGREE = "agree", _("同意")
     AGAINST = "against", _("反对")
@@ -254,6 +267,7 @@ class Vote(TimeStampedModel):
     signer_relation = models.CharField(_("与户主或产权人关系"), max_length=30, blank=True)
     signed_on = models.DateField(_("签字日期"), default=timezone.localdate)
     photo = models.ImageField(_("签字照片"), upload_to=vote_photo_path, blank=True)
+    channel = models.CharField(_("表决方式"), max_length=10, choices=VoteChannel.choices, default=VoteChannel.DOOR)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -283,6 +297,7 @@ class VoteChange(AppendOnlyModel):
     previous_choice = models.CharField(_("原意见"), max_length=10, choices=Choice.choices, blank=True)
     choice = models.CharField(_("意见"), max_length=10, choices=Choice.choices)
     signer_name = models.CharField(_("签字人"), max_length=50)
+    channel = models.CharField(_("表决方式"), max_length=10, choices=VoteChannel.choices, default=VoteChannel.DOOR)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -315,10 +330,12 @@ from participation.models.deliberation import (  # noqa: E402
     StageKind,
     StageSet,
 )
+from participation.models.votelinks import VoteCode, VoteLink  # noqa: E402
 
 __all__ = [
     "Ballot", "BallotState", "Choice", "ClaimantKind", "Decision", "Evaluation", "EvaluationCode", "Invitation",
     "Meeting", "MeetingKind", "MeetingPhoto", "Proposal", "ProposalEvent", "ProposalSource", "ProposalState",
-    "Rating", "Stage", "StageKind", "StageSet", "ThresholdRule", "UnitKind", "Vote", "VoteChange", "Wish",
+    "Rating", "Stage", "StageKind", "StageSet", "ThresholdRule", "UnitKind", "Vote", "VoteChange", "VoteChannel",
+    "VoteCode", "VoteLink", "Wish",
     "WishEvent", "WishState",
 ]
