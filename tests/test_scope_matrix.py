@@ -272,6 +272,7 @@ TABLE: dict[str, Entry] = {
     "fieldwork:manifest": _public(),
     "fieldwork:service_worker": _public(),
     "fieldwork:sync": Entry(None, SIGNED_IN, method="post", ok=400, anonymous=401),
+    "fieldwork:report": Entry(None, "cases.report_case"),  # the cases report form in the worker's web app
     "fieldwork:diary_excel": Entry("diary", "fieldwork.view_compliance", denied=404),
     # 点评: an empty form goes back to the diary with the reason.
     "fieldwork:diary_comment": Entry("diary", "fieldwork.view_compliance", method="post", ok=302, denied=404),
