@@ -2,8 +2,9 @@
 
 The phone queues what the worker recorded without signal — a check-in with its checklist and
 photos, a visit, a diary entry, a case report (上报事件, the cases report form) — as the fields of
-the page's own form, each with a random idempotency ``key`` made when the record was made (``static/wangge/offline.js``). ``sync_record``
-saves one of them through the same form and the same operation as the page would:
+the page's own form, each with a random idempotency ``key`` made when the record was made
+(``static/wangge/offline.js``). ``sync_record`` saves one of them through the same form and the
+same operation as the page would:
 
 1. A key already saved by this user answers the first result again (nothing is saved twice).
 2. The record's address (the form's own page, e.g. ``/fieldwork/patrols/5/check-in/target/3/``)

@@ -19,8 +19,8 @@ from django.utils.datastructures import MultiValueDict
 from PIL import Image
 
 from accounts.testing import make_user
-from fieldwork.checklists import field_name
 from cases.models import Case, CaseAttachment, Category, Channel, Status
+from fieldwork.checklists import field_name
 from fieldwork.models import Answer, CheckIn, CheckInMethod, DiaryEntry, FieldPhoto, Patrol, SyncedRecord, Visit
 from fieldwork.sync import sync_record
 from fieldwork.testing import FieldCast
