@@ -73,7 +73,7 @@ DIARY = ((DiaryTag.NEED, "帮独居老人代缴水电费", "已代办，收据�
          (DiaryTag.DISPUTE, "两户因楼道堆物有口角", "现场劝解，双方同意清理"),
          (DiaryTag.HAZARD, "发现地下室有电动车停放", "劝离并宣传消防安全"),
          (DiaryTag.GOOD_DEED, "居民王大姐主动清扫楼道", "在楼栋群里表扬"))
-# The 消防安全 problems the estate's 物业 is to fix (their categories route to it, docs/demo.md).
+# The 消防安全 problems the estate's 物业 is to fix (their categories route to it: demo.cases.ESTATE_CATEGORIES).
 FIRE_PROBLEMS = ("fire-exit-blocked", "ebike-charging")
 FIXES = ("杂物已清走，通道恢复畅通", "电动车已移出楼道，飞线已拆除", "已张贴禁停标识并安排巡查")
 HELPERS = ((HelperKind.PARTY_MEMBER, "刘建国", "每周电话问候一次"),
