@@ -9,9 +9,14 @@
 * 关爱走访: every care-tagged resident visited at about their tag's interval, some by phone, a
   door now and then not opened (with a retry date), a few left overdue.
 * The 民情日志: a free entry every few days (社情民意 heard in passing, an errand done).
+* 整改清单: the 消防安全 campaign's problems (blocked fire exits, e-bikes charged in the
+  stairwell, left open on the spot) compiled by the 网格长 into a list sent to the estate's
+  物业 with a deadline now past: some items fixed (before and after photo), the rest overdue.
+* 结对帮扶: several care-tagged residents paired with the grid worker, a 党员 or a 志愿者.
 
 Told through the app's own operations (``fieldwork.patrols``, ``fieldwork.visits``,
-``fieldwork.diary``) by the demo grid worker, with times in the past. Written once: when the
+``fieldwork.diary``, ``fieldwork.rectification``, ``fieldwork.pairings``) by the demo grid worker
+(the 网格长 compiles the list and pairs), with times in the past. Written once: when the
 demo grid already has patrols, nothing is done (idempotent). Deterministic (a seeded random).
 """
 
@@ -25,21 +30,25 @@ from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from PIL import Image
 
-from accounts.models import User
+from accounts.models import Organisation, OrganisationMember, User
 from areas.models import Area
-from cases.models import Category
+from cases.models import Category, RoutingRule
+from cases.routing import route_for
 from cases.workflow import Photo
 from demo import data
-from fieldwork import diary, patrols, visits
+from demo.cases import PROPERTY_OF
+from fieldwork import diary, pairings, patrols, rectification, visits
 from fieldwork.checklists import field_name
 from fieldwork.models import (
     Answer,
     Checklist,
     ChecklistItem,
     DiaryTag,
+    HelperKind,
     ItemKind,
     Patrol,
     PatrolPlan,
@@ -64,6 +73,12 @@ DIARY = ((DiaryTag.NEED, "帮独居老人代缴水电费", "已代办，收据�
          (DiaryTag.DISPUTE, "两户因楼道堆物有口角", "现场劝解，双方同意清理"),
          (DiaryTag.HAZARD, "发现地下室有电动车停放", "劝离并宣传消防安全"),
          (DiaryTag.GOOD_DEED, "居民王大姐主动清扫楼道", "在楼栋群里表扬"))
+# The 消防安全 problems the estate's 物业 is to fix (their categories route to it: demo.cases.ESTATE_CATEGORIES).
+FIRE_PROBLEMS = ("fire-exit-blocked", "ebike-charging")
+FIXES = ("杂物已清走，通道恢复畅通", "电动车已移出楼道，飞线已拆除", "已张贴禁停标识并安排巡查")
+HELPERS = ((HelperKind.PARTY_MEMBER, "刘建国", "每周电话问候一次"),
+           (HelperKind.VOLUNTEER, "陈晓燕", "代购药品、陪同就医"))
+LIST_AGE = 25  # days since the rectification list was compiled and sent
 
 
 def _at(day: datetime.date, time: datetime.time, minutes: int, tz: ZoneInfo) -> datetime.datetime:
@@ -91,9 +106,12 @@ def _ok_answers(items: Sequence[ChecklistItem]) -> dict[str, str]:
     return answers
 
 
-def _problem(items: Sequence[ChecklistItem], answers: dict[str, str]) -> ChecklistItem | None:
-    """Turn one yes/no item with a category into a problem answer; the item, or None."""
+def _problem(items: Sequence[ChecklistItem], answers: dict[str, str],
+             codes: Sequence[str] = ()) -> ChecklistItem | None:
+    """Turn one yes/no item with a category (one of ``codes``, if given) into a problem answer."""
     for item in items:
+        if codes and item.category_code not in codes:
+            continue
         if item.kind == ItemKind.YES_NO and item.category_code and item.problem_answers:
             answers[field_name(item)] = item.problem_answers[0]
             return item
@@ -108,6 +126,7 @@ class _Story:
         self.counts: Counter[str] = Counter()
         self.start = today - datetime.timedelta(days=DAYS)
         self.buildings = list(Building.objects.filter(grid_code__startswith=grid.code).order_by("pk"))
+        self.fire_campaign: PatrolPlan | None = None
 
     def plan(self, name: str, code: str, kind: str, **values: object) -> PatrolPlan:
         checklist = Checklist.objects.get(code=code)
@@ -134,7 +153,10 @@ class _Story:
         return list(version.items.all()) if version else []
 
     def patrol(self, plan: PatrolPlan, window: PatrolWindow | None, day: datetime.date,
-               items: list[ChecklistItem], places: Sequence[Building | PlanTarget]) -> None:
+               items: list[ChecklistItem], places: Sequence[Building | PlanTarget],
+               open_problems: Sequence[str] = ()) -> None:
+        """One patrol; with ``open_problems`` (category codes) four stops in five find one of them,
+        photographed and left for a rectification list (neither reported nor fixed on the spot)."""
         start = window.starts_at if window else datetime.time(9, 30)
         began = _at(day, start, self.random.randint(0, 40), self.tz)
         patrol = patrols.patrol_start(actor=self.worker, plan=plan, grid=self.grid, window=window, now=began)
@@ -143,14 +165,22 @@ class _Story:
         for place in places:
             moment += datetime.timedelta(minutes=self.random.randint(8, 25))
             answers = _ok_answers(items)
-            problem = _problem(items, answers) if self.random.random() < 0.05 else None
+            left_open = bool(open_problems) and self.random.random() < 0.8
+            if left_open:
+                codes = [self.random.choice(open_problems)]
+                problem = _problem(items, answers, codes)
+            else:
+                problem = _problem(items, answers) if self.random.random() < 0.05 else None
             target = place if isinstance(place, PlanTarget) else None
             building = place if isinstance(place, Building) else None
-            photos = {field_name(item): [_photo()] for item in items if item.kind == ItemKind.PHOTO and item.required}
+            photos = {field_name(item): [_photo()] for item in items
+                      if item.kind == ItemKind.PHOTO and (item.required or left_open)}
             checkin = patrols.patrol_check_in(patrol=patrol, actor=self.worker, target=target, building=building,
                                               answers=answers, photos=photos, now=moment)
             self.counts["check-ins"] += 1
-            if problem is not None:
+            if left_open:
+                self.counts["problems left for rectification"] += 1
+            elif problem is not None:
                 self.finding(checkin.answers.get(item=problem), moment)
         patrols.patrol_finish(patrol=patrol, actor=self.worker, now=moment + datetime.timedelta(minutes=10))
 
@@ -182,13 +212,73 @@ class _Story:
                         for shop in Establishment.objects.filter(grid_code__startswith=self.grid.code,
                                                                  kind=EstablishmentKind.FOOD)]
         self.counts["campaign targets"] += len(fire_targets) + len(food_targets)
-        for plan, targets, begun in ((fire, fire_targets, fire_start), (food, food_targets, food_start)):
+        for plan, targets, begun, problems in ((fire, fire_targets, fire_start, FIRE_PROBLEMS),
+                                               (food, food_targets, food_start, ())):
             done = targets[: len(targets) * 2 // 3]
             items = self._items(plan)
             for index in range(0, len(done), 4):
                 day = begun + datetime.timedelta(days=3 + index // 4 * 3)
                 if day < self.today:
-                    self.patrol(plan, None, day, items, done[index:index + 4])
+                    # Problems for the list only before it was compiled (LIST_AGE days ago).
+                    before_list = day < self.today - datetime.timedelta(days=LIST_AGE + 1)
+                    self.patrol(plan, None, day, items, done[index:index + 4],
+                                open_problems=problems if before_list else ())
+        self.fire_campaign = fire
+
+    def property_company(self) -> Organisation | None:
+        """The estate's 物业; the routing rules for the fire problems are made sure of (as demo.cases does)."""
+        community = self.grid.parent
+        unit = Organisation.objects.filter(name=PROPERTY_OF.get("C1", "")).first()
+        if community is None or unit is None:
+            return None
+        for code in FIRE_PROBLEMS:
+            category = Category.objects.filter(code=code).first()
+            if category is not None and route_for(category, self.grid) is None:
+                RoutingRule.objects.create(category=category, area=community, organisation=unit)
+        return unit
+
+    def rectification(self, leader: User) -> None:
+        """The campaign's open problems on a list to the 物业, sent LIST_AGE days ago, due 10 days later:
+        about half fixed by its handler (after photo), the rest overdue."""
+        unit = self.property_company()
+        if unit is None or self.fire_campaign is None:
+            return
+        compiled_at = timezone.now() - datetime.timedelta(days=LIST_AGE)
+        try:
+            compiled = rectification.rectification_create_from_campaign(
+                plan=self.fire_campaign, actor=leader, now=compiled_at,
+                deadline=timezone.localdate(compiled_at) + datetime.timedelta(days=10))
+        except ValidationError:
+            return  # nothing to compile (no open problem found a unit)
+        handler = (OrganisationMember.objects.acting().filter(organisation=unit).select_related("user")
+                   .order_by("pk").first())
+        for index, listed in enumerate(compiled.lists):
+            rectification.rectification_send(rectification=listed, actor=leader,
+                                             now=compiled_at + datetime.timedelta(hours=2))
+            self.counts["rectification lists"] += 1
+            if handler is None or listed.organisation_id != unit.pk:
+                continue
+            for position, item in enumerate(listed.items.filter(case__isnull=True).order_by("position")):
+                if (position + index) % 2 == 0:
+                    rectification.rectification_item_done(
+                        item=item, actor=handler.user, note=FIXES[position % len(FIXES)], after_photos=[_photo()],
+                        now=compiled_at + datetime.timedelta(days=2 + position))
+                    self.counts["rectification items done"] += 1
+
+    def pairings(self, leader: User) -> None:
+        """结对帮扶: the first care-tagged residents paired with the worker, a 党员 or a 志愿者."""
+        residents = (Resident.objects.filter(grid_code__startswith=self.grid.code, care_tags__visit_interval_days__gt=0)
+                     .distinct().order_by("pk")[:6])
+        started = self.today - datetime.timedelta(days=60)
+        for index, resident in enumerate(residents):
+            if index % 3 == 0:
+                pairings.pairing_create(actor=leader, resident=resident, helper=self.worker,
+                                        helper_kind=HelperKind.WORKER, starts_on=started, note="每周上门一次")
+            else:
+                kind, name, note = HELPERS[index % 3 - 1]
+                pairings.pairing_create(actor=leader, resident=resident, helper_name=name, helper_kind=kind,
+                                        starts_on=started, note=note)
+            self.counts["pairings"] += 1
 
     def care_visits(self) -> None:
         residents = (Resident.objects.filter(grid_code__startswith=self.grid.code, care_tags__visit_interval_days__gt=0)
@@ -234,4 +324,7 @@ def seed_fieldwork(areas: dict[str, Area], users: dict[str, User]) -> dict[str, 
     story.campaigns()
     story.care_visits()
     story.diary()
+    if "gridleader" in users:
+        story.rectification(users["gridleader"])
+        story.pairings(users["gridleader"])
     return dict(story.counts)

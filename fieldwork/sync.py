@@ -1,9 +1,10 @@
 """Records made offline on the phone (离线记录), sent later in batches and saved exactly once.
 
 The phone queues what the worker recorded without signal — a check-in with its checklist and
-photos, a visit, a diary entry — as the fields of the page's own form, each with a random
-idempotency ``key`` made when the record was made (``static/wangge/offline.js``). ``sync_record``
-saves one of them through the same form and the same operation as the page would:
+photos, a visit, a diary entry, a case report (上报事件, the cases report form) — as the fields of
+the page's own form, each with a random idempotency ``key`` made when the record was made
+(``static/wangge/offline.js``). ``sync_record`` saves one of them through the same form and the
+same operation as the page would:
 
 1. A key already saved by this user answers the first result again (nothing is saved twice).
 2. The record's address (the form's own page, e.g. ``/fieldwork/patrols/5/check-in/target/3/``)
@@ -36,6 +37,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from cases import transitions
+from cases.forms.intake import StaffReportForm
 from cases.workflow import ActionRefused
 from fieldwork.diary import diary_add
 from fieldwork.forms import CheckInForm, DiaryEntryForm, VisitForm
@@ -50,6 +53,7 @@ KIND_OF_VIEW = {
     "fieldwork:check_in": SyncKind.CHECK_IN,
     "fieldwork:visit_new": SyncKind.VISIT,
     "fieldwork:diary_add": SyncKind.DIARY,
+    "fieldwork:report": SyncKind.CASE,
 }
 TEXT_LIMIT = 5000
 
@@ -120,7 +124,7 @@ def _form_refusal(form: forms.Form, error: ValidationError | None = None) -> Ref
     )
     found: list[tuple[str, str, str]] = []
     for name, messages in errors.items():
-        label = str(form.fields[name].label) if name in form.fields else ""
+        label = str(form.fields[name].label or "") if name in form.fields else ""
         found.extend((name, label, str(message)) for message in messages)
     return Refused(found)
 
@@ -284,10 +288,45 @@ def _prepare_diary(actor: User, record: Record, now: datetime.datetime) -> Calla
     return save
 
 
+def _prepare_case(actor: User, record: Record, now: datetime.datetime) -> Callable[[], Saved]:
+    """上报事件 made offline: the cases report form and ``case_report`` (or ``case_report_resolved``).
+
+    The case is reported when it arrives (its clocks start when the desk can see it)."""
+    if not actor.has_perm("cases.report_case"):
+        raise Refused.one("category", _("事件类别"), _("您没有上报事件的权限。"))
+    form = StaffReportForm(record.data, record.files, user=actor)
+    if not form.is_valid():
+        raise _form_refusal(form)
+
+    def save() -> Saved:
+        values = form.report_kwargs()
+        try:
+            if form.wants_resolved:
+                case = transitions.case_report_resolved(
+                    actor=actor,
+                    note=form.cleaned_data["note"],
+                    after_photos=form.cleaned_data.get("after_photos", []),
+                    now=now,
+                    **values,
+                )
+            else:
+                case = transitions.case_report(actor=actor, now=now, **values)
+        except ValidationError as error:
+            raise _form_refusal(form, error) from None
+        return Saved(
+            case.pk,
+            reverse("cases:case", kwargs={"number": case.number}),
+            _("上报事件：%(number)s %(category)s") % {"number": case.number, "category": case.category.name},
+        )
+
+    return save
+
+
 PREPARERS: dict[str, Callable[[User, Record, datetime.datetime], Callable[[], Saved]]] = {
     SyncKind.CHECK_IN: _prepare_check_in,
     SyncKind.VISIT: _prepare_visit,
     SyncKind.DIARY: _prepare_diary,
+    SyncKind.CASE: _prepare_case,
 }
 
 

@@ -5,12 +5,18 @@ the registry's own operations (``registry.services.resident_update`` for a new p
 ``household_member_move_out`` for 迁出), then ``registry.verification.record_verify`` marks the
 record 已核实 with a note naming the visit (来源：走访记录 #id), so the change log shows where the
 correction came from; the visit keeps a line saying what changed (``Visit.registry_note``).
-Newborns and new tenants are registered on the household's page, which the panel links to.
+
+A newborn or a new tenant (``visit_register_member``) is registered from the visit through the
+registry's own 添加家庭成员 path (the form ``registry.forms.AddMemberForm``,
+``household_register_member`` and ``household_add_member``) into the visited household; the new
+resident and the household are then marked 已核实 with the visit as the source, and the visit
+lists the resident (``Visit.registered``).
 """
 
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -22,9 +28,14 @@ from accounts.models import User
 from cases.workflow import ActionRefused
 from fieldwork.models import Visit
 from fieldwork.schedule import zone
-from registry.models import GridScoped, HouseholdMember, VerificationState
+from registry.models import GridScoped, Household, HouseholdMember, Relation, Resident, VerificationState
 from registry.normalise import normalise_phone
-from registry.services import household_member_move_out, resident_update
+from registry.services import (
+    household_add_member,
+    household_member_move_out,
+    household_register_member,
+    resident_update,
+)
 from registry.validators import validate_phone
 from registry.verification import record_verify
 
@@ -33,6 +44,15 @@ class RegistryChange(models.TextChoices):
     CONFIRMED = "confirmed", gettext_lazy("信息无变化")
     PHONE = "phone", gettext_lazy("电话变更")
     MOVED_OUT = "moved_out", gettext_lazy("已迁出")
+
+
+class Newcomer(models.TextChoices):
+    NEWBORN = "newborn", gettext_lazy("新生儿")
+    TENANT = "tenant", gettext_lazy("新租户")
+
+
+# The relation the registration form starts with (the worker may change it).
+NEWCOMER_RELATION = {Newcomer.NEWBORN: Relation.CHILD, Newcomer.TENANT: Relation.TENANT}
 
 
 def source_note(visit: Visit) -> str:
@@ -105,3 +125,56 @@ def visit_registry_update(
         visit.registry_note = f"{visit.registry_note}\n{stamp} {line}".strip()
         visit.save(update_fields=["registry_note"])
     return visit
+
+
+def visit_household(visit: Visit) -> Household | None:
+    """The household the visit was to: the visited household, or the visited resident's current one."""
+    if visit.household_id is not None:
+        return visit.household
+    stay = HouseholdMember.objects.current().filter(resident=visit.resident_id).select_related("household").first()
+    return stay.household if stay is not None else None
+
+
+def visit_register_member(
+    *,
+    visit: Visit,
+    actor: User,
+    newcomer: str,
+    data: dict[str, Any],
+    existing: Resident | None = None,
+) -> Resident:
+    """新生儿、新租户 found at the visit: registered into the visited household, 已核实 from the visit.
+
+    ``data`` is the cleaned ``AddMemberForm`` (``existing`` its already registered resident, if
+    the number was found in the actor's scope). In one transaction: the resident is registered
+    (unless existing) and added to the household with the form's relation and date, the resident
+    and the household are marked 已核实 with the note 来源：走访记录 #id — the change log names the
+    visit as the source —, and the visit keeps the resident and a line in ``registry_note``.
+    Everything or nothing; a refusal of the registry names the field or says why.
+    """
+    if newcomer not in Newcomer.values:
+        raise ValidationError({"newcomer": [_("请选择登记信息的变化。")]})
+    with transaction.atomic():
+        visit = Visit.objects.visible_to(actor).select_for_update(of=("self",)).get(pk=visit.pk)
+        household = visit_household(visit)
+        if household is None:
+            raise ValidationError({"newcomer": [_("这位居民没有在住的户。")]})
+        try:
+            resident = existing or household_register_member(household=household, actor=actor, data=data)
+            household_add_member(
+                household=household,
+                actor=actor,
+                resident=resident,
+                relation=data["relation"],
+                moved_in_on=data.get("moved_in_on"),
+            )
+            _verify(resident, actor, visit)
+            _verify(household, actor, visit)
+        except PermissionDenied:
+            raise ActionRefused(_("您没有修改这条登记信息的权限。")) from None
+        line = _("%(kind)s %(name)s 已登记到本户") % {"kind": Newcomer(newcomer).label, "name": resident.name}
+        stamp = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+        visit.registry_note = f"{visit.registry_note}\n{stamp} {line}".strip()
+        visit.save(update_fields=["registry_note"])
+        visit.registered.add(resident)
+    return resident

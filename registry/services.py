@@ -199,6 +199,18 @@ def household_add_member(
     return member
 
 
+def household_register_member(*, household: Household, actor: Any, data: dict[str, Any]) -> Resident:
+    """Register a new resident in the household's grid from the 添加家庭成员 form's ``data``
+    (name, document, phone; birth date and gender read from an ID card number)."""
+    resident = Resident(
+        grid=household.grid, name=data["name"], document_type=data["document_type"], id_number=data["id_number"],
+        phone=data.get("phone", ""), gender=data.get("gender", ""), birth_date=data.get("birth_date"),
+    )
+    if not resident.gender:
+        raise ValidationError(_("非居民身份证的新居民请先在“登记居民”中登记（需填写性别）。"))
+    return resident_register(resident=resident, actor=actor)
+
+
 def household_member_move_out(
     *, member: HouseholdMember, actor: Any, moved_out_on: datetime.date | None = None
 ) -> HouseholdMember:

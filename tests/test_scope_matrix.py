@@ -265,6 +265,8 @@ TABLE: dict[str, Entry] = {
     "fieldwork:visit_report": Entry("visit", "fieldwork.view_visit", method="post", ok=302, denied=404),
     # 登记信息 from a visit: an empty form goes back to the visit with the reason.
     "fieldwork:visit_registry": Entry("visit", "fieldwork.view_visit", method="post", ok=302, denied=404),
+    # 新生儿、新租户 from a visit: the registry's 添加家庭成员 form, only for who may add members there.
+    "fieldwork:visit_newcomer": Entry("visit_newcomer", "registry.add_householdmember", denied=404),
     "fieldwork:my_diary": Entry(None, SIGNED_IN, ok=302),
     "fieldwork:diary_add": Entry(None, SIGNED_IN, method="post", ok=302),  # refused with a message
     # A grid worker's diary: read by whoever reviews the grid (view_compliance), 404 to others.
@@ -275,6 +277,7 @@ TABLE: dict[str, Entry] = {
     "fieldwork:manifest": _public(),
     "fieldwork:service_worker": _public(),
     "fieldwork:sync": Entry(None, SIGNED_IN, method="post", ok=400, anonymous=401),
+    "fieldwork:report": Entry(None, "cases.report_case"),  # the cases report form in the worker's web app
     "fieldwork:diary_excel": Entry("diary", "fieldwork.view_compliance", denied=404),
     # 点评: an empty form goes back to the diary with the reason.
     "fieldwork:diary_comment": Entry("diary", "fieldwork.view_compliance", method="post", ok=302, denied=404),
@@ -380,6 +383,8 @@ KWARGS: dict[str, Callable[[Site], dict[str, Any]]] = {
     "finding": lambda site: {"pk": matrix_answer(site.grid).pk, "verb": "report"},
     "field_photo": lambda site: {"token": matrix_photo(site.grid).token},
     "visit": lambda site: {"pk": matrix_visit(site.grid, site.building, site.resident, site.dispatcher).pk},
+    "visit_newcomer": lambda site: {
+        "pk": matrix_visit(site.grid, site.building, site.resident, site.dispatcher).pk, "kind": "newborn"},
     "diary": lambda site: {"pk": matrix_author(site.grid).pk, "year": 2026, "month": 12},
     "token": lambda site: {"pk": 999_999},
     "webhook": lambda site: {"pk": matrix_subscription(site.grid).pk},

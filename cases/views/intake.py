@@ -158,7 +158,9 @@ def _submit(form: StaffReportForm, user: User) -> Case | None:
     return None
 
 
-def _render_report(request: HttpRequest, form: StaffReportForm, status: int = 200) -> HttpResponse:
+def _render_report(
+    request: HttpRequest, form: StaffReportForm, status: int = 200, template: str = "cases/intake/report.html",
+) -> HttpResponse:
     context = {
         "form": form,
         "links": form.linked_records(),
@@ -167,16 +169,17 @@ def _render_report(request: HttpRequest, form: StaffReportForm, status: int = 20
         "may_search_links": form.user.has_perm("registry.view_resident") or form.user.has_perm(
             "registry.view_building"),
     }
-    return render(request, "cases/intake/report.html", context, status=status)
+    return render(request, template, context, status=status)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def report(request: HttpRequest) -> HttpResponse:
-    """上报事件: the grid worker's and the desk's report form."""
+def report_page(request: HttpRequest, template: str = "cases/intake/report.html") -> HttpResponse:
+    """The report form in ``template``: GET shows it, POST saves and opens the new case.
+
+    ``template`` extends ``cases/intake/report.html``; the grid worker's offline-capable copy
+    of the page (``/fieldwork/report/``) passes its own."""
     user = _require_reporter(request)
     if request.method != "POST":
-        return _render_report(request, StaffReportForm(initial=_initial(request), user=user))
+        return _render_report(request, StaffReportForm(initial=_initial(request), user=user), template=template)
     form = StaffReportForm(request.POST, request.FILES, user=user)
     if form.is_valid():
         case = _submit(form, user)
@@ -185,7 +188,14 @@ def report(request: HttpRequest) -> HttpResponse:
                 else _("事件已上报，编号 %(number)s。")
             messages.success(request, text % {"number": case.number})
             return redirect(case_url(case))
-    return _render_report(request, form, status=400)
+    return _render_report(request, form, status=400, template=template)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest) -> HttpResponse:
+    """上报事件: the grid worker's and the desk's report form."""
+    return report_page(request)
 
 
 @login_required

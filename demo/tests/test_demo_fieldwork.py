@@ -13,7 +13,19 @@ from demo.fieldwork import DAYS, seed_fieldwork
 from demo.seed import seed_demo
 from fieldwork.care import due_visits
 from fieldwork.compliance import campaign_progress, grid_figures
-from fieldwork.models import Answer, DiaryEntry, Patrol, PlanKind, Visit
+from fieldwork.models import (
+    Answer,
+    DiaryEntry,
+    HelperKind,
+    Pairing,
+    Patrol,
+    PhotoStage,
+    PlanKind,
+    RectificationItem,
+    RectificationList,
+    Visit,
+)
+from fieldwork.selectors import list_progress
 
 pytestmark = pytest.mark.django_db
 
@@ -53,5 +65,26 @@ def test_it_tells_three_months_of_fieldwork_once():
     assert all(row.last_visit is not None for row in due)
 
     assert DiaryEntry.objects.filter(author=users["gridworker"]).count() == created["diary entries"] > 10
+
+    # 整改清单: the fire campaign's problems sent to the estate's 物业, some fixed, some overdue.
+    sent = RectificationList.objects.get(plan__name="冬季消防安全专项巡查")
+    assert sent.is_sent and sent.organisation.name == "郑州茜城物业服务有限公司" and sent.deadline < today
+    items = RectificationItem.objects.filter(rectification=sent)
+    done, still_open = items.filter(done_at__isnull=False), items.filter(done_at__isnull=True)
+    assert done.exists() and still_open.exists()
+    for item in done:
+        stages = set(item.photos.values_list("stage", flat=True))
+        assert stages == {PhotoStage.BEFORE, PhotoStage.AFTER} and item.done_by.username == "propertyhandler"
+    progress = list_progress(RectificationList.objects.filter(pk=sent.pk), today)[sent.pk]
+    assert progress.overdue == still_open.count() > 0
+    handler = User.objects.get(username="propertyhandler")
+    assert RectificationList.objects.visible_to(handler).filter(pk=sent.pk).exists()
+
+    # 结对帮扶: care-tagged residents paired with the worker, a 党员 and a 志愿者.
+    pairings = Pairing.objects.filter(grid__code__startswith=grid.code)
+    assert pairings.count() == created["pairings"] >= 3
+    assert set(pairings.values_list("helper_kind", flat=True)) == {
+        HelperKind.WORKER, HelperKind.PARTY_MEMBER, HelperKind.VOLUNTEER}
+    assert pairings.filter(helper=users["gridworker"]).exists()
     assert seed_fieldwork({"a": grid}, users) == {}
     assert Patrol.objects.filter(grid=grid).count() == created["patrols"]

@@ -13,6 +13,7 @@ class SyncKind(models.TextChoices):
     CHECK_IN = "checkin", _("巡查签到")
     VISIT = "visit", _("走访记录")
     DIARY = "diary", _("民情日志")
+    CASE = "case", _("事件上报")
 
 
 class SyncedRecord(models.Model):

@@ -80,6 +80,8 @@ class Visit(models.Model):
                              related_name="visits")
     registry_note = models.TextField(_("登记信息变化"), blank=True,
                                      help_text=_("走访中核实或更新的登记信息（由走访页面记录）。"))
+    registered = models.ManyToManyField(Resident, verbose_name=_("走访中登记的居民"), blank=True, related_name="+",
+                                        help_text=_("走访发现的新生儿、新租户，从走访页面登记到户。"))
 
     objects = VisitQuerySet.as_manager()
 

@@ -1,6 +1,7 @@
 """Without signal on a phone (390 × 844) in a real Chromium: start a patrol, lose the connection, check
 in with a photo and record a visit (both kept on the phone and listed as waiting), get the
-connection back and see both saved exactly once and the waiting list empty.
+connection back and see both saved exactly once and the waiting list empty. The same for a case
+report (上报事件 with a photo) and one the server refuses, which stays with its reason.
 
 The service worker is registered and controls the pages: with the context offline, the check-in
 form and the visit form open from its cache. The queue itself lives in the page's script
@@ -16,6 +17,7 @@ from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
 
+from cases.models import Case, CaseAttachment, Category
 from fieldwork.models import CheckIn, FieldPhoto, Patrol, SyncedRecord, Visit
 from fieldwork.testing import build_field_cast
 
@@ -139,3 +141,55 @@ def test_refused_records_stay_with_their_reason_until_edited_or_discarded(cast, 
     visit = Visit.objects.get()
     assert visit.opinions == "第二次" and visit.met is False and visit.retry_on is not None
     assert SyncedRecord.objects.count() == 1
+
+
+def test_a_case_report_made_offline_is_sent_once_and_a_refused_one_says_why(cast, page, browser_login, artifacts_dir):
+    build_field_cast(cast)
+    clutter = Category.objects.get(code="stairwell-clutter")
+    page.set_viewport_size({"width": 390, "height": 844})
+    browser_login(cast.grid_worker_a)
+    page.goto("/fieldwork/report/")  # opened once with signal: the page and its scripts are cached
+    wait_until_ready(page)
+    page.goto("/fieldwork/")  # the today page links the report form for the cache
+    wait_until_ready(page)
+    assert page.evaluate("navigator.serviceWorker.controller !== null")
+
+    page.context.set_offline(True)
+    page.locator("#report-case").click()  # from the service worker's cache
+    form = page.locator("#report-form[data-offline='case']")
+    expect(form).to_be_visible()
+    queued = page.locator("#offline-queue [data-offline-record]")
+    page.select_option("#id_category", str(clutter.pk))
+    page.fill("#id_description", "地下室楼道堆放纸箱，堵住通道")
+    page.select_option("#id_grid", str(cast.grid_a.pk))
+    page.fill("#id_address", "1号楼地下室")
+    page.set_input_files("#id_photos", files=[{"name": "boxes.jpg", "mimeType": "image/jpeg", "buffer": jpeg_bytes()}])
+    page.get_by_role("button", name="提交上报").click()
+    expect(page.locator("#offline-queue")).to_contain_text("没有网络：已保存在手机上，联网后自动发送。")
+    # As a worker would: the next report is entered once the form, kept, has emptied itself.
+    expect(queued).to_have_count(1)
+    expect(page.locator("#id_description")).to_have_value("")
+    expect(page.locator("[data-photo-list='id_photos']")).to_have_text("")
+    page.select_option("#id_category", str(clutter.pk))  # no description: the server will refuse it
+    page.select_option("#id_grid", str(cast.grid_a.pk))
+    page.get_by_role("button", name="提交上报").click()
+    expect(queued).to_have_count(2)
+    expect(page.locator("#offline-queue [data-state='waiting']")).to_have_count(2)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(artifacts_dir / "fieldwork-offline-case-report-phone.png"), full_page=True)
+    assert Case.objects.count() == 0  # nothing reached the server
+
+    page.context.set_offline(False)  # the online event sends the queue
+    refused = page.locator("#offline-queue [data-offline-record][data-state='refused']")
+    expect(refused).to_have_count(1, timeout=SYNC_WAIT)
+    expect(queued).to_have_count(1, timeout=SYNC_WAIT)
+    expect(refused).to_contain_text("被退回：问题描述：请填写问题描述。")
+    page.reload()  # a page load sends whatever is waiting: nothing is sent twice
+    wait_until_ready(page)
+    expect(refused).to_have_count(1)
+
+    case = Case.objects.get()
+    assert case.category == clutter and case.description == "地下室楼道堆放纸箱，堵住通道"
+    assert case.grid == cast.grid_a and case.reporter == cast.grid_worker_a and case.address == "1号楼地下室"
+    assert CaseAttachment.objects.filter(case=case).count() == 1
+    assert SyncedRecord.objects.get().object_id == case.pk

@@ -19,6 +19,7 @@ from django.utils.datastructures import MultiValueDict
 from PIL import Image
 
 from accounts.testing import make_user
+from cases.models import Case, CaseAttachment, Category, Channel, Status
 from fieldwork.checklists import field_name
 from fieldwork.models import Answer, CheckIn, CheckInMethod, DiaryEntry, FieldPhoto, Patrol, SyncedRecord, Visit
 from fieldwork.sync import sync_record
@@ -98,6 +99,29 @@ def diary_record(fc: FieldCast, what: str = "帮王阿姨代缴水费") -> dict:
     return {"key": str(uuid.uuid4()), "kind": "diary", "path": "/fieldwork/diary/add/", "fields": fields, "files": []}
 
 
+def case_record(fc: FieldCast, key: str | None = None, photo_part: str | None = "photo-0", **changes: str) -> dict:
+    fields = {
+        "category": str(Category.objects.get(code="stairwell-clutter").pk),
+        "description": "3号楼2单元楼道堆放纸箱",
+        "grid": str(fc.cast.grid_a.pk),
+        "address": "3号楼2单元",
+        "longitude": "",
+        "latitude": "",
+        "system": "WGS84",
+        "building": str(fc.building1.pk),
+        "link_q": "",
+    }
+    fields.update(changes)
+    return {
+        "key": key or str(uuid.uuid4()),
+        "kind": "case",
+        "path": "/fieldwork/report/",
+        "recorded_at": (timezone.now() - datetime.timedelta(minutes=5)).isoformat(),
+        "fields": [[name, value] for name, value in fields.items()],
+        "files": [["photos", photo_part]] if photo_part else [],
+    }
+
+
 def send(client: Any, records: list[dict], **files: Any) -> Any:
     return client.post(SYNC, {"records": json.dumps(records), **files})
 
@@ -119,6 +143,71 @@ def test_the_same_check_in_sent_three_times_is_saved_once(patrol, login):
     assert checkin.answers.count() == 6 and checkin.photos.count() == 1
     assert Answer.objects.get(is_problem=True).item.label == "消防通道、楼道是否畅通"
     assert SyncedRecord.objects.get().object_id == checkin.pk
+
+
+def test_the_same_case_report_sent_three_times_is_one_case(fc, login):
+    client = login(fc.cast.grid_worker_a)
+    record = case_record(fc)
+    answers = [results(send(client, [record], **{"photo-0": jpeg(exif=True)}))[0] for _ in range(3)]
+    assert [answer["status"] for answer in answers] == ["ok", "ok", "ok"], answers[0]["message"]
+    case = Case.objects.get()
+    assert {answer["url"] for answer in answers} == {reverse("cases:case", kwargs={"number": case.number})}
+    assert answers[0]["label"] == f"上报事件：{case.number} 楼道堆物"
+    assert case.status == Status.REPORTED and case.channel == Channel.GRID_WORKER
+    assert case.reporter == fc.cast.grid_worker_a and case.grid == fc.cast.grid_a and case.building == fc.building1
+    assert case.description == "3号楼2单元楼道堆放纸箱" and case.address == "3号楼2单元"
+    photo = CaseAttachment.objects.get()
+    with photo.image.open("rb") as handle:
+        assert not Image.open(handle).getexif()  # through the cases photo pipeline
+    assert SyncedRecord.objects.get().object_id == case.pk
+
+
+def test_a_case_report_with_a_bad_category_or_place_is_refused_and_saves_nothing(fc, login):
+    client = login(fc.cast.grid_worker_a)
+    bad_category = case_record(fc, category="999999")
+    other_grid = case_record(fc, grid=str(fc.cast.grid_b.pk))
+    no_description = case_record(fc, photo_part=None, description=" ")
+    answers = results(send(client, [bad_category, other_grid, no_description], **{"photo-0": jpeg()}))
+    assert [answer["status"] for answer in answers] == ["refused"] * 3
+    assert answers[0]["message"] == "事件类别：请选择有效的事件类别。"
+    assert answers[0]["errors"] == [{"field": "category", "label": "事件类别", "message": "请选择有效的事件类别。"}]
+    assert answers[1]["message"] == "所在网格：请选择您负责的网格。"
+    assert answers[2]["message"] == "问题描述：请填写问题描述。"
+    assert Case.objects.count() == 0 and CaseAttachment.objects.count() == 0 and SyncedRecord.objects.count() == 0
+    fixed = case_record(fc, key=bad_category["key"])
+    assert results(send(client, [fixed], **{"photo-0": jpeg()}))[0]["status"] == "ok"
+    assert Case.objects.count() == 1
+
+
+def test_a_case_report_resolved_on_the_spot_offline(fc, login):
+    record = case_record(fc, resolved="on", note="已清理")
+    record["files"].append(["after_photos", "photo-1"])
+    answer = results(send(login(fc.cast.grid_worker_a), [record], **{"photo-0": jpeg(), "photo-1": jpeg("after.jpg")}))
+    assert answer[0]["status"] == "ok"
+    case = Case.objects.get()
+    assert case.status == Status.PENDING_VERIFY and CaseAttachment.objects.filter(case=case).count() == 2
+
+
+def test_a_case_report_from_someone_who_may_not_report_is_refused(fc, login):
+    answer = results(send(login(fc.supervisor), [case_record(fc)], **{"photo-0": jpeg()}))[0]
+    assert answer["status"] == "refused" and Case.objects.count() == 0
+
+
+def test_the_report_page_in_the_workers_app(fc, login):
+    client = login(fc.cast.grid_worker_a)
+    page = client.get(reverse("fieldwork:report") + f"?building={fc.building1.pk}").content.decode()
+    assert 'data-offline="case"' in page and 'id="offline-queue"' in page and 'rel="manifest"' in page
+    assert 'id="report-form"' in page and "wangge/case-report.js" in page
+    today = client.get(reverse("fieldwork:today")).content.decode()
+    assert f'href="{reverse("fieldwork:report")}"' in today
+    sent = client.post(reverse("fieldwork:report"), {
+        "category": Category.objects.get(code="stairwell-clutter").pk, "description": "楼道堆物",
+        "grid": fc.cast.grid_a.pk, "system": "WGS84",
+    })
+    case = Case.objects.get()
+    assert sent.status_code == 302 and sent["Location"] == reverse("cases:case", kwargs={"number": case.number})
+    refused = client.post(reverse("fieldwork:report"), {"description": "楼道堆物", "grid": fc.cast.grid_a.pk})
+    assert refused.status_code == 400 and 'data-offline="case"' in refused.content.decode()
 
 
 def test_a_check_in_keeps_the_time_it_was_made_offline(patrol, login):

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
@@ -22,8 +22,15 @@ from fieldwork.forms import VisitFindingForm, VisitForm
 from fieldwork.models import Visit
 from fieldwork.selectors import colleagues
 from fieldwork.visit_links import visit_links
-from fieldwork.visit_registry import visit_registry_update
+from fieldwork.visit_registry import (
+    NEWCOMER_RELATION,
+    Newcomer,
+    visit_household,
+    visit_register_member,
+    visit_registry_update,
+)
 from fieldwork.visits import visit_record, visit_report_finding
+from registry.forms import AddMemberForm
 from registry.models import HouseholdMember, Resident
 from registry.selectors import visible_care_tags
 
@@ -96,6 +103,7 @@ def visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if may_update and visit.resident else None)
     return render(request, "fieldwork/visit.html", {
         "visit": visit, "workers": list(visit.workers.all()), "may_report": may_report,
+        "registered": list(visit.registered.all()), "newcomers": Newcomer.choices,
         "finding_form": VisitFindingForm() if may_report else None, "may_update": may_update,
         "household_id": stay.household_id if stay else visit.household_id, "today": timezone.localdate(),
         "links": visit_links(visit, user),
@@ -150,10 +158,43 @@ def visit_report(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("fieldwork:visit", pk=visit.pk)
 
 
+@login_required
+def visit_newcomer(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """新生儿、新租户: the registry's 添加家庭成员 form for the visited household, saved with the visit as source."""
+    user = _user(request)
+    visit = _get_visit_for_user(user, pk)
+    household = visit_household(visit)
+    # Only for those who may add members to the household: the visit page offers it to no one else.
+    if kind not in Newcomer.values or household is None or not user.has_perm(
+            "registry.add_householdmember", household.grid):
+        raise Http404
+    newcomer = Newcomer(kind)
+    initial = {"relation": NEWCOMER_RELATION[newcomer], "moved_in_on": timezone.localdate()}
+    form = AddMemberForm(request.POST or None, user=user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            resident = visit_register_member(visit=visit, actor=user, newcomer=kind, data=form.cleaned_data,
+                                             existing=form.existing)
+        except ValidationError as error:
+            for name, errors in (error.message_dict.items() if hasattr(error, "error_dict")
+                                 else [(None, error.messages)]):
+                for message in errors:
+                    form.add_error(name if name in form.fields else None, message)
+        except ActionRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, _("已登记到本户：%(name)s，并标记为已核实。") % {"name": resident.name})
+            return redirect("fieldwork:visit", pk=visit.pk)
+    return render(request, "fieldwork/visit_newcomer.html", {
+        "visit": visit, "household": household, "newcomer": newcomer, "form": form,
+    }, status=400 if request.method == "POST" else 200)
+
+
 urlpatterns: list[URLPattern] = [
     path("visits/", visits_due, name="visits_due"),
     path("visits/new/<int:resident>/", visit_new, name="visit_new"),
     path("visits/<int:pk>/", visit_detail, name="visit"),
     path("visits/<int:pk>/report/", visit_report, name="visit_report"),
     path("visits/<int:pk>/registry/", visit_registry, name="visit_registry"),
+    path("visits/<int:pk>/newcomer/<str:kind>/", visit_newcomer, name="visit_newcomer"),
 ]

@@ -219,7 +219,8 @@ def household_add_member(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            resident = form.existing or _register_new_member(request, household, data)
+            resident = form.existing or services.household_register_member(
+                household=household, actor=request.user, data=data)
             services.household_add_member(
                 household=household, actor=request.user, resident=resident,
                 relation=data["relation"], moved_in_on=data["moved_in_on"],
@@ -231,16 +232,6 @@ def household_add_member(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("registry:household", pk=household.pk)
     title = _("添加家庭成员") + f" · {household}"
     return render(request, "registry/form.html", {"form": form, "title": title})
-
-
-def _register_new_member(request: HttpRequest, household: Household, data: dict[str, Any]) -> Resident:
-    resident = Resident(
-        grid=household.grid, name=data["name"], document_type=data["document_type"], id_number=data["id_number"],
-        phone=data.get("phone", ""), gender=data.get("gender", ""), birth_date=data.get("birth_date"),
-    )
-    if not resident.gender:
-        raise ValidationError(_("非居民身份证的新居民请先在“登记居民”中登记（需填写性别）。"))
-    return services.resident_register(resident=resident, actor=request.user)
 
 
 @login_required

@@ -252,6 +252,8 @@
       if (!list) {
         return;
       }
+      // A form emptied after being kept on the phone offline (offline.js) lists no photo any more.
+      form.addEventListener("reset", function () { list.textContent = ""; list.classList.remove("text-danger"); });
       input.addEventListener("change", function () {
         var names = Array.prototype.map.call(input.files, function (file) { return file.name; });
         var limit = parseInt(input.dataset.limit, 10);
@@ -273,6 +275,7 @@
       return;
     }
     box.addEventListener("change", function () { details.hidden = !box.checked; });
+    form.addEventListener("reset", function () { details.hidden = true; });
   }
 
   // ----- 匿名反映: no contact fields when anonymous ----------------------------------------------------
