@@ -14,11 +14,13 @@ class ParticipationConfig(AppConfig):
         from cases.links import register_case_links
         from participation import models
         from participation.catalog import on_post_migrate
+        from participation.convention_public import public_grid_context as convention_grid_context
         from participation.public_views import public_grid_context
         from participation.selectors import proposal_links_to_case
 
         post_migrate.connect(on_post_migrate, dispatch_uid="participation-role-permissions")
         register_context("participation", public_grid_context)  # the wish wall's and 民事民提's links on /g/<code>/
+        register_context("conventions", convention_grid_context)  # 公约 covering the grid on /g/<code>/
         register_case_links(proposal_links_to_case)  # a case converted to a proposal, and back
         # Wishes and votes keep their own timelines (WishEvent, VoteChange); the change log has the rest.
         register(models.Wish, area_code=lambda row: row.area_code, exclude=("claimant_phone",))
@@ -26,4 +28,6 @@ class ParticipationConfig(AppConfig):
         register(models.Vote, area_code=lambda row: row.ballot.area_code)
         register(models.Proposal, area_code=lambda row: row.area_code, exclude=("proposer_phone",))
         register(models.Meeting, area_code=lambda row: row.area_code)
+        register(models.Convention, area_code=lambda row: row.area_code)
+        register(models.ConventionBreach, area_code=lambda row: row.convention.area_code)
         register(models.Evaluation, area_code=lambda row: row.proposal.area_code)
