@@ -5,7 +5,16 @@ from __future__ import annotations
 import datetime
 
 from areas.models import Area
-from participation.models import Meeting, MeetingKind, Proposal, ProposalSource
+from participation.models import (
+    Convention,
+    ConventionState,
+    ConventionVersion,
+    Meeting,
+    MeetingKind,
+    Proposal,
+    ProposalSource,
+)
+from registry.models import Building
 
 
 def matrix_proposal(grid: Area) -> Proposal:
@@ -17,3 +26,12 @@ def matrix_meeting(grid: Area) -> Meeting:
     """A consultation meeting of ``grid`` whose sign-in is open."""
     return Meeting.objects.create(area=grid, kind=MeetingKind.CONSULTATION, title="矩阵协商会", place="网格活动室",
                                   held_on=datetime.date(2026, 12, 7))
+
+
+def matrix_convention(grid: Area, building: Building) -> Convention:
+    """A 楼道公约 of ``grid``'s ``building`` open for comments (its public page answers; it has
+    no adoption yet, so nothing to print)."""
+    convention = Convention.objects.create(area=grid, title="矩阵楼道公约", state=ConventionState.COMMENTING)
+    convention.buildings.add(building)
+    ConventionVersion.objects.create(convention=convention, number=1, text="楼道内不堆放杂物。")
+    return convention
