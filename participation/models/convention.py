@@ -162,6 +162,13 @@ class ConventionComment(models.Model):
         return self.text[:30]
 
 
+EVENT_VERBS = {
+    "draft": _("起草"), "revise": _("修改"), "open_comments": _("征求意见"), "put_to_vote": _("提交表决"),
+    "adopt": _("表决通过"), "reject": _("表决未通过"), "publish": _("公布"), "open_signatures": _("组织签署"),
+    "breach": _("登记违约"), "repeal": _("废止"),
+}
+
+
 class ConventionEvent(AppendOnlyModel):
     """One entry of a convention's timeline (起草、修改、征求意见、提交表决、通过、公布、签署、废止…)."""
 
@@ -184,6 +191,10 @@ class ConventionEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.convention} {self.verb}"
+
+    @property
+    def verb_label(self) -> str:
+        return str(EVENT_VERBS.get(self.verb, self.verb))
 
 
 class ConventionBreach(models.Model):
