@@ -8,14 +8,21 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.testing import build_case_cast, report
+from accounts.models import Role
+from cases.testing import build_case_cast, race, report
+from fieldwork.models import Answer
+from fieldwork.testing import matrix_answer
 from participation import ballots, conventions
+from participation.catalog import CONVENTIONS, grant_convention_permissions
 from participation.convention_selectors import breaches_by_month
 from participation.models import (
+    Ballot,
     BallotState,
     CommentSource,
     Convention,
@@ -25,7 +32,7 @@ from participation.models import (
     ConventionVersion,
 )
 
-from .conftest import World
+from .conftest import World, make_world
 
 pytestmark = pytest.mark.django_db
 
@@ -309,3 +316,72 @@ def test_public_comments_are_rate_limited(world: World, settings: Any) -> None:
     assert client.post(url, {"text": "建议三"}).status_code == 429
     assert list(convention.comments.values_list("source", flat=True)) == [CommentSource.PUBLIC] * 2
     cache.clear()
+
+
+def test_a_breach_links_a_patrol_finding_chosen_on_the_page(world: World, login: Any) -> None:
+    convention = adopted(world)
+    answer = matrix_answer(world.cast.grid_a)
+    clean = Answer.objects.create(checkin=answer.checkin, item=answer.item, value="no")  # no problem: no breach
+    Answer.objects.filter(pk=answer.pk).update(is_problem=True)
+    with pytest.raises(ValidationError) as error:
+        conventions.convention_breach_record(actor=world.cast.grid_worker_a, convention=convention,
+                                             occurred_on=timezone.localdate(), finding=clean)
+    assert "finding" in error.value.message_dict
+    worker = login(world.cast.grid_worker_a)
+    page = worker.get(reverse("conventions:detail", args=[convention.pk])).content.decode()
+    assert f'<option value="{answer.pk}"' in page and f'<option value="{clean.pk}"' not in page
+    response = worker.post(reverse("conventions:act", args=[convention.pk, "breach"]),
+                           {"occurred_on": timezone.localdate().isoformat(), "finding": answer.pk})
+    assert response.status_code == 302
+    assert ConventionBreach.objects.get().finding == answer
+
+
+def test_a_case_outside_the_users_scope_cannot_be_linked(world: World) -> None:
+    cc = build_case_cast(world.cast)
+    convention = adopted(world)
+    case = report(cc, grid=world.cast.grid_b, actor=world.cast.grid_worker_b)
+    with pytest.raises(ValidationError):  # grid A's worker does not see grid B's case
+        conventions.convention_breach_record(actor=world.cast.grid_worker_a, convention=convention,
+                                             occurred_on=timezone.localdate(), case=case)
+    with pytest.raises(conventions.ActionRefused):  # grid B's worker does not reach the building
+        conventions.convention_breach_record(actor=world.cast.grid_worker_b, convention=convention,  # type: ignore[arg-type]
+                                             occurred_on=timezone.localdate(), case=case)
+    assert not ConventionBreach.objects.exists()
+
+
+def test_roles_without_convention_permissions_get_them_after_migrate() -> None:
+    role = Role.objects.get(code="grid_worker")
+    role.permissions.remove(*role.permissions.filter(codename__in=CONVENTIONS))
+    assert grant_convention_permissions() >= 1
+    assert set(role.permissions.filter(codename__in=CONVENTIONS).values_list("codename", flat=True)) == {
+        "view_convention", "record_convention"}
+    assert grant_convention_permissions() == 0  # a role holding any of them is left as it is
+
+
+def test_the_conventions_page_costs_the_same_for_more_rows(world: World, login: Any) -> None:
+    cc = build_case_cast(world.cast)
+    convention = signed(world)
+    client = login(world.reviewer)
+    url = reverse("conventions:detail", args=[convention.pk])
+    conventions.convention_breach_record(actor=world.reviewer, convention=convention,  # type: ignore[arg-type]
+                                         occurred_on=timezone.localdate(), case=report(cc))
+    with CaptureQueriesContext(connection) as before:
+        assert client.get(url).status_code == 200
+    for _index in range(3):
+        conventions.convention_breach_record(actor=world.reviewer, convention=convention,  # type: ignore[arg-type]
+                                             occurred_on=timezone.localdate(), case=report(cc))
+    with CaptureQueriesContext(connection) as after:
+        assert client.get(url).status_code == 200
+    assert len(after) == len(before)
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_staff_putting_a_convention_to_the_vote_at_once_open_one_ballot(cast: Any) -> None:
+    world = make_world(cast)
+    convention = commenting(world)
+    outcomes = race(*[lambda: conventions.convention_put_to_vote(actor=world.reviewer, convention=convention)] * 2)
+    assert sorted(kind for kind, _message in outcomes) == ["ok", "refused"]
+    assert Ballot.objects.count() == 1
+    convention.refresh_from_db()
+    assert convention.ballot == Ballot.objects.get()
