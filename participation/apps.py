@@ -15,6 +15,7 @@ class ParticipationConfig(AppConfig):
         from participation import models
         from participation.catalog import on_post_migrate
         from participation.convention_public import public_grid_context as convention_grid_context
+        from participation.convention_selectors import convention_links_to_case
         from participation.public_views import public_grid_context
         from participation.selectors import proposal_links_to_case
 
@@ -22,6 +23,7 @@ class ParticipationConfig(AppConfig):
         register_context("participation", public_grid_context)  # the wish wall's and 民事民提's links on /g/<code>/
         register_context("conventions", convention_grid_context)  # 公约 covering the grid on /g/<code>/
         register_case_links(proposal_links_to_case)  # a case converted to a proposal, and back
+        register_case_links(convention_links_to_case)  # a case noted as a breach of a convention
         # Wishes and votes keep their own timelines (WishEvent, VoteChange); the change log has the rest.
         register(models.Wish, area_code=lambda row: row.area_code, exclude=("claimant_phone",))
         register(models.Ballot, area_code=lambda row: row.area_code)

@@ -8,7 +8,9 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from areas.models import Area
 from fieldwork.models import Answer, Patrol
@@ -79,3 +81,13 @@ def breach_findings(user: Any, convention: Convention) -> list[tuple[int, str]]:
                .select_related("checkin__patrol", "item").order_by("-checkin__at", "-pk")[:50])
     return [(answer.pk, f"{answer.checkin.patrol.day:%Y-%m-%d} {answer.checkin.label} · {answer.item}")
             for answer in answers]
+
+
+def convention_links_to_case(case: Any, user: Any) -> list[tuple[str, str, str | None]]:
+    """公约 on the case page: the conventions this case was noted as a breach of (registered with
+    ``cases.links`` in ``ParticipationConfig.ready``)."""
+    if not user.has_perm("participation.view_convention"):
+        return []
+    breached = ConventionBreach.objects.filter(case=case).values("convention_id")
+    return [(gettext("违反公约"), convention.title, reverse("conventions:detail", args=[convention.pk]))
+            for convention in Convention.objects.visible_to(user).filter(pk__in=breached)]

@@ -270,6 +270,8 @@ def test_a_breach_through_the_page_by_case_number(world: World, login: Any) -> N
     assert worker.post(url, {"occurred_on": today, "case_number": case.number, "note": "楼道堆物"}).status_code == 302
     page = worker.get(reverse("conventions:detail", args=[convention.pk])).content.decode()
     assert case.number in page and "楼道堆物" in page
+    case_page = worker.get(reverse("cases:case", args=[case.number])).content.decode()
+    assert "违反公约" in case_page and reverse("conventions:detail", args=[convention.pk]) in case_page
 
 
 def test_the_printable_page(world: World, login: Any) -> None:
