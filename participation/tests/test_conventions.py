@@ -382,7 +382,7 @@ def test_the_conventions_page_costs_the_same_for_more_rows(world: World, login: 
 def test_two_staff_putting_a_convention_to_the_vote_at_once_open_one_ballot(cast: Any) -> None:
     world = make_world(cast)
     convention = commenting(world)
-    outcomes = race(*[lambda: conventions.convention_put_to_vote(actor=world.reviewer, convention=convention)] * 2)
+    outcomes = race(*[lambda: conventions.convention_put_to_vote(actor=world.reviewer, convention=convention)] * 2)  # type: ignore[arg-type]
     assert sorted(kind for kind, _message in outcomes) == ["ok", "refused"]
     assert Ballot.objects.count() == 1
     convention.refresh_from_db()
