@@ -41,6 +41,7 @@ from participation.models import (
     ConventionBreach,
     ConventionComment,
     ConventionEvent,
+    ConventionKind,
     ConventionState,
     ConventionVersion,
     ThresholdRule,
@@ -123,6 +124,8 @@ def convention_draft(
     if not title:
         raise ValidationError({"title": [_("请填写公约名称。")]})
     text = _text(text)
+    if kind not in ConventionKind.values:
+        raise ValidationError({"kind": [_("请选择公约类别。")]})
     if not buildings:
         raise ValidationError({"buildings": [_("请至少选择一栋楼。")]})
     if any(not building.grid_code.startswith(area.code) for building in buildings):

@@ -95,6 +95,9 @@ def test_a_grid_worker_may_not_draft_and_input_names_the_field(world: World) -> 
     with pytest.raises(ValidationError) as error:
         drafted(world, buildings=[])
     assert "buildings" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        drafted(world, kind="nonsense")
+    assert "kind" in error.value.message_dict
     assert not Convention.objects.exists()
 
 
