@@ -50,12 +50,15 @@ CASE_CATALOG = [
 ]
 # Participation (共建共治): workers collect wishes and votes, the community reviews and runs ballots.
 # 议事: workers record proposals and convene meetings; the community records the stage decisions.
+# 公约: workers record comments and breaches; the community drafts, puts to vote, publishes, repeals.
 PARTICIPATION_VIEW = ["participation.view_wish", "participation.view_ballot", "participation.view_proposal",
-                      "participation.view_meeting"]
+                      "participation.view_meeting", "participation.view_convention"]
 PARTICIPATION_WORK = [*PARTICIPATION_VIEW, "participation.add_wish", "participation.handle_wish",
-                      "participation.record_vote", "participation.add_proposal", "participation.add_meeting"]
+                      "participation.record_vote", "participation.add_proposal", "participation.add_meeting",
+                      "participation.record_convention"]
 PARTICIPATION_REVIEW = [*PARTICIPATION_WORK, "participation.review_wish", "participation.add_ballot",
-                        "participation.change_ballot", "participation.decide_proposal"]
+                        "participation.change_ballot", "participation.decide_proposal",
+                        "participation.add_convention"]
 # Fieldwork (巡查走访). Routes are for the 网格长 and 督导员 (fieldwork.view_route); plans and
 # checklists are managed by community staff and administrators.
 FIELD_VIEW = ["fieldwork.view_patrol", "fieldwork.view_visit", "fieldwork.view_patrolplan", "fieldwork.view_checklist",

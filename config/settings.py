@@ -376,6 +376,8 @@ PARTICIPATION_PUBLIC_FAILED_CODES_PER_IP_HOUR = env_int("PARTICIPATION_PUBLIC_FA
 # 扫码表决: SMS codes texted per household link and per client address per hour.
 PARTICIPATION_VOTE_CODES_PER_LINK_HOUR = env_int("PARTICIPATION_VOTE_CODES_PER_LINK_HOUR", 3)
 PARTICIPATION_VOTE_CODES_PER_IP_HOUR = env_int("PARTICIPATION_VOTE_CODES_PER_IP_HOUR", 10)
+# 公约: public comments on a draft convention per client address per hour.
+PARTICIPATION_PUBLIC_COMMENTS_PER_IP_HOUR = env_int("PARTICIPATION_PUBLIC_COMMENTS_PER_IP_HOUR", 5)
 CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER", "")
 # --- end cases: public reports ---
 # --- fieldwork (owned by fieldwork/, docs/fieldwork.md) ---

@@ -23,6 +23,7 @@ from accounts.models import User
 from areas.models import Area
 from cases.workflow import Photo
 from demo import data
+from demo.conventions import seed_conventions
 from demo.deliberation import seed_deliberation
 from demo.people import mobile_number
 from participation import ballots, votelinks, wishes
@@ -64,6 +65,7 @@ def seed_participation(areas: dict[str, Area], users: dict[str, User]) -> dict[s
         created["微心愿"] = _seed_wishes(grid, worker, reviewer)
         created["表决"] = _seed_ballots(grid, community, worker, reviewer)
     created.update(seed_deliberation(areas, users))  # the charging-pile proposal's five steps, once
+    created.update(seed_conventions(areas, users))  # the 楼道公约 adopted, signed and watched, once
     return created
 
 

@@ -20,16 +20,26 @@ from accounts.models import Role
 from participation.models import Stage, StageKind, StageSet
 
 DELIBERATION = ("view_proposal", "add_proposal", "decide_proposal", "view_meeting", "add_meeting")
+CONVENTIONS = ("view_convention", "record_convention", "add_convention")  # 公约, the third slice
 
 
 def grant_deliberation_permissions() -> int:
+    return _grant_group(DELIBERATION)
+
+
+def grant_convention_permissions() -> int:
+    return _grant_group(CONVENTIONS)
+
+
+def _grant_group(group: tuple[str, ...]) -> int:
+    """Give a default role the catalog's permissions of ``group`` when it holds none of them."""
     granted = 0
     for code, _name, _description, permissions in DEFAULT_ROLES:
         wanted = [name.split(".")[1] for name in permissions
-                  if name.startswith("participation.") and name.split(".")[1] in DELIBERATION]
+                  if name.startswith("participation.") and name.split(".")[1] in group]
         role = Role.objects.filter(code=code).first()
         if role is None or not wanted or role.permissions.filter(
-                content_type__app_label="participation", codename__in=DELIBERATION).exists():
+                content_type__app_label="participation", codename__in=group).exists():
             continue
         role.permissions.add(*Permission.objects.filter(content_type__app_label="participation",
                                                         codename__in=wanted))
@@ -76,4 +86,5 @@ def on_post_migrate(sender: Any, **kwargs: Any) -> None:
     if sender.name == "participation":
         grant_app_permissions("participation")
         grant_deliberation_permissions()
+        grant_convention_permissions()
         ensure_stage_sets()

@@ -15,7 +15,7 @@ from django.core.cache import caches
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
-from participation.models import Proposal, Wish
+from participation.models import CommentSource, ConventionComment, Proposal, Wish
 from registry.normalise import normalise_phone
 from registry.pii import index_value
 
@@ -109,3 +109,26 @@ def guess_refusal(key: str) -> str | None:
 
 def count_failed_guess(key: str) -> None:
     count_failed_claim(f"guess:{key}")
+
+
+# ----- 公约: public comments on a draft ----------------------------------------------------------
+
+def _comments_per_address() -> int:
+    return int(getattr(settings, "PARTICIPATION_PUBLIC_COMMENTS_PER_IP_HOUR", 5))
+
+
+def comment_refusal(key: str, *, now: datetime.datetime | None = None) -> str | None:
+    """Why a public comment on a convention from this address must wait, or None: saved comments
+    counted in the database, failed submissions in the cache (like 随手拍)."""
+    since = (now or timezone.now()) - datetime.timedelta(seconds=WINDOW_SECONDS)
+    limit = _comments_per_address()
+    failed = int(_cache().get(_failed_key(f"comment:{key}"), 0))
+    saved = ConventionComment.objects.filter(source=CommentSource.PUBLIC, source_key=key, created_at__gte=since)
+    if failed + saved.count() >= limit:
+        return ngettext("同一网络每小时最多提交%(limit)d条意见，请稍后再试。",
+                        "同一网络每小时最多提交%(limit)d条意见，请稍后再试。", limit) % {"limit": limit}
+    return None
+
+
+def count_failed_comment(key: str) -> None:
+    count_failed_claim(f"comment:{key}")

@@ -5,9 +5,19 @@ from __future__ import annotations
 import datetime
 
 from areas.models import Area
-from participation.models import Ballot, Meeting, MeetingKind, Proposal, ProposalSource, VoteLink
+from participation.models import (
+    Ballot,
+    Convention,
+    ConventionState,
+    ConventionVersion,
+    Meeting,
+    MeetingKind,
+    Proposal,
+    ProposalSource,
+    VoteLink,
+)
 from participation.votelinks import hash_token
-from registry.models import Household
+from registry.models import Building, Household
 
 
 def matrix_proposal(grid: Area) -> Proposal:
@@ -27,3 +37,12 @@ def matrix_vote_link(ballot: Ballot, household: Household) -> str:
     VoteLink.objects.get_or_create(ballot=ballot, dwelling=household.dwelling, household=household,
                                    defaults={"token_hash": hash_token(token)})
     return token
+
+
+def matrix_convention(grid: Area, building: Building) -> Convention:
+    """A 楼道公约 of ``grid``'s ``building`` open for comments (its public page answers; it has
+    no adoption yet, so nothing to print)."""
+    convention = Convention.objects.create(area=grid, title="矩阵楼道公约", state=ConventionState.COMMENTING)
+    convention.buildings.add(building)
+    ConventionVersion.objects.create(convention=convention, number=1, text="楼道内不堆放杂物。")
+    return convention

@@ -37,7 +37,7 @@ from fieldwork.testing import (
     matrix_rectification,
     matrix_visit,
 )
-from participation.testing import matrix_meeting, matrix_proposal, matrix_vote_link
+from participation.testing import matrix_convention, matrix_meeting, matrix_proposal, matrix_vote_link
 from tests.urlwalk import Route, named_routes
 from tests.world import Site, World
 
@@ -243,6 +243,14 @@ TABLE: dict[str, Entry] = {
     "public_deliberation:propose": _public("area"),
     "public_deliberation:sign_in": _public("meeting_token"),
     "public_deliberation:evaluate": _public("proposal_token"),
+    # 公约 (docs/participation.md): the site's convention is open for comments (its public page
+    # answers); it is not adopted, so there is nothing to print (404). A verb without its form: 400.
+    "conventions:list": Entry(None, "participation.view_convention"),
+    "conventions:new": Entry(None, "participation.add_convention"),
+    "conventions:detail": Entry("convention", "participation.view_convention"),
+    "conventions:print": Entry("convention", "participation.view_convention", ok=404),
+    "conventions:act": Entry("convention_action", "participation.view_convention", method="post", ok=400),
+    "public_conventions:detail": _public("convention_token"),
     # --- fieldwork (docs/fieldwork.md). Patrols are visible where the user holds view_patrol, so
     # to anyone else a patrol (and its answers, photos, route) does not exist: 404.
     "fieldwork:today": Entry(None, ("fieldwork.view_patrol", "fieldwork.view_visit")),
@@ -377,6 +385,9 @@ KWARGS: dict[str, Callable[[Site], dict[str, Any]]] = {
     "meeting_action": lambda site: {"pk": matrix_meeting(site.grid).pk, "verb": "minutes"},
     "meeting_photo": lambda site: {"pk": matrix_meeting(site.grid).pk, "photo": 999_999},
     "meeting_token": lambda site: {"token": matrix_meeting(site.grid).token},
+    "convention": lambda site: {"pk": matrix_convention(site.grid, site.building).pk},
+    "convention_action": lambda site: {"pk": matrix_convention(site.grid, site.building).pk, "verb": "revise"},
+    "convention_token": lambda site: {"token": matrix_convention(site.grid, site.building).token},
     "patrol": lambda site: {"pk": matrix_patrol(site.grid).pk},
     "visit_resident": lambda site: {"resident": site.resident.pk},
     "check_in": lambda site: {"pk": matrix_patrol(site.grid).pk, "kind": "building", "target": site.building.pk},

@@ -7,9 +7,11 @@ from accounts.models import User
 from areas.models import Area
 from demo.participation import seed_participation
 from demo.seed import seed_demo
-from participation import ballots
+from participation import ballots, conventions
 from participation.models import (
     Ballot,
+    Convention,
+    ConventionState,
     Proposal,
     ProposalState,
     ThresholdRule,
@@ -46,5 +48,12 @@ def test_it_tells_wishes_and_ballots_once():
     assert proposal.meetings.count() == 5 and all(meeting.minutes for meeting in proposal.meetings.all())
     assert created["居民评议"] == proposal.evaluations.count() > 0
     assert proposal.evaluations.filter(by_code=True).exists()
+    convention = Convention.objects.get(title__endswith="楼道公约")
+    assert convention.state == ConventionState.ADOPTED and convention.published_at
+    assert [version.number for version in convention.versions.all()] == [1, 2]
+    assert convention.comments.count() == 3 and convention.ballot and ballots.ballot_result(convention.ballot).passed
+    figures = conventions.signature_figures(convention)
+    assert figures and all(row.signed * 2 > row.total for row in figures)  # most households signed
+    assert convention.breaches.get().case.category.code == "stairwell-clutter"
     assert seed_participation(areas, users) == {}
     assert Wish.objects.count() == 20 and Proposal.objects.count() == 1

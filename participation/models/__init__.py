@@ -312,7 +312,18 @@ class VoteChange(AppendOnlyModel):
         return f"{self.vote}: {self.previous_choice} → {self.choice}"
 
 
-# The deliberation models (议事) live in their own module; imported here so Django registers them.
+# 公约 (conventions) and the deliberation models (议事) live in their own modules; imported here so
+# Django registers them.
+from participation.models.convention import (  # noqa: E402
+    CommentSource,
+    Convention,
+    ConventionBreach,
+    ConventionComment,
+    ConventionEvent,
+    ConventionKind,
+    ConventionState,
+    ConventionVersion,
+)
 from participation.models.deliberation import (  # noqa: E402
     Decision,
     Evaluation,
@@ -333,7 +344,9 @@ from participation.models.deliberation import (  # noqa: E402
 from participation.models.votelinks import VoteCode, VoteLink  # noqa: E402
 
 __all__ = [
-    "Ballot", "BallotState", "Choice", "ClaimantKind", "Decision", "Evaluation", "EvaluationCode", "Invitation",
+    "Ballot", "BallotState", "Choice", "ClaimantKind", "CommentSource", "Convention", "ConventionBreach",
+    "ConventionComment", "ConventionEvent", "ConventionKind", "ConventionState", "ConventionVersion", "Decision",
+    "Evaluation", "EvaluationCode", "Invitation",
     "Meeting", "MeetingKind", "MeetingPhoto", "Proposal", "ProposalEvent", "ProposalSource", "ProposalState",
     "Rating", "Stage", "StageKind", "StageSet", "ThresholdRule", "UnitKind", "Vote", "VoteChange", "VoteChannel",
     "VoteCode", "VoteLink", "Wish",
