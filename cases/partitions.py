@@ -255,16 +255,22 @@ def _rebuild(connection: BaseDatabaseWrapper, cursor: Any, big: BigTable, *, par
 # --- Daily upkeep: the coming months ------------------------------------------------------------
 
 
-def ensure(months_ahead: int = MONTHS_AHEAD, connection: BaseDatabaseWrapper = default_connection) -> list[str]:
-    """Create the partitions of this month and the next ``months_ahead``, and of every month whose
-    rows wait in the DEFAULT partition (those rows move into it). Returns the partitions made.
+def ensure(months_ahead: int = MONTHS_AHEAD, *, since: Month | None = None,
+           connection: BaseDatabaseWrapper = default_connection) -> list[str]:
+    """Create the partitions of this month and the next ``months_ahead``, of every month whose
+    rows wait in the DEFAULT partition (those rows move into it) and, given ``since``, of every
+    month from then on (before writing a history in bulk). Returns the partitions made.
 
     Running it twice makes nothing the second time. Each month is its own short transaction.
     """
     made: list[str] = []
+    past: set[Month] = set()
+    while since is not None and since < Month.current():
+        past.add(since)
+        since = since.plus(1)
     for big in BIG_TABLES:
         with connection.cursor() as cursor:
-            months = _coming(months_ahead) | _months_in_default(connection, cursor, big)
+            months = _coming(months_ahead) | past | _months_in_default(connection, cursor, big)
         for month in sorted(months):
             if _add_month(connection, big, month):
                 made.append(partition_name(big, month))
