@@ -32,6 +32,8 @@ from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
+from cases.models.case import FINAL_STATUSES
+
 
 @dataclass(frozen=True)
 class BigTable:
@@ -361,7 +363,9 @@ def detach(before: Month, connection: BaseDatabaseWrapper = default_connection) 
     so nothing older than ``before`` stays live. Each partition is detached (not CONCURRENTLY:
     PostgreSQL allows that only without a DEFAULT partition) and renamed
     ``<table>_archive_YYYY_MM``; its foreign-key constraints are dropped, so an archive never
-    blocks deleting a case or a user. The current and future months are refused.
+    blocks deleting a case or a user. Refused: the current and future months, a month whose
+    archive table exists, and months holding entries of cases still running (not in a final
+    state: the rules of a running case read its whole timeline).
     """
     if before > Month.current():
         raise PartitionError(
@@ -376,13 +380,32 @@ def detach(before: Month, connection: BaseDatabaseWrapper = default_connection) 
     with connection.cursor() as cursor:
         names = [archive_name(big, p.month) for big, p in plan if p.month is not None]
         taken = [name for name in names if _exists(cursor, name)]
+        running = _running_cases(connection, cursor, [p.name for big, p in plan if big == CASE_EVENTS])
     if taken:
         raise PartitionError(f"Archive tables already exist: {', '.join(taken)}. Dump and drop them first.")
+    if running:
+        raise PartitionError(
+            f"Cases still running have timeline entries in these months (e.g. {', '.join(running)}): their "
+            "rules read the whole timeline. Archive earlier months, or wait until those cases are finished."
+        )
     made = []
     for big, partition in plan:
         assert partition.month is not None
         made.append(_detach_one(connection, big, partition.name, archive_name(big, partition.month)))
     return made
+
+
+def _running_cases(connection: BaseDatabaseWrapper, cursor: Any, names: list[str]) -> list[str]:
+    """Up to five numbers of cases not yet finished with entries in these partitions."""
+    if not names:
+        return []
+    entries = " UNION ALL ".join(f"SELECT case_id FROM {_q(connection, name)}" for name in names)
+    cursor.execute(
+        f"SELECT COALESCE(number, id::text) FROM cases_case WHERE id IN ({entries}) "
+        "AND NOT status = ANY(%s) ORDER BY 1 LIMIT 5",
+        [sorted(str(status) for status in FINAL_STATUSES)],
+    )
+    return [row[0] for row in cursor.fetchall()]
 
 
 def _detach_one(connection: BaseDatabaseWrapper, big: BigTable, name: str, archive: str) -> str:

@@ -14,9 +14,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from cases import partitions, selectors
-from cases.models import Announcement, Case, CaseAttachment, CaseEvent, Notification
+from cases.models import Announcement, Case, CaseAttachment, CaseEvent, Notification, Status
 from cases.partitions import CASE_EVENTS, NOTIFICATIONS, Month
-from cases.testing import report, tiny_photo
+from cases.testing import CaseCast, advance, report, tiny_photo
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +32,10 @@ def home(table: str, pk: int) -> str:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT tableoid::regclass::text FROM {table} WHERE id = %s", [pk])
         return str(cursor.fetchone()[0])
+
+
+def finished(cc: CaseCast) -> Case:
+    return advance(report(cc), Status.REJECTED, cc)
 
 
 def old_entry(case: Case, moment: datetime.datetime = OLD) -> CaseEvent:
@@ -98,7 +102,7 @@ def test_a_moment_is_filed_by_its_month_in_shanghai(cc):
 
 @postgresql_only
 def test_detach_archives_old_months_out_of_the_timeline_but_keeps_their_rows(cc, login):
-    case = report(cc)
+    case = finished(cc)
     entry = old_entry(case)
     old_message = Notification.objects.create(user=cc.dispatcher, case=case, verb="x", title="旧消息", created_at=OLD)
 
@@ -112,7 +116,9 @@ def test_detach_archives_old_months_out_of_the_timeline_but_keeps_their_rows(cc,
         cursor.execute("SELECT title FROM cases_notification_archive_2019_03")
         assert cursor.fetchall() == [("旧消息",)]
     # The live timeline and inbox no longer have the archived month; the rest is untouched.
-    assert [e.event.pk for e in selectors.timeline(case)] == [case.events.get().pk]
+    assert entry.pk not in [e.event.pk for e in selectors.timeline(case)]
+    assert [e.event.pk for e in selectors.timeline(case)] == list(case.events.values_list("pk", flat=True))
+    assert len(selectors.timeline(case)) == 2  # reported, rejected
     assert not CaseEvent.objects.filter(pk=entry.pk).exists()
     assert not Notification.objects.filter(pk=old_message.pk).exists()
     page = login(cc.dispatcher).get(f"/cases/{case.number}/")
@@ -129,12 +135,23 @@ def test_detach_refuses_this_month_and_later_and_an_archive_already_there(cc):
         call_command("partitions", "detach", "--before", str(Month.current().plus(1)))
     with pytest.raises(CommandError, match="YYYY-MM"):
         call_command("partitions", "detach", "--before", "2019-3")
-    old_entry(report(cc))
+    old_entry(finished(cc))
     partitions.detach(Month(2019, 4))
-    old_entry(report(cc))
+    old_entry(finished(cc))
     with pytest.raises(CommandError, match="already exist"):
         call_command("partitions", "detach", "--before", "2019-04")
     assert CaseEvent.objects.filter(time=OLD).count() == 1  # still live, in its own partition again
+
+
+@postgresql_only
+def test_detach_refuses_months_with_entries_of_a_running_case(cc):
+    running = report(cc)
+    old_entry(running)
+    old_entry(finished(cc))
+    with pytest.raises(CommandError, match=f"Cases still running .*{running.number}"):
+        call_command("partitions", "detach", "--before", "2019-04")
+    assert CaseEvent.objects.filter(time=OLD).count() == 2
+    assert partitions.archives(CASE_EVENTS) == []
 
 
 @postgresql_only
