@@ -22,17 +22,21 @@ from __future__ import annotations
 
 import datetime
 import re
+import time
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
+from django.db import OperationalError, transaction
 from django.db import connection as default_connection
-from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
 from cases.models.case import FINAL_STATUSES
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -291,21 +295,23 @@ def _months_in_default(connection: BaseDatabaseWrapper, cursor: Any, big: BigTab
 
 def _add_month(connection: BaseDatabaseWrapper, big: BigTable, month: Month) -> bool:
     """Make the month's partition unless it is there. Rows of that month waiting in DEFAULT are
-    moved into it first (PostgreSQL refuses a partition whose rows sit in DEFAULT)."""
+    moved into it first (PostgreSQL refuses a partition whose rows sit in DEFAULT).
+
+    The partition is made as a table and attached (``ATTACH`` needs only a SHARE UPDATE EXCLUSIVE
+    lock on the parent, so reads and writes of other months go on); the locks it needs are taken
+    first, each waiting at most ``LOCK_TIMEOUT`` (``_locked``).
+    """
     q = lambda name: _q(connection, name)  # noqa: E731
     name, default = partition_name(big, month), default_name(big)
     bounds = f"FOR VALUES FROM ({month.literal()}) TO ({month.plus(1).literal()})"
-    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+    with connection.cursor() as cursor:
         if _exists(cursor, name):
             return False
-        _settle_deferred(cursor)
-        # Inserts routed to DEFAULT wait until the month is attached; others go on.
-        cursor.execute(f"LOCK TABLE {q(default)} IN ACCESS EXCLUSIVE MODE")
+
+    def work(cursor: Any) -> bool:
+        if _exists(cursor, name):  # made meanwhile by another run
+            return False
         where = _month_bounds(connection, big, month)
-        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {q(default)} WHERE {where})")
-        if not cursor.fetchone()[0]:
-            cursor.execute(f"CREATE TABLE {q(name)} PARTITION OF {q(big.table)} {bounds}")
-            return True
         columns = ", ".join(q(column) for column in _columns(cursor, big.table))
         cursor.execute(f"CREATE TABLE {q(name)} (LIKE {q(big.table)} INCLUDING DEFAULTS INCLUDING CONSTRAINTS "
                        "INCLUDING STORAGE INCLUDING COMPRESSION)")
@@ -313,6 +319,50 @@ def _add_month(connection: BaseDatabaseWrapper, big: BigTable, month: Month) -> 
                        f"INSERT INTO {q(name)} ({columns}) SELECT {columns} FROM moved")
         cursor.execute(f"ALTER TABLE {q(big.table)} ATTACH PARTITION {q(name)} {bounds}")
         return True
+
+    return _under_locks(connection, big, "SHARE UPDATE EXCLUSIVE", work, also_default=True)
+
+
+LOCK_TIMEOUT = "2s"
+LOCK_ATTEMPTS = 5
+LOCK_PAUSE_SECONDS = 3.0
+
+
+def _under_locks(connection: BaseDatabaseWrapper, big: BigTable, parent_mode: str, work: Callable[[Any], T], *,
+                 also_default: bool = False) -> T:
+    """``work(cursor)`` in a transaction that first takes every lock the partition DDL will need:
+    the parent, the DEFAULT partition, and the tables its foreign keys point to (attaching or
+    detaching a partition locks them SHARE ROW EXCLUSIVE).
+
+    Taking them all first means the DDL never waits while holding some, so it cannot deadlock
+    with a request that, say, updated a case and then writes a timeline entry. Each lock waits
+    at most ``LOCK_TIMEOUT``; on a timeout the transaction is rolled back (nothing held, nothing
+    changed) and tried again, ``LOCK_ATTEMPTS`` times, before the error is raised.
+    """
+    q = lambda name: _q(connection, name)  # noqa: E731
+    for attempt in range(1, LOCK_ATTEMPTS + 1):
+        locked = False
+        try:
+            with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+                _settle_deferred(cursor)
+                cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
+                cursor.execute(f"LOCK TABLE ONLY {q(big.table)} IN {parent_mode} MODE")
+                cursor.execute(
+                    "SELECT DISTINCT confrelid::regclass::text FROM pg_constraint "
+                    "WHERE conrelid = to_regclass(%s) AND contype = 'f' ORDER BY 1", [f'public."{big.table}"'],
+                )
+                for (referenced,) in cursor.fetchall():
+                    cursor.execute(f"LOCK TABLE ONLY {referenced} IN SHARE ROW EXCLUSIVE MODE")
+                if also_default:
+                    cursor.execute(f"LOCK TABLE {q(default_name(big))} IN ACCESS EXCLUSIVE MODE")
+                cursor.execute("SET LOCAL lock_timeout = DEFAULT")
+                locked = True
+                return work(cursor)
+        except OperationalError as error:
+            if locked or getattr(error.__cause__, "sqlstate", None) != "55P03" or attempt == LOCK_ATTEMPTS:
+                raise
+            time.sleep(LOCK_PAUSE_SECONDS)
+    raise AssertionError("unreachable")
 
 
 def _settle_deferred(cursor: Any) -> None:
@@ -410,12 +460,14 @@ def _running_cases(connection: BaseDatabaseWrapper, cursor: Any, names: list[str
 
 def _detach_one(connection: BaseDatabaseWrapper, big: BigTable, name: str, archive: str) -> str:
     q = lambda n: _q(connection, n)  # noqa: E731
-    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        _settle_deferred(cursor)
+
+    def work(cursor: Any) -> str:
         cursor.execute(f"ALTER TABLE {q(big.table)} DETACH PARTITION {q(name)}")
         cursor.execute(f"ALTER TABLE {q(name)} RENAME TO {q(archive)}")
         cursor.execute("SELECT conname FROM pg_constraint WHERE conrelid = to_regclass(%s) AND contype = 'f'",
                        [f'public."{archive}"'])
         for (constraint,) in cursor.fetchall():
             cursor.execute(f"ALTER TABLE {q(archive)} DROP CONSTRAINT {q(constraint)}")
-    return archive
+        return archive
+
+    return _under_locks(connection, big, "ACCESS EXCLUSIVE", work)
