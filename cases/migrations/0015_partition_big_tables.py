@@ -8,7 +8,9 @@ events lost their constraints in 0014 and api.0004, which must run first. It hol
 lock on both tables while it copies them: plan a maintenance window on a large installation.
 
 Reversible: the tables become plain again with the rows of the attached partitions (months
-already archived with ``manage.py partitions detach`` stay in their archive tables). SQLite: nothing.
+already archived with ``manage.py partitions detach`` stay in their archive tables). Going back
+past 0014 then restores the foreign-key constraints, which fails while announcements, photos or
+webhook deliveries still point at archived entries: clear those links first. SQLite: nothing.
 """
 
 from django.db import migrations
