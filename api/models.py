@@ -169,8 +169,9 @@ class WebhookDelivery(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     subscription = models.ForeignKey(WebhookSubscription, verbose_name=_("订阅"), on_delete=models.CASCADE,
                                      related_name="deliveries")
+    # No constraint in the database: the timeline is partitioned on PostgreSQL (cases.partitions).
     event = models.ForeignKey("cases.CaseEvent", verbose_name=_("事件记录"), on_delete=models.CASCADE,
-                              related_name="+")
+                              related_name="+", db_constraint=False)
     event_type = models.CharField(_("事件类型"), max_length=40, choices=WebhookEvent.choices)
     body = models.TextField(_("内容"))
     status = models.CharField(_("状态"), max_length=10, choices=DeliveryStatus.choices,

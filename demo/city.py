@@ -31,6 +31,7 @@ from django.db import transaction
 from accounts.catalog import ensure_default_roles
 from accounts.models import Organisation, OrganisationKind, OrganisationMember, Role, RoleAssignment, User
 from areas.models import Area, GridKind, Level
+from cases import partitions
 from cases.holidays import seed_holidays
 from cases.rollups import rebuild as rebuild_rollups
 from demo.city_rows import StreetWriter, Vocabulary
@@ -119,10 +120,15 @@ def generate_city(
     seed_holidays(range(size.as_of.year - size.years - 1, size.as_of.year + 1))
     roles = {role.code: role for role in Role.objects.all()}
     password_hash = make_password(password)
+    if partitions.supported():  # the history's months, so its rows are copied straight into them
+        first = datetime.date(size.as_of.year - size.years - 1, 1, 1)
+        report.rows["monthly partitions"] = len(partitions.ensure(since=partitions.Month(first.year, first.month)))
     with transaction.atomic():
         _generate(size, password_hash, roles, now, report, started, progress)
     # Written in bulk, not through the transitions: the statistics rollups are summed afterwards.
     report.rows["statistics rollup rows"] = rebuild_rollups()
+    if partitions.supported():  # anything still in DEFAULT (a history reaching past this month)
+        report.rows["monthly partitions"] += len(partitions.ensure())
     return report
 
 

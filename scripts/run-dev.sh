@@ -46,7 +46,8 @@ pids+=($!)
 # Daily housekeeping, as the production timers do: registry import files (ID numbers in clear)
 # past REGISTRY_IMPORT_RETENTION_DAYS, ledger exports past CASES_LEDGER_EXPORT_RETENTION_DAYS,
 # wish claims past PARTICIPATION_CLAIM_DAYS back to the wall, patrol route points past
-# FIELDWORK_ROUTE_RETENTION_DAYS.
+# FIELDWORK_ROUTE_RETENTION_DAYS; on PostgreSQL the coming months' partitions of the case
+# timeline and the inbox (on SQLite `partitions ensure` only says it has nothing to do).
 # SIGTERM (from stop_all) ends the pause as well.
 housekeeping() {
   local nap=
@@ -57,6 +58,7 @@ housekeeping() {
     "$python" manage.py rebuild_rollups --compact || true
     "$python" manage.py release_expired_wish_claims || true
     "$python" manage.py purge_route_points || true
+    "$python" manage.py partitions ensure || true
     sleep 86400 &
     nap=$!
     wait "$nap"
@@ -104,7 +106,7 @@ if server_ready; then
   printf ' Wangge is running at %s\n' "$url"
   printf ' Background task worker: manage.py task_worker (all queues)\n'
   printf ' Supervision loop: manage.py supervise_cases --loop\n'
-  printf ' Daily housekeeping: manage.py purge_import_files, purge_ledger_exports, release_expired_wish_claims, rebuild_rollups --compact, purge_route_points\n'
+  printf ' Daily housekeeping: manage.py purge_import_files, purge_ledger_exports, release_expired_wish_claims, rebuild_rollups --compact, purge_route_points, partitions ensure\n'
   [[ -s $logins ]] && cat "$logins"
   printf '\n Press Ctrl-C to stop the web server and the workers.\n'
   printf '==================================================================\n\n'

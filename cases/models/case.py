@@ -510,8 +510,10 @@ class CaseAttachment(models.Model):
 
     case = models.ForeignKey(Case, verbose_name=_("事件"), on_delete=models.CASCADE, related_name="attachments")
     token = models.UUIDField(_("访问令牌"), default=uuid.uuid4, unique=True, editable=False)
+    # No constraint in the database: the timeline is partitioned on PostgreSQL (cases.partitions).
     event = models.ForeignKey(
-        CaseEvent, verbose_name=_("日志"), null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments"
+        CaseEvent, verbose_name=_("日志"), null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments",
+        db_constraint=False,
     )
     kind = models.CharField(_("类型"), max_length=10, choices=AttachmentKind.choices, default=AttachmentKind.REPORT)
     image = models.ImageField(_("照片"), upload_to=attachment_path)

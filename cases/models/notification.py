@@ -53,7 +53,8 @@ class Announcement(models.Model):
     """
 
     event = models.OneToOneField(
-        "cases.CaseEvent", verbose_name=_("事件日志"), primary_key=True, on_delete=models.CASCADE, related_name="+"
+        "cases.CaseEvent", verbose_name=_("事件日志"), primary_key=True, on_delete=models.CASCADE, related_name="+",
+        db_constraint=False,  # the timeline is partitioned on PostgreSQL (cases.partitions)
     )
     announced_at = models.DateTimeField(_("通知时间"), default=timezone.now)
 

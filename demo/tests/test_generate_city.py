@@ -9,7 +9,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 
 from accounts.models import User
@@ -144,6 +144,17 @@ def test_a_generated_grid_worker_sees_their_grid_in_the_workbench(city, client):
     case = Case.objects.filter(grid_code=grid).first()
     assert client.get(f"/cases/{case.number}/").status_code == 200
     assert client.get(f"/cases/{Case.objects.exclude(grid_code=grid).first().number}/").status_code == 404
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="partitions are PostgreSQL-only")
+def test_its_history_is_copied_into_the_partitioned_timeline_and_filed_by_month(city):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM cases_caseevent_default")
+        assert cursor.fetchone()[0] == 0
+        cursor.execute("SELECT count(*) FROM cases_caseevent_p2026_02")
+        assert cursor.fetchone()[0] > 0
+    assert CaseEvent.objects.count() > 800
+    assert city.rows["monthly partitions"] > 0
 
 
 def test_the_command_reports_its_rows_and_refuses_a_second_city():
