@@ -240,6 +240,8 @@ class SuperuserOnly:
 class UpstreamPlatformForm(forms.ModelForm):
     """The api key is write-only: shown never, kept when the field is left empty."""
 
+    base_url = forms.URLField(label=gettext_lazy("接口地址"), max_length=300, assume_scheme="https",
+                              help_text=gettext_lazy("对方Open311接口的根地址，如 https://city.example.cn/open311/v2/"))
     new_api_key = forms.CharField(label=gettext_lazy("接口密钥"), required=False, strip=True,
                                   widget=forms.PasswordInput(render_value=False),
                                   help_text=gettext_lazy("留空则保持原密钥不变。"))
@@ -299,9 +301,9 @@ class UpstreamHandoffAdmin(SuperuserOnly, admin.ModelAdmin[UpstreamHandoff]):
                     "last_error", "upstream_status", "created_at", "sent_at", "closed_at"]
     list_filter = ["state", "platform"]
     search_fields = ["case__number", "service_request_id", "token"]
-    fields = readonly_fields = ["case", "platform", "dispatch_event", "state", "service_request_id", "token",
+    fields = readonly_fields = ("case", "platform", "dispatch_event", "state", "service_request_id", "token",
                                 "attempts", "next_attempt_at", "last_attempt_at", "last_error", "upstream_status",
-                                "upstream_notes", "created_at", "sent_at", "polled_at", "closed_at"]
+                                "upstream_notes", "created_at", "sent_at", "polled_at", "closed_at")
     actions = ["retry"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -126,8 +126,8 @@ def hand_off(
 
 
 def enqueue(handoff_id: int, run_after: datetime.datetime | None = None) -> None:
-    chosen = send_handoff_task if run_after is None else send_handoff_task.using(run_after=run_after)
     try:
+        chosen = send_handoff_task if run_after is None else send_handoff_task.using(run_after=run_after)
         chosen.enqueue(handoff_id)
     except InvalidTaskError:
         # A backend without deferred tasks (the immediate one): the periodic pass sends it when due.

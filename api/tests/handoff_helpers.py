@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import socket
 from dataclasses import dataclass
+from typing import Any
 
 from pytest_django.live_server_helper import LiveServer
 
@@ -38,7 +39,7 @@ def make_platform(cc: CaseCast, base_url: str, *, api_key: str = "", service_cod
     return CityDesk(platform, make_user("district_dispatcher", "street_dispatcher", cast.district), service_user)
 
 
-def at_district_desk(cc: CaseCast, desk: CityDesk, **extra: object) -> Case:
+def at_district_desk(cc: CaseCast, desk: CityDesk, **extra: Any) -> Case:
     """A t-clutter case in grid A (with a point) escalated desk by desk up to the district."""
     case = report(cc, longitude=113.51, latitude=34.72, **extra)
     case = t.case_accept(case=case, actor=cc.community_staff)

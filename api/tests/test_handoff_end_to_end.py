@@ -25,7 +25,6 @@ import urllib.request
 
 import pytest
 from django.conf import settings
-from django.utils import timezone
 
 from api.handoff.operations import UPDATE_VERB, run_handoff_pass
 from api.models import HandoffState, Open311Submission, UpstreamHandoff, UpstreamUpdate
