@@ -356,6 +356,8 @@ class UpstreamHandoff(models.Model):
     next_attempt_at = models.DateTimeField(_("下次尝试"), null=True, blank=True)
     last_attempt_at = models.DateTimeField(_("最近尝试"), null=True, blank=True)
     last_error = models.CharField(_("最近错误"), max_length=300, blank=True)
+    # Set while an attempt is sending (its claim), cleared with its result: nobody else sends meanwhile.
+    leased_until = models.DateTimeField(null=True, blank=True, editable=False)
     upstream_status = models.CharField(_("市平台状态"), max_length=20, blank=True)
     upstream_notes = models.TextField(_("市平台答复"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)

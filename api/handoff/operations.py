@@ -54,7 +54,7 @@ RETRY_DELAYS: tuple[datetime.timedelta, ...] = tuple(
     for seconds in (60, 5 * 60, 30 * 60, 2 * 3600, 6 * 3600, 12 * 3600, 24 * 3600, 24 * 3600, 24 * 3600, 24 * 3600)
 )
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
-# An attempt in flight keeps its row for this long: the periodic pass does not take it meanwhile.
+# An attempt in flight holds its row this long at most (``leased_until``): nobody else sends it meanwhile.
 LEASE = datetime.timedelta(minutes=10)
 UPDATE_VERB = "upstream_update"
 UPDATES_PAGE_SIZE = 500
@@ -171,8 +171,9 @@ def attempt_send(handoff_id: int, now: datetime.datetime | None = None) -> str:
     if handoff.state != HandoffState.PENDING or (handoff.next_attempt_at and handoff.next_attempt_at > now):
         return handoff.state
     claimed = UpstreamHandoff.objects.filter(
-        pk=handoff.pk, state=HandoffState.PENDING, attempts=handoff.attempts
-    ).update(attempts=F("attempts") + 1, last_attempt_at=now, next_attempt_at=now + LEASE)
+        Q(leased_until__isnull=True) | Q(leased_until__lte=now),
+        pk=handoff.pk, state=HandoffState.PENDING, attempts=handoff.attempts,
+    ).update(attempts=F("attempts") + 1, last_attempt_at=now, leased_until=now + LEASE)
     if claimed != 1:
         return handoff.state  # another worker has this attempt
     attempts = handoff.attempts + 1
@@ -184,7 +185,7 @@ def attempt_send(handoff_id: int, now: datetime.datetime | None = None) -> str:
         return _failed(handoff, attempts, str(error), now)
     UpstreamHandoff.objects.filter(pk=handoff.pk).update(
         state=HandoffState.SENT, service_request_id=created.service_request_id[:100], token=created.token[:100],
-        sent_at=now, next_attempt_at=None, last_error="", upstream_status="open",
+        sent_at=now, next_attempt_at=None, leased_until=None, last_error="", upstream_status="open",
     )
     logger.info("Hand-off %s sent: upstream id %s", handoff.pk, created.service_request_id or created.token)
     _sign(handoff, now)
@@ -196,9 +197,9 @@ def _failed(handoff: UpstreamHandoff, attempts: int, error: str, now: datetime.d
     rows = UpstreamHandoff.objects.filter(pk=handoff.pk)
     logger.warning("Hand-off %s failed (attempt %s): %s", handoff.pk, attempts, error)
     if delay is None:
-        rows.update(state=HandoffState.FAILED, next_attempt_at=None, last_error=error[:300])
+        rows.update(state=HandoffState.FAILED, next_attempt_at=None, leased_until=None, last_error=error[:300])
         return HandoffState.FAILED
-    rows.update(next_attempt_at=now + delay, last_error=error[:300])
+    rows.update(next_attempt_at=now + delay, leased_until=None, last_error=error[:300])
     enqueue(handoff.pk, run_after=now + delay)
     return HandoffState.PENDING
 
@@ -220,11 +221,11 @@ def _note_error(handoff: UpstreamHandoff, error: str) -> None:
 
 def retry_now(handoff: UpstreamHandoff, now: datetime.datetime | None = None) -> bool:
     """立即重试: a pending or failed hand-off is due at once, its backoff started afresh; whether it
-    was (not while an attempt is running). The send is enqueued after the commit."""
+    was (not while an attempt is sending). The send is enqueued after the commit."""
     now = now or timezone.now()
     changed = UpstreamHandoff.objects.filter(
-        Q(state=HandoffState.FAILED) | Q(state=HandoffState.PENDING) & ~Q(last_attempt_at__gt=now - LEASE),
-        pk=handoff.pk,
+        Q(leased_until__isnull=True) | Q(leased_until__lte=now),
+        pk=handoff.pk, state__in=[HandoffState.PENDING, HandoffState.FAILED],
     ).update(state=HandoffState.PENDING, attempts=0, next_attempt_at=None)
     if changed:
         transaction.on_commit(functools.partial(enqueue, handoff.pk))
@@ -357,6 +358,7 @@ def run_handoff_pass(now: datetime.datetime | None = None, batch_size: int = 100
     due = (
         UpstreamHandoff.objects.filter(state=HandoffState.PENDING)
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .filter(Q(leased_until__isnull=True) | Q(leased_until__lte=now))
         .order_by("created_at", "pk").values_list("pk", flat=True)[:batch_size]
     )
     for handoff_id in list(due):
