@@ -285,42 +285,42 @@ def pull_updates(platform: UpstreamPlatform, open_handoffs: list[UpstreamHandoff
     return written
 
 
-def follow(handoff: UpstreamHandoff, now: datetime.datetime) -> str:
-    """Ask the platform for the request's status; a closed one closes the hand-off."""
+def follow(handoff: UpstreamHandoff, now: datetime.datetime) -> bool:
+    """Ask the platform for the request's status; a closed one closes the hand-off. Whether this
+    call closed it."""
     platform = handoff.platform
     if not handoff.service_request_id and handoff.token:
         found = client.id_for_token(platform, handoff.token)
         if not found:
-            return HandoffState.SENT  # a batch server has not given the id yet
+            return False  # a batch server has not given the id yet
         UpstreamHandoff.objects.filter(pk=handoff.pk).update(service_request_id=found[:100])
         handoff.service_request_id = found[:100]
     state = client.get_request(platform, handoff.service_request_id)
     UpstreamHandoff.objects.filter(pk=handoff.pk).update(
         upstream_status=state.status, upstream_notes=state.status_notes, polled_at=now, last_error=""
     )
-    if state.status == "closed":
-        return close_handoff(handoff, state.status_notes, now)
-    return HandoffState.SENT
+    return state.status == "closed" and close_handoff(handoff, state.status_notes, now)
 
 
-def close_handoff(handoff: UpstreamHandoff, notes: str, now: datetime.datetime) -> str:
+def close_handoff(handoff: UpstreamHandoff, notes: str, now: datetime.datetime) -> bool:
     """The platform closed the request: the case is fed back as the platform's service account
     (反馈 → 待核查) with its ``status_notes``; the hand-off is closed. A case that can take no
-    feedback now (挂账) keeps the hand-off open: the next pass tries again."""
+    feedback now (挂账) keeps the hand-off open: the next pass tries again. Whether this call
+    closed it."""
     try:
         with transaction.atomic():
             claimed = UpstreamHandoff.objects.filter(pk=handoff.pk, state=HandoffState.SENT).update(
                 state=HandoffState.CLOSED, closed_at=now, last_error=""
             )
             if claimed != 1:
-                return HandoffState.CLOSED
+                return False  # closed by another worker
             _feed_back(handoff, notes, now)
     except (ActionRefused, ValidationError) as error:
         message = error.message if isinstance(error, ActionRefused) else "; ".join(error.messages)
         _note_error(handoff, f"feedback: {message}")
-        return HandoffState.SENT
+        return False
     logger.info("Hand-off %s closed upstream; case %s fed back", handoff.pk, handoff.case_id)
-    return HandoffState.CLOSED
+    return True
 
 
 def _feed_back(handoff: UpstreamHandoff, notes: str, now: datetime.datetime) -> None:
@@ -384,7 +384,7 @@ def _follow_platform(platform: UpstreamPlatform, now: datetime.datetime, report:
         logger.info("Updates of %s not pulled: %s", platform, error)
     for handoff in open_handoffs:
         try:
-            report.closed += follow(handoff, now) == HandoffState.CLOSED
+            report.closed += follow(handoff, now)
         except UpstreamError as error:
             report.errors += 1
             _note_error(handoff, f"poll: {error}")
