@@ -31,3 +31,4 @@ class ApiConfig(AppConfig):
         register(models.Open311Key, exclude=("secret_hash", "last_used_at", "last_used_from"))
         # The platform's key is encrypted and never logged.
         register(models.UpstreamPlatform, exclude=("api_key", "updates_polled_at"))
+        register(models.UpstreamCategoryCode)

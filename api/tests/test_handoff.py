@@ -12,10 +12,12 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Organisation, OrganisationKind, OrganisationMember
+from accounts.testing import make_user
 from api.handoff import client, operations
 from api.handoff.client import Created, RequestState, UpstreamError
 from api.handoff.operations import MAX_ATTEMPTS, attempt_send, hand_off, retry_now, run_handoff_pass
-from api.models import HandoffState, UpstreamCategoryCode, UpstreamHandoff
+from api.models import HandoffState, UpstreamCategoryCode, UpstreamHandoff, UpstreamPlatform
 from api.tests.handoff_helpers import at_district_desk, make_platform
 from cases import transitions as t
 from cases.models import Case, Status
@@ -231,3 +233,37 @@ def test_the_admin_list_and_retry_are_for_superusers(cast, cc, desk, upstream, c
     assert handoff.state == HandoffState.PENDING and handoff.attempts == 0
     run_handoff_pass()
     assert UpstreamHandoff.objects.get().state == HandoffState.SENT
+
+
+def test_superusers_configure_a_platform_in_the_admin(cast, cc, client):
+    unit = Organisation.objects.create(name="市平台单位", kind=OrganisationKind.OTHER, home_area=cast.district)
+    member = make_user("city_member", "department_handler", cast.district)
+    OrganisationMember.objects.create(organisation=unit, user=member)
+    add = reverse("admin:api_upstreamplatform_add")
+    form = {
+        "name": "市平台", "base_url": "https://city.example.cn/open311/v2/", "new_api_key": "o311_abc_secret",
+        "jurisdiction_id": "city.example.cn", "organisation": str(unit.pk), "service_user": str(cc.dispatcher.pk),
+        "is_active": "on", "codes-TOTAL_FORMS": "1", "codes-INITIAL_FORMS": "0", "codes-MIN_NUM_FORMS": "0",
+        "codes-MAX_NUM_FORMS": "1000", "codes-0-category": str(cc.category("t-clutter").pk),
+        "codes-0-service_code": "street-clutter",
+    }
+    client.force_login(cast.district_admin)
+    assert client.get(add).status_code == 403
+    client.force_login(cast.superuser)
+    response = client.post(add, form)
+    assert response.status_code == 200 and "代办账号必须是对应单位的成员。" in response.content.decode()
+    assert not UpstreamPlatform.objects.exists()
+    response = client.post(add, {**form, "service_user": str(member.pk)})
+    assert response.status_code == 302
+    platform = UpstreamPlatform.objects.get()
+    assert platform.api_key == "o311_abc_secret" and platform.codes.get().service_code == "street-clutter"
+    change = reverse("admin:api_upstreamplatform_change", args=[platform.pk])
+    page = client.get(change).content.decode()
+    assert "o311_abc_secret" not in page  # the key is write-only
+    code = platform.codes.get()
+    response = client.post(change, {**form, "service_user": str(member.pk), "new_api_key": "", "name": "市平台二",
+                                    "codes-INITIAL_FORMS": "1", "codes-0-id": str(code.pk),
+                                    "codes-0-platform": str(platform.pk)})
+    assert response.status_code == 302
+    platform.refresh_from_db()
+    assert platform.name == "市平台二" and platform.api_key == "o311_abc_secret"  # kept when left empty
