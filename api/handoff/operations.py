@@ -170,6 +170,15 @@ def attempt_send(handoff_id: int, now: datetime.datetime | None = None) -> str:
         return "missing"
     if handoff.state != HandoffState.PENDING or (handoff.next_attempt_at and handoff.next_attempt_at > now):
         return handoff.state
+    if not handoff.platform.is_active:
+        return handoff.state  # waits, without using up its attempts, until the platform is on again
+    if handoff.case.status not in OPEN_CASE:
+        # Cancelled, merged or closed before it could be sent: there is nothing to send any more.
+        UpstreamHandoff.objects.filter(pk=handoff.pk, state=HandoffState.PENDING).update(
+            state=HandoffState.CLOSED, closed_at=now, next_attempt_at=None,
+            last_error=f"not sent: the case is {handoff.case.status}",
+        )
+        return HandoffState.CLOSED
     claimed = UpstreamHandoff.objects.filter(
         Q(leased_until__isnull=True) | Q(leased_until__lte=now),
         pk=handoff.pk, state=HandoffState.PENDING, attempts=handoff.attempts,
@@ -178,8 +187,6 @@ def attempt_send(handoff_id: int, now: datetime.datetime | None = None) -> str:
         return handoff.state  # another worker has this attempt
     attempts = handoff.attempts + 1
     try:
-        if not handoff.platform.is_active:
-            raise UpstreamError("the platform is disabled")
         created = client.post_request(handoff.platform, request_fields(handoff))
     except UpstreamError as error:
         return _failed(handoff, attempts, str(error), now)
@@ -356,7 +363,7 @@ def run_handoff_pass(now: datetime.datetime | None = None, batch_size: int = 100
     now = now or timezone.now()
     report = PassReport()
     due = (
-        UpstreamHandoff.objects.filter(state=HandoffState.PENDING)
+        UpstreamHandoff.objects.filter(state=HandoffState.PENDING, platform__is_active=True)
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
         .filter(Q(leased_until__isnull=True) | Q(leased_until__lte=now))
         .order_by("created_at", "pk").values_list("pk", flat=True)[:batch_size]

@@ -20,9 +20,10 @@ from api.handoff.operations import MAX_ATTEMPTS, attempt_send, hand_off, retry_n
 from api.models import HandoffState, UpstreamCategoryCode, UpstreamHandoff, UpstreamPlatform
 from api.tests.handoff_helpers import at_district_desk, make_platform
 from cases import transitions as t
+from cases.followup import case_decide_cancel, case_request_cancel
 from cases.models import Case, Status
 from cases.testing import report
-from cases.transitions import ActionRefused
+from cases.transitions import REPORTER, ActionRefused
 
 pytestmark = pytest.mark.django_db
 
@@ -267,3 +268,21 @@ def test_superusers_configure_a_platform_in_the_admin(cast, cc, client):
     assert response.status_code == 302
     platform.refresh_from_db()
     assert platform.name == "市平台二" and platform.api_key == "o311_abc_secret"  # kept when left empty
+
+
+def test_a_disabled_platform_waits_and_a_cancelled_case_is_not_sent(cc, desk, upstream):
+    case = at_district_desk(cc, desk)
+    handoff = hand_off(case=case, actor=desk.district_dispatcher, platform=desk.platform, reason="超出区级职权。")
+    desk.platform.is_active = False
+    desk.platform.save()
+    assert run_handoff_pass().sent == 0 and attempt_send(handoff.pk) == HandoffState.PENDING
+    handoff.refresh_from_db()
+    assert handoff.attempts == 0 and upstream.posts == []  # waiting uses up no attempt
+    case = case_request_cancel(case=Case.objects.get(pk=case.pk), actor=REPORTER, reason="已自行解决。")
+    case_decide_cancel(case=case, actor=desk.district_dispatcher, approve=True)
+    desk.platform.is_active = True
+    desk.platform.save()
+    run_handoff_pass()
+    handoff.refresh_from_db()
+    assert handoff.state == HandoffState.CLOSED and handoff.last_error == "not sent: the case is cancelled"
+    assert upstream.posts == []
