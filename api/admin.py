@@ -20,7 +20,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from api.models import AccessToken, Open311Key, Open311Submission, Scope, WebhookDelivery, WebhookSubscription
+from api.handoff.operations import retry_now
+from api.models import (
+    AccessToken,
+    HandoffState,
+    Open311Key,
+    Open311Submission,
+    Scope,
+    UpstreamCategoryCode,
+    UpstreamHandoff,
+    UpstreamPlatform,
+    WebhookDelivery,
+    WebhookSubscription,
+)
 from api.open311.keys import key_issue, key_revoke
 from api.tokens import token_create, token_revoke, validate_token
 from api.webhooks.subscriptions import subscription_disable
@@ -210,3 +222,103 @@ class Open311SubmissionAdmin(admin.ModelAdmin[Open311Submission]):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+# ----- hand-off to a city platform (docs/city-handoff.md) -----------------------------------------
+
+
+class SuperuserOnly:
+    """Admin pages of the hand-off: superusers only (the platform's key and every district's cases)."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_active and request.user.is_superuser)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+
+class UpstreamPlatformForm(forms.ModelForm):
+    """The api key is write-only: shown never, kept when the field is left empty."""
+
+    base_url = forms.URLField(label=gettext_lazy("接口地址"), max_length=300, assume_scheme="https",
+                              help_text=gettext_lazy("对方Open311接口的根地址，如 https://city.example.cn/open311/v2/"))
+    new_api_key = forms.CharField(label=gettext_lazy("接口密钥"), required=False, strip=True,
+                                  widget=forms.PasswordInput(render_value=False),
+                                  help_text=gettext_lazy("留空则保持原密钥不变。"))
+
+    class Meta:
+        model = UpstreamPlatform
+        fields = ["name", "base_url", "jurisdiction_id", "organisation", "service_user", "is_active"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        unit, user = cleaned.get("organisation"), cleaned.get("service_user")
+        if unit is not None and user is not None and not unit.members.filter(user=user).exists():
+            self.add_error("service_user", _("代办账号必须是对应单位的成员。"))
+        return cleaned
+
+    def save(self, commit: bool = True) -> UpstreamPlatform:
+        platform: UpstreamPlatform = super().save(commit=False)
+        if self.cleaned_data.get("new_api_key"):
+            platform.api_key = self.cleaned_data["new_api_key"]
+        if commit:
+            platform.save()
+        return platform
+
+
+class UpstreamCategoryCodeInline(admin.TabularInline[UpstreamCategoryCode, UpstreamPlatform]):
+    model = UpstreamCategoryCode
+    fields = ["category", "service_code"]
+    autocomplete_fields = ["category"]
+    extra = 1
+
+
+@admin.register(UpstreamPlatform)
+class UpstreamPlatformAdmin(SuperuserOnly, admin.ModelAdmin[UpstreamPlatform]):
+    """市平台: the Open311 address, key and jurisdiction, the unit that stands for it, its service
+    account, and the code table (Wangge category → the platform's service_code)."""
+
+    form = UpstreamPlatformForm
+    list_display = ["name", "base_url", "organisation", "service_user", "is_active", "updates_polled_at"]
+    readonly_fields = ["updates_polled_at", "created_at", "updated_at"]
+    inlines = [UpstreamCategoryCodeInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # hand-offs keep their platform: switch it off instead
+
+
+@admin.register(UpstreamHandoff)
+class UpstreamHandoffAdmin(SuperuserOnly, admin.ModelAdmin[UpstreamHandoff]):
+    """Every hand-off: its state, the platform's id, attempts and the last error; 立即重试."""
+
+    list_display = ["case", "platform", "state", "service_request_id", "attempts", "next_attempt_at",
+                    "last_error", "upstream_status", "created_at", "sent_at", "closed_at"]
+    list_filter = ["state", "platform"]
+    search_fields = ["case__number", "service_request_id", "token"]
+    fields = readonly_fields = ("case", "platform", "dispatch_event", "state", "service_request_id", "token",
+                                "attempts", "next_attempt_at", "last_attempt_at", "last_error", "upstream_status",
+                                "upstream_notes", "created_at", "sent_at", "polled_at", "closed_at")
+    actions = ["retry"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # written when a case is dispatched to a platform's unit
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)  # for the action; every field is read-only
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.action(description=gettext_lazy("立即重试所选记录"))
+    def retry(self, request: HttpRequest, queryset: QuerySet[UpstreamHandoff]) -> None:
+        chosen = list(queryset.filter(state__in=[HandoffState.PENDING, HandoffState.FAILED]))
+        count = sum(retry_now(handoff) for handoff in chosen)
+        messages.success(request, _("已安排重试 %(count)s 条记录。") % {"count": count})
+        if count < len(queryset):
+            messages.warning(request, _("已发送、已办结或正在发送的记录不会重试。"))

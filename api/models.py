@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import restrict, restrict_by_permission
+from cases.models import Case
 from core.models import TimeStampedModel
 from registry.fields import EncryptedCharField
 
@@ -268,3 +269,135 @@ class Open311Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} ← {self.key}"
+
+
+# ----- hand-off to a city platform (docs/city-handoff.md) ---------------------------------------
+
+
+class UpstreamPlatform(TimeStampedModel):
+    """市平台: an external Open311 server (a city's platform) that takes the cases the district
+    cannot settle. A case dispatched to ``organisation`` (the unit that stands for the platform)
+    is sent there; ``service_user``, a member of that unit, signs and feeds back on its behalf.
+
+    Configured by a superuser in the admin; the api key is kept encrypted at rest.
+    """
+
+    name = models.CharField(_("名称"), max_length=100)
+    base_url = models.URLField(_("接口地址"), max_length=300,
+                               help_text=_("对方Open311接口的根地址，如 https://city.example.cn/open311/v2/"))
+    api_key = EncryptedCharField(_("接口密钥"), blank=True)
+    jurisdiction_id = models.CharField(_("辖区标识"), max_length=100, blank=True)
+    organisation = models.OneToOneField("accounts.Organisation", verbose_name=_("对应单位"), on_delete=models.PROTECT,
+                                        related_name="upstream_platform",
+                                        help_text=_("派遣给这个单位的事件会推送到市平台。"))
+    service_user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("代办账号"), on_delete=models.PROTECT,
+                                     related_name="+",
+                                     help_text=_("这个单位的成员，代市平台签收并反馈办理结果。"))
+    is_active = models.BooleanField(_("启用"), default=True)
+    updates_polled_at = models.DateTimeField(_("最近拉取进展"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("市平台")
+        verbose_name_plural = _("市平台")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UpstreamCategoryCode(models.Model):
+    """One row of a platform's code table: a Wangge category and the platform's ``service_code``."""
+
+    platform = models.ForeignKey(UpstreamPlatform, verbose_name=_("市平台"), on_delete=models.CASCADE,
+                                 related_name="codes")
+    category = models.ForeignKey("cases.Category", verbose_name=_("事件类别"), on_delete=models.CASCADE,
+                                 related_name="+")
+    service_code = models.CharField(_("对方类别编码"), max_length=100)
+
+    class Meta:
+        verbose_name = _("类别对照")
+        verbose_name_plural = _("类别对照")
+        constraints = [models.UniqueConstraint(fields=["platform", "category"], name="upstream_code_once")]
+
+    def __str__(self) -> str:
+        return f"{self.category_id} → {self.service_code}"
+
+
+class HandoffState(models.TextChoices):
+    PENDING = "pending", _("待发送")
+    SENT = "sent", _("已发送")
+    FAILED = "failed", _("发送失败")
+    CLOSED = "closed", _("已办结")
+
+
+class UpstreamHandoffQuerySet(models.QuerySet["UpstreamHandoff"]):
+    def visible_to(self, user: Any) -> UpstreamHandoffQuerySet:
+        """Hand-offs of the cases the user sees (``Case.objects.visible_to``)."""
+        return self.filter(case__in=Case.objects.visible_to(user))
+
+
+class UpstreamHandoff(models.Model):
+    """上报市平台: one case sent (and retried) to a city platform, and followed there.
+
+    Written when the case is dispatched to the platform's unit; ``service_request_id`` and
+    ``token`` are the platform's answer. ``attempts``/``next_attempt_at``/``last_error`` are the
+    retry bookkeeping; ``upstream_status`` the platform's last word (``open``/``closed``).
+    """
+
+    case = models.ForeignKey("cases.Case", verbose_name=_("事件"), on_delete=models.CASCADE,
+                             related_name="upstream_handoffs")
+    platform = models.ForeignKey(UpstreamPlatform, verbose_name=_("市平台"), on_delete=models.PROTECT,
+                                 related_name="handoffs")
+    # No constraint in the database: the timeline is partitioned on PostgreSQL (cases.partitions).
+    dispatch_event = models.ForeignKey("cases.CaseEvent", verbose_name=_("派遣记录"), on_delete=models.CASCADE,
+                                       related_name="+", db_constraint=False)
+    state = models.CharField(_("状态"), max_length=10, choices=HandoffState.choices, default=HandoffState.PENDING)
+    service_request_id = models.CharField(_("市平台编号"), max_length=100, blank=True)
+    token = models.CharField(_("市平台令牌"), max_length=100, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    next_attempt_at = models.DateTimeField(_("下次尝试"), null=True, blank=True)
+    last_attempt_at = models.DateTimeField(_("最近尝试"), null=True, blank=True)
+    last_error = models.CharField(_("最近错误"), max_length=300, blank=True)
+    # Set while an attempt is sending (its claim), cleared with its result: nobody else sends meanwhile.
+    leased_until = models.DateTimeField(null=True, blank=True, editable=False)
+    upstream_status = models.CharField(_("市平台状态"), max_length=20, blank=True)
+    upstream_notes = models.TextField(_("市平台答复"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    polled_at = models.DateTimeField(_("最近查询"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+
+    objects = UpstreamHandoffQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("上报市平台记录")
+        verbose_name_plural = _("上报市平台记录")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # One hand-off per dispatch: the listener and the operation never both write one.
+            models.UniqueConstraint(fields=["dispatch_event"], name="upstream_handoff_once"),
+        ]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="upstream_handoff_due")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} → {self.platform_id}"
+
+
+class UpstreamUpdate(models.Model):
+    """An update of the platform (``servicerequestupdates``) already written to the case's
+    timeline: the unique row makes each update land once, however often it is polled."""
+
+    handoff = models.ForeignKey(UpstreamHandoff, verbose_name=_("上报市平台记录"), on_delete=models.CASCADE,
+                                related_name="updates")
+    update_id = models.CharField(_("进展编号"), max_length=100)
+    updated_at = models.DateTimeField(_("进展时间"), null=True, blank=True)
+    event = models.ForeignKey("cases.CaseEvent", verbose_name=_("事件记录"), on_delete=models.SET_NULL, null=True,
+                              blank=True, related_name="+", db_constraint=False)  # partitioned, as above
+
+    class Meta:
+        verbose_name = _("市平台进展")
+        verbose_name_plural = _("市平台进展")
+        constraints = [models.UniqueConstraint(fields=["handoff", "update_id"], name="upstream_update_once")]
+
+    def __str__(self) -> str:
+        return self.update_id

@@ -516,6 +516,7 @@ EVENT_LABELS: dict[str, Promise] = {
     "reminder": pgettext_lazy("timeline", "催办"),
     "yellow": pgettext_lazy("timeline", "黄牌"),
     "red": pgettext_lazy("timeline", "红牌"),
+    "upstream_update": pgettext_lazy("timeline", "市平台进展"),  # api.handoff: the city platform's updates
 }
 
 

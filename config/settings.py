@@ -508,3 +508,8 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 # --- end api ---
+
+# Hand-off to a city platform (docs/city-handoff.md): the platforms themselves are data (admin).
+CITY_HANDOFF_TIMEOUT_SECONDS = env_int("CITY_HANDOFF_TIMEOUT_SECONDS", 10)
+# Seconds between passes of ``manage.py sync_city_handoffs --loop`` (sends due retries, pulls updates).
+CITY_HANDOFF_INTERVAL = env_int("CITY_HANDOFF_INTERVAL", 300)

@@ -43,6 +43,9 @@ pids+=($!)
 # The supervision worker (预警/超期/催办/黄牌/红牌), every CASES_SUPERVISION_INTERVAL seconds (60).
 "$python" manage.py supervise_cases --loop &
 pids+=($!)
+# The city hand-off loop (docs/city-handoff.md): retries and updates; idle without a platform.
+"$python" manage.py sync_city_handoffs --loop &
+pids+=($!)
 # Daily housekeeping, as the production timers do: registry import files (ID numbers in clear)
 # past REGISTRY_IMPORT_RETENTION_DAYS, ledger exports past CASES_LEDGER_EXPORT_RETENTION_DAYS,
 # wish claims past PARTICIPATION_CLAIM_DAYS back to the wall, patrol route points past

@@ -30,6 +30,7 @@ from cases import selectors
 from cases.forms.actions import ACTION_FORMS, ActionForm
 from cases.links import case_links
 from cases.models import AttachmentKind, Case, CaseAttachment, ExtensionState
+from cases.panels import case_panels
 from cases.rules import allowed_verbs, begin
 from cases.workflow import TRANSITIONS, ActionRefused
 from registry.pii import mask_name, mask_phone
@@ -131,6 +132,7 @@ def _page(request: HttpRequest, case: Case, bound: ActionForm | None = None, sta
         "dispute_url": reverse("cases:dispute", args=[case.number]) if getattr(case, "dispute", None) else None,
         "map_config": _map_config(request, case),
         "registry_links": _registry_links(request, case) + case_links(case, request.user),
+        "panels": case_panels(case, request.user),
         "reporter": _reporter(case),
         "actions": _action_forms(request, case, bound),
         "open_verb": bound.verb if bound is not None else "",
