@@ -10,6 +10,7 @@ import datetime
 from io import StringIO
 
 import pytest
+from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import connection
 
@@ -25,6 +26,19 @@ postgresql_only = pytest.mark.skipif(
 )
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
 OLD = datetime.datetime(2019, 3, 15, 9, 30, tzinfo=SHANGHAI)
+
+
+def test_no_database_constraint_points_at_a_partitioned_table():
+    """PostgreSQL cannot point a foreign key at ``id`` alone of a partitioned table (its unique key
+    includes the month): every link to a timeline entry or an inbox row, in any app, is a Django
+    relation without a database constraint."""
+    links = [
+        f"{model._meta.label}.{field.name}"
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if field.is_relation and field.related_model in (CaseEvent, Notification) and field.db_constraint
+    ]
+    assert links == []
 
 
 def home(table: str, pk: int) -> str:
