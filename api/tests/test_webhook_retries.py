@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import logging
+import uuid
 
 import pytest
 import time_machine
@@ -13,7 +15,7 @@ from django.utils import timezone
 from api.models import DeliveryStatus, WebhookDelivery
 from api.testing import make_subscription
 from api.tests.webhook_receiver import run_tasks
-from api.webhooks.deliveries import MAX_ATTEMPTS, attempt, retry_delay
+from api.webhooks.deliveries import MAX_ATTEMPTS, attempt, enqueue, retry_delay
 from cases.models import Notification
 from cases.testing import report
 
@@ -102,3 +104,13 @@ def test_running_an_attempt_twice_sends_once(cast, cc, receiver, django_capture_
         _subscription, delivery = _failing_case(cast, cc, receiver, django_capture_on_commit_callbacks)
         assert attempt(delivery.pk) == DeliveryStatus.PENDING  # not due yet
     assert len(receiver.requests) == 1
+
+
+def test_a_backend_that_cannot_defer_leaves_the_retry_waiting_instead_of_failing(caplog):
+    """The immediate task backend (the tests' own, a small installation's choice) refuses
+    ``run_after``: the retry waits on its row for a redelivery, and the transition that
+    scheduled it is not broken by the refusal."""
+    caplog.set_level(logging.WARNING, logger="wangge.webhooks")
+    delivery_id = uuid.uuid4()
+    enqueue(delivery_id, run_after=timezone.now() + datetime.timedelta(minutes=5))
+    assert f"delivery {delivery_id} waits for a redelivery" in caplog.text

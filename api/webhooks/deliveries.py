@@ -97,8 +97,9 @@ def fan_out(event_id: int) -> list[WebhookDelivery]:
 
 
 def enqueue(delivery_id: uuid.UUID, run_after: datetime.datetime | None = None) -> None:
-    chosen = deliver_task if run_after is None else deliver_task.using(run_after=run_after)
     try:
+        # With the immediate backend ``using(run_after=…)`` itself refuses: inside the try.
+        chosen = deliver_task if run_after is None else deliver_task.using(run_after=run_after)
         chosen.enqueue(str(delivery_id))
     except InvalidTaskError:
         # A backend without deferred tasks (the immediate one): the delivery stays pending with
