@@ -27,7 +27,7 @@ from areas.models import Area, Level
 from core.forms import EARLIEST_DAY, LATEST_DAY
 from fieldwork.models import Visit
 from participation import ballots, documents, forms, selectors, wishes
-from participation.models import Ballot, BallotState, Choice, ClaimantKind, UnitKind, Wish, WishState
+from participation.models import Ballot, BallotState, Choice, ClaimantKind, Convention, UnitKind, Wish, WishState
 from participation.thresholds import Figure
 from registry.models import Dwelling, Household
 
@@ -298,8 +298,13 @@ def _ballot_context(request: HttpRequest, ballot: Ballot) -> dict[str, Any]:
     visible = set(Dwelling.objects.visible_to(request.user).filter(building__in=ballot.buildings.all())
                   .values_list("pk", flat=True))
     result = ballots.ballot_result(ballot, units)
+    conventions = Convention.objects.visible_to(request.user)
     return {
         "ballot": ballot, "units": [unit for unit in units if unit.dwelling.pk in visible],
+        # A convention's ballots link back to it; its signature ballot counts signatures, not a verdict.
+        "adopting": conventions.filter(ballot=ballot).first(),
+        "signing_for": conventions.filter(signature_ballot=ballot).first(),
+        "signed": sum(1 for unit in units if unit.vote and unit.vote.choice == Choice.AGREE),
         "result": result, "figures": [explain(figure) for figure in result.figures],
         "voted": sum(1 for unit in units if unit.vote), "total": len(units),
         "may_vote": ballot.state == BallotState.OPEN and request.user.has_perm("participation.record_vote"),

@@ -250,6 +250,13 @@ def test_the_whole_story_through_the_pages(world: World, login: Any) -> None:
     assert "2 / 4 户已签署" in page and "301住户" in page
     assert 'id="collect-signatures"' in page
 
+    # The signature ballot's own page counts signatures and leads back; it gives no verdict.
+    signing = staff.get(reverse("participation:ballot_detail", args=[convention.signature_ballot.pk])).content.decode()
+    assert "已签署 2 / 4 户" in signing and reverse("conventions:detail", args=[convention.pk]) in signing
+    assert 'id="result-verdict"' not in signing
+    adopting = staff.get(reverse("participation:ballot_detail", args=[convention.ballot.pk])).content.decode()
+    assert reverse("conventions:detail", args=[convention.pk]) in adopting and 'id="result-verdict"' in adopting
+
 
 def test_a_refused_verb_says_why_and_bad_input_is_400(world: World, login: Any) -> None:
     convention = drafted(world)
