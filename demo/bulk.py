@@ -19,7 +19,7 @@ from django.db import connection, models
 
 from registry.fields import EncryptedCharField
 
-__all__ = ["TableWriter", "next_ids", "reset_sequences", "uses_copy"]
+__all__ = ["TableWriter", "analyze", "next_ids", "reset_sequences", "uses_copy"]
 
 
 def uses_copy() -> bool:
@@ -114,3 +114,15 @@ def reset_sequences(*models_: type[models.Model]) -> None:
                 f"{connection.ops.quote_name(table)}), 0) + 1, false)",
                 [table, column],
             )
+
+
+def analyze() -> None:
+    """After a bulk load, give PostgreSQL's planner statistics (what autovacuum would do later).
+
+    Without them a fresh city is planned as if its tables were empty: the Open311 feed's
+    per-case subqueries walked the whole event table through its time index (9 s at 20,000
+    cases instead of 14 ms).
+    """
+    if uses_copy():
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")

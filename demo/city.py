@@ -33,6 +33,7 @@ from accounts.models import Organisation, OrganisationKind, OrganisationMember, 
 from areas.models import Area, GridKind, Level
 from cases.holidays import seed_holidays
 from cases.rollups import rebuild as rebuild_rollups
+from demo.bulk import analyze
 from demo.city_rows import StreetWriter, Vocabulary
 from demo.people import mobile_number, person_name
 
@@ -121,6 +122,7 @@ def generate_city(
     password_hash = make_password(password)
     with transaction.atomic():
         _generate(size, password_hash, roles, now, report, started, progress)
+    analyze()
     # Written in bulk, not through the transitions: the statistics rollups are summed afterwards.
     report.rows["statistics rollup rows"] = rebuild_rollups()
     return report
