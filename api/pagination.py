@@ -42,7 +42,11 @@ class Keyset:
         first_op = "lt" if self.first.startswith("-") else "gt"
         second_op = "lt" if self.second.startswith("-") else "gt"
         value = self.parse_first(key[0])
-        return Q(**{f"{first}__{first_op}": value}) | Q(**{first: value, f"{second}__{second_op}": key[1]})
+        after = Q(**{f"{first}__{first_op}": value}) | Q(**{first: value, f"{second}__{second_op}": key[1]})
+        # The same rows; the redundant bound on the first column alone becomes the start of the
+        # index range (PostgreSQL cannot start a range from the OR: it would filter every row
+        # before the cursor, 50,000 rows scanned for page 1,000).
+        return Q(**{f"{first}__{first_op}e": value}) & after
 
     def key_of(self, row: Model) -> list[Any]:
         value = getattr(row, self.first.lstrip("-"))

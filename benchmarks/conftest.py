@@ -11,6 +11,8 @@ Saved runs live in ``.benchmarks/`` (not committed).
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 
@@ -19,3 +21,14 @@ def pytest_configure(config: pytest.Config) -> None:
     workers = config.getoption("numprocesses", default=None)
     if workers not in (None, 0):
         raise pytest.UsageError("Benchmarks run in one process; drop -n/--numprocesses (use `make bench`).")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Benchmarks marked ``big`` (large generated data sets) run only when asked: ``-m big`` or
+    ``BENCH_BIG=1``."""
+    if os.environ.get("BENCH_BIG") or "big" in (config.getoption("markexpr", default="") or ""):
+        return
+    skip = pytest.mark.skip(reason="a large data set: run with -m big or BENCH_BIG=1")
+    for item in items:
+        if "big" in item.keywords:
+            item.add_marker(skip)

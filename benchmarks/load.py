@@ -30,6 +30,7 @@ class Request:
     body: bytes = b""
     content_type: str = ""
     expect: tuple[int, ...] = (200,)
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 class Session:
@@ -51,6 +52,7 @@ class Session:
             headers["Content-Type"] = request.content_type
         if "csrftoken" in self.cookies:
             headers["X-CSRFToken"] = self.cookies["csrftoken"]
+        headers.update(request.headers)
         for attempt in (1, 2):
             try:
                 self.connection.request(request.method, request.path, body=request.body or None, headers=headers)

@@ -1,18 +1,20 @@
-"""Open311 speed: ``GET /open311/v2/requests.json`` (page 50) at 20,000 and 200,000 cases, and an
-Open311 POST without media next to the 随手拍 form it must not cost more than. Run with
-``make bench`` (on PostgreSQL for the figures of issue 12: ``DATABASE_URL=postgres://…``).
+"""Open311 intake speed (issue 12): an Open311 POST without media next to the 随手拍 form's POST,
+which it must not cost more than, in the same run. Run with ``make bench`` (on PostgreSQL for the
+figures of the issue: ``DATABASE_URL=postgres://…``).
 
-``BENCH_OPEN311_CASES`` (comma-separated) chooses the sizes; by default 20,000 and 200,000 on
-PostgreSQL, 20,000 on SQLite. The cases are bulk-inserted into the test cast's grids over the
-last 80 days (inside the feed's default 90-day window), so a page reads the newest of all; on
-PostgreSQL the tables are then analysed, as autovacuum would after such a load.
-Each list benchmark also asserts that the page costs one query whatever the table's size.
+The two are timed as separate benchmarks (same table, same run) and once more side by side,
+alternating request by request so that both see the same machine load
+(``test_open311_post_against_the_form``: the medians and their ratio in its ``extra_info``, the
+query counts asserted: the Open311 intake may not need more statements than the form).
+The lists (``GET /open311/v2/requests.json`` and ``GET /api/v1/cases/``) at 20,000 and 200,000
+cases are in ``test_api_bench.py``.
 """
 
 from __future__ import annotations
 
-import datetime
-import os
+import statistics
+import time
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -20,97 +22,39 @@ from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
-from django.utils import timezone
 
 from api.open311.keys import key_issue
-from cases.models import Case, Category, Channel, HandlingLevel, Status
+from cases.models import Case, Category
 
-pytestmark = pytest.mark.django_db
-
-
-def _sizes() -> list[int]:
-    default = "20000,200000" if connection.vendor == "postgresql" else "20000"
-    return [int(size) for size in os.environ.get("BENCH_OPEN311_CASES", default).split(",") if size.strip()]
-
-
-def _cases(cast: Any, count: int) -> Category:
-    category = Category.objects.create(code="b-lamp", name="路灯", public=True)
-    grids = [cast.grid_a, cast.grid_b, cast.grid_c]
-    start = timezone.now() - datetime.timedelta(days=80)
-    step = datetime.timedelta(days=80) / count
-    rows = []
-    for n in range(count):
-        grid = grids[n % 3]
-        reported = start + step * n
-        rows.append(
-            Case(
-                number=f"B{n:09d}",
-                tracking_code=f"b{n:09d}",
-                category=category,
-                channel=Channel.RESIDENT,
-                description=f"第{n}号路灯不亮。",
-                address=f"百花小区{n % 40}号楼",
-                grid=grid,
-                grid_code=grid.code,
-                community_code=grid.code[:12],
-                street_code=grid.code[:9] + "000",
-                desk_area=grid,
-                level=HandlingLevel.GRID,
-                reported_at=reported,
-                longitude=113.51,
-                latitude=34.72,
-                accept_due_at=reported + datetime.timedelta(hours=4),
-                status=Status.CLOSED if n % 2 else Status.REPORTED,
-                closed_at=reported + datetime.timedelta(hours=30) if n % 2 else None,
-            )
-        )
-        if len(rows) == 5000:
-            Case.objects.bulk_create(rows)
-            rows = []
-    Case.objects.bulk_create(rows)
-    if connection.vendor == "postgresql":  # what autovacuum does after a load: the planner needs statistics
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE cases_case, cases_category")
-    return category
-
-
-@pytest.mark.parametrize("count", _sizes())
-def test_get_requests_json_page_50(benchmark: Any, cast: Any, count: int) -> None:
-    _cases(cast, count)
-    client = Client()
-
-    def page() -> int:
-        response = client.get("/open311/v2/requests.json?page_size=50&extensions=true")
-        assert response.status_code == 200
-        return len(response.json())
-
-    with CaptureQueriesContext(connection) as queries:
-        assert page() == 50
-    assert len(queries) == 1
-    assert benchmark.pedantic(page, rounds=5, iterations=1, warmup_rounds=1) == 50
-
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("no_report_limits"),
+]
 
 POINT = {"long": "113.51", "lat": "34.72"}
+SIDE_BY_SIDE_ROUNDS = 20
 
 
-@override_settings(CASES_PUBLIC_REPORTS_PER_IP_HOUR=10_000, CASES_PUBLIC_REPORTS_PER_PHONE_HOUR=10_000)
-def test_open311_post_without_media(benchmark: Any, cast: Any) -> None:
-    Category.objects.create(code="b-lamp", name="路灯", public=True)
+@pytest.fixture
+def no_report_limits() -> Any:
+    with override_settings(CASES_PUBLIC_REPORTS_PER_IP_HOUR=10_000, CASES_PUBLIC_REPORTS_PER_PHONE_HOUR=10_000):
+        yield
+
+
+def _open311_post(cast: Any, category: Category) -> Callable[[], int]:
     _key, secret = key_issue(name="bench", actor=cast.superuser)
     client = Client()
-    data = {"api_key": secret, "service_code": "b-lamp", "description": "路灯不亮。", "phone": "13912345678", **POINT}
+    data = {"api_key": secret, "service_code": category.code, "description": "路灯不亮。", "phone": "13912345678",
+            **POINT}
 
     def post() -> int:
         caches["default"].clear()
         return client.post("/open311/v2/requests.json", data).status_code
 
-    assert benchmark.pedantic(post, rounds=20, iterations=1, warmup_rounds=1) == 200
+    return post
 
 
-@override_settings(CASES_PUBLIC_REPORTS_PER_IP_HOUR=10_000, CASES_PUBLIC_REPORTS_PER_PHONE_HOUR=10_000)
-def test_public_report_form_without_photos(benchmark: Any, cast: Any) -> None:
-    """The 随手拍 form's own POST: what the Open311 intake is measured against."""
-    category = Category.objects.create(code="b-lamp", name="路灯", public=True)
+def _form_post(category: Category) -> Callable[[], int]:
     client = Client()
     data = {
         "category": category.pk,
@@ -125,4 +69,53 @@ def test_public_report_form_without_photos(benchmark: Any, cast: Any) -> None:
         caches["default"].clear()
         return client.post("/s/report/", data).status_code
 
+    return post
+
+
+def _category() -> Category:
+    return Category.objects.create(code="b-lamp", name="路灯", public=True)
+
+
+def test_open311_post_without_media(benchmark: Any, cast: Any) -> None:
+    post = _open311_post(cast, _category())
+    assert benchmark.pedantic(post, rounds=20, iterations=1, warmup_rounds=1) == 200
+
+
+def test_public_report_form_without_photos(benchmark: Any, cast: Any) -> None:
+    """The 随手拍 form's own POST: what the Open311 intake is measured against."""
+    post = _form_post(_category())
     assert benchmark.pedantic(post, rounds=20, iterations=1, warmup_rounds=1) == 302
+
+
+def test_open311_post_against_the_form(benchmark: Any, cast: Any) -> None:
+    """Both intakes alternately under the same load: the benchmark times the Open311 POST; the
+    form's median and the ratio go to ``extra_info`` (and are printed with ``-s``)."""
+    category = _category()
+    open311, form = _open311_post(cast, category), _form_post(category)
+    counts = {}
+    for name, post, expected in (("open311", open311, 200), ("form", form, 302)):
+        assert post() == expected  # warm
+        with CaptureQueriesContext(connection) as queries:
+            assert post() == expected
+        counts[name] = len(queries)
+    assert counts["open311"] <= counts["form"], counts
+    times: dict[str, list[float]] = {"open311": [], "form": []}
+
+    def pair() -> int:
+        for name, post in (("form", form), ("open311", open311)):
+            started = time.perf_counter()
+            post()
+            times[name].append(time.perf_counter() - started)
+        return 200
+
+    before = Case.objects.count()
+    benchmark.pedantic(pair, rounds=SIDE_BY_SIDE_ROUNDS, iterations=1, warmup_rounds=1)
+    assert Case.objects.count() == before + 2 * (SIDE_BY_SIDE_ROUNDS + 1)
+    medians = {name: statistics.median(values) * 1000 for name, values in times.items()}
+    benchmark.extra_info.update({
+        "queries": counts, "open311_median_ms": round(medians["open311"], 1),
+        "form_median_ms": round(medians["form"], 1), "open311_to_form": round(medians["open311"] / medians["form"], 2),
+    })
+    print(f"\nside by side: Open311 POST {medians['open311']:.1f} ms ({counts['open311']} queries), "
+          f"随手拍 POST {medians['form']:.1f} ms ({counts['form']} queries), "
+          f"ratio {medians['open311'] / medians['form']:.2f}")

@@ -300,10 +300,27 @@ def _rebuild_slices(since: datetime.date | None, chunk: int) -> None:
         month = since.replace(day=1)
         CaseRollupSlice.objects.filter(month__gte=month).delete()
         rows = CaseRollup.objects.filter(booked_on__lte=mark, day__gte=month)
-    CaseRollupSlice.objects.bulk_create(
+    _insert(
+        CaseRollupSlice,
         [CaseRollupSlice(**dict(zip(SLICE_KEY, key, strict=True)), **counts) for key, counts in _slice_sums(rows)],
-        batch_size=chunk,
+        chunk,
     )
+
+
+def _insert(model: type[CaseRollup] | type[CaseRollupSlice], objects: list[Any], chunk: int) -> None:
+    """``bulk_create``, through ``COPY`` on PostgreSQL: a rollup row has about ninety columns
+    (the histogram's buckets), and Django's per-value preparation made the inserts most of a
+    rebuild (e.g. 27 of 33 s after a generated city of 5,000 cases). The columns are dates, text,
+    integers and booleans, which psycopg writes as they are."""
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(objects, batch_size=chunk)
+        return
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    names = ", ".join(connection.ops.quote_name(str(field.column)) for field in fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as wrapper, wrapper.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+        for row in objects:
+            copy.write_row([getattr(row, field.attname) for field in fields])
 
 
 # --- rebuilding --------------------------------------------------------------------------------
@@ -347,7 +364,7 @@ def rebuild(since: datetime.date | None = None, *, chunk: int = 5000) -> int:
             CaseRollup(booked_on=key[0], **dict(zip(KEY_FIELDS, key, strict=True)), **counts)
             for key, counts in totals.items()
         ]
-        CaseRollup.objects.bulk_create(objects, batch_size=chunk)
+        _insert(CaseRollup, objects, chunk)
         _rebuild_slices(since, chunk)
     return len(objects)
 

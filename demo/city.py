@@ -33,11 +33,16 @@ from accounts.models import Organisation, OrganisationKind, OrganisationMember, 
 from areas.models import Area, GridKind, Level
 from cases import partitions
 from cases.holidays import seed_holidays
+from cases.models import Case, CaseAssignment, CaseEvent
 from cases.rollups import rebuild as rebuild_rollups
+from demo.bulk import analyze, without_secondary_indexes
 from demo.city_rows import StreetWriter, Vocabulary
 from demo.people import mobile_number, person_name
+from registry.models import Dwelling, Household, HouseholdMember, Resident
 
 CITY_DISTRICT_CODE = "410199000000"
+# The tables written by the million (``demo.city_rows``): copied into without secondary indexes.
+BULK_MODELS = (Case, CaseEvent, CaseAssignment, Resident, HouseholdMember, Household, Dwelling)
 CITY_DISTRICT_NAME = "网格新区"
 ASSIGNED_FROM = datetime.date(2020, 1, 1)
 STREET_NAMES = (
@@ -125,6 +130,7 @@ def generate_city(
         report.rows["monthly partitions"] = len(partitions.ensure(since=partitions.Month(first.year, first.month)))
     with transaction.atomic():
         _generate(size, password_hash, roles, now, report, started, progress)
+    analyze()
     # Written in bulk, not through the transitions: the statistics rollups are summed afterwards.
     report.rows["statistics rollup rows"] = rebuild_rollups()
     if partitions.supported():  # anything still in DEFAULT (a history reaching past this month)
@@ -145,17 +151,19 @@ def _generate(
     report.logins.append((leader.username, "street_leader", district.code))
     vocabulary = Vocabulary.load()
     grid_index = 0
-    for number in range(1, size.streets + 1):
-        street, grids, people = _street(size, number, district, roles, password_hash, report)
-        writer = StreetWriter(size=size, vocabulary=vocabulary, now=now, people=people,
-                              rng=random.Random(f"{size.seed}:{number}"))
-        for grid in grids:
-            writer.grid(grid, residents=size.share(size.residents, grid_index),
-                        cases=size.share(size.cases, grid_index))
-            grid_index += 1
-        writer.finish()
-        report.rows.update(writer.rows)
-        progress(f"street {number}/{size.streets} ({street.code}): {dict(writer.rows)}")
+    # The big tables are copied into without their secondary indexes, made again at the end.
+    with without_secondary_indexes(*BULK_MODELS):
+        for number in range(1, size.streets + 1):
+            street, grids, people = _street(size, number, district, roles, password_hash, report)
+            writer = StreetWriter(size=size, vocabulary=vocabulary, now=now, people=people,
+                                  rng=random.Random(f"{size.seed}:{number}"))
+            for grid in grids:
+                writer.grid(grid, residents=size.share(size.residents, grid_index),
+                            cases=size.share(size.cases, grid_index))
+                grid_index += 1
+            writer.finish()
+            report.rows.update(writer.rows)
+            progress(f"street {number}/{size.streets} ({street.code}): {dict(writer.rows)}")
     report.rows["areas"] = Area.objects.filter(code__startswith=CITY_DISTRICT_CODE[:6]).count()
     report.seconds = time.monotonic() - started
     return report

@@ -15,7 +15,8 @@ from django.db.models import F
 from accounts.models import User
 from areas.models import Area, Level
 from cases.models import Case, CaseAssignment, CaseEvent, Status
-from demo.city import CITY_DISTRICT_CODE, CitySize, generate_city
+from demo.bulk import without_secondary_indexes
+from demo.city import BULK_MODELS, CITY_DISTRICT_CODE, CitySize, generate_city
 from registry.addresses import refresh_address_keys
 from registry.models import Household, HouseholdMember, Resident
 from registry.pii import document_index, index_value
@@ -171,3 +172,39 @@ def test_the_command_names_the_bad_option(arguments):
     with pytest.raises(CommandError, match=arguments[0]):
         call_command("generate_city", *arguments, stdout=StringIO())
     assert not Area.objects.filter(code=CITY_DISTRICT_CODE).exists()
+
+
+def _index_definitions() -> list[str]:
+    tables = [model._meta.db_table for model in BULK_MODELS]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = ANY(%s) ORDER BY indexdef", [tables])
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.postgres_only
+def test_the_indexes_dropped_for_the_copy_are_all_there_again_after():
+    before = _index_definitions()
+    generate_city(SIZE, password=PASSWORD)
+    assert _index_definitions() == before
+    assert any("case_street_reported" in definition for definition in before)
+    assert Case.objects.filter(street_code=f"{CITY_DISTRICT_CODE[:6]}001000").count() > 0
+    with connection.cursor() as cursor:
+        # A partitioned table's index is valid only when every partition has its own.
+        cursor.execute("SELECT indexrelid::regclass::text FROM pg_index WHERE NOT indisvalid")
+        assert cursor.fetchall() == []
+        cursor.execute(
+            """SELECT count(*) FROM pg_inherits i JOIN pg_class part ON part.oid = i.inhrelid
+               WHERE i.inhparent = 'cases_caseevent'::regclass AND NOT EXISTS (
+                 SELECT 1 FROM pg_index x JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = x.indkey[0]
+                 WHERE x.indrelid = part.oid AND a.attname = 'case_id')""")
+        assert cursor.fetchone()[0] == 0  # every month of the timeline is indexed by case
+
+
+@pytest.mark.postgres_only
+def test_a_failed_copy_leaves_the_indexes_as_they_were():
+    before = _index_definitions()
+    with pytest.raises(RuntimeError), transaction.atomic(), without_secondary_indexes(*BULK_MODELS) as dropped:
+        assert dropped > 0
+        assert len(_index_definitions()) == len(before) - dropped
+        raise RuntimeError("cut short")
+    assert _index_definitions() == before
