@@ -1,18 +1,23 @@
 """Where one request's time goes: total, in SQL, and the slowest statements.
 
-    .venv/bin/python benchmarks/profile_request.py [--cases 20000] [--user city-s001-dispatcher] [--explain N] PATH...
+    .venv/bin/python benchmarks/profile_request.py [--cases 20000] [--user city-s001-dispatcher] [--explain N]
+        [--cprofile N] PATH...
 
 Runs in-process (Django's test client) on the ``make bench-load`` database with the same
 settings, after one warm-up request, and prints per path: wall time, SQL time and count, and
 the five slowest statements (first 300 characters each). ``--explain N`` also prints
 ``EXPLAIN (ANALYZE, BUFFERS)`` of the N slowest statements of the last request (for
-docs/performance.md).
+docs/performance.md). ``--cprofile N`` runs the timed requests once more under cProfile and
+prints the N functions with the most time of their own and the N with the most time under them
+(the Python side: templates, context processors, middleware).
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
+import pstats
 import sys
 import time
 from pathlib import Path
@@ -48,6 +53,7 @@ def main() -> None:
     parser.add_argument("--user", default="city-s001-dispatcher")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--explain", type=int, default=0, help="EXPLAIN the N slowest statements")
+    parser.add_argument("--cprofile", type=int, default=0, help="profile the requests, print the top N functions")
     options = parser.parse_args()
     database_url = os.environ.get("BENCH_DATABASE_URL",
                                   f"postgres://postgres@127.0.0.1:5432/wangge_bench_{options.cases}")
@@ -82,6 +88,20 @@ def main() -> None:
             print(f"   {seconds * 1000:7.1f} ms  {' '.join(text.split())[:300]}")
         for _seconds, text, params in sorted(last, key=lambda found: found[0], reverse=True)[: options.explain]:
             explain(connection, text, params)
+        if options.cprofile:
+            profile(client, path, options.repeat, options.cprofile)
+
+
+def profile(client: Any, path: str, repeat: int, top: int) -> None:
+    """The requests again under cProfile: the top functions by own time and by cumulative time."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(repeat):
+        client.get(path)
+    profiler.disable()
+    stats = pstats.Stats(profiler, stream=sys.stdout).strip_dirs()
+    stats.sort_stats("tottime").print_stats(top)
+    stats.sort_stats("cumulative").print_stats(top)
 
 
 def explain(connection: Any, sql: str, params: Any) -> None:

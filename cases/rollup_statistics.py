@@ -99,7 +99,11 @@ def covers(user: Any) -> bool:
     they may view cases (no case seen only through a unit's assignment)."""
     if user.is_superuser:
         return True
-    units = OrganisationMember.objects.unit_ids(user)
+    # Most who read statistics (leaders, dispatchers) belong to no unit: then nothing is seen
+    # through one, and the scan of the cases below (30–60 ms at 20,000 cases) is not needed.
+    units = list(OrganisationMember.objects.unit_ids(user).values_list("organisation_id", flat=True))
+    if not units:
+        return True
     in_areas = restrict_by_permission(Case.objects.all(), user, "grid_code", "cases.view_case")
     return (
         not Case.objects.filter(assignments__organisation_id__in=units).exclude(pk__in=in_areas.values("pk")).exists()

@@ -13,16 +13,19 @@ from __future__ import annotations
 
 import datetime
 import math
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connections
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
-from django.utils import dateformat, timezone
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 
 from accounts.models import Organisation, OrganisationMember
 from accounts.scope import permission_prefixes
@@ -347,13 +350,26 @@ def short_time(moment: datetime.datetime | None, now: datetime.datetime) -> str:
     if moment is None:
         return ""
     local = timezone.localtime(moment)
-    pattern = "m-d H:i" if local.year == timezone.localtime(now).year else "Y-m-d H:i"
-    return dateformat.format(local, pattern)
+    # strftime, not dateformat.format: the same text for these patterns, at a fraction of the cost
+    # (two per workbench row).
+    pattern = "%m-%d %H:%M" if local.year == timezone.localtime(now).year else "%Y-%m-%d %H:%M"
+    return local.strftime(pattern)
+
+
+def _cut(text: str, length: int) -> str:
+    """``truncatechars``: the text cut at ``length`` characters; short texts (most) without the
+    per-character walk of ``Truncator``."""
+    normal = unicodedata.normalize("NFC", text)
+    return normal if len(normal) <= length else Truncator(normal).chars(length)
+
+
+NUMBER_STANDIN = "00000000"  # a case number, to find the case pages' common prefix
 
 
 @dataclass(frozen=True)
 class QueueRow:
-    """One case of a workbench list, as its table row and its phone card show it."""
+    """One case of a workbench list, as its table row and its phone card show it. The texts both
+    show are computed here once per row, not in template tags and includes per rendering."""
 
     case: Case
     lamp: Lamp
@@ -361,6 +377,12 @@ class QueueRow:
     reported: str
     due: str
     labels: dict[str, str] = field(default_factory=dict)  # status, channel, priority, level as shown
+    url: str = ""  # the case page
+    lamp_label: str = ""  # the lamp's label, translated
+    overdue: str = ""  # "超期 N 天" when overdue_days
+    category: str = ""  # the category's name in the active language
+    summary: str = ""  # the description cut at 80 characters (the row and the card)
+    summary_title: str = ""  # the description cut at 200 characters (the row's tooltip)
 
 
 def queue_rows(cases: Iterable[Case], now: datetime.datetime) -> list[QueueRow]:
@@ -368,13 +390,29 @@ def queue_rows(cases: Iterable[Case], now: datetime.datetime) -> list[QueueRow]:
 
     The labels of the rows' choices are translated once per page: ``get_status_display`` and
     its kin translate every label of the field on each call, a good part of a 50-row page's time.
+    The lamps' labels likewise (seven lamps), and the case page's address is built once per row.
     """
     kinds: dict[str, Any] = {"status": Status, "channel": Channel, "priority": Priority, "level": HandlingLevel}
     choices = {name: {str(value): str(label) for value, label in kind.choices} for name, kind in kinds.items()}
-    return [QueueRow(case, running_lamp(case, now), overdue_days(case, now), short_time(case.reported_at, now),
-                     short_time(case.stage_due_at, now),
-                     {name: labels.get(str(getattr(case, name)), "") for name, labels in choices.items()})
-            for case in cases]
+    lamp_labels: dict[int, str] = {}  # by id: a lamp's hash would translate its label
+    # Case numbers are digits (the URL pattern says so): one reverse for the page, not one a row.
+    case_page = reverse("cases:case", args=[NUMBER_STANDIN]).removesuffix(f"{NUMBER_STANDIN}/")
+    rows = []
+    for case in cases:
+        lamp, days = running_lamp(case, now), overdue_days(case, now)
+        if id(lamp) not in lamp_labels:
+            lamp_labels[id(lamp)] = str(lamp.label)
+        rows.append(QueueRow(
+            case, lamp, days, short_time(case.reported_at, now), short_time(case.stage_due_at, now),
+            {name: labels.get(str(getattr(case, name)), "") for name, labels in choices.items()},
+            url=f"{case_page}{case.number}/",
+            lamp_label=lamp_labels[id(lamp)],
+            overdue=ngettext("超期 %(days)s 天", "超期 %(days)s 天", days) % {"days": days} if days else "",
+            category=case.category.display_name,
+            summary=_cut(case.description, 80),
+            summary_title=_cut(case.description, 200),
+        ))
+    return rows
 
 
 @dataclass(frozen=True)
