@@ -40,10 +40,11 @@ class Submission:
 
 def _save(form: PublicReportForm, key: str, channel: str, saved: Callable[[Case], Any] | None) -> Case | None:
     try:
+        if saved is None:  # the transition's own transaction (an outer one would only add a savepoint)
+            return transitions.case_report(actor=REPORTER, channel=channel, source_key=key, **form.report_kwargs())
         with transaction.atomic():
             case = transitions.case_report(actor=REPORTER, channel=channel, source_key=key, **form.report_kwargs())
-            if saved is not None:
-                saved(case)  # in the same transaction: what the caller records with the case
+            saved(case)  # in the same transaction: what the caller records with the case
             return case
     except ValidationError as error:
         form.apply_errors(error)

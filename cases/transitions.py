@@ -180,7 +180,7 @@ def case_report(
         if category.is_dispute:
             Dispute.objects.create(case=case)
         record(case, "report", actor, from_status="", comment="", public=True, photos=photos,
-               photo_kind=AttachmentKind.REPORT, now=now)
+               photo_kind=AttachmentKind.REPORT, now=now, dispute=category.is_dispute)
     return case
 
 
