@@ -1,15 +1,17 @@
 """Where one request's time goes: total, in SQL, and the slowest statements.
 
-    .venv/bin/python benchmarks/profile_request.py [--cases 20000] [--user city-s001-dispatcher] [--explain N]
-        [--cprofile N] PATH...
+    .venv/bin/python benchmarks/profile_request.py [--cases 20000] [--user city-s001-dispatcher] [--explain N] PATH...
+    .venv/bin/python benchmarks/profile_request.py --report [--repeat 20] [--cprofile 25]
 
 Runs in-process (Django's test client) on the ``make bench-load`` database with the same
 settings, after one warm-up request, and prints per path: wall time, SQL time and count, and
 the five slowest statements (first 300 characters each). ``--explain N`` also prints
 ``EXPLAIN (ANALYZE, BUFFERS)`` of the N slowest statements of the last request (for
-docs/performance.md). ``--cprofile N`` runs the timed requests once more under cProfile and
-prints the N functions with the most time of their own and the N with the most time under them
-(the Python side: templates, context processors, middleware).
+docs/performance.md).
+
+``--report`` profiles the anonymous 随手拍 POST instead (``/s/report/`` without a photo, as the
+``make bench-load`` scenario sends it: a CSRF-checking client, a new phone per request; answer
+302). ``--cprofile N`` also prints the N functions with the most cumulative time (all repeats).
 """
 
 from __future__ import annotations
@@ -48,12 +50,14 @@ class SqlTimer:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("paths", nargs="+")
+    parser.add_argument("paths", nargs="*")
+    parser.add_argument("--report", action="store_true", help="profile the anonymous 随手拍 POST")
+    parser.add_argument("--cprofile", type=int, default=0, help="print the N functions with most cumulative time")
     parser.add_argument("--cases", type=int, default=20000)
     parser.add_argument("--user", default="city-s001-dispatcher")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--statements", action="store_true", help="list every statement of the last request")
     parser.add_argument("--explain", type=int, default=0, help="EXPLAIN the N slowest statements")
-    parser.add_argument("--cprofile", type=int, default=0, help="profile the requests, print the top N functions")
     options = parser.parse_args()
     database_url = os.environ.get("BENCH_DATABASE_URL",
                                   f"postgres://postgres@127.0.0.1:5432/wangge_bench_{options.cases}")
@@ -63,45 +67,72 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.db import connection
     from django.test import Client
 
     from accounts.models import User
 
+    if options.report:
+        report(options)
+        return
     client = Client(HTTP_X_FORWARDED_PROTO="https")
     client.force_login(User.objects.get(username=options.user))
     for path in options.paths:
         client.get(path)  # warm-up: caches, connections
-        statements: list[tuple[float, str]] = []
-
-        began = time.perf_counter()
-        last: list[tuple[float, str, Any]] = []
-        with connection.execute_wrapper(SqlTimer(statements, last)):
-            for _ in range(options.repeat):
-                last.clear()
-                status = client.get(path).status_code
-        wall = (time.perf_counter() - began) / options.repeat
-        sql = sum(seconds for seconds, _ in statements) / options.repeat
-        print(f"{path}  status {status}: {wall * 1000:.0f} ms per request, SQL {sql * 1000:.0f} ms "
-              f"in {len(statements) // options.repeat} statements")
-        for seconds, text in sorted(statements, reverse=True)[: 5 * options.repeat: options.repeat]:
-            print(f"   {seconds * 1000:7.1f} ms  {' '.join(text.split())[:300]}")
-        for _seconds, text, params in sorted(last, key=lambda found: found[0], reverse=True)[: options.explain]:
-            explain(connection, text, params)
-        if options.cprofile:
-            profile(client, path, options.repeat, options.cprofile)
+        measure(path, lambda path=path: client.get(path).status_code, options)
 
 
-def profile(client: Any, path: str, repeat: int, top: int) -> None:
-    """The requests again under cProfile: the top functions by own time and by cumulative time."""
-    profiler = cProfile.Profile()
-    profiler.enable()
-    for _ in range(repeat):
-        client.get(path)
-    profiler.disable()
-    stats = pstats.Stats(profiler, stream=sys.stdout).strip_dirs()
-    stats.sort_stats("tottime").print_stats(top)
-    stats.sort_stats("cumulative").print_stats(top)
+def report(options: argparse.Namespace) -> None:
+    """The 随手拍 POST, anonymous and CSRF-checked, a new phone each time (the rate limit counts)."""
+    from django.test import Client
+
+    from cases.models import Category
+
+    client = Client(HTTP_X_FORWARDED_PROTO="https", HTTP_REFERER="https://testserver/s/report/",
+                    enforce_csrf_checks=True)
+    client.get("/s/report/", secure=True)
+    category = Category.objects.filter(public=True, is_active=True).values_list("pk", flat=True)[0]
+    counter = iter(range(10**8))
+
+    def post() -> int:
+        fields = {"category": str(category), "description": "楼道里堆放杂物，影响通行。", "address": "1号楼",
+                  "grid": "410199001001001", "reporter_phone": f"138{next(counter) + os.getpid() * 1000:08d}",
+                  "csrfmiddlewaretoken": client.cookies["csrftoken"].value}
+        response = client.post("/s/report/", fields, secure=True)
+        assert response.status_code == 302, (response.status_code, response.content[:2000])
+        return response.status_code
+
+    post()  # warm-up
+    measure("POST /s/report/", post, options)
+
+
+def measure(label: str, request: Any, options: argparse.Namespace) -> None:
+    from django.db import connection
+
+    statements: list[tuple[float, str]] = []
+    profiler = cProfile.Profile() if options.cprofile else None
+    began = time.perf_counter()
+    last: list[tuple[float, str, Any]] = []
+    with connection.execute_wrapper(SqlTimer(statements, last)):
+        for _ in range(options.repeat):
+            last.clear()
+            if profiler is not None:
+                profiler.enable()
+            status = request()
+            if profiler is not None:
+                profiler.disable()
+    wall = (time.perf_counter() - began) / options.repeat
+    sql = sum(seconds for seconds, _ in statements) / options.repeat
+    print(f"{label}  status {status}: {wall * 1000:.1f} ms per request, SQL {sql * 1000:.1f} ms "
+          f"in {len(statements) // options.repeat} statements")
+    for seconds, text in sorted(statements, reverse=True)[: 5 * options.repeat: options.repeat]:
+        print(f"   {seconds * 1000:7.1f} ms  {' '.join(text.split())[:300]}")
+    if options.statements:
+        for seconds, text, _params in last:
+            print(f"   {seconds * 1000:7.2f} ms  {' '.join(text.split())[:160]}")
+    for _seconds, text, params in sorted(last, key=lambda found: found[0], reverse=True)[: options.explain]:
+        explain(connection, text, params)
+    if profiler is not None:
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(options.cprofile)
 
 
 def explain(connection: Any, sql: str, params: Any) -> None:

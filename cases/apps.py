@@ -12,7 +12,7 @@ class CasesConfig(AppConfig):
         from accounts.installation import actor_top_area_code
         from accounts.worklist import register_work
         from audit.registry import register
-        from cases import checks, choices, models  # noqa: F401 -- checks registers the system checks
+        from cases import calendar, checks, choices, models  # noqa: F401 -- checks registers the system checks
         from cases.catalog import DEFAULT_CATALOG_TEXTS, on_post_migrate
         from cases.models.catalog import register_default_texts
         from cases.photos import configure_pillow
@@ -23,6 +23,7 @@ class CasesConfig(AppConfig):
         post_migrate.connect(fill_rollups, sender=self, dispatch_uid="cases-fill-rollups")
         register_default_texts(DEFAULT_CATALOG_TEXTS)
         choices.connect()  # the filter's cached menus follow the catalog and the cases
+        calendar.connect()  # the cached working calendar follows CalendarDay
         configure_pillow()  # Pillow refuses decompression bombs in this whole process
         register_work("cases", case_work)  # the home page's 我的待办 counts the workbench queues
 

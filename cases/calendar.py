@@ -5,20 +5,57 @@ working day (调休上班) in ``CalendarDay``. Working time runs only inside the
 working days (setting ``CASES_OFFICE_HOURS``, default 09:00–12:00 and 13:00–18:00, eight hours),
 so "accept within 4 working hours" reported on a Friday at 17:00 is due on Monday at 12:00, and
 "handle within 3 working days" is 24 working hours. Calendar-hour limits are plain clock time.
+
+A year's exceptions are cached (``year_exceptions``: one cache read instead of one query per
+deadline) for at most ``CALENDAR_TTL`` seconds; saving or deleting a ``CalendarDay`` drops its
+year's entry at once and again after the commit (``connect``). With a per-process cache (no
+shared ``CACHE_URL``) another web process may use the old calendar until the entry expires.
 """
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from cases.models import CalendarDay, DeadlineUnit
 
 Interval = tuple[datetime.time, datetime.time]
+CALENDAR_TTL = 300
+
+
+def _year_key(year: int) -> str:
+    return f"cases:calendar:exceptions:{year}"
+
+
+def year_exceptions(year: int) -> dict[datetime.date, bool]:
+    """The ``CalendarDay`` rows of ``year`` (date → is a working day), cached."""
+    key = _year_key(year)
+    found: dict[datetime.date, bool] | None = cache.get(key)
+    if found is None:
+        found = dict(CalendarDay.objects.filter(date__year=year).values_list("date", "is_workday"))
+        cache.set(key, found, CALENDAR_TTL)
+    return found
+
+
+def _day_changed(instance: CalendarDay, **kwargs: Any) -> None:
+    key = _year_key(instance.date.year)
+    cache.delete(key)
+    # Again after the commit: a request may have read (and cached) the old rows meanwhile.
+    transaction.on_commit(lambda: cache.delete(key))
+
+
+def connect() -> None:
+    """Keep the cached calendar in step with ``CalendarDay`` (``CasesConfig.ready``)."""
+    post_save.connect(_day_changed, sender=CalendarDay, dispatch_uid="cases-calendar-day-saved")
+    post_delete.connect(_day_changed, sender=CalendarDay, dispatch_uid="cases-calendar-day-deleted")
 
 
 def parse_office_hours(text: str) -> list[Interval]:
@@ -57,8 +94,7 @@ class WorkCalendar:
 
     def is_workday(self, day: datetime.date) -> bool:
         if day.year not in self._years:
-            rows = CalendarDay.objects.filter(date__year=day.year).values_list("date", "is_workday")
-            self._exceptions.update(dict(rows))
+            self._exceptions.update(year_exceptions(day.year))
             self._years.add(day.year)
         return self._exceptions.get(day, day.weekday() < 5)
 

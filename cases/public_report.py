@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases import ratelimit, transitions
@@ -40,11 +39,9 @@ class Submission:
 
 def _save(form: PublicReportForm, key: str, channel: str, saved: Callable[[Case], Any] | None) -> Case | None:
     try:
-        with transaction.atomic():
-            case = transitions.case_report(actor=REPORTER, channel=channel, source_key=key, **form.report_kwargs())
-            if saved is not None:
-                saved(case)  # in the same transaction: what the caller records with the case
-            return case
+        # ``saved`` runs in the transition's transaction: what the caller records with the case.
+        return transitions.case_report(actor=REPORTER, channel=channel, source_key=key, saved=saved,
+                                       **form.report_kwargs())
     except ValidationError as error:
         form.apply_errors(error)
     except ActionRefused as refused:

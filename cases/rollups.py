@@ -182,9 +182,11 @@ def book_change(case: Case, before: tuple[Key, Counts, bool]) -> None:
     _book_deltas(_difference(old_key, old_counts, new_key, new_counts), timezone.localdate())
 
 
-def book_new(case: Case) -> None:
-    """Book a new case's contribution (上报, a part of a split)."""
-    dispute = Dispute.objects.filter(case=case).exists()
+def book_new(case: Case, dispute: bool | None = None) -> None:
+    """Book a new case's contribution (上报, a part of a split); ``dispute``: whether it has a
+    ``Dispute`` row, when the caller knows (else it is looked up)."""
+    if dispute is None:
+        dispute = Dispute.objects.filter(case=case).exists()
     key, counts = contribution(_values_of(case), dispute)
     _book_deltas({key: counts}, timezone.localdate())
 

@@ -13,7 +13,7 @@ bad input; nothing is saved then. Pages, the API, the admin and commands only ca
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -142,12 +142,13 @@ def case_report(
     address: str = "", attributes: dict[str, Any] | None = None, level: int | None = None,
     building: Any = None, household: Any = None, resident: Any = None, reporter_name: str = "",
     reporter_phone: str = "", anonymous: bool = False, photos: Sequence[Photo] = (), source_key: str = "",
-    now: datetime.datetime | None = None,
+    now: datetime.datetime | None = None, saved: Callable[[Case], Any] | None = None,
 ) -> Case:
     """上报: a new case in 待受理 at the desk of its grid (or of ``level``), with the accept clock running.
 
     Staff report with ``cases.report_case`` on the grid; ``REPORTER`` (a resident on the public
-    page) may report only public categories.
+    page) may report only public categories. ``saved(case)`` runs last, in the same transaction
+    (what a caller records with the case, e.g. the Open311 submission).
     """
     now = _now(now)
     description = _required("description", description, _("请描述问题。"))
@@ -180,7 +181,9 @@ def case_report(
         if category.is_dispute:
             Dispute.objects.create(case=case)
         record(case, "report", actor, from_status="", comment="", public=True, photos=photos,
-               photo_kind=AttachmentKind.REPORT, now=now)
+               photo_kind=AttachmentKind.REPORT, now=now, dispute=category.is_dispute)
+        if saved is not None:
+            saved(case)
     return case
 
 

@@ -318,15 +318,16 @@ def save_case(case: Case) -> None:
 def record(
     case: Case, verb: str, actor: Actor, *, from_status: str, comment: str = "", reply: str = "",
     public: bool = False, data: dict[str, Any] | None = None, photos: Sequence[Photo] = (),
-    photo_kind: str = AttachmentKind.EVIDENCE, now: datetime.datetime | None = None,
+    photo_kind: str = AttachmentKind.EVIDENCE, now: datetime.datetime | None = None, dispute: bool | None = None,
 ) -> CaseEvent:
     """Write the timeline entry (with its photos) and have it announced after commit (by a task).
 
     ``comment`` is the internal note; ``reply`` the answer the reporter reads on the tracking page.
-    A new case (no ``from_status``: 上报, a part of a split) enters the statistics rollups here.
+    A new case (no ``from_status``: 上报, a part of a split) enters the statistics rollups here
+    (``dispute``: whether it has a ``Dispute`` row, when the caller knows).
     """
     if not from_status:
-        rollups.book_new(case)
+        rollups.book_new(case, dispute)
     event = CaseEvent.objects.create(
         case=case, verb=verb, actor=actor_user(actor), actor_label=actor_label(actor), from_status=from_status,
         to_status=case.status, comment=comment, reply=(reply or "").strip(), public=public, data=data or {},

@@ -9,6 +9,7 @@ so ``apply_errors`` puts each message next to the field it names.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -115,6 +116,19 @@ def _style(form: forms.Form) -> None:
         widget.attrs.setdefault("class", "form-select" if isinstance(widget, forms.Select) else "form-control")
 
 
+class SelectedCategoryField(forms.ModelChoiceField):
+    """The category menu: the category the form already read for its extra questions
+    (``_selected_category``, same queryset, attributes prefetched) is the cleaned value without
+    reading it again; any other value is looked up as usual."""
+
+    selected: Category | None = None
+
+    def to_python(self, value: Any) -> Any:
+        if self.selected is not None and value not in self.empty_values and str(value) == str(self.selected.pk):
+            return self.selected
+        return super().to_python(value)
+
+
 def _selected_category(form: forms.Form, queryset: QuerySet[Category]) -> Category | None:
     raw = form.data.get(form.add_prefix("category")) if form.is_bound else form.initial.get("category")
     if isinstance(raw, Category):
@@ -132,8 +146,8 @@ class ReportForm(PhotoForm):
 
     The photos are prepared last, when everything else is valid (``PhotoForm``)."""
 
-    category = forms.ModelChoiceField(label=gettext_lazy("事件类别"), queryset=Category.objects.none(),
-                                      error_messages={"invalid_choice": gettext_lazy("请选择有效的事件类别。")})
+    category = SelectedCategoryField(label=gettext_lazy("事件类别"), queryset=Category.objects.none(),
+                                     error_messages={"invalid_choice": gettext_lazy("请选择有效的事件类别。")})
     description = forms.CharField(label=gettext_lazy("问题描述"), max_length=2000,
                                   widget=forms.Textarea(attrs={"rows": 4}))
     address = forms.CharField(label=gettext_lazy("具体地点"), max_length=200, required=False,
@@ -150,14 +164,15 @@ class ReportForm(PhotoForm):
     def __init__(self, *args: Any, categories: QuerySet[Category], attributes_url: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["category"]
-        assert isinstance(field, forms.ModelChoiceField)
+        assert isinstance(field, SelectedCategoryField)
         field.queryset = categories
-        field.choices = category_choices(categories.select_related("parent"))
+        # Read when the menu is rendered (once), not on a POST that saves: a callable is lazy.
+        field.choices = functools.cache(lambda: category_choices(categories.select_related("parent")))
         if attributes_url:  # htmx swaps in the category's extra questions
             field.widget.attrs.update({"hx-get": attributes_url, "hx-target": "#attribute-fields",
                                        "hx-trigger": "change", "hx-swap": "innerHTML"})
         self.fields["photos"] = PhotosField(label=_("现场照片"), limit=self.photo_limit)
-        self.category_obj = _selected_category(self, categories)
+        self.category_obj = field.selected = _selected_category(self, categories)
         self.attribute_form = AttributeFieldsForm(self.data if self.is_bound else None, category=self.category_obj,
                                                   prefix=self.prefix)
         self.fields.update(self.attribute_form.fields)

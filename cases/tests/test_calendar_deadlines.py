@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from cases.calendar import WorkCalendar, deadline, extend, shift_for_pause
-from cases.holidays import seed_holidays
+from cases.holidays import seed_holidays, set_calendar_day
 from cases.models import CalendarDay, DeadlineUnit
 
 pytestmark = pytest.mark.django_db
@@ -124,3 +124,18 @@ def test_a_hold_in_the_evening_leaves_an_end_of_day_deadline_where_it_is():
 def test_a_hold_of_working_time_moves_an_end_of_day_deadline_into_the_next_period():
     # Held one working hour (Friday 16:00–17:00): the deadline at 18:00 moves to Saturday Oct 10 (worked) 10:00.
     assert shift_for_pause(at(10, 9, 18), at(10, 9, 16), at(10, 9, 17), DeadlineUnit.WORKING_HOURS) == at(10, 10, 10)
+
+
+def test_the_cached_calendar_follows_an_edit_and_a_deletion(django_assert_num_queries):
+    # A first deadline caches 2026's exceptions: the next one reads no calendar row.
+    assert extend(at(9, 30, 17), 2) == at(10, 9, 17)
+    with django_assert_num_queries(0):
+        assert extend(at(9, 30, 17), 2) == at(10, 9, 17)
+    # The administrator's edit (a saved row) is seen by the next deadline.
+    set_calendar_day(datetime.date(2026, 10, 9), is_workday=False, name="防汛停工")
+    assert extend(at(9, 30, 17), 2) == at(10, 10, 17)
+    # And so is a deleted row: Oct 9 is an ordinary Friday again, Oct 10 a Saturday off.
+    CalendarDay.objects.filter(date=datetime.date(2026, 10, 10)).delete()
+    CalendarDay.objects.filter(date=datetime.date(2026, 10, 9)).delete()
+    assert extend(at(9, 30, 17), 2) == at(10, 9, 17)
+    assert extend(at(10, 9, 17), 1) == at(10, 12, 17)
