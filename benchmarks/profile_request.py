@@ -132,7 +132,7 @@ def measure(label: str, request: Any, options: argparse.Namespace) -> None:
     for _seconds, text, params in sorted(last, key=lambda found: found[0], reverse=True)[: options.explain]:
         explain(connection, text, params)
     if profiler is not None:
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(options.cprofile)
+        pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(options.cprofile)
 
 
 def explain(connection: Any, sql: str, params: Any) -> None:

@@ -28,7 +28,7 @@ from areas.models import Area, Level, code_prefix
 from cases.choices import category_rows, leading_unit_ids
 from cases.models import OPEN_STATUSES, Case, Channel, Rating, Status
 from cases.models.catalog import translated_catalog_text
-from core.forms import BoundedDateField
+from core.forms import BoundedDateField, PlainSelect
 
 # The levels an area filter can choose: above the grid, every level where cases are summed up.
 AREA_LEVELS = (Level.DISTRICT, Level.STREET, Level.COMMUNITY, Level.GRID)
@@ -73,18 +73,18 @@ class LazyModelChoiceField(forms.ModelChoiceField):
 class CaseFilterForm(forms.Form):
     """Filters over cases in scope; every field is optional and every choice is limited to scope."""
 
-    area = forms.ChoiceField(label=gettext_lazy("区域"), required=False)
-    category = forms.ChoiceField(label=gettext_lazy("类别"), required=False)
-    status = forms.ChoiceField(label=gettext_lazy("状态"), required=False)
-    channel = forms.ChoiceField(label=gettext_lazy("来源渠道"), required=False)
+    area = forms.ChoiceField(label=gettext_lazy("区域"), required=False, widget=PlainSelect)
+    category = forms.ChoiceField(label=gettext_lazy("类别"), required=False, widget=PlainSelect)
+    status = forms.ChoiceField(label=gettext_lazy("状态"), required=False, widget=PlainSelect)
+    channel = forms.ChoiceField(label=gettext_lazy("来源渠道"), required=False, widget=PlainSelect)
     organisation = LazyModelChoiceField(
-        label=gettext_lazy("主办单位"), queryset=Organisation.objects.none(), required=False
+        label=gettext_lazy("主办单位"), queryset=Organisation.objects.none(), required=False, widget=PlainSelect
     )
     date_from = BoundedDateField(label=gettext_lazy("上报日期自"), required=False, widget=DATE_WIDGET)
     date_to = BoundedDateField(label=gettext_lazy("上报日期至"), required=False, widget=DATE_WIDGET)
-    overdue = forms.ChoiceField(label=gettext_lazy("超期"), required=False)
-    rating = forms.ChoiceField(label=gettext_lazy("评价"), required=False)
-    kind = forms.ChoiceField(label=gettext_lazy("事件种类"), required=False)
+    overdue = forms.ChoiceField(label=gettext_lazy("超期"), required=False, widget=PlainSelect)
+    rating = forms.ChoiceField(label=gettext_lazy("评价"), required=False, widget=PlainSelect)
+    kind = forms.ChoiceField(label=gettext_lazy("事件种类"), required=False, widget=PlainSelect)
 
     # The fields ``apply`` turns into conditions (subclasses may add options that are not filters).
     filtering: ClassVar[tuple[str, ...]] = (

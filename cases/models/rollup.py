@@ -127,14 +127,19 @@ class SliceDimension(models.TextChoices):
 
 class CaseRollupSlice(RollupCounts):
     """月度汇总: the ``CaseRollup`` rows booked up to ``RollupWatermark.through``, summed per
-    reporting month and community, in total and by one dimension (category, channel or unit).
+    reporting month and area, in total and by one dimension (category, channel or unit).
 
-    Past booking days never change, so they are summed once (``cases.rollups.compact``); the
-    unfiltered statistics page reads these few rows plus the rollup rows booked since.
+    Each month is summed at every level from the province to the community (``level`` is the
+    length of ``area_code``: 2, 4, 6, 9 or 12), so a district's page reads its district's rows,
+    not those of its hundreds of communities: the rows read grow with months and groups shown,
+    not with cases or areas. Past booking days never change, so they are summed once
+    (``cases.rollups.compact``); the unfiltered statistics page reads these few rows plus the
+    rollup rows booked since.
     """
 
     month = models.DateField(_("上报月份"))
-    area_code = models.CharField(_("社区编码"), max_length=12)
+    area_code = models.CharField(_("区域编码"), max_length=12)
+    level = models.PositiveSmallIntegerField(_("编码长度"), default=12)
     dimension = models.CharField(_("维度"), max_length=10, choices=SliceDimension.choices, blank=True)
     value = models.CharField(_("取值"), max_length=20, blank=True)
 
@@ -142,9 +147,11 @@ class CaseRollupSlice(RollupCounts):
         verbose_name = _("月度汇总")
         verbose_name_plural = _("月度汇总")
         constraints = [
-            models.UniqueConstraint(fields=["month", "area_code", "dimension", "value"], name="caserollupslice_key"),
+            models.UniqueConstraint(
+                fields=["month", "area_code", "dimension", "value", "level"], name="caserollupslice_key"
+            ),
         ]
-        indexes = [models.Index(fields=["dimension", "area_code", "month"], name="caserollupslice_dim_area")]
+        indexes = [models.Index(fields=["dimension", "level", "area_code", "month"], name="caserollupslice_level")]
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.area_code} {self.dimension}={self.value}"

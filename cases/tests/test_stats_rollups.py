@@ -21,6 +21,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from accounts.testing import make_user
 from cases import followup, rollups
 from cases import transitions as t
 from cases.models import Case, CaseRollup, CaseRollupSlice, Channel, Outcome, Rating, RollupWatermark, Status
@@ -327,7 +328,11 @@ def test_the_nightly_compaction_sums_closed_days_once(cc):  # type: ignore[no-un
         _report(cc, 0)
         clock.shift(datetime.timedelta(days=1))
         call_command("rebuild_rollups", compact=True)
-        assert CaseRollupSlice.objects.filter(dimension="").get().reported == 1
+        grid = Case.objects.get().grid_code
+        # One total per level, from the province to the community, each under its own code.
+        assert sorted(CaseRollupSlice.objects.filter(dimension="").values_list("level", "area_code", "reported")) == [
+            (level, grid[:level], 1) for level in (2, 4, 6, 9, 12)
+        ]
         assert rollups.compact() == 0  # running it twice changes nothing
         assert rollups.watermark() == START.date()
         _report(cc, 1)  # booked today, after the watermark: read from the rollup rows
@@ -362,3 +367,35 @@ def test_migrate_builds_the_rollups_of_an_installation_that_had_cases_before_the
     rows = CaseRollup.objects.count()
     rollups.fill_rollups()  # already there: nothing is rebuilt
     assert CaseRollup.objects.count() == rows
+
+
+def test_each_page_sums_the_coarsest_slices_that_answer_it_exactly(cc):  # type: ignore[no-untyped-def]
+    """The slices are kept at every level; a page reads the level of the finest area its scope
+    and filter name (and its area table needs), and the figures stay the live ones."""
+    cast = cc.cast
+    street_leader2 = make_user("street_leader_2", "street_leader", cast.street2)
+    with time_machine.travel(START, tick=False) as clock:
+        _report(cc, 0)
+        _report(cc, 4)  # grid B
+        report(cc, grid=cast.grid_c, actor=cast.superuser, address="协作路12号")
+        clock.shift(datetime.timedelta(days=1))
+        rollups.compact()
+        for level in (2, 4, 6, 9, 12):
+            totals = CaseRollupSlice.objects.filter(dimension="", level=level)
+            assert totals.aggregate(n=Sum("reported"))["n"] == 3, level
+        assert CaseRollupSlice.objects.get(dimension="", level=9, area_code=cast.street2.code[:9]).reported == 1
+        now = timezone.now()
+        cases = [
+            (cast.superuser, {}, 2, 6),  # districts in the area table
+            (cast.superuser, {"area": cast.district.code}, 6, 9),
+            (cast.street_leader, {}, 9, 12),
+            (street_leader2, {}, 9, 12),
+            (cast.superuser, {"area": cast.community1.code}, 12, None),  # grids: not sliced
+        ]
+        for user, query, level, area_level in cases:
+            figures = assert_rollups_match(user, query, now)
+            assert figures.slice_level() == level, (user, query)
+            if area_level is None:
+                assert not figures.coarse
+            else:
+                assert figures.coarse and figures.slice_level(figures.area_length) == area_level, (user, query)

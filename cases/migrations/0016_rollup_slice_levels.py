@@ -1,0 +1,66 @@
+"""Monthly slices at every area level (province, city, district, street, community): the
+community slices already there are summed into the coarser levels, so a district's statistics
+read the district's rows."""
+
+from typing import Any
+
+from django.db import migrations, models
+
+KEY = ("id", "month", "area_code", "dimension", "value", "level")
+COARSER_LEVELS = (2, 4, 6, 9)
+
+
+def sum_coarser_levels(apps: Any, schema_editor: Any) -> None:
+    model = apps.get_model("cases", "CaseRollupSlice")
+    quote = schema_editor.quote_name
+    table = quote(model._meta.db_table)
+    counters = [quote(field.column) for field in model._meta.concrete_fields if field.name not in KEY]
+    for level in COARSER_LEVELS:
+        schema_editor.execute(
+            f"INSERT INTO {table} (month, area_code, dimension, value, level, {', '.join(counters)}) "
+            f"SELECT month, SUBSTR(area_code, 1, {level}), dimension, value, {level}, "
+            f"{', '.join(f'SUM({name})' for name in counters)} FROM {table} WHERE level = 12 "
+            f"GROUP BY month, SUBSTR(area_code, 1, {level}), dimension, value"
+        )
+
+
+def drop_coarser_levels(apps: Any, schema_editor: Any) -> None:
+    apps.get_model("cases", "CaseRollupSlice").objects.exclude(level=12).delete()
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('cases', '0015_partition_big_tables'),
+    ]
+
+    operations = [
+        # The rows before this migration are the community's (the default level, 12).
+        migrations.RemoveConstraint(
+            model_name='caserollupslice',
+            name='caserollupslice_key',
+        ),
+        migrations.RemoveIndex(
+            model_name='caserollupslice',
+            name='caserollupslice_dim_area',
+        ),
+        migrations.AddField(
+            model_name='caserollupslice',
+            name='level',
+            field=models.PositiveSmallIntegerField(default=12, verbose_name='编码长度'),
+        ),
+        migrations.AlterField(
+            model_name='caserollupslice',
+            name='area_code',
+            field=models.CharField(max_length=12, verbose_name='区域编码'),
+        ),
+        migrations.AddIndex(
+            model_name='caserollupslice',
+            index=models.Index(fields=['dimension', 'level', 'area_code', 'month'], name='caserollupslice_level'),
+        ),
+        migrations.AddConstraint(
+            model_name='caserollupslice',
+            constraint=models.UniqueConstraint(fields=('month', 'area_code', 'dimension', 'value', 'level'), name='caserollupslice_key'),
+        ),
+        migrations.RunPython(sum_coarser_levels, drop_coarser_levels, elidable=True),
+    ]
