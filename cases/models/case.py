@@ -320,6 +320,12 @@ class Case(TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["status", "stage_due_at"], name="case_status_due"),
+            # The statistics' "running late now, never overdue before" (cases.rollup_statistics):
+            # the few open cases supervision has not marked yet, not every open late one.
+            models.Index(
+                fields=["stage_due_at"], name="case_late_unmarked",
+                condition=Q(ever_overdue=False, status__in=sorted(OPEN_STATUSES - {Status.ON_HOLD})),
+            ),
             models.Index(fields=["street_code", "reported_at"], name="case_street_reported"),
             models.Index(fields=["desk_area", "status"], name="case_desk_status"),
             # The workbench (docs/performance.md, "Workbench and scope"): a street's cases in

@@ -1,0 +1,38 @@
+"""``core.forms.PlainSelect``: the same ``<select>`` as Django's, written without a template per option."""
+
+from __future__ import annotations
+
+from django import forms
+from django.test.html import Element, parse_html
+
+from core.forms import PlainSelect
+
+CHOICES = [("", "全部"), ("410102", "中原区"), ("x<1>", 'A & "B"'), ("3", "<script>alert(1)</script>")]
+
+
+class Both(forms.Form):
+    plain = forms.ChoiceField(choices=CHOICES, required=False, widget=PlainSelect(attrs={"class": "form-select"}))
+    django = forms.ChoiceField(choices=CHOICES, required=False, widget=forms.Select(attrs={"class": "form-select"}))
+
+
+def _normalised(markup: str, name: str) -> Element:
+    """The markup as a tree (attribute order and white space do not matter), the field's name taken out."""
+    return parse_html(markup.replace(name, "f"))
+
+
+def test_it_renders_what_djangos_select_renders() -> None:
+    for data in (None, {"plain": "x<1>", "django": "x<1>"}, {"plain": "", "django": ""}, {"plain": "9", "django": "9"}):
+        form = Both(data)
+        form.is_valid()
+        plain = _normalised(str(form["plain"]), "plain")
+        django = _normalised(str(form["django"]), "django")
+        assert plain == django, (data, plain, django)
+
+
+def test_values_and_labels_are_escaped_and_one_option_is_selected() -> None:
+    form = Both({"plain": "x<1>"})
+    markup = str(form["plain"])
+    assert '<option value="x&lt;1&gt;" selected>A &amp; &quot;B&quot;</option>' in markup
+    assert "<script>" not in markup and "&lt;script&gt;alert(1)&lt;/script&gt;" in markup
+    assert markup.count(" selected") == 1
+    assert markup.startswith('<select name="plain" class="form-select" id="id_plain">')
