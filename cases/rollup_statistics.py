@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterable, Sequence
+from functools import cached_property
 from typing import Any
 
 from django.db.models import Count, DateField, F, Q, QuerySet, Sum
@@ -237,7 +238,8 @@ class RollupStatistics:
             )
         return found
 
-    def headline(self) -> Figures:
+    @cached_property
+    def _totals(self) -> Counts:
         found: dict[Any, Counts] = {}
         if self.coarse:
             totals = self.slices_of(SliceDimension.TOTAL, self.slice_level())
@@ -245,7 +247,10 @@ class RollupStatistics:
             _summed([{"group_key": "", **self.recent.aggregate(**SUMS)}], str, found)
         else:
             _summed([{"group_key": "", **self.rows.aggregate(**SUMS)}], str, found)
-        return _figures(found.get("", {}), self._late_by(lambda row: "").get("", (0, 0, 0)))
+        return found.get("", {})
+
+    def headline(self) -> Figures:
+        return _figures(self._totals, self._late_by(lambda row: "").get("", (0, 0, 0)))
 
     def grouped(
         self,
@@ -260,14 +265,26 @@ class RollupStatistics:
         by (on the slices of ``dimension`` or on rollup rows), ``remap`` turns it into the group;
         groups left without cases (moved away, or only late cases subtracted) are left out.
         ``finest``: the code length the groups need (the area table's)."""
-        found: dict[Any, Counts] = {}
+        found = self._sums(self._sources(dimension, finest), on_slices, on_rows, remap)
+        return self._with_late(found, self._late_by(late_key))
+
+    def _sources(self, dimension: str, finest: int = 0) -> list[tuple[QuerySet[Any], bool]]:
+        """What a table sums: (query set, whether it holds slices)."""
         if self.coarse:
-            slices = self.slices_of(dimension, self.slice_level(finest))
-            _summed(slices.values(group_key=on_slices).annotate(**SUMS).order_by(), remap, found)
-            _summed(self.recent.values(group_key=on_rows).annotate(**SUMS).order_by(), remap, found)
-        else:
-            _summed(self.rows.values(group_key=on_rows).annotate(**SUMS).order_by(), remap, found)
-        late = self._late_by(late_key)
+            return [(self.slices_of(dimension, self.slice_level(finest)), True), (self.recent, False)]
+        return [(self.rows, False)]
+
+    @staticmethod
+    def _sums(sources: list[tuple[QuerySet[Any], bool]], on_slices: Any, on_rows: Any,
+              remap: Callable[[Any], Any]) -> dict[Any, Counts]:
+        found: dict[Any, Counts] = {}
+        for rows, sliced in sources:
+            grouped = rows.values(group_key=on_slices if sliced else on_rows).annotate(**SUMS).order_by()
+            _summed(grouped, remap, found)
+        return found
+
+    @staticmethod
+    def _with_late(found: dict[Any, Counts], late: dict[Any, tuple[int, int, int]]) -> list[tuple[Any, Figures]]:
         result = []
         for key in set(found) | set(late):
             figures = _figures(found.get(key, {}), late.get(key, (0, 0, 0)))
@@ -286,8 +303,9 @@ class RollupStatistics:
         slices = self.slices.filter(dimension=dimension, level=level)
         return slices.filter(*(_codes_under(prefixes, level) for prefixes in self.slice_areas))
 
-    def tables(self, *, category: int | None = None) -> list[Table]:
-        return [self.by_area(), self.by_category(category), self.by_channel(), self.by_unit(), self.by_period()]
+    def tables(self, *, category: int | None = None, units: int | None = None) -> list[Table]:
+        """Every table; ``units``: at most that many units, the busiest, and the rest summed."""
+        return [self.by_area(), self.by_category(category), self.by_channel(), self.by_unit(units), self.by_period()]
 
     def by_area(self) -> Table:
         length = self.area_length
@@ -326,16 +344,52 @@ class RollupStatistics:
         rows = [Row(key, str(labels.get(key, key)), figures) for key, figures in found]
         return Table("channel", _("按来源渠道"), rows)
 
-    def by_unit(self) -> Table:
-        found = self.grouped(
-            SliceDimension.UNIT, F("value"), F("unit_id"), int, lambda row: row["lead_organisation_id"] or 0
-        )
-        # As the live table on PostgreSQL: units in id order, "no unit" last.
-        found = [item for item in found if item[0]] + [item for item in found if not item[0]]
-        names = dict(Organisation.objects.filter(pk__in=[key for key, _f in found if key]).values_list("pk", "name"))
+    def by_unit(self, limit: int | None = None) -> Table:
+        """By lead unit, in id order, "no unit" last. With ``limit``, a district of thousands of
+        units lists the ``limit`` busiest (most cases reported in the slices and rows summed) and
+        one row for the rest: the totals less the units listed, exact since every case counts
+        under one unit (or none)."""
+        sources = self._sources(SliceDimension.UNIT)
+        chosen = self._busiest_units(sources, limit) if limit else None
+        if chosen is not None:
+            sources = [(rows.filter(**{"value__in" if sliced else "unit_id__in": [
+                str(key) if sliced else key for key in chosen]}), sliced) for rows, sliced in sources]
+        found = self._sums(sources, F("value"), F("unit_id"), int)
+        late = self._late_by(lambda row: row["lead_organisation_id"] or 0)
+        shown = self._with_late(found, {key: value for key, value in late.items() if chosen is None or key in chosen})
+        shown = [item for item in shown if item[0]] + [item for item in shown if not item[0]]
+        names = dict(Organisation.objects.filter(pk__in=[key for key, _f in shown if key]).values_list("pk", "name"))
         nobody = _("无主办单位（自办或未派遣）")
-        rows = [Row(str(key or ""), names.get(key) or nobody, figures) for key, figures in found]
-        return Table("unit", _("按主办单位"), rows)
+        rows = [Row(str(key or ""), names.get(key) or nobody, figures) for key, figures in shown]
+        if chosen is not None:
+            rows.append(self._rest_of_units(found, late, chosen))
+        return Table("unit", _("按主办单位"), rows, hidden=len(self._unit_counts) - len(chosen) if chosen else 0)
+
+    _unit_counts: dict[int, int]
+
+    def _busiest_units(self, sources: list[tuple[QuerySet[Any], bool]], limit: int) -> list[int] | None:
+        """The ``limit`` units with most cases reported (None: there are no more than that)."""
+        counts: dict[int, int] = {}
+        for rows, sliced in sources:
+            column = "value" if sliced else "unit_id"
+            for key, reported in rows.values(column).annotate(n=Sum("reported")).order_by().values_list(column, "n"):
+                counts[int(key)] = counts.get(int(key), 0) + int(reported or 0)
+        self._unit_counts = counts
+        if len(counts) <= limit:
+            return None
+        return sorted(counts, key=lambda key: (-counts[key], key))[:limit]
+
+    def _rest_of_units(self, found: dict[Any, Counts], late: dict[Any, tuple[int, int, int]], chosen: list[int]) -> Row:
+        rest = dict(self._totals)
+        for counts in found.values():
+            for name, value in counts.items():
+                rest[name] = rest.get(name, 0) - value
+        late_rest = [value for key, value in late.items() if key not in chosen]
+        late_sum = (sum(row[0] for row in late_rest), sum(row[1] for row in late_rest),
+                    sum(row[2] for row in late_rest))
+        others = len(self._unit_counts) - len(chosen)
+        label = _("其余 %(count)d 个主办单位（合计）") % {"count": others}
+        return Row("", label, _figures(rest, late_sum), rest=True)
 
     def by_period(self) -> Table:
         period = self.period

@@ -145,6 +145,7 @@ class Row:
     key: str
     label: str
     figures: Figures
+    rest: bool = False  # the groups not listed, summed (a long table cut short)
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,7 @@ class Table:
     key: str
     title: str
     rows: list[Row]
+    hidden: int = 0  # groups summed in the ``rest`` row instead of listed
 
 
 def aggregates(now: datetime.datetime) -> dict[str, Any]:

@@ -56,7 +56,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='caserollupslice',
-            index=models.Index(fields=['dimension', 'level', 'area_code', 'month'], name='caserollupslice_level'),
+            index=models.Index(
+                fields=['dimension', 'level', 'area_code', 'month'], name='caserollupslice_level',
+                include=['value', 'reported'],
+            ),
         ),
         migrations.AddConstraint(
             model_name='caserollupslice',

@@ -9,10 +9,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.models import Organisation, OrganisationKind
 from accounts.testing import make_user
 from cases import rollups
 from cases.models import Case, Channel, HandlingLevel, Rating, RatingSource, Status
 from cases.tests.stats_factory import at, make_category, make_row
+from cases.views import stats
 
 URL = reverse("cases:stats")
 
@@ -212,3 +214,39 @@ def test_its_query_count_stays_the_same_from_50_to_2000_cases(query, cast, login
     visible = Case.objects.visible_to(cast.street_leader).count()
     assert visible > 1000 and f"上报 {visible} 件" in client.get(URL).content.decode()  # every case counted
     assert count() == small
+
+
+def _unit_table(response):
+    """(label, 上报数) of each row of the unit table, as shown, and the note under it."""
+    html = response.content.decode()
+    section = html.split('id="table-unit"', 1)[1].split("</section>", 1)[0]
+    rows = []
+    for part in section.split('<th scope="row">')[1:]:
+        label = part.split("</th>", 1)[0]
+        reported = part.split('<td class="text-end">', 2)[1].split("</td>", 1)[0]
+        rows.append((label, int(reported)))
+    note = section.split("</table>", 1)[1]
+    return rows, note
+
+
+@pytest.mark.parametrize("compacted", [False, True])
+def test_a_long_unit_table_lists_the_busiest_units_and_sums_the_rest(cast, login, monkeypatch, compacted):
+    lamp = make_category("t-lamp", "路灯")
+    busy, quiet, idle = (Organisation.objects.create(name=name, kind=OrganisationKind.PROPERTY, home_area=cast.street1)
+                         for name in ("繁忙物业", "清闲物业", "少事物业"))
+    for unit, count in ((busy, 3), (quiet, 2), (idle, 1)):
+        for _ in range(count):
+            make_row(cast, lamp, lead_organisation=unit)
+    make_row(cast, lamp)  # no unit
+    if compacted:  # the booked rows summed into the slices: the page reads slices, not rows
+        rollups.compact(until=datetime.date.today() + datetime.timedelta(days=1))
+    monkeypatch.setattr(stats, "UNIT_ROWS", 2)
+    client = login(cast.street_leader)
+
+    rows, note = _unit_table(client.get(URL))
+    assert rows == [("繁忙物业", 3), ("清闲物业", 2), ("其余 2 个主办单位（合计）", 2)]
+    assert "只列出上报数最多的 2 个主办单位，其余 2 个合计为最后一行。" in note and "units=all" in note
+
+    rows, note = _unit_table(client.get(URL, {"units": "all"}))
+    assert sorted(rows) == sorted([("繁忙物业", 3), ("清闲物业", 2), ("少事物业", 1), ("无主办单位（自办或未派遣）", 1)])
+    assert "只列出" not in note
