@@ -3,6 +3,8 @@ delivery and reading, read by primary key on every page, put right by the inbox 
 ``manage.py recount_inbox``."""
 
 import io
+import re
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -20,6 +22,7 @@ from cases.inbox import (
 from cases.models import Notification, UnreadCount
 from cases.testing import report
 
+ROOT = Path(__file__).resolve().parents[2]
 BADGE = '<span class="badge text-bg-warning" id="inbox-unread">{}</span>'
 
 
@@ -163,3 +166,14 @@ def test_one_delivery_counts_each_user(db, users):
     notifications_deliver([message(person) for person in people] + [message(people[0])])
     assert stored(people[0]) == 2
     assert UnreadCount.objects.filter(unread=1).count() == users - 1
+
+
+def test_inbox_rows_are_written_and_read_only_through_cases_inbox():
+    """A new writer of inbox rows that bypassed ``cases.inbox`` would leave the badge wrong."""
+    writes = re.compile(r"Notification\.objects\.(create|bulk_create|get_or_create)\b|\.update\(\s*read_at")
+    offenders = [
+        str(path.relative_to(ROOT)) for path in ROOT.glob("*/**/*.py")
+        if not {"tests", "migrations", ".venv", "node_modules"} & set(path.relative_to(ROOT).parts)
+        and path.relative_to(ROOT) != Path("cases/inbox.py") and writes.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
