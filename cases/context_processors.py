@@ -4,17 +4,18 @@ navigation offers the working-day calendar (to those who may edit it)."""
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from cases.models import Notification
+from cases.inbox import unread_count
 from cases.views.calendar_admin import may_edit_calendar
 
 
 def inbox(request: HttpRequest) -> dict[str, object]:
-    """``unread_notifications`` for the navigation bar: counted (one query) only if a page shows it."""
+    """``unread_notifications`` for the navigation bar: read (one primary-key query, ``cases.inbox``)
+    only if a page shows it."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"unread_notifications": 0}
     return {"unread_notifications": SimpleLazyObject(
-        lambda: Notification.objects.filter(user=user, read_at__isnull=True).count()
+        lambda: unread_count(user.pk)
     )}
 
 

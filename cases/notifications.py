@@ -40,6 +40,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import OrganisationMember, RoleAssignment, User, on_duty
 from areas.models import CODE_LENGTH, PREFIX_LENGTH
+from cases.inbox import notifications_deliver
 from cases.models import AssignmentRole, Case, CaseAssignment, CaseEvent, Notification, Rating, Stage, Status
 from cases.sms import send_sms
 
@@ -306,7 +307,7 @@ def _email_text(title: str, event: CaseEvent, case: Case) -> str:
 
 
 def deliver(plan: Plan, event: CaseEvent, case: Case, *, not_emailed: Iterable[int] = ()) -> list[Notification]:
-    """Inbox rows for the plan's users (one insert), then one e-mail each to those with an address.
+    """Inbox rows for the plan's users (one insert, counted unread), then one e-mail each to those with an address.
 
     Only users on duty (``accounts.models.on_duty``: an assignment valid today) are told, whichever
     way the plan found them (the last dispatcher, a self-handler, a reporting user).
@@ -316,11 +317,11 @@ def deliver(plan: Plan, event: CaseEvent, case: Case, *, not_emailed: Iterable[i
         return []
     title = str(TITLES[plan.key]) % title_values(case)
     now = timezone.now()
-    rows = Notification.objects.bulk_create([
+    rows = notifications_deliver(
         Notification(user_id=user_id, case=case, verb=plan.key, title=title[:200], body=event.comment,
                      created_at=now)
         for user_id in sorted(people)
-    ])
+    )
     skip = set(not_emailed)
     addressed = [row for row in rows if people[row.user_id] and row.user_id not in skip]
     if addressed:

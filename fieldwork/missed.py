@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.models import RoleAssignment
 from areas.models import Area, Level
 from cases.calendar import WorkCalendar
+from cases.inbox import notifications_deliver
 from cases.models import Notification
 from fieldwork.models import MissedWindow, Patrol
 from fieldwork.schedule import Slot, daily_plans, slots, zone
@@ -69,7 +70,7 @@ def _announce(slot: Slot, grid: Area) -> None:
     body = _("%(plan)s的%(window)s（%(start)s–%(end)s）没有完成巡查。") % {
         "plan": slot.plan, "window": slot.window.name, "start": slot.window.starts_at.strftime("%H:%M"),
         "end": slot.window.ends_at.strftime("%H:%M")}
-    Notification.objects.bulk_create(
+    notifications_deliver(
         Notification(user_id=user_id, case=None, verb=VERB, title=title[:200], body=body)
         for user_id in _leaders(grid)
     )

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, OrganisationMember, User
 from areas.models import Area
+from cases.inbox import notifications_deliver
 from cases.models import AssignmentRole, Notification
 from cases.routing import route_for
 from cases.workflow import ActionRefused, Photo
@@ -221,7 +222,7 @@ def rectification_send(
         body = _("请在 %(deadline)s 前逐项整改并上传整改后照片。") % {
             "deadline": rectification.deadline.strftime("%Y-%m-%d")
         }
-        Notification.objects.bulk_create(
+        notifications_deliver(
             Notification(user_id=user_id, case=None, verb=VERB, title=rectification.title[:200], body=body)
             for user_id in sorted(set(members))
         )

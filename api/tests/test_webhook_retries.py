@@ -16,6 +16,7 @@ from api.models import DeliveryStatus, WebhookDelivery
 from api.testing import make_subscription
 from api.tests.webhook_receiver import run_tasks
 from api.webhooks.deliveries import MAX_ATTEMPTS, attempt, enqueue, retry_delay
+from cases.inbox import unread_count
 from cases.models import Notification
 from cases.testing import report
 
@@ -62,6 +63,7 @@ def test_a_failing_delivery_is_retried_with_backoff_then_the_subscriber_is_disab
     assert not subscription.is_active and "3天" in subscription.disabled_reason
     notice = Notification.objects.get(user=cast.district_admin)
     assert notice.verb == "webhook_disabled" and "工单系统" in notice.title and notice.case is None
+    assert unread_count(cast.district_admin.pk) == 1  # the badge
 
 
 def test_it_is_disabled_once_the_days_have_passed_not_before(

@@ -33,6 +33,7 @@ from api.webhooks import outbound
 from api.webhooks.events import body as event_body
 from api.webhooks.events import event_type, receivers
 from api.webhooks.signing import signature_header
+from cases.inbox import notifications_deliver
 from cases.models import CaseEvent, Notification
 
 logger = logging.getLogger("wangge.webhooks")
@@ -211,9 +212,9 @@ def _notify_owner(subscription: WebhookSubscription, reason: str, now: datetime.
             "reason": reason,
             "url": subscription.url,
         }
-    Notification.objects.create(
+    notifications_deliver([Notification(
         user_id=subscription.owner_id, case=None, verb=NOTICE_VERB, title=title[:200], body=body, created_at=now
-    )
+    )])
 
 
 # ----- redelivery ------------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ from .catalog import (
 )
 from .dispute import Dispute, DisputeKind, DisputeParty, DisputeResult, MediationSession, PartyRole
 from .ledger_export import ExportStatus, LedgerExport, LedgerKind
-from .notification import Announcement, Notification
+from .notification import Announcement, Notification, UnreadCount
 from .rollup import CaseRollup, CaseRollupSlice, RollupWatermark, SliceDimension
 
 __all__ = [
@@ -47,5 +47,5 @@ __all__ = [
     "DisputeKind", "DisputeParty", "DisputeResult", "ExportStatus", "ExtensionRequest", "ExtensionState",
     "HandlingLevel", "LedgerExport", "LedgerKind", "MediationSession", "Notification", "Outcome", "PartyRole",
     "Priority", "Rating", "RatingSource", "RollupWatermark", "RoutingRule", "SliceDimension", "Stage", "Status",
-    "SupervisionKind", "SupervisionSource", "SupervisionStep",
+    "SupervisionKind", "SupervisionSource", "SupervisionStep", "UnreadCount",
 ]

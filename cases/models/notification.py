@@ -43,6 +43,31 @@ class Notification(models.Model):
         return self.title
 
 
+class UnreadCount(models.Model):
+    """The number of unread notifications of one user (未读消息数): the inbox badge on every page.
+
+    Counting the unread rows would probe every monthly partition of the inbox on PostgreSQL
+    (``cases.partitions``), a cost that grows by a partition a month; this row is one primary-key
+    read. It is kept in step in the same transaction as every write that changes the user's unread
+    set, with atomic increments (``cases.inbox``); the inbox page and ``manage.py recount_inbox``
+    put back the exact count when rows left without it (a deleted case, an archived month).
+    No row means no unread notification.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("接收人"), primary_key=True, on_delete=models.CASCADE,
+        related_name="+",
+    )
+    unread = models.PositiveIntegerField(_("未读消息数"), default=0)
+
+    class Meta:
+        verbose_name = _("未读消息数")
+        verbose_name_plural = pgettext_lazy("plural", "未读消息数")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.unread}"
+
+
 class Announcement(models.Model):
     """The claim that one timeline entry has been announced (已通知): its notifications written and
     its listeners told, once.

@@ -3,6 +3,7 @@
 import pytest
 from django.utils import timezone
 
+from cases.inbox import notifications_deliver
 from cases.models import Notification
 from cases.testing import report
 
@@ -13,8 +14,9 @@ def case(cc):  # type: ignore[no-untyped-def]
 
 
 def notify(user, case, verb="report", read=False):  # type: ignore[no-untyped-def]
-    return Notification.objects.create(user=user, case=case, verb=verb, title="t",
-                                       read_at=timezone.now() if read else None)
+    [row] = notifications_deliver([Notification(user=user, case=case, verb=verb, title="t",
+                                                read_at=timezone.now() if read else None)])
+    return row
 
 
 def test_opening_marks_read_and_goes_to_the_case_page(cc, case, login):
@@ -34,7 +36,7 @@ def test_opening_twice_keeps_the_first_reading_time(cc, case, login):
 
 
 def test_a_message_without_a_case_opens_the_inbox(cc, login):
-    notification = Notification.objects.create(user=cc.grid_leader, verb="system", title="系统维护通知")
+    [notification] = notifications_deliver([Notification(user=cc.grid_leader, verb="system", title="系统维护通知")])
     response = login(cc.grid_leader).post(f"/cases/inbox/{notification.pk}/open/")
     assert response.status_code == 302 and response["Location"] == "/cases/inbox/"
 

@@ -8,6 +8,7 @@ import pytest
 from accounts.models import User
 from cases import followup, sms
 from cases import transitions as t
+from cases.inbox import unread_count
 from cases.models import CaseEvent, Channel, HandlingLevel, Notification, Status
 from cases.notifications import TITLES, announce, notify_reporter, silenced, title_of
 from cases.testing import advance, report
@@ -153,11 +154,13 @@ def test_announcing_costs_a_handful_of_queries(cc, django_assert_max_num_queries
     with_email(cc.property_handler, cc.enforcement_handler)
     case = advance(report(cc), Status.DISPATCHED, cc)
     event = CaseEvent.objects.get(case=case, verb="dispatch")
-    # entry with its case, recipients, their addresses, one insert, one e-mail stamp, and the
-    # savepoint around them (two statements) that rolls a failure back
-    with django_assert_max_num_queries(7):
+    # entry with its case, recipients, their addresses, one insert, one upsert of their unread
+    # counts, one e-mail stamp, and the savepoint around them (two statements) that rolls a
+    # failure back
+    with django_assert_max_num_queries(8):
         announce(event.pk)
     assert Notification.objects.filter(case=case).count() == 2
+    assert unread_count(cc.property_handler.pk) == unread_count(cc.enforcement_handler.pk) == 1
 
 
 def test_titles_are_shown_in_the_readers_language_and_unknown_keys_as_stored(cc):

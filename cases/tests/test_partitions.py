@@ -15,6 +15,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from cases import partitions, selectors
+from cases.inbox import notifications_deliver, unread_count
 from cases.models import Announcement, Case, CaseAttachment, CaseEvent, Notification, Status
 from cases.partitions import CASE_EVENTS, NOTIFICATIONS, Month
 from cases.testing import CaseCast, advance, report, tiny_photo
@@ -118,10 +119,16 @@ def test_a_moment_is_filed_by_its_month_in_shanghai(cc):
 def test_detach_archives_old_months_out_of_the_timeline_but_keeps_their_rows(cc, login):
     case = finished(cc)
     entry = old_entry(case)
-    old_message = Notification.objects.create(user=cc.dispatcher, case=case, verb="x", title="旧消息", created_at=OLD)
+    [old_message] = notifications_deliver([Notification(user=cc.dispatcher, case=case, verb="x", title="旧消息",
+                                                        created_at=OLD)])
+    unread_before = unread_count(cc.dispatcher.pk)
 
     out = StringIO()
     call_command("partitions", "detach", "--before", str(Month.current()), stdout=out)
+    # The archived unread message leaves the inbox badge too.
+    assert "1 unread count(s) of the inbox corrected." in out.getvalue()
+    assert unread_count(cc.dispatcher.pk) == unread_before - 1 == Notification.objects.unread().filter(
+        user=cc.dispatcher).count()
     assert "detached cases_caseevent_archive_2019_03" in out.getvalue()
     assert "detached cases_notification_archive_2019_03" in out.getvalue()
     with connection.cursor() as cursor:

@@ -11,16 +11,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, URLResolver, path
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
+from cases.inbox import notification_mark_read, notifications_mark_all_read, unread_count, unread_recount
 from cases.models import Notification
 from cases.notifications import title_of
 
@@ -33,14 +33,13 @@ def _own(request: HttpRequest) -> QuerySet[Notification]:
     return Notification.objects.filter(user=request.user)
 
 
+def _user_id(request: HttpRequest) -> int:
+    assert isinstance(request.user, User)
+    return request.user.pk
+
+
 def _get_notification_for_user(request: HttpRequest, pk: int) -> Notification:
     return get_object_or_404(_own(request).select_related("case__category"), pk=pk)
-
-
-def _mark_read(notification: Notification) -> None:
-    if notification.read_at is None:
-        notification.read_at = timezone.now()
-        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=notification.read_at)
 
 
 @login_required
@@ -53,11 +52,18 @@ def inbox(request: HttpRequest) -> HttpResponse:
     ).order_by("-unread", "-created_at", "-pk")
     if only_unread:
         notifications = notifications.filter(read_at__isnull=True)
-    page = Paginator(notifications, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The page count and the unread count in one scan (on PostgreSQL, one probe of every month).
+    counts = _own(request).aggregate(total=Count("pk"), unread=Count("pk", filter=Q(read_at__isnull=True)))
+    paginator = Paginator(notifications, PAGE_SIZE)
+    paginator.count = counts["unread"] if only_unread else counts["total"]
+    page = paginator.get_page(request.GET.get("page"))
     for notification in page.object_list:
         notification.display_title = title_of(notification)  # type: ignore[attr-defined]
-    # Counted here once; it also stands in for the navigation's lazy count (same name, view wins).
-    unread = _own(request).filter(read_at__isnull=True).count()
+    # Counted exactly here (it stands in for the navigation's badge: same name, view wins); a stored
+    # count that differs (rows deleted with their case, archived months) is put right.
+    unread = counts["unread"]
+    if unread != unread_count(_user_id(request)):
+        unread = unread_recount(_user_id(request))
     return render(request, "cases/inbox/index.html", {
         "page_obj": page, "only_unread": only_unread, "query_string": "unread=1" if only_unread else "",
         "unread_notifications": unread,
@@ -69,7 +75,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark read and go to the case page (or back to the inbox for a message without a case)."""
     notification = _get_notification_for_user(request, pk)
-    _mark_read(notification)
+    notification_mark_read(notification)
     if notification.case is None or not notification.case.number:
         return redirect("cases:inbox")
     return redirect("cases:case", number=notification.case.number)
@@ -80,11 +86,11 @@ def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
 def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
     """标为已读: htmx gets the row and the new unread count; a plain form goes back to the inbox."""
     notification = _get_notification_for_user(request, pk)
-    _mark_read(notification)
+    notification_mark_read(notification)
     if not request.htmx:  # type: ignore[attr-defined]
         return redirect("cases:inbox")
     notification.display_title = title_of(notification)  # type: ignore[attr-defined]
-    unread = _own(request).filter(read_at__isnull=True).count()
+    unread = unread_count(_user_id(request))
     return render(request, "cases/inbox/_marked.html", {"notification": notification, "unread": unread})
 
 
@@ -92,7 +98,7 @@ def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def mark_all_read(request: HttpRequest) -> HttpResponse:
     """全部标为已读."""
-    count = _own(request).filter(read_at__isnull=True).update(read_at=timezone.now())
+    count = notifications_mark_all_read(_user_id(request))
     if count:
         messages.success(request, ngettext("已将 %(count)d 条消息标为已读。", "已将 %(count)d 条消息标为已读。", count)
                          % {"count": count})

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from cases.inbox import unread_count
 from cases.models import Notification
 from fieldwork.missed import notify_missed_patrols
 from fieldwork.models import MissedWindow
@@ -30,6 +31,7 @@ def test_a_missed_window_is_announced_to_the_grid_leader_once(fc, login):
     assert message.title == "漏巡：百花社区第一网格 12-07 下午巡"
     assert set(MissedWindow.objects.values_list("grid__code", "window__name")) == {
         (fc.cast.grid_a.code, "下午巡"), (fc.cast.grid_b.code, "上午巡"), (fc.cast.grid_b.code, "下午巡")}
+    assert unread_count(fc.grid_leader.pk) == 1  # the badge
     inbox = login(fc.grid_leader).get(reverse("cases:inbox")).content.decode()
     assert "漏巡：百花社区第一网格 12-07 下午巡" in inbox
 

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from audit.models import ChangeLogEntry
+from cases.inbox import unread_count
 from cases.models import AssignmentRole, CaseAssignment, Notification, RoutingRule, Status
 from cases.testing import tiny_photo
 from cases.workflow import ActionRefused
@@ -145,6 +146,7 @@ def test_sending_tells_the_units_handlers_and_only_then_they_see_the_list(fc, rc
     assert list(RectificationList.objects.visible_to(fc.cast.grid_worker_a)) == [draft]
     assert not RectificationList.objects.visible_to(fc.building_head).exists()
     assert list(Notification.objects.values_list("user", flat=True)) == [rc.property_handler.pk]
+    assert unread_count(rc.property_handler.pk) == 1  # the badge
     with pytest.raises(ActionRefused):
         rectification_send(rectification=draft, actor=fc.grid_leader)
 

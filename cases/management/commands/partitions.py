@@ -7,7 +7,8 @@ the inbox on PostgreSQL (``cases.partitions``).
 * ``list`` shows each partition with its range, rows and size, and the archive tables left.
 * ``detach --before YYYY-MM`` takes every month before YYYY-MM out of the live tables; each
   becomes a standalone table ``<table>_archive_YYYY_MM`` to dump (``pg_dump -t``) and drop. The
-  current and future months are refused.
+  current and future months are refused. The unread counts of the inbox badge are recounted
+  afterwards (``manage.py recount_inbox``).
 
 On SQLite the tables are not partitioned; the command says so and does nothing.
 """
@@ -19,6 +20,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cases import partitions
+from cases.inbox import unread_recount_all
 from cases.partitions import BIG_TABLES, Month, PartitionError
 
 
@@ -67,3 +69,6 @@ class Command(BaseCommand):
         for name in made:
             self.stdout.write(f"detached {name}")
         self.stdout.write(f"{len(made)} partition(s) archived; months before {before} have left the live tables.")
+        if made:
+            # Unread notifications of those months left the inbox without leaving its counts.
+            self.stdout.write(f"{unread_recount_all()} unread count(s) of the inbox corrected.")
