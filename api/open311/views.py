@@ -199,7 +199,11 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
             rows = rows.filter(status__in=OPEN_STATUSES)
         elif wanted == {"closed"}:
             rows = rows.filter(status__in=FINAL_STATUSES)
-    cases = rows.order_by("-reported_at", "-id")[page.offset : page.offset + page.size]
+    # The page's ids first (an index range with its offset), then the reply, time and photo
+    # subqueries for those rows only: over a plain slice PostgreSQL computed them for every row
+    # it skipped (2,000 rows × 52 timeline partitions on page 40 of 1 M cases).
+    page_ids = rows.order_by("-reported_at", "-id").values("pk")[page.offset : page.offset + page.size]
+    cases = public_cases().filter(pk__in=page_ids).order_by("-reported_at", "-id")
     return document("service_requests", [request_row(case, request, extensions=extensions) for case in cases], fmt)
 
 

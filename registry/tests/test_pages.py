@@ -148,6 +148,19 @@ def test_it_finds_residents_by_name_and_address(world, login):
     assert "赵六" in by_address and "张三" not in by_address
 
 
+def test_it_matches_addresses_among_the_buildings_of_the_users_areas(world, login):
+    """A resident of grid A living in grid C's building is found by name, not by that address:
+    the address is looked up among the buildings the worker may see (an indexed range at city scale)."""
+    sun = _resident(world.cast.grid_a, "孙七", make_id("19910505", "519"), "13500003333", "M")
+    far = Household.objects.get(dwelling__building=world.b3)
+    HouseholdMember.objects.create(household=far, resident=sun, relation=Relation.OTHER,
+                                   moved_in_on=datetime.date(2021, 1, 1))
+    client = login(world.cast.grid_worker_a)
+    assert "孙七" in client.get(reverse("registry:search"), {"q": "孙"}).content.decode()
+    by_address = client.get(reverse("registry:search"), {"q": "协作路9号"}).content.decode()
+    assert "孙七" not in by_address and "王五" not in by_address
+
+
 def test_it_filters_by_a_visible_tag_only(world, login):
     disabled = CareTag.objects.get(code="disabled")
     attention = CareTag.objects.get(code="special_attention")

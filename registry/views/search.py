@@ -13,7 +13,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, URLResolver, path, reverse
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from areas.models import Area
 from core.dbrouter import replica_reads, use_replica
+from core.paging import BoundedPaginator
 from registry import exports, lookups, selectors
 from registry.forms import ResidentSearchForm
 from registry.models import Resident
@@ -82,7 +82,8 @@ def _resident_search(request: HttpRequest) -> tuple[ResidentSearchForm, Any, lis
 
 def _render(request: HttpRequest, form: ResidentSearchForm, residents: Any, notes: list[str],
             status: int = 200, area: Area | None = None) -> HttpResponse:
-    page = Paginator(residents, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    number = request.GET.get("page")
+    page = BoundedPaginator(residents, selectors.PAGE_SIZE, number=number).get_page(number)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
