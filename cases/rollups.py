@@ -254,11 +254,14 @@ def watermark() -> datetime.date | None:
     return RollupWatermark.objects.values_list("through", flat=True).first()
 
 
-def _slice_sums(rows: QuerySet[CaseRollup], level: int) -> Iterator[tuple[Key, Counts]]:
+def _slice_sums(
+    rows: QuerySet[CaseRollup], level: int, dimensions: Iterable[str] = tuple(SLICE_COLUMNS)
+) -> Iterator[tuple[Key, Counts]]:
     """(slice key, counters) of ``rows`` summed per month, area of code length ``level`` and each
-    dimension."""
+    of ``dimensions``."""
     sums = {name: Sum(name) for name in COUNT_FIELDS}
-    for dimension, column in SLICE_COLUMNS.items():
+    for dimension in dimensions:
+        column = SLICE_COLUMNS[SliceDimension(dimension)]
         columns = [column] if column else []
         grouped = (
             rows.order_by()
@@ -314,20 +317,23 @@ def _rebuild_slices(since: datetime.date | None, chunk: int) -> None:
         month = since.replace(day=1)
         CaseRollupSlice.objects.filter(month__gte=month).delete()
         rows = CaseRollup.objects.filter(booked_on__lte=mark, day__gte=month)
-    _insert(
-        CaseRollupSlice,
-        (CaseRollupSlice(**dict(zip(SLICE_KEY, key, strict=True)), **counts) for key, counts in _all_slice_sums(rows)),
-        chunk,
-    )
+    # One level and dimension at a time, read into a list before it is copied: ``COPY`` holds the
+    # connection, so the sums cannot be read while it runs, and all of a 1 M-case city's
+    # slices at once took gigabytes.
+    for level in SLICE_LEVELS:
+        for dimension in SLICE_COLUMNS:
+            objects = [CaseRollupSlice(**dict(zip(SLICE_KEY, key, strict=True)), **counts)
+                       for key, counts in _slice_sums(rows, level, [dimension])]
+            _insert(CaseRollupSlice, objects, chunk)
 
 
-def _insert(model: type[CaseRollup] | type[CaseRollupSlice], objects: Iterable[Any], chunk: int) -> None:
+def _insert(model: type[CaseRollup] | type[CaseRollupSlice], objects: list[Any], chunk: int) -> None:
     """``bulk_create``, through ``COPY`` on PostgreSQL: a rollup row has about ninety columns
     (the histogram's buckets), and Django's per-value preparation made the inserts most of a
     rebuild (e.g. 27 of 33 s after a generated city of 5,000 cases). The columns are dates, text,
     integers and booleans, which psycopg writes as they are."""
     if connection.vendor != "postgresql":
-        model.objects.bulk_create(list(objects), batch_size=chunk)
+        model.objects.bulk_create(objects, batch_size=chunk)
         return
     fields = [field for field in model._meta.concrete_fields if not field.primary_key]
     names = ", ".join(connection.ops.quote_name(str(field.column)) for field in fields)
