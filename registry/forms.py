@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from areas.models import Area
-from core.forms import BoundedDateField
+from core.forms import BoundedDateField, PlainSelect
 from registry.lookups import REGISTER, lookup_refusal, record_lookup
 from registry.models import (
     Building,
@@ -91,10 +91,13 @@ class ResidentSearchForm(StyledForm, forms.Form):
 
     browser_max_length = True
     q = forms.CharField(label=gettext_lazy("姓名、地址、证件号码或电话"), required=False, max_length=100)
-    tag = forms.ModelChoiceField(label=gettext_lazy("关爱标签"), queryset=CareTag.objects.none(), required=False)
-    grid = forms.ModelChoiceField(label=gettext_lazy("网格"), queryset=Area.objects.none(), required=False)
-    residency_type = forms.ChoiceField(label=gettext_lazy("人口类型"), required=False)
-    verification_state = forms.ChoiceField(label=gettext_lazy("核实状态"), required=False)
+    # PlainSelect: a district's 7,000 grids drawn one template per option took most of a search.
+    tag = forms.ModelChoiceField(label=gettext_lazy("关爱标签"), queryset=CareTag.objects.none(), required=False,
+                                 widget=PlainSelect)
+    grid = forms.ModelChoiceField(label=gettext_lazy("网格"), queryset=Area.objects.none(), required=False,
+                                  widget=PlainSelect)
+    residency_type = forms.ChoiceField(label=gettext_lazy("人口类型"), required=False, widget=PlainSelect)
+    verification_state = forms.ChoiceField(label=gettext_lazy("核实状态"), required=False, widget=PlainSelect)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -119,7 +122,8 @@ class ResidentSearchForm(StyledForm, forms.Form):
 class BuildingSearchForm(StyledForm, forms.Form):
     browser_max_length = True
     q = forms.CharField(label=gettext_lazy("楼栋、小区或地址"), required=False, max_length=100)
-    grid = forms.ModelChoiceField(label=gettext_lazy("网格"), queryset=Area.objects.none(), required=False)
+    grid = forms.ModelChoiceField(label=gettext_lazy("网格"), queryset=Area.objects.none(), required=False,
+                                  widget=PlainSelect)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
