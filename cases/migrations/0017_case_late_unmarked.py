@@ -12,6 +12,6 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='case',
-            index=models.Index(condition=models.Q(('ever_overdue', False), ('status__in', ['dispatched', 'handling', 'pending_dispatch', 'pending_verify', 'reported', 'verified'])), fields=['stage_due_at'], name='case_late_unmarked'),
+            index=models.Index(condition=models.Q(('ever_overdue', False), models.Q(('status', 'dispatched'), ('status', 'handling'), ('status', 'pending_dispatch'), ('status', 'pending_verify'), ('status', 'reported'), ('status', 'verified'), _connector='OR')), fields=['stage_due_at'], name='case_late_unmarked'),
         ),
     ]
