@@ -16,7 +16,7 @@ import uuid
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models, router
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -356,10 +356,25 @@ class Case(TimeStampedModel):
             self.grid_code = code
             self.community_code = code[:12]
             self.street_code = code[:9] + "000"
+        if self._state.adding and self.pk is None and not self.number:
+            using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+            if connections[using].vendor == "postgresql":
+                # The number holds the id: draw the id first and insert both at once. Writing the
+                # number afterwards updated the new row, a new version in each of the table's
+                # forty-odd indexes (6 ms of a 随手拍 POST at 1 M cases).
+                with connections[using].cursor() as cursor:
+                    cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [self._meta.db_table])
+                    self.pk = cursor.fetchone()[0]
+                self.number = self._number()
+                kwargs["force_insert"] = True
         super().save(*args, **kwargs)
         if not self.number:
-            self.number = f"{timezone.localtime(self.reported_at):%Y%m%d}{self.pk:06d}"
+            self.number = self._number()
             type(self).objects.filter(pk=self.pk).update(number=self.number)
+
+    def _number(self) -> str:
+        """事件编号: the reporting day and the id."""
+        return f"{timezone.localtime(self.reported_at):%Y%m%d}{self.pk:06d}"
 
     @property
     def is_open(self) -> bool:

@@ -2,6 +2,9 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from cases import transitions as t
 from cases.models import Case, CaseEvent, Channel, Dispute, HandlingLevel, Outcome, Stage, Status
@@ -127,3 +130,19 @@ def test_on_the_spot_resolution_needs_the_right_to_self_handle(cc):
         t.case_report_resolved(actor=cc.dispatcher, category=cc.category("t-clutter"), description="纸箱。",
                                note="已清理。", grid=cc.cast.grid_a)
     assert not Case.objects.exists()
+
+
+def test_a_new_case_is_numbered_by_its_reporting_day_and_id_in_one_write(cc):
+    """事件编号 = the local reporting day and the id. On PostgreSQL the id is drawn first and the
+    row inserted with its number: no second write of the new row (each one is a new version in
+    every index of the case table)."""
+    with CaptureQueriesContext(connection) as queries:
+        case = report(cc)
+    case.refresh_from_db()
+    assert case.number == f"{timezone.localtime(case.reported_at):%Y%m%d}{case.pk:06d}"
+    assert Case.objects.filter(number=case.number).get() == case
+    number_writes = [query["sql"] for query in queries if query["sql"].startswith('UPDATE "cases_case" SET "number"')]
+    if connection.vendor == "postgresql":
+        assert not number_writes
+    else:  # SQLite learns the id from the insert, then writes the number
+        assert len(number_writes) == 1
