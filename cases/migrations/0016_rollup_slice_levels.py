@@ -24,6 +24,22 @@ def sum_coarser_levels(apps: Any, schema_editor: Any) -> None:
         )
 
 
+def create_statistics(apps: Any, schema_editor: Any) -> None:
+    """On PostgreSQL, tell the planner how dimension, level and area go together: without it a
+    district's 58,000 unit slices were estimated at 1,000 and the listed units' rows were found
+    by filtering all of them instead of through their own index."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(
+            "CREATE STATISTICS IF NOT EXISTS caserollupslice_area_stats (dependencies, mcv) "
+            "ON dimension, level, area_code FROM cases_caserollupslice"
+        )
+
+
+def drop_statistics(apps: Any, schema_editor: Any) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("DROP STATISTICS IF EXISTS caserollupslice_area_stats")
+
+
 def drop_coarser_levels(apps: Any, schema_editor: Any) -> None:
     apps.get_model("cases", "CaseRollupSlice").objects.exclude(level=12).delete()
 
@@ -61,9 +77,14 @@ class Migration(migrations.Migration):
                 include=['value', 'reported'],
             ),
         ),
+        migrations.AddIndex(
+            model_name='caserollupslice',
+            index=models.Index(fields=['dimension', 'level', 'value', 'month'], name='caserollupslice_value'),
+        ),
         migrations.AddConstraint(
             model_name='caserollupslice',
             constraint=models.UniqueConstraint(fields=('month', 'area_code', 'dimension', 'value', 'level'), name='caserollupslice_key'),
         ),
         migrations.RunPython(sum_coarser_levels, drop_coarser_levels, elidable=True),
+        migrations.RunPython(create_statistics, drop_statistics),
     ]

@@ -158,6 +158,9 @@ class CaseRollupSlice(RollupCounts):
                 fields=["dimension", "level", "area_code", "month"], name="caserollupslice_level",
                 include=["value", "reported"],
             ),
+            # The listed units' full rows (``value IN (…)`` as an index condition, not a filter
+            # over the district's 58,000 unit rows).
+            models.Index(fields=["dimension", "level", "value", "month"], name="caserollupslice_value"),
         ]
 
     def __str__(self) -> str:
