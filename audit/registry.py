@@ -56,8 +56,13 @@ def _logged_fields(model: type[models.Model]) -> list[tuple[str, Callable[[Any],
     return fields
 
 
+_PLAIN = frozenset({type(None), bool, int, float, str})
+
+
 def _json_safe(value: Any) -> Any:
-    if value is None or isinstance(value, bool | int | float | str | list | dict):
+    if type(value) in _PLAIN:  # most values of a snapshot: checked once, not against every type
+        return value
+    if isinstance(value, bool | int | float | str | list | dict):
         return value
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return value.isoformat()

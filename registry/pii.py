@@ -30,6 +30,8 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, register
 from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 from registry.normalise import (
     is_landline,
@@ -57,8 +59,31 @@ class UndecryptableValue(ImproperlyConfigured):
 # --- keys ------------------------------------------------------------------------------------
 
 
+# The keys as read from the settings, read once per settings object: an import encrypts and
+# indexes tens of thousands of values, and each read of a setting through the lazy settings
+# costs more than the HMAC it keys. ``override_settings`` (and pytest-django's ``settings``,
+# which also deletes settings) puts a new settings object in place and sends ``setting_changed``:
+# either empties this.
+_keys: dict[str, Any] = {}
+
+
+def _read_once(name: str, read: Callable[[], Any]) -> Any:
+    holder = settings._wrapped  # type: ignore[misc]  # the object override_settings swaps
+    if _keys.get("holder") is not holder:
+        _keys.clear()
+        _keys["holder"] = holder
+    if name not in _keys:
+        _keys[name] = read()
+    return _keys[name]
+
+
 def encryption_keys() -> tuple[str, ...]:
     """The configured Fernet keys, newest (encrypting) first."""
+    keys: tuple[str, ...] = _read_once("encryption", _read_encryption_keys)
+    return keys
+
+
+def _read_encryption_keys() -> tuple[str, ...]:
     keys: Any = getattr(settings, "PII_ENCRYPTION_KEYS", [DEVELOPMENT_PII_ENCRYPTION_KEY])
     if isinstance(keys, str):
         keys = keys.split(",")
@@ -67,10 +92,21 @@ def encryption_keys() -> tuple[str, ...]:
 
 def index_key() -> bytes:
     """The secret that keys the blind indexes."""
+    key: bytes = _read_once("index", _read_index_key)
+    return key
+
+
+def _read_index_key() -> bytes:
     key: str = getattr(settings, "PII_INDEX_KEY", DEVELOPMENT_PII_INDEX_KEY)
     if not key:
         raise ImproperlyConfigured("PII_INDEX_KEY is empty.")
     return key.encode()
+
+
+@receiver(setting_changed)
+def _settings_changed(setting: str, **kwargs: Any) -> None:
+    if setting in ("PII_ENCRYPTION_KEYS", "PII_INDEX_KEY"):
+        _keys.clear()
 
 
 @functools.lru_cache(maxsize=8)

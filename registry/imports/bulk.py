@@ -64,11 +64,12 @@ class RosterWrites:
     def flush(self) -> None:
         if self.places is not None:
             create_places(self.places)
-        key_new_residents(self.stays)
+        keys = stay_keys(self.stays)  # worked out once: new residents are inserted with theirs
+        key_new_residents(self.stays, keys)
         create_residents(self.new_residents)
         update_residents(self.changed_residents)
         add_care_tags(self.added_tags)
-        place_stays(self.stays, self.today)
+        place_stays(self.stays, self.today, keys)
 
 
 def create_places(places: NewPlaces) -> None:
@@ -134,7 +135,7 @@ def _ids(pks: Iterable[int]) -> list[str]:
     return sorted(str(pk) for pk in pks)
 
 
-def place_stays(stays: list[Stay], today: datetime.date) -> None:
+def place_stays(stays: list[Stay], today: datetime.date, keys: list[str] | None = None) -> None:
     """Make each resident a current member of the household at their dwelling (moving keeps history).
 
     As a form would: a stay at another dwelling ends today; the dwelling's (first) household is
@@ -178,7 +179,7 @@ def place_stays(stays: list[Stay], today: datetime.date) -> None:
         household.updated_at = now
     _bulk_update(Household, [(h, "update", before, snapshot(h)) for h, before in new_heads], ["head", "updated_at"])
     # bulk_create sends no signals: the residents' address order (registry.addresses) is kept here.
-    store_address_keys(stays)
+    store_address_keys(stays, keys)
 
 
 def stay_keys(stays: list[Stay]) -> list[str]:
@@ -193,18 +194,19 @@ def stay_keys(stays: list[Stay]) -> list[str]:
     return [keys[id(stay.dwelling)] for stay in stays]
 
 
-def key_new_residents(stays: list[Stay]) -> None:
-    """New residents are inserted with the sort key of the dwelling they will live in."""
-    for stay, key in zip(stays, stay_keys(stays), strict=True):
+def key_new_residents(stays: list[Stay], keys: list[str] | None = None) -> None:
+    """New residents are inserted with the sort key of the dwelling they will live in (``keys``:
+    ``stay_keys(stays)`` if already worked out)."""
+    for stay, key in zip(stays, stay_keys(stays) if keys is None else keys, strict=True):
         if stay.resident.pk is None:
             stay.resident.address_sort_key = key
 
 
-def store_address_keys(stays: list[Stay]) -> None:
+def store_address_keys(stays: list[Stay], keys: list[str] | None = None) -> None:
     """Write the sort key of residents who were registered before and now live elsewhere (one
     ``bulk_update`` per 500 changed keys; new residents were inserted with theirs)."""
     changed = []
-    for stay, key in zip(stays, stay_keys(stays), strict=True):
+    for stay, key in zip(stays, stay_keys(stays) if keys is None else keys, strict=True):
         if stay.resident.address_sort_key != key:
             stay.resident.address_sort_key = key
             changed.append(stay.resident)

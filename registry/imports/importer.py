@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from core.bulk import frozen_heap
 from core.files import local_copy
 from core.request_context import acting_as
 from registry.imports.columns import Column, columns_for, header_score, map_headers
@@ -131,7 +132,7 @@ def run_job(job: ImportJob, *, commit: bool, on_progress: Progress | None = None
     _update(job, status=ImportStatus.COMMITTING if commit else ImportStatus.VALIDATING, dry_run=not commit,
             processed_rows=0, started_at=timezone.now(), finished_at=None)
     try:
-        with acting_as(job.created_by):
+        with acting_as(job.created_by), frozen_heap():
             tally, rejects = _import(job, commit=commit, on_progress=on_progress)
     except (FileRejected, UnreadableFile, SaveFailed) as error:
         _fail(job, str(error))

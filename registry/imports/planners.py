@@ -225,7 +225,7 @@ class ResidentPlanner(Planner):
             return f"{mask_name(name)} {mask_identity(document_type, number)}"
 
         if resident is None:
-            return self._create(Resident(grid=grid, id_number_index=index, **values), tags, dwelling, relation, label)
+            return self._create(grid, index, values, tags, dwelling, relation, label)
         if resident.grid_id != grid.pk:
             values["grid"] = grid
         return self._merge(row, resident, values, tags, dwelling, relation, label)
@@ -279,12 +279,12 @@ class ResidentPlanner(Planner):
             tags.append(tag)
         return tags
 
-    def _create(self, resident: Resident, tags: list[CareTag], dwelling: Dwelling | None, relation: str,
-                label: Summary) -> Plan:
-        resident.political_status = resident.political_status or PoliticalStatus.MASSES
-        resident.residency_type = resident.residency_type or ResidencyType.REGISTERED
-
-        def apply() -> None:
+    def _create(self, grid: Area, index: str, values: dict[str, Any], tags: list[CareTag], dwelling: Dwelling | None,
+                relation: str, label: Summary) -> Plan:
+        def apply() -> None:  # the new resident is built only by the commit (a dry run only counts it)
+            resident = Resident(grid=grid, id_number_index=index, **values)
+            resident.political_status = resident.political_status or PoliticalStatus.MASSES
+            resident.residency_type = resident.residency_type or ResidencyType.REGISTERED
             self.writes.new_residents.append((resident, tags))
             if dwelling is not None:
                 today = self.context.today

@@ -91,8 +91,10 @@ class Row:
 
     def text(self, key: str, max_length: int | None = None) -> str:
         value = self.texts.get(key)
-        if value is None:
-            value = self.texts[key] = normalise_text(cell_text(self.raw(key)))
+        if value is None:  # self.raw(key), inlined: a roster reads some 20 cells a row
+            position = self.positions.get(key)
+            cell = None if position is None or position >= len(self.cells) else self.cells[position]
+            value = self.texts[key] = normalise_text(cell_text(cell))
         if max_length is not None and len(value) > max_length:
             raise self.error(key, _("不能超过%(n)d个字。") % {"n": max_length})
         return value
