@@ -125,8 +125,12 @@ def analyze() -> None:
     cases instead of 14 ms).
     """
     if uses_copy():
+        # The project's tables by name: a bare ANALYZE also analyses the catalogs shared by every
+        # database of the server, and holds their locks to the end of the caller's transaction
+        # (a test's whole module), which stalls CREATE and DROP DATABASE of any other session.
+        tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(table) for table in sorted(tables)))
 
 
 @contextlib.contextmanager
