@@ -2,8 +2,13 @@
 locator puts every grid's interior point in that grid."""
 
 import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
+from django.db import transaction
+from django.test.utils import override_settings
 from shapely.geometry import shape
 
 from areas.boundaries import import_boundaries
@@ -11,14 +16,20 @@ from areas.boundary_export import export_boundaries
 from areas.locator import locate
 from areas.models import Area, Level
 from demo.seed import seed_demo
+from demo.tests.conftest import FAST
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def street() -> Area:
-    seed_demo(password="demo-test-pw", registry=False)
-    return Area.objects.get(level=Level.STREET)
+@pytest.fixture(scope="module")
+def street(django_db_setup: None, django_db_blocker: Any, demo_media: Path) -> Iterator[Area]:
+    """The demo street (without the registry), seeded once for the module inside a transaction
+    rolled back at the end; each test runs in its own savepoint (the ``db`` fixture) inside it."""
+    with (django_db_blocker.unblock(), override_settings(MEDIA_ROOT=str(demo_media), **FAST),
+          transaction.atomic()):
+        seed_demo(password="demo-test-pw", registry=False)
+        yield Area.objects.get(level=Level.STREET)
+        transaction.set_rollback(True)
 
 
 def test_it_exports_boundaries_that_the_importer_accepts_unchanged(street):

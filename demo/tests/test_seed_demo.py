@@ -2,11 +2,16 @@
 
 import itertools
 import re
+from collections.abc import Iterator
 from io import StringIO
+from pathlib import Path
+from typing import Any
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
+from django.db import transaction
 from django.db.models import Max
+from django.test.utils import override_settings
 from shapely import union_all
 from shapely.geometry import shape
 
@@ -24,6 +29,7 @@ from accounts.models import (
 from areas.models import Area, GridKind, GridTag, Level, validate_code
 from audit.models import ChangeLogEntry
 from demo.seed import DEFAULT_PASSWORD
+from demo.tests.conftest import FAST
 
 pytestmark = pytest.mark.django_db
 
@@ -40,15 +46,21 @@ def fast_hasher(settings):
 
 def seed(*args: str) -> str:
     """The command without the registry: these tests are about areas, teams and logins
-    (core/tests/test_seed_demo_registry.py covers the registry)."""
+    (test_seed_demo_registry.py covers the registry)."""
     out = StringIO()
     call_command("seed_demo", "--without-registry", *args, stdout=out)
     return out.getvalue()
 
 
-@pytest.fixture
-def seeded() -> str:
-    return seed()
+@pytest.fixture(scope="module")
+def seeded(django_db_setup: None, django_db_blocker: Any, demo_media: Path) -> Iterator[str]:
+    """The command's output: the street seeded once for the module, inside a transaction rolled
+    back at the end; each test runs in its own savepoint (the ``db`` fixture) inside it. The
+    tests that run the command on a database without the street are in test_seed_demo_options.py."""
+    with (django_db_blocker.unblock(), override_settings(MEDIA_ROOT=str(demo_media), **FAST),
+          transaction.atomic()):
+        yield seed()
+        transaction.set_rollback(True)
 
 
 def test_it_builds_one_district_one_street_four_communities_and_their_grids(seeded):
@@ -186,16 +198,6 @@ def test_it_sends_the_grid_worker_to_their_grid(seeded, client):
     assert landing_area(client.get("/")) == DEMO_GRID
 
 
-def test_it_takes_the_password_from_the_option_or_the_environment(client, monkeypatch):
-    monkeypatch.setenv("DEMO_PASSWORD", "from-the-environment-1")
-    assert "from-the-environment-1" in seed()
-    assert client.login(username="streetleader", password="from-the-environment-1")
-    output = seed("--password", "from-the-option-2")
-    assert "from-the-option-2" in output
-    assert client.login(username="streetleader", password="from-the-option-2")
-    assert not client.login(username="streetleader", password="from-the-environment-1")
-
-
 def test_it_prints_the_logins_the_password_and_a_summary(seeded):
     for username in ["admin", "gridworker", "gridleader", "buildinghead", "supervisor", "communitystaff",
                      "dispatcher", "streetleader", "depthandler", "propertyhandler", "areaadmin"]:
@@ -242,20 +244,3 @@ def test_it_restores_an_edited_demo_record_and_logs_the_change(seeded):
     seat.refresh_from_db()
     assert seat.name == original
     assert ChangeLogEntry.objects.count() == entries + 1
-
-
-def test_it_refuses_in_production_mode_unless_forced(settings):
-    settings.PRODUCTION = True
-    with pytest.raises(CommandError, match="production"):
-        seed()
-    assert not Area.objects.exists()
-    seed("--force")
-    assert Area.objects.filter(code=STREET).exists()
-
-
-def test_it_shares_the_district_with_existing_data_and_leaves_the_rest_alone(cast):
-    seed()
-    assert Area.objects.filter(code=cast.district.code).count() == 1
-    assert Area.objects.get(code=STREET).parent == cast.district
-    assert Area.objects.filter(code=cast.street1.code, name="林山寨街道").exists()
-    assert User.objects.filter(username="grid_worker_a").exists()

@@ -1,5 +1,7 @@
 """``seed_demo`` fills the demo street's registry: plausible people with valid documents, their
-homes, units, facilities and vehicles — encrypted at rest, consistent by grid, seeded once."""
+homes, units, facilities and vehicles — encrypted at rest, consistent by grid, seeded once; and
+the stories told on that registry (巡查走访, 共建共治), which share the one seeding here because
+seeding the registry again for each of them cost a minute of CI time."""
 
 import datetime
 import re
@@ -10,13 +12,44 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import Max
+from django.utils import timezone
 from shapely.geometry import Point, shape
 
 from accounts.models import Duty, OrganisationKind, TeamMember, User
 from areas.models import Area
 from audit.models import ChangeLogEntry
+from demo.fieldwork import DAYS, seed_fieldwork
+from demo.participation import seed_participation
 from demo.registry_people import AS_OF
 from demo.seed import SeedReport
+from fieldwork.care import due_visits
+from fieldwork.compliance import campaign_progress, grid_figures
+from fieldwork.models import (
+    Answer,
+    DiaryEntry,
+    HelperKind,
+    Pairing,
+    Patrol,
+    PhotoStage,
+    PlanKind,
+    RectificationItem,
+    RectificationList,
+    Visit,
+)
+from fieldwork.selectors import list_progress
+from participation import ballots, conventions
+from participation.models import (
+    Ballot,
+    Convention,
+    ConventionState,
+    Proposal,
+    ProposalState,
+    ThresholdRule,
+    VoteChange,
+    VoteChannel,
+    Wish,
+    WishState,
+)
 from registry.addresses import dwelling_key
 from registry.models import (
     Building,
@@ -296,3 +329,103 @@ def test_it_changes_nothing_when_run_again(seeded):
     assert "already up to date" in out.getvalue()
     figures = re.search(r"buildings (\d+), dwellings (\d+), households (\d+), residents (\d+)", out.getvalue())
     assert figures and int(figures[4]) == before["Resident"]
+
+
+# -- the stories told on the registry: 巡查走访 (demo.fieldwork) and 共建共治 (demo.participation) --
+
+def test_it_tells_three_months_of_fieldwork_once(seeded):
+    """The demo's 巡查走访: three months of double patrols with gaps, two campaigns part done, care
+    visits at about each tag's interval (some overdue, some doors not opened), a diary, findings
+    linked to cases both ways; written once."""
+    grid = Area.objects.get(code="410102005001001")
+    users = {name: User.objects.get(username=name) for name in ("gridworker", "gridleader")}
+    created = seed_fieldwork({"a": grid}, users)
+    today = timezone.localdate()
+
+    # 一日双巡 with realistic gaps: most windows kept, not all.
+    figures = grid_figures([grid], today - datetime.timedelta(days=DAYS), today - datetime.timedelta(days=1),
+                           timezone.now())[0]
+    assert figures.planned == 2 * DAYS
+    assert 70 <= figures.rate <= 95, figures.rate
+    daily = Patrol.objects.filter(grid=grid, plan__kind=PlanKind.DAILY)
+    assert daily.count() == figures.done and not daily.filter(finished_at__isnull=True).exists()
+
+    # Findings became cases, linked both ways.
+    linked = Answer.objects.filter(checkin__patrol__grid=grid, case__isnull=False).select_related("case")
+    assert linked.count() == created.get("findings reported", 0) + created.get("findings resolved on the spot", 0) > 0
+    for answer in linked:
+        assert answer.case.grid_id == grid.pk and answer.is_problem
+
+    # Two campaigns, each about two-thirds done.
+    progress = {row.plan.name: row for row in campaign_progress(users["gridleader"], grid.code, today)}
+    assert set(progress) == {"冬季消防安全专项巡查", "食品安全专项巡查"}
+    for row in progress.values():
+        assert 0 < row.checked < row.targets
+
+    # Care visits: everyone visited, a few overdue, some doors not opened with a retry date.
+    visits = Visit.objects.filter(grid__code__startswith=grid.code)
+    assert visits.filter(met=False).exists() and not visits.filter(met=False, retry_on__isnull=True).exists()
+    due = due_visits(users["gridworker"], today=today, until=today, grid=grid)
+    assert any(row.overdue for row in due)
+    assert all(row.last_visit is not None for row in due)
+
+    assert DiaryEntry.objects.filter(author=users["gridworker"]).count() == created["diary entries"] > 10
+
+    # 整改清单: the fire campaign's problems sent to the estate's 物业, some fixed, some overdue.
+    sent = RectificationList.objects.get(plan__name="冬季消防安全专项巡查")
+    assert sent.is_sent and sent.organisation.name == "郑州茜城物业服务有限公司" and sent.deadline < today
+    items = RectificationItem.objects.filter(rectification=sent)
+    done, still_open = items.filter(done_at__isnull=False), items.filter(done_at__isnull=True)
+    assert done.exists() and still_open.exists()
+    for item in done:
+        stages = set(item.photos.values_list("stage", flat=True))
+        assert stages == {PhotoStage.BEFORE, PhotoStage.AFTER} and item.done_by.username == "propertyhandler"
+    progress = list_progress(RectificationList.objects.filter(pk=sent.pk), today)[sent.pk]
+    assert progress.overdue == still_open.count() > 0
+    handler = User.objects.get(username="propertyhandler")
+    assert RectificationList.objects.visible_to(handler).filter(pk=sent.pk).exists()
+
+    # 结对帮扶: care-tagged residents paired with the worker, a 党员 and a 志愿者.
+    pairings = Pairing.objects.filter(grid__code__startswith=grid.code)
+    assert pairings.count() == created["pairings"] >= 3
+    assert set(pairings.values_list("helper_kind", flat=True)) == {
+        HelperKind.WORKER, HelperKind.PARTY_MEMBER, HelperKind.VOLUNTEER}
+    assert pairings.filter(helper=users["gridworker"]).exists()
+    assert seed_fieldwork({"a": grid}, users) == {}
+    assert Patrol.objects.filter(grid=grid).count() == created["patrols"]
+
+
+def test_it_tells_wishes_and_ballots_once(seeded):
+    """The demo's 共建共治: wishes in every state, a ballot that reaches its share, an owners' vote
+    that passes on heads and fails on area; written once."""
+    areas = {"a": Area.objects.get(code="410102005001001"), "C1": Area.objects.get(code="410102005001")}
+    users = {name: User.objects.get(username=name) for name in ("gridworker", "communitystaff")}
+    created = seed_participation(areas, users)
+    assert created["微心愿"] == 20
+    assert set(Wish.objects.values_list("state", flat=True)) == set(WishState.values)
+    for wish in Wish.objects.filter(state=WishState.PUBLISHED):
+        assert wish.resident.name not in wish.public_label
+    charging = Ballot.objects.get(rule=ThresholdRule.SHARE)
+    assert ballots.ballot_result(charging).passed and charging.publish_result
+    assert charging.buildings.count() == 2
+    by_link = charging.votes.filter(channel=VoteChannel.LINK)
+    assert by_link.count() == 3 and VoteChange.objects.filter(vote__in=by_link).count() == 4
+    funds = Ballot.objects.get(rule=ThresholdRule.CIVIL_CODE_SPECIAL)
+    figures = {figure.name: figure for figure in ballots.ballot_result(funds).figures}
+    assert figures["approval_owners"].met and not figures["approval_area"].met
+    proposal = Proposal.objects.get(title="安装电动自行车集中充电桩")
+    assert proposal.state == ProposalState.CLOSED and proposal.source_meeting.attendees.exists()
+    assert [e.verb for e in proposal.events.all()] == ["record", "submit", "pass", "pass", "pass", "implement",
+                                                       "close"]
+    assert proposal.meetings.count() == 5 and all(meeting.minutes for meeting in proposal.meetings.all())
+    assert created["居民评议"] == proposal.evaluations.count() > 0
+    assert proposal.evaluations.filter(by_code=True).exists()
+    convention = Convention.objects.get(title__endswith="楼道公约")
+    assert convention.state == ConventionState.ADOPTED and convention.published_at
+    assert [version.number for version in convention.versions.all()] == [1, 2]
+    assert convention.comments.count() == 3 and convention.ballot and ballots.ballot_result(convention.ballot).passed
+    figures = conventions.signature_figures(convention)
+    assert figures and all(row.signed * 2 > row.total for row in figures)  # most households signed
+    assert convention.breaches.get().case.category.code == "stairwell-clutter"
+    assert seed_participation(areas, users) == {}
+    assert Wish.objects.count() == 20 and Proposal.objects.count() == 1
