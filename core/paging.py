@@ -16,6 +16,8 @@ from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 COUNT_LIMIT = 1000
+# A page number beyond any real result (the count's LIMIT must stay a 64-bit integer on SQLite).
+MAX_PAGE = 10**9
 
 
 class BoundedPaginator(Paginator):
@@ -29,7 +31,7 @@ class BoundedPaginator(Paginator):
                  **kwargs: Any) -> None:
         super().__init__(object_list, per_page, **kwargs)
         try:
-            page = max(1, int(number))
+            page = min(max(1, int(number)), MAX_PAGE)
         except (TypeError, ValueError):
             page = 1
         self.ceiling = (page - 1) * int(per_page) + max(limit, int(per_page))

@@ -35,3 +35,13 @@ def test_a_queryset_is_counted_in_one_query_over_a_limit(django_assert_num_queri
     with django_assert_num_queries(1) as captured:
         assert paginator.count == total - 1 and paginator.capped
     assert "LIMIT" in captured.captured_queries[0]["sql"].upper()
+
+
+@pytest.mark.django_db
+def test_an_absurd_page_number_gives_the_last_page_not_a_database_error() -> None:
+    rows = ContentType.objects.order_by("pk")
+    number = "5" + "0" * 26  # LIMIT past a 64-bit integer was a SQLite "datatype mismatch"
+    paginator = BoundedPaginator(rows, 50, number=number)
+    page = paginator.get_page(number)
+    assert paginator.count == rows.count() and not paginator.capped
+    assert list(page) == list(rows)[(page.number - 1) * 50:]
