@@ -11,7 +11,8 @@ docs/performance.md).
 
 ``--report`` profiles the anonymous 随手拍 POST instead (``/s/report/`` without a photo, as the
 ``make bench-load`` scenario sends it: a CSRF-checking client, a new phone per request; answer
-302). ``--cprofile N`` also prints the N functions with the most cumulative time (all repeats).
+302). ``--cprofile N`` also prints the N functions with the most cumulative time (all repeats);
+``PROFILE_SORT=tottime`` sorts them by their own time instead.
 """
 
 from __future__ import annotations

@@ -350,7 +350,9 @@ class RollupStatistics:
         one row for the rest: the totals less the units listed, exact since every case counts
         under one unit (or none)."""
         sources = self._sources(SliceDimension.UNIT)
-        chosen = self._busiest_units(sources, limit) if limit else None
+        reported = self._reported_by_unit(sources) if limit else {}
+        busiest = sorted(reported, key=lambda key: (-reported[key], key))
+        chosen = busiest[:limit] if limit and len(busiest) > limit else None
         if chosen is not None:
             sources = [(rows.filter(**{"value__in" if sliced else "unit_id__in": [
                 str(key) if sliced else key for key in chosen]}), sliced) for rows, sliced in sources]
@@ -361,34 +363,33 @@ class RollupStatistics:
         names = dict(Organisation.objects.filter(pk__in=[key for key, _f in shown if key]).values_list("pk", "name"))
         nobody = _("无主办单位（自办或未派遣）")
         rows = [Row(str(key or ""), names.get(key) or nobody, figures) for key, figures in shown]
-        if chosen is not None:
-            rows.append(self._rest_of_units(found, late, chosen))
-        return Table("unit", _("按主办单位"), rows, hidden=len(self._unit_counts) - len(chosen) if chosen else 0)
+        if chosen is None:
+            return Table("unit", _("按主办单位"), rows)
+        hidden = len(reported) - len(chosen)
+        late_rest = {key: value for key, value in late.items() if key not in chosen}
+        rows.append(self._rest_of_units(found, late_rest, hidden))
+        return Table("unit", _("按主办单位"), rows, hidden=hidden)
 
-    _unit_counts: dict[int, int]
-
-    def _busiest_units(self, sources: list[tuple[QuerySet[Any], bool]], limit: int) -> list[int] | None:
-        """The ``limit`` units with most cases reported (None: there are no more than that)."""
+    @staticmethod
+    def _reported_by_unit(sources: list[tuple[QuerySet[Any], bool]]) -> dict[int, int]:
+        """Cases reported per unit id (one narrow grouped query per source)."""
         counts: dict[int, int] = {}
         for rows, sliced in sources:
             column = "value" if sliced else "unit_id"
             for key, reported in rows.values(column).annotate(n=Sum("reported")).order_by().values_list(column, "n"):
                 counts[int(key)] = counts.get(int(key), 0) + int(reported or 0)
-        self._unit_counts = counts
-        if len(counts) <= limit:
-            return None
-        return sorted(counts, key=lambda key: (-counts[key], key))[:limit]
+        return counts
 
-    def _rest_of_units(self, found: dict[Any, Counts], late: dict[Any, tuple[int, int, int]], chosen: list[int]) -> Row:
+    def _rest_of_units(self, found: dict[Any, Counts], late: dict[Any, tuple[int, int, int]], hidden: int) -> Row:
+        """One row for the ``hidden`` units: the totals less the units listed (``found``), plus
+        the late cases of the units not listed (``late``)."""
         rest = dict(self._totals)
         for counts in found.values():
             for name, value in counts.items():
                 rest[name] = rest.get(name, 0) - value
-        late_rest = [value for key, value in late.items() if key not in chosen]
-        late_sum = (sum(row[0] for row in late_rest), sum(row[1] for row in late_rest),
-                    sum(row[2] for row in late_rest))
-        others = len(self._unit_counts) - len(chosen)
-        label = _("其余 %(count)d 个主办单位（合计）") % {"count": others}
+        late_sum = (sum(row[0] for row in late.values()), sum(row[1] for row in late.values()),
+                    sum(row[2] for row in late.values()))
+        label = _("其余 %(count)d 个主办单位（合计）") % {"count": hidden}
         return Row("", label, _figures(rest, late_sum), rest=True)
 
     def by_period(self) -> Table:
