@@ -24,7 +24,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from accounts.models import Organisation
-from areas.models import Area, Level, code_prefix
+from accounts.scope import scope_prefixes
+from areas.models import PREFIX_LENGTH, Area, Level, code_prefix
 from cases.choices import category_rows, leading_unit_ids
 from cases.models import OPEN_STATUSES, Case, Channel, Rating, Status
 from cases.models.catalog import translated_catalog_text
@@ -32,6 +33,10 @@ from core.forms import BoundedDateField, PlainSelect
 
 # The levels an area filter can choose: above the grid, every level where cases are summed up.
 AREA_LEVELS = (Level.DISTRICT, Level.STREET, Level.COMMUNITY, Level.GRID)
+# A scope rooted at this level or above (a district, a city) lists no grids but those of the
+# chosen community: a district has thousands of grids, too many for a select and for the page.
+WIDE_SCOPE = PREFIX_LENGTH[Level.DISTRICT]
+CODE_LENGTH, GRID_CODE_LENGTH = PREFIX_LENGTH[Level.COMMUNITY], PREFIX_LENGTH[Level.GRID]
 UNRATED = "unrated"
 YES, NO = "yes", "no"
 DISPUTE = "dispute"
@@ -123,10 +128,27 @@ class CaseFilterForm(forms.Form):
 
     @cached_property
     def _areas(self) -> dict[str, tuple[str, int]]:
-        """code -> (name, level) of the active districts, streets, communities and grids in scope."""
-        rows = (Area.objects.visible_to(self.user).active().filter(level__in=AREA_LEVELS)
+        """code -> (name, level) of the active districts, streets, communities and grids in scope.
+
+        For a wide scope (a district or more: ``WIDE_SCOPE``) the grids are only those of the
+        chosen community, or of the chosen grid's community: the statistics' area table links
+        a community's grids, and a link to a grid stays valid, but a district's thousands of grids
+        are not listed. Grid codes follow their community's code, so they sort under it.
+        """
+        levels = Q(level__in=AREA_LEVELS)
+        if self._wide_scope():
+            levels = Q(level__in=AREA_LEVELS[:-1])
+            chosen = self.data.get(self.add_prefix("area")) if self.is_bound else None
+            if isinstance(chosen, str) and chosen.isdigit() and len(chosen) in (CODE_LENGTH, GRID_CODE_LENGTH):
+                levels |= Q(level=Level.GRID, code__startswith=chosen[:CODE_LENGTH])
+        rows = (Area.objects.visible_to(self.user).active().filter(levels)
                 .order_by("code").values_list("code", "name", "level"))
         return {code: (name, level) for code, name, level in rows}
+
+    def _wide_scope(self) -> bool:
+        """Whether the user sees a district or more (a superuser sees everything)."""
+        prefixes = scope_prefixes(self.user)
+        return prefixes is None or any(len(prefix) <= WIDE_SCOPE for prefix in prefixes)
 
     def _area_choices(self) -> list[tuple[str, Any]]:
         indent = "\u3000"

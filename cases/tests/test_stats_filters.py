@@ -6,6 +6,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.scope import scope_prefixes
+from accounts.testing import make_area
+from areas.models import Level
 from cases.choices import leading_unit_ids
 from cases.filters import CaseFilterForm
 from cases.models import Case, Channel, Rating, Status
@@ -48,6 +50,48 @@ def test_it_offers_only_areas_in_scope(cast, db):
     assert codes == [cast.street1.code, cast.community1.code, cast.grid_a.code, cast.grid_b.code]
     labels = dict(form.fields["area"].choices)
     assert labels[cast.grid_a.code] == "\u3000\u3000百花社区第一网格"
+
+
+def options(form):
+    return [code for code, _label in form.fields["area"].choices if code]
+
+
+def test_a_wide_scope_lists_no_grids_but_those_of_the_chosen_community(cast, db):
+    """A district (or a superuser) is offered its streets and communities; a community's grids
+    appear once the community (or one of its grids) is chosen, and a chosen grid is valid."""
+    for user in (cast.superuser, cast.district_admin):
+        listed = options(CaseFilterForm(user=user))
+        assert cast.community1.code in listed and cast.community2.code in listed
+        assert not {cast.grid_a.code, cast.grid_b.code, cast.grid_c.code} & set(listed)
+
+    for chosen in (cast.community1.code, cast.grid_b.code):
+        form = CaseFilterForm({"area": chosen}, user=cast.district_admin)
+        assert form.is_valid(), form.errors
+        listed = options(form)
+        # The community's grids follow it; the other community's grid is not listed.
+        at = listed.index(cast.community1.code)
+        assert listed[at + 1:at + 3] == [cast.grid_a.code, cast.grid_b.code]
+        assert cast.grid_c.code not in listed
+        assert form.offers_area(cast.grid_a.code)
+
+
+def test_a_grid_out_of_a_wide_scope_is_still_refused(cast, db):
+    other_grid = make_area("410103001001001", "淮河路第一网格", Level.GRID,
+                           make_area("410103001001", "淮河路社区", Level.COMMUNITY, cast.other_street, None), None)
+
+    form = CaseFilterForm({"area": other_grid.code}, user=cast.district_admin)
+
+    assert not form.is_valid()
+    assert "请从列表中选择区域。" in form.errors["area"]
+    assert other_grid.code not in options(form)
+
+
+@pytest.mark.parametrize("odd", ["4101020010010019", "41010200100a", "", "０１２"])
+def test_odd_area_values_are_refused_or_ignored_without_error(cast, db, odd):
+    form = CaseFilterForm({"area": odd}, user=cast.district_admin)
+
+    assert form.is_valid() is (odd == "")
+    assert form.selected_area() is None
 
 
 def test_it_filters_by_area_subtree(rows, cast):
