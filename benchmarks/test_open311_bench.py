@@ -98,7 +98,9 @@ def test_open311_post_against_the_form(benchmark: Any, cast: Any) -> None:
         with CaptureQueriesContext(connection) as queries:
             assert post() == expected
         counts[name] = len(queries)
-    assert counts["open311"] <= counts["form"], counts
+    # Open311 adds only its own two statements: the key's lookup and its record of the request
+    # (the form's anonymous POST writes no session since the codes moved to a signed cookie).
+    assert counts["open311"] <= counts["form"] + 2, counts
     times: dict[str, list[float]] = {"open311": [], "form": []}
 
     def pair() -> int:

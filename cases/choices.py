@@ -1,11 +1,13 @@
 """Cached choices of the case filter (``cases.filters``): the category tree and the units that
-lead cases in a user's areas, so that a list page does not read the case table to fill a menu.
+lead cases in a user's areas, so that a list page does not read the case table to fill a menu;
+and the public categories with their questions, so that a 随手拍 report does not read them.
 
 Each family has a version number in the cache; the entries' keys carry it, and a change that can
-alter the answer (``connect``: a category saved or deleted; an assignment, a membership or a case
-deleted, a case created with a lead unit) bumps it, which orphans every entry at once. Entries
-also expire after ``CHOICES_TTL`` seconds, the longest a per-process cache (several web workers
-without a shared ``CACHE_URL``) can lag behind another worker's change. A unit that stopped
+alter the answer (``connect``: a category or one of its questions saved or deleted; an
+assignment, a membership or a case deleted, a case created with a lead unit) bumps it, which
+orphans every entry at once. Entries also expire after ``CHOICES_TTL`` seconds, the longest a
+per-process cache (several web workers without a shared ``CACHE_URL``) can lag behind another
+worker's change. A unit that stopped
 leading a case (a returned dispatch) may stay offered until then: a filter that finds nothing.
 """
 
@@ -19,7 +21,7 @@ from django.db.models.signals import post_delete, post_save
 
 from accounts.models import UNIT_WORK_PERMISSION, OrganisationMember
 from accounts.scope import permission_prefixes
-from cases.models import Case, CaseAssignment, Category
+from cases.models import Case, CaseAssignment, Category, CategoryAttribute
 
 CHOICES_TTL = 300
 CATEGORIES = "categories"
@@ -47,6 +49,20 @@ def category_rows() -> list[tuple[int, str, int | None]]:
         rows = list(Category.objects.order_by("sort_order", "code").values_list("pk", "name", "parent_id"))
         cache.set(key, rows, CHOICES_TTL)
     return rows
+
+
+def public_category(pk: int) -> Category | None:
+    """The active public category ``pk`` with its questions prefetched (the 随手拍 form's), cached
+    with the category menu (a category or a question saved or deleted bumps its version)."""
+    key = f"cases:choices:{CATEGORIES}:{_version(CATEGORIES)}:public:{pk}"
+    category: Category | None = cache.get(key)
+    if category is None:
+        try:
+            category = Category.objects.public().prefetch_related("attributes").get(pk=pk)
+        except Category.DoesNotExist:
+            return None
+        cache.set(key, category, CHOICES_TTL)
+    return category
 
 
 def _scope_signature(user: Any) -> str:
@@ -90,6 +106,8 @@ def connect() -> None:
     """Keep the cached choices in step with the catalog and the cases (``CasesConfig.ready``)."""
     for name, signal in (("saved", post_save), ("deleted", post_delete)):
         signal.connect(_category_changed, sender=Category, dispatch_uid=f"cases-choices-category-{name}")
+        signal.connect(_category_changed, sender=CategoryAttribute,
+                       dispatch_uid=f"cases-choices-category-attribute-{name}")
         signal.connect(_lead_units_changed, sender=CaseAssignment, dispatch_uid=f"cases-choices-assignment-{name}")
         signal.connect(_lead_units_changed, sender=OrganisationMember, dispatch_uid=f"cases-choices-member-{name}")
     post_save.connect(_case_saved, sender=Case, dispatch_uid="cases-choices-case-saved")

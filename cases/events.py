@@ -1,9 +1,13 @@
 """What follows a timeline entry once it is committed: its notifications and the case-event listeners.
 
-A transition (``cases.workflow.record``) does not tell anyone inside the request. After its
-commit it enqueues one task, ``announce_event_task`` (django-tasks: the database queue by
-default, run by ``manage.py task_worker``), so the request writes one task row instead of inbox
-rows, e-mails and SMS. The task, like the supervision worker, calls ``announce_event``:
+A transition (``cases.workflow.record``) does not tell anyone inside the request. It enqueues one
+task, ``announce_event_task`` (django-tasks: the database queue by default, run by
+``manage.py task_worker``), so the request writes one task row instead of inbox rows, e-mails
+and SMS. On the database queue the task row is written in the transition's own transaction: it
+commits with the entry (one commit per request, not two) and a rolled-back transition leaves no
+task, while a worker never sees the row before the commit. Any other backend (Redis/RQ, whose
+worker could run before the commit) gets the task after the commit. The task, like the
+supervision worker, calls ``announce_event``:
 
 1. claims the entry by inserting its ``Announcement`` row; a second run (a retry, a second
    worker) finds the row and does nothing, so each entry is announced once;
@@ -24,6 +28,7 @@ from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
 from django_tasks import task
+from django_tasks_db import DatabaseBackend
 
 from cases import notifications
 from cases.models import Announcement, CaseEvent
@@ -52,13 +57,24 @@ def unregister_listener(listener: Listener) -> None:
 
 
 def announce_later(event_id: int) -> None:
-    """After the current transaction commits, enqueue the announcing of this entry.
+    """Have this entry announced once the current transaction commits.
 
-    Inside ``cases.notifications.silenced()`` (demo data, imports) nothing is enqueued.
+    On the database queue the task row joins the transaction (it commits or rolls back with the
+    entry); on any other backend the task is enqueued after the commit. Inside
+    ``cases.notifications.silenced()`` (demo data, imports) nothing is enqueued.
     """
     if notifications.is_silenced():
         return
-    transaction.on_commit(lambda: announce_event_task.enqueue(event_id))
+    if queued_in_database():
+        announce_event_task.enqueue(event_id)
+    else:
+        transaction.on_commit(lambda: announce_event_task.enqueue(event_id))
+
+
+def queued_in_database() -> bool:
+    """Whether the announcing task is queued in this database (``django_tasks_db``), so its row
+    can be written in the caller's transaction."""
+    return isinstance(announce_event_task.get_backend(), DatabaseBackend)
 
 
 @task()

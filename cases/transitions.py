@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
 from areas.geo import CoordinateSystem
+from areas.grid_cache import grid_by_code
 from areas.locator import locate
 from areas.models import Area
 from cases import calendar
@@ -114,7 +115,7 @@ def _place(
             raise ValidationError({"location": [str(error)]}) from error
         if result.area is None:
             raise ValidationError({"location": [result.message]})
-        located = Area.objects.get(code=result.area.code)
+        located = grid_by_code(result.area.code) or Area.objects.get(code=result.area.code)
         if grid is not None and not (located.code.startswith(grid.code) or grid.code.startswith(located.code)):
             raise ValidationError({"location": [_("地图上的位置不在所选网格内。")]})
         return located, result.lng, result.lat

@@ -17,6 +17,7 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, QueryDict
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
@@ -49,7 +50,15 @@ SHORT_TEXT = 100
 
 
 class Open311ReportForm(PublicReportForm):
-    """The public report form, with the words an Open311 client needs when the place is missing."""
+    """The public report form, with the words an Open311 client needs when the place is missing;
+    its category is the service the request named (already read, with its questions)."""
+
+    def __init__(self, *args: Any, service: Category, **kwargs: Any) -> None:
+        self.service = service
+        super().__init__(*args, **kwargs)
+
+    def read_category(self, categories: QuerySet[Category], pk: int) -> Category | None:
+        return self.service if pk == self.service.pk else super().read_category(categories, pk)
 
     @property
     def missing_place(self) -> str:
@@ -148,7 +157,7 @@ def submit(request: HttpRequest, key: Open311Key, category: Category) -> tuple[S
         key=_source(request, key, post),
         phone=str(data.get("reporter_phone", "")),
         channel=Channel.OPEN311,
-        make_form=lambda with_files: Open311ReportForm(data, files if with_files else None),
+        make_form=lambda with_files: Open311ReportForm(data, files if with_files else None, service=category),
         saved=record,
     )
     return submission, (records[0] if submission.case is not None and records else None)

@@ -215,7 +215,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     code = str(request.POST.get("service_code", "")).strip()
     if not code:
         raise bad("service_code", _("请提供 service_code。"))
-    category = public_categories().filter(code=code).first()
+    category = public_categories().prefetch_related("attributes").filter(code=code).first()
     if category is None:
         raise Open311Error(404, _("service_code：没有这个服务“%(code)s”。") % {"code": code[:60]})
     submission, record = intake.submit(request, key, category)

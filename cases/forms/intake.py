@@ -23,8 +23,10 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from areas.geo import CoordinateSystem
+from areas.grid_cache import grid_by_code
 from areas.models import Area, Level
 from cases.attributes import clean_attributes, field_name
+from cases.choices import public_category
 from cases.forms.photofields import PhotoForm, PhotosField
 from cases.models import AttributeKind, Category, CategoryAttribute, Channel, Rating
 from cases.models.case import TRACKING_ALPHABET
@@ -129,13 +131,13 @@ class SelectedCategoryField(forms.ModelChoiceField):
         return super().to_python(value)
 
 
-def _selected_category(form: forms.Form, queryset: QuerySet[Category]) -> Category | None:
+def _selected_category(form: ReportForm, queryset: QuerySet[Category]) -> Category | None:
     raw = form.data.get(form.add_prefix("category")) if form.is_bound else form.initial.get("category")
     if isinstance(raw, Category):
         return raw
     try:
-        return queryset.prefetch_related("attributes").get(pk=int(str(raw)))
-    except (TypeError, ValueError, Category.DoesNotExist):
+        return form.read_category(queryset, int(str(raw)))
+    except (TypeError, ValueError):
         return None
 
 
@@ -178,6 +180,13 @@ class ReportForm(PhotoForm):
         self.fields.update(self.attribute_form.fields)
         self.gps_point: tuple[float, float] | None = None
         _style(self)
+
+    def read_category(self, categories: QuerySet[Category], pk: int) -> Category | None:
+        """The chosen category with its questions (one query and its prefetch)."""
+        try:
+            return categories.prefetch_related("attributes").get(pk=pk)
+        except Category.DoesNotExist:
+            return None
 
     def clean_description(self) -> str:
         text = str(self.cleaned_data.get("description", "")).strip()
@@ -378,6 +387,20 @@ class StaffReportForm(ReportForm):
 
 # ----- the public report page (随手拍) --------------------------------------------------------------
 
+class CachedGridField(forms.ModelChoiceField):
+    """The QR code's grid by its code: an active grid or micro-grid read from the cache
+    (``areas.grid_cache``) instead of a query per report; the queryset only renders the field."""
+
+    def to_python(self, value: Any) -> Area | None:
+        if value in self.empty_values:
+            return None
+        grid = grid_by_code(str(value))
+        if grid is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                  params={"value": value})
+        return grid
+
+
 class PublicReportForm(ReportForm):
     """居民随手拍: a public category, a place inside some grid, photos, anonymous or with a phone."""
 
@@ -388,10 +411,10 @@ class PublicReportForm(ReportForm):
                                      widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
     # The grid of the QR code the page was opened from (``?grid=<code>``): where the report is
     # when neither a pin nor a photo's position places it. A pin always wins (the locator decides).
-    grid = forms.ModelChoiceField(label=gettext_lazy("所在网格"), queryset=Area.objects.none(), required=False,
-                                  to_field_name="code", widget=forms.HiddenInput,
-                                  error_messages={"invalid_choice": gettext_lazy(
-                                      "二维码中的网格已不存在，请在地图上点选问题位置。")})
+    grid = CachedGridField(label=gettext_lazy("所在网格"), queryset=Area.objects.none(), required=False,
+                           to_field_name="code", widget=forms.HiddenInput,
+                           error_messages={"invalid_choice": gettext_lazy(
+                               "二维码中的网格已不存在，请在地图上点选问题位置。")})
     # A field people never see: robots that fill every input give themselves away.
     homepage = forms.CharField(required=False, widget=forms.TextInput(
         attrs={"tabindex": "-1", "autocomplete": "off", "class": "wg-hp"}))
@@ -403,6 +426,10 @@ class PublicReportForm(ReportForm):
         grid_field = self.fields["grid"]
         assert isinstance(grid_field, forms.ModelChoiceField)
         grid_field.queryset = Area.objects.active().filter(level__in=[Level.GRID, Level.MICROGRID])
+
+    def read_category(self, categories: QuerySet[Category], pk: int) -> Category | None:
+        """From the cache (``cases.choices.public_category``): the public catalog changes rarely."""
+        return public_category(pk)
 
     def clean_reporter_phone(self) -> str:
         return clean_contact_phone(self.cleaned_data.get("reporter_phone", ""))

@@ -7,6 +7,7 @@ end a test's wrapping transaction) and use the database queue, as production doe
 import pytest
 from django.core.cache import caches
 from django.core.management import call_command
+from django.db import transaction
 from django_tasks_db.models import DBTaskResult
 
 from cases import events
@@ -96,3 +97,37 @@ def test_nothing_is_enqueued_for_silenced_entries(cc):
         report(cc)
     assert not DBTaskResult.objects.exists()
     assert not Notification.objects.exists()
+
+
+def test_the_task_row_is_written_in_the_reports_own_transaction(cc):
+    with transaction.atomic():
+        case = report(cc)
+        queued = DBTaskResult.objects.get()  # before the commit, in the same transaction
+    assert queued.args_kwargs["args"] == [CaseEvent.objects.get(case=case, verb="report").pk]
+
+
+def test_a_rolled_back_report_leaves_no_task(cc):
+    def refuse(case: Case) -> None:
+        raise RuntimeError("what the caller records with the case failed")
+
+    with pytest.raises(RuntimeError):
+        report(cc, saved=refuse)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        report(cc)
+        raise RuntimeError("the request failed after the report")
+    assert not Case.objects.exists() and not CaseEvent.objects.exists()
+    assert not DBTaskResult.objects.exists()
+
+
+def test_other_backends_get_the_task_only_after_the_commit(cc, settings):
+    """Redis/RQ's worker could run before the commit and miss the entry: those enqueue after it."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    backend = events.announce_event_task.get_backend()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        report(cc)
+        raise RuntimeError("rolled back")
+    with transaction.atomic():
+        report(cc)
+        assert backend.results == []
+    assert [result.args for result in backend.results] == [[CaseEvent.objects.get(verb="report").pk]]
+    assert not DBTaskResult.objects.exists()

@@ -4,7 +4,9 @@
   places the report when no pin is given; the stored copies carry no EXIF), a point inside
   some grid, anonymous or with a phone. Rate-limited per address and per phone, failed
   submissions included (``cases.ratelimit``), CSRF-protected, with a honeypot field; photos are
-  opened only once everything else is valid. The answer is the tracking code.
+  opened only once everything else is valid. The answer is the tracking code (the browser keeps
+  its last few codes in a signed cookie for ``/s/report/done/`` and the lookup page, not in the
+  session: an anonymous report touches no session row).
 * ``/s/track/`` and ``/s/track/<code>/`` — the case's status, the public timeline entries
   (``CaseEvent.public``) with only their reply to the reporter (``CaseEvent.reply``; staff notes
   never leave the desk) and public photos, and what the reporter may do now
@@ -24,6 +26,7 @@ from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
@@ -56,7 +59,13 @@ from cases.tracking import public_text as _public_text
 from cases.views.intake import locate_query, map_config, outlines_json, photo_response, where_json
 from cases.workflow import REPORTER, ActionRefused
 
-SESSION_CODES = "cases_public_codes"
+# The reporter's latest tracking codes, newest first, in a signed cookie (not the database session:
+# an anonymous report then neither reads nor writes ``django_session``). Signed, not encrypted:
+# the codes are readable on the device that reported them, as on the confirmation page itself.
+CODES_COOKIE = "wg_codes"
+CODES_SALT = "cases.views.public.codes"
+CODES_KEPT = 5
+CODES_SECONDS = 2 * 60 * 60
 ROBOTS = "noindex, nofollow"
 
 
@@ -89,9 +98,17 @@ def _initial(request: HttpRequest) -> dict[str, Any]:
     return {"grid": code} if code.isdigit() and _public_grids().filter(code=code).exists() else {}
 
 
-def _remember(request: HttpRequest, code: str) -> None:
-    codes = [code, *request.session.get(SESSION_CODES, [])][:5]
-    request.session[SESSION_CODES] = codes
+def _remembered(request: HttpRequest) -> list[str]:
+    """The codes this browser reported lately, newest first; none when the cookie is missing,
+    expired or tampered with."""
+    value = request.get_signed_cookie(CODES_COOKIE, default="", salt=CODES_SALT, max_age=CODES_SECONDS)
+    return [code for code in (value or "").split(".") if looks_like_code(code)][:CODES_KEPT]
+
+
+def _remember(request: HttpRequest, response: HttpResponseBase, code: str) -> None:
+    codes = [code, *_remembered(request)][:CODES_KEPT]
+    response.set_signed_cookie(CODES_COOKIE, ".".join(codes), salt=CODES_SALT, max_age=CODES_SECONDS,
+                               httponly=True, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE)
 
 
 def _typed(request: HttpRequest) -> PublicReportForm:
@@ -114,8 +131,9 @@ def report(request: HttpRequest) -> HttpResponse:
     if submission.limited:
         return _render_report(request, submission.form, status=429, refusal=submission.refusal)
     if submission.case is not None:
-        _remember(request, submission.case.tracking_code)
-        return redirect("public_cases:done")
+        response = redirect("public_cases:done")
+        _remember(request, response, submission.case.tracking_code)
+        return response
     return _render_report(request, submission.form, status=400)
 
 
@@ -147,7 +165,7 @@ def outlines(request: HttpRequest) -> HttpResponse:
 @require_GET
 def done(request: HttpRequest) -> HttpResponse:
     """The confirmation: the tracking code, shown big, with the link to the tracking page."""
-    codes = request.session.get(SESSION_CODES, [])
+    codes = _remembered(request)
     if not codes:
         return redirect("public_cases:report")
     response = render(request, "cases/public/done.html", {"code": codes[0]})
@@ -205,7 +223,7 @@ def track_lookup(request: HttpRequest) -> HttpResponse:
     form = TrackLookupForm(request.GET or None)
     if form.is_valid():
         return redirect("public_cases:track", code=form.cleaned_data["code"])
-    return render(request, "cases/public/lookup.html", {"form": form, "recent": request.session.get(SESSION_CODES, [])})
+    return render(request, "cases/public/lookup.html", {"form": form, "recent": _remembered(request)})
 
 
 # ----- the tracking page ---------------------------------------------------------------------------
