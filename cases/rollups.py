@@ -25,6 +25,7 @@ import functools
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, QuerySet, Sum
 from django.db.models.functions import Substr, TruncMonth
@@ -248,6 +249,8 @@ def _lock_rollups(mode: str) -> None:
 
 # --- slices: the frozen booking days summed per month and area, at each level ----------------
 
+SLICES_GENERATION = "cases:rollups:slices-generation"
+
 
 def watermark() -> datetime.date | None:
     """The last booking day summed into the slices (None: none yet)."""
@@ -304,8 +307,24 @@ def compact(until: datetime.date | None = None) -> int:
     return touched
 
 
+def slices_generation() -> int:
+    """A number that changes whenever the slices are rebuilt (``compact`` moves the watermark
+    instead): what is worked out from the slices up to one watermark can be cached under both."""
+    return int(cache.get_or_set(SLICES_GENERATION, 1, None) or 1)
+
+
+def _new_slices_generation() -> None:
+    try:
+        cache.incr(SLICES_GENERATION)
+    except ValueError:  # evicted meanwhile
+        cache.set(SLICES_GENERATION, 2, None)
+
+
 def _rebuild_slices(since: datetime.date | None, chunk: int) -> None:
     """Recompute the slices from the rollup rows (months from ``since``'s on), up to the watermark."""
+    # At once, and again once the new slices are committed (a page may cache the old ones meanwhile).
+    _new_slices_generation()
+    transaction.on_commit(_new_slices_generation)
     mark = watermark()
     if since is None or mark is None:
         CaseRollupSlice.objects.all().delete()

@@ -251,3 +251,26 @@ def test_a_long_unit_table_lists_the_busiest_units_and_sums_the_rest(cast, login
     everyone = [("繁忙物业", 3), ("清闲物业", 2), ("少事物业", 1), ("无主办单位（自办或未派遣）", 1)]
     assert sorted(rows) == sorted(everyone)
     assert "只列出" not in note
+
+
+def test_the_units_ranking_follows_a_rebuild_of_the_slices(cast, login, monkeypatch):
+    """The ranking from the slices is cached under the watermark: a rebuild that leaves the
+    watermark where it was still shows the new ranking at once."""
+    lamp = make_category("t-lamp", "路灯")
+    busy, quiet, idle = (Organisation.objects.create(name=name, kind=OrganisationKind.PROPERTY, home_area=cast.street1)
+                         for name in ("繁忙物业", "清闲物业", "少事物业"))
+    for unit, count in ((busy, 3), (quiet, 2), (idle, 1)):
+        for _ in range(count):
+            make_row(cast, lamp, lead_organisation=unit)
+    rollups.rebuild()  # every row summed into the slices, the watermark at yesterday
+    monkeypatch.setattr(stats, "UNIT_ROWS", 2)
+    client = login(cast.street_leader)
+    assert _unit_table(client.get(URL))[0] == [("繁忙物业", 3), ("清闲物业", 2), ("其余 1 个主办单位（合计）", 1)]
+    mark = rollups.watermark()
+
+    for _ in range(4):
+        make_row(cast, lamp, lead_organisation=idle)
+    rollups.rebuild()
+
+    assert rollups.watermark() == mark
+    assert _unit_table(client.get(URL))[0] == [("繁忙物业", 3), ("少事物业", 5), ("其余 1 个主办单位（合计）", 2)]
