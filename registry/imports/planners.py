@@ -35,6 +35,7 @@ from registry.models import (
     Establishment,
     Gender,
     HouseholdMember,
+    ImportKind,
     PoliticalStatus,
     Relation,
     ResidencyType,
@@ -160,6 +161,12 @@ class _DocumentRows:
     def indexes(rows: list[Row]) -> list[str]:
         found = []
         for row in rows:
+            facts = _resident_facts(row)
+            if facts is not None:  # the commit: the dry run identified the row already
+                _type, number, index = facts["document"]
+                row.document = (number, index)
+                found.append(index)
+                continue
             try:
                 document_type = row.choice("document_type", DocumentType.ID_CARD)
             except RowError:
@@ -169,6 +176,12 @@ class _DocumentRows:
                 row.document = (number, document_index(document_type, number))
                 found.append(row.document[1])
         return found
+
+
+def _resident_facts(row: Row) -> dict[str, Any] | None:
+    """The facts a resident roster's dry run noted for the row (``ResidentPlanner._checked``), if any."""
+    facts = row.facts
+    return facts if facts is not None and facts.get("kind") == ImportKind.RESIDENTS else None
 
 
 def _place_key(dwelling: Dwelling | None) -> Any:
@@ -203,8 +216,7 @@ class ResidentPlanner(Planner):
             self.tags_of[resident_id].add(tag_id)
 
     def plan(self, row: Row) -> Plan:
-        document_type, number, index = self.documents.identify(row)
-        values = self._values(row, document_type, number)
+        document_type, number, index, values = self._checked(row)
         dwelling = self.places.dwelling(row, None)
         relation = row.choice("relation") if dwelling else ""
         if dwelling and not relation:
@@ -229,6 +241,30 @@ class ResidentPlanner(Planner):
         if resident.grid_id != grid.pk:
             values["grid"] = grid
         return self._merge(row, resident, values, tags, dwelling, relation, label)
+
+    def _checked(self, row: Row) -> tuple[str, str, str, dict[str, Any]]:
+        """(document type, number, blind index, values) of the row: what depends on its cells alone.
+
+        The dry run works them out and notes them as the row's facts, which its row cache keeps;
+        the commit takes them from there (the same cells give the same results: the checks
+        depend on no data, and a date check only ever accepts more as time passes) and checks
+        only what depends on the registry, which may have changed since.
+        """
+        facts = _resident_facts(row)
+        if facts is not None:
+            document_type, number, index = facts["document"]
+            row.document = (number, index)
+            values = dict(facts["values"])
+            if values["birth_date"] is not None:
+                values["birth_date"] = datetime.date.fromisoformat(values["birth_date"])
+            return document_type, number, index, values
+        document_type, number, index = self.documents.identify(row)
+        values = self._values(row, document_type, number)
+        birth_date = values["birth_date"]
+        row.facts = {"kind": ImportKind.RESIDENTS, "document": [document_type, number, index], "values": {
+            **values, "birth_date": birth_date.isoformat() if birth_date is not None else None,
+        }}
+        return document_type, number, index, values
 
     def _values(self, row: Row, document_type: str, number: str) -> dict[str, Any]:
         values: dict[str, Any] = {
