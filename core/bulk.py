@@ -46,6 +46,45 @@ def frozen_heap() -> Iterator[None]:
         gc.unfreeze()
 
 
+def instance_maker(model: type[M]) -> Callable[..., M]:
+    """A function that makes ``model(**values)``, the same unsaved instance, for thousands of them.
+
+    ``Model.__init__`` with keyword arguments looks every field up among them; given every
+    concrete field's value in order it only sets them. The maker passes them so: the given
+    values, each other field's default as ``__init__`` would take it (a callable default is
+    called for each instance), and a related object (``grid=area``) through its descriptor
+    afterwards, as ``__init__`` sets it. Only concrete fields may be given (``TypeError`` else).
+    """
+    slots: list[tuple[str, str | None, Any, Callable[[], Any] | None]] = []
+    related: list[str] = []
+    for field in model._meta.concrete_fields:
+        name = field.name if field.is_relation else None
+        factory = field.get_default if field.has_default() and callable(field.default) else None
+        slots.append((field.attname, name, None if factory is not None else field.get_default(), factory))
+        if name is not None:
+            related.append(name)
+    known = {attname for attname, _name, _default, _factory in slots} | set(related)
+
+    def make(**values: Any) -> M:
+        if not values.keys() <= known:
+            raise TypeError(f"{model.__name__}() got unexpected keyword arguments: {sorted(values.keys() - known)}")
+        args: list[Any] = []
+        for attname, name, constant, factory in slots:
+            if name is not None and name in values:
+                args.append(None)  # set through the descriptor below
+            elif attname in values:
+                args.append(values[attname])
+            else:
+                args.append(factory() if factory is not None else constant)
+        instance = model(*args)
+        for name in related:
+            if name in values:
+                setattr(instance, name, values[name])
+        return instance
+
+    return make
+
+
 def insert_rows(instances: Sequence[M], batch_size: int = 500) -> list[M]:
     """INSERT the (unsaved) instances, all of one model, and set their primary keys; returns them."""
     if not instances:
@@ -103,15 +142,16 @@ Convert = Callable[[Any], Any]
 def _converter(field: Any, connection: Any) -> Convert:
     """``field.get_db_prep_save(value, connection)`` for a value ``pre_save`` returned, with the
     common cases of Django's own fields done directly, as those steps do them (a roster's commit
-    prepares a quarter of a million values): ``None`` and a ``str`` in a plain text field, an
-    ``int`` in an integer field or a key, a ``bool``, a ``date``, an aware ``datetime``. Any other
-    value, and every value of any other field (encrypted ones, JSON…), takes the full path."""
+    prepares a quarter of a million values): ``None`` and a ``str`` (a choice too) in a plain text
+    field, an ``int`` in an integer field or a key, a ``bool``, a ``date``, an aware ``datetime``.
+    Any other value, and every value of any other field (encrypted ones, JSON…), takes the full path."""
     def slow(value: Any) -> Any:
         return field.get_db_prep_save(value, connection)
 
     ops = connection.ops
     if _plain_text(field):
-        return lambda value: value if type(value) is str or value is None else slow(value)
+        # Any str (also a TextChoices member) comes out of ``to_python`` as it is.
+        return lambda value: value if isinstance(value, str) or value is None else slow(value)
     if type(field).get_db_prep_save is models.ForeignKey.get_db_prep_save:
         target = _converter(field.target_field, connection)
         return lambda value: None if value is None else target(value) if type(value) is int else slow(value)

@@ -20,6 +20,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from areas.models import Area
+from core.bulk import instance_maker
 from registry.imports.bulk import RosterWrites, Stay
 from registry.imports.places import PlaceIndex
 from registry.imports.rows import ImportContext, Row, RowError, validation_message
@@ -203,6 +204,7 @@ class ResidentPlanner(Planner):
         self.tags_of: dict[int, set[int]] = {}
         self.tags = {tag.name: tag for tag in CareTag.objects.all()} | {tag.code: tag for tag in CareTag.objects.all()}
         self.writes = RosterWrites(today=context.today)
+        self.new_resident = instance_maker(Resident)
 
     def prepare(self, rows: list[Row]) -> None:
         found = list(Resident.objects.filter(id_number_index__in=_DocumentRows.indexes(rows)))
@@ -318,7 +320,7 @@ class ResidentPlanner(Planner):
     def _create(self, grid: Area, index: str, values: dict[str, Any], tags: list[CareTag], dwelling: Dwelling | None,
                 relation: str, label: Summary) -> Plan:
         def apply() -> None:  # the new resident is built only by the commit (a dry run only counts it)
-            resident = Resident(grid=grid, id_number_index=index, **values)
+            resident = self.new_resident(grid=grid, id_number_index=index, **values)
             resident.political_status = resident.political_status or PoliticalStatus.MASSES
             resident.residency_type = resident.residency_type or ResidencyType.REGISTERED
             self.writes.new_residents.append((resident, tags))

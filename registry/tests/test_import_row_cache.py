@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 
 from audit.models import ChangeLogEntry
-from core.bulk import _preparer, insert_rows
+from core.bulk import _preparer, insert_rows, instance_maker
 from registry.imports import importer, planners
 from registry.imports.importer import run_job
 from registry.imports.rowcache import SUFFIX, _decoded, _encoded
@@ -194,3 +194,25 @@ def test_a_cache_written_under_another_index_key_is_not_used(cast, tmp_path, mon
     assert opened, "the commit should have read the file"
     number = valid_id(32)
     assert Resident.objects.get(name="李建国").id_number_index == document_index("id_card", number)
+
+
+def test_instance_maker_makes_what_the_model_makes(cast):
+    """``instance_maker(model)(**values)`` is ``model(**values)``: the same values, defaults and cached relations."""
+    resident = Resident(grid=cast.grid_a, name="王芳", gender="F")
+    household = Household(grid=cast.grid_a, dwelling_id=5)
+    made = [
+        (Resident, {"grid": cast.grid_a, "id_number_index": "a" * 64, "name": "王芳", "gender": "F",
+                    "birth_date": datetime.date(1980, 5, 6), "phone": "13800002222", "residency_type": "floating"}),
+        (Household, {"grid": cast.grid_a, "dwelling_id": 5}),
+        (HouseholdMember, {"household": household, "resident": resident, "relation": "head",
+                           "moved_in_on": datetime.date(2026, 1, 2)}),
+        (HouseholdMember, {"household_id": 3, "resident_id": 4, "relation": "child"}),  # moved_in_on: its default
+    ]
+    for model, values in made:
+        expected, got = model(**values), instance_maker(model)(**values)
+        state = ("_state",)
+        assert ({k: v for k, v in got.__dict__.items() if k not in state}
+                == {k: v for k, v in expected.__dict__.items() if k not in state}), model
+        assert got._state.fields_cache == expected._state.fields_cache and got._state.adding
+    with pytest.raises(TypeError):
+        instance_maker(Resident)(nickname="芳")
