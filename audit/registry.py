@@ -38,7 +38,9 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for attname, mask in _logged_fields(type(instance)):
         value = getattr(instance, attname)
-        values[attname] = _json_safe(mask(value) if mask is not None else value)
+        if mask is not None:
+            value = mask(value)
+        values[attname] = value if type(value) in _PLAIN else _json_safe(value)  # most are: no call
     return values
 
 

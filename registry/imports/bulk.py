@@ -29,7 +29,7 @@ from django.db import models
 from django.utils import timezone
 
 from audit.registry import Change, record_created_in_bulk, record_in_bulk, snapshot
-from core.bulk import insert_rows
+from core.bulk import insert_rows, instance_maker
 from registry.addresses import address_key
 from registry.imports.places import NewPlaces
 from registry.models import CareTag, Household, HouseholdMember, Relation, Resident
@@ -149,6 +149,7 @@ def place_stays(stays: list[Stay], today: datetime.date, keys: list[str] | None 
     changed: list[Change] = []
     new_households: list[Household] = []
     new_members: list[HouseholdMember] = []
+    new_member, new_household = instance_maker(HouseholdMember), instance_maker(Household)
     heads: dict[int, tuple[Household, dict[str, Any] | None]] = {}
     for stay in stays:
         current = stay.current
@@ -159,9 +160,10 @@ def place_stays(stays: list[Stay], today: datetime.date, keys: list[str] | None 
         else:
             if current is not None:
                 ended.append(_changed(current, now, moved_out_on=max(today, current.moved_in_on)))
-            household = households.get(stay.dwelling.pk) or _new_household(stay.dwelling, households, new_households)
-            new_members.append(HouseholdMember(household=household, resident=stay.resident, relation=stay.relation,
-                                               moved_in_on=min(stay.moved_in_on, today)))
+            household = households.get(stay.dwelling.pk) or _new_household(
+                new_household(grid=stay.dwelling.grid, dwelling=stay.dwelling), households, new_households)
+            new_members.append(new_member(household=household, resident=stay.resident, relation=stay.relation,
+                                          moved_in_on=min(stay.moved_in_on, today)))
         if stay.relation == Relation.HEAD and household.head_id != stay.resident.pk:
             before = heads[id(household)][1] if id(household) in heads else (
                 snapshot(household) if household.pk else None)
@@ -239,8 +241,8 @@ def _first_households(dwelling_ids: list[int]) -> dict[int, Household]:
     return found
 
 
-def _new_household(dwelling: DwellingModel, households: dict[int, Household], new: list[Household]) -> Household:
-    household = Household(grid=dwelling.grid, dwelling=dwelling)
-    households[dwelling.pk] = household
+def _new_household(household: Household, households: dict[int, Household], new: list[Household]) -> Household:
+    """A new household (at its dwelling) is the dwelling's from now on."""
+    households[household.dwelling.pk] = household
     new.append(household)
     return household

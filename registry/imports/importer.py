@@ -45,7 +45,7 @@ from registry.imports.planners import (
 from registry.imports.reader import RosterReader, UnreadableFile, cell_text, is_blank, open_roster
 from registry.imports.rejects import RejectsWorkbook
 from registry.imports.retention import drop_files
-from registry.imports.rowcache import RowRecorder, open_cached
+from registry.imports.rowcache import CachedRoster, RowRecorder, open_cached
 from registry.imports.rows import ImportContext, Row, RowError
 from registry.models import ImportJob, ImportKind, ImportStatus
 from registry.normalise import normalise_text
@@ -210,12 +210,15 @@ def _import(job: ImportJob, *, commit: bool, on_progress: Progress | None) -> tu
             plans: list[tuple[int, Plan]] = []
             processed = 0
             rows = recorder.rows() if recorder is not None else reader.rows()
-            for chunk, read in _chunks(job.kind, rows, positions, tally):
+            facts = reader.facts if isinstance(reader, CachedRoster) else None  # the dry run's, for the commit
+            for chunk, read in _chunks(job.kind, rows, positions, tally, facts):
                 planner.prepare(chunk)
                 for row in chunk:
                     plan = _plan(planner, row, tally, rejects)
                     if plan is not None and plan.apply is not None:
                         plans.append((row.number, plan))
+                if recorder is not None:
+                    recorder.checked({row.number: row.facts for row in chunk if row.facts is not None})
                 processed += read
                 _report_progress(job, processed, max(reader.total_rows, processed), on_progress)
             _update(job, total_rows=processed)  # the reader's count was an estimate
@@ -261,9 +264,11 @@ def _quoted_list(names: list[str]) -> str:
 
 
 def _chunks(
-    kind: str, rows: Iterator[tuple[int, list[Any]]], positions: dict[str, int], tally: Tally
+    kind: str, rows: Iterator[tuple[int, list[Any]]], positions: dict[str, int], tally: Tally,
+    facts: dict[int, dict[str, Any]] | None = None,
 ) -> Iterator[tuple[list[Row], int]]:
-    """Non-empty rows in chunks of PROGRESS_EVERY, with how many file rows each chunk covered."""
+    """Non-empty rows in chunks of PROGRESS_EVERY, with how many file rows each chunk covered
+    (and each with its facts from the dry run, when the commit reads its row cache)."""
     chunk: list[Row] = []
     read = 0
     example = _example_cells(columns_for(kind), positions)
@@ -274,7 +279,8 @@ def _chunks(
         elif _is_example(cells, example):
             tally.notes.append(_("第%(row)d行是导入模板中的示例行，已跳过。") % {"row": number})
         else:
-            chunk.append(Row(number=number, cells=cells, kind=kind, positions=positions))
+            chunk.append(Row(number=number, cells=cells, kind=kind, positions=positions,
+                             facts=facts.pop(number, None) if facts is not None else None))
         if read >= PROGRESS_EVERY:
             yield chunk, read
             chunk, read = [], 0

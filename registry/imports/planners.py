@@ -20,6 +20,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from areas.models import Area
+from core.bulk import instance_maker
 from registry.imports.bulk import RosterWrites, Stay
 from registry.imports.places import PlaceIndex
 from registry.imports.rows import ImportContext, Row, RowError, validation_message
@@ -35,6 +36,7 @@ from registry.models import (
     Establishment,
     Gender,
     HouseholdMember,
+    ImportKind,
     PoliticalStatus,
     Relation,
     ResidencyType,
@@ -160,6 +162,12 @@ class _DocumentRows:
     def indexes(rows: list[Row]) -> list[str]:
         found = []
         for row in rows:
+            facts = _resident_facts(row)
+            if facts is not None:  # the commit: the dry run identified the row already
+                _type, number, index = facts["document"]
+                row.document = (number, index)
+                found.append(index)
+                continue
             try:
                 document_type = row.choice("document_type", DocumentType.ID_CARD)
             except RowError:
@@ -169,6 +177,12 @@ class _DocumentRows:
                 row.document = (number, document_index(document_type, number))
                 found.append(row.document[1])
         return found
+
+
+def _resident_facts(row: Row) -> dict[str, Any] | None:
+    """The facts a resident roster's dry run noted for the row (``ResidentPlanner._checked``), if any."""
+    facts = row.facts
+    return facts if facts is not None and facts.get("kind") == ImportKind.RESIDENTS else None
 
 
 def _place_key(dwelling: Dwelling | None) -> Any:
@@ -190,6 +204,7 @@ class ResidentPlanner(Planner):
         self.tags_of: dict[int, set[int]] = {}
         self.tags = {tag.name: tag for tag in CareTag.objects.all()} | {tag.code: tag for tag in CareTag.objects.all()}
         self.writes = RosterWrites(today=context.today)
+        self.new_resident = instance_maker(Resident)
 
     def prepare(self, rows: list[Row]) -> None:
         found = list(Resident.objects.filter(id_number_index__in=_DocumentRows.indexes(rows)))
@@ -203,8 +218,7 @@ class ResidentPlanner(Planner):
             self.tags_of[resident_id].add(tag_id)
 
     def plan(self, row: Row) -> Plan:
-        document_type, number, index = self.documents.identify(row)
-        values = self._values(row, document_type, number)
+        document_type, number, index, values = self._checked(row)
         dwelling = self.places.dwelling(row, None)
         relation = row.choice("relation") if dwelling else ""
         if dwelling and not relation:
@@ -229,6 +243,30 @@ class ResidentPlanner(Planner):
         if resident.grid_id != grid.pk:
             values["grid"] = grid
         return self._merge(row, resident, values, tags, dwelling, relation, label)
+
+    def _checked(self, row: Row) -> tuple[str, str, str, dict[str, Any]]:
+        """(document type, number, blind index, values) of the row: what depends on its cells alone.
+
+        The dry run works them out and notes them as the row's facts, which its row cache keeps;
+        the commit takes them from there (the same cells give the same results: the checks
+        depend on no data, and a date check only ever accepts more as time passes) and checks
+        only what depends on the registry, which may have changed since.
+        """
+        facts = _resident_facts(row)
+        if facts is not None:
+            document_type, number, index = facts["document"]
+            row.document = (number, index)
+            values = dict(facts["values"])
+            if values["birth_date"] is not None:
+                values["birth_date"] = datetime.date.fromisoformat(values["birth_date"])
+            return document_type, number, index, values
+        document_type, number, index = self.documents.identify(row)
+        values = self._values(row, document_type, number)
+        birth_date = values["birth_date"]
+        row.facts = {"kind": ImportKind.RESIDENTS, "document": [document_type, number, index], "values": {
+            **values, "birth_date": birth_date.isoformat() if birth_date is not None else None,
+        }}
+        return document_type, number, index, values
 
     def _values(self, row: Row, document_type: str, number: str) -> dict[str, Any]:
         values: dict[str, Any] = {
@@ -282,7 +320,7 @@ class ResidentPlanner(Planner):
     def _create(self, grid: Area, index: str, values: dict[str, Any], tags: list[CareTag], dwelling: Dwelling | None,
                 relation: str, label: Summary) -> Plan:
         def apply() -> None:  # the new resident is built only by the commit (a dry run only counts it)
-            resident = Resident(grid=grid, id_number_index=index, **values)
+            resident = self.new_resident(grid=grid, id_number_index=index, **values)
             resident.political_status = resident.political_status or PoliticalStatus.MASSES
             resident.residency_type = resident.residency_type or ResidencyType.REGISTERED
             self.writes.new_residents.append((resident, tags))

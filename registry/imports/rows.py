@@ -76,6 +76,9 @@ class Row:
     positions: dict[str, int]
     texts: dict[str, str] = field(default_factory=dict, repr=False)  # normalised cells, read once
     document: tuple[str, str] | None = field(default=None, repr=False)  # (number, blind index) once known
+    # What the planner worked out from the cells alone (JSON-safe), kept by the dry run's row cache
+    # for the commit (``rowcache``); None until then, or when the row did not get that far.
+    facts: dict[str, Any] | None = field(default=None, repr=False)
 
     def column(self, key: str) -> Column:
         return _columns_by_key(self.kind)[key]

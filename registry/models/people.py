@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -191,6 +191,10 @@ class Relation(models.TextChoices):
     OTHER = "other", _("其他")
 
 
+# Each relation's label per language, translated once (``HouseholdMember.relation_label``).
+_relation_labels: dict[tuple[str, str | None], str] = {}
+
+
 class HouseholdMemberQuerySet(models.QuerySet["HouseholdMember"]):
     def current(self) -> HouseholdMemberQuerySet:
         return self.filter(moved_out_on__isnull=True)
@@ -230,10 +234,14 @@ class HouseholdMember(TimeStampedModel):
     @property
     def relation_label(self) -> str:
         """``get_relation_display()`` without rebuilding the whole choice list per call (bulk imports log thousands)."""
-        try:
-            return str(Relation(self.relation).label)
-        except ValueError:
-            return str(self.relation)
+        key = (self.relation, translation.get_language())
+        label = _relation_labels.get(key)
+        if label is None:
+            try:
+                label = _relation_labels[key] = str(Relation(self.relation).label)
+            except ValueError:
+                return str(self.relation)
+        return label
 
     def clean(self) -> None:
         if self.moved_out_on and self.moved_out_on < self.moved_in_on:

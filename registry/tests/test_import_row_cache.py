@@ -9,13 +9,15 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from core.bulk import insert_rows
-from registry.imports import importer
+from audit.models import ChangeLogEntry
+from core.bulk import _preparer, insert_rows, instance_maker
+from registry.imports import importer, planners
 from registry.imports.importer import run_job
 from registry.imports.rowcache import SUFFIX, _decoded, _encoded
-from registry.models import ImportStatus, Resident
-from registry.pii import document_index
+from registry.models import Household, HouseholdMember, ImportStatus, Resident
+from registry.pii import document_index, index_value
 from registry.tests.fixtures import RESIDENT_HEADER, make_job, valid_id, xlsx_file
+from registry.validators import id_birth_date
 
 pytestmark = pytest.mark.django_db
 
@@ -118,3 +120,99 @@ def test_insert_rows_gives_keys_and_stores_values_as_save_would(cast):
         cursor.execute(f"SELECT id_number FROM {Resident._meta.db_table} WHERE id = %s", [saved[0].pk])
         (raw,) = cursor.fetchone()
     assert raw and number not in raw
+
+
+def test_insert_rows_prepares_every_value_as_django_does(cast):
+    """The values ``insert_rows`` writes are those of each field's own ``pre_save``/``get_db_prep_save``
+    (its shortcuts for Django's plain fields change nothing), for the models an import inserts."""
+    resident = Resident.objects.create(grid=cast.grid_a, name="王芳", id_number=valid_id(51), gender="F",
+                                       birth_date=datetime.date(1980, 5, 6), phone="13800002222")
+    household = Household(grid=cast.grid_a, grid_code=cast.grid_a.code, dwelling=None, head=resident, notes="")
+    stay = HouseholdMember(household=household, resident=resident, relation="head",
+                           moved_in_on=datetime.date(2026, 1, 2), moved_out_on=None)
+    entry = ChangeLogEntry(user=None, user_name="", action="create", object_id="7", object_repr="王芳",
+                           area_code=cast.grid_a.code, before=None, after={"name": "王芳", "n": 3})
+    household.dwelling_id, household.pk, stay.household_id = 5, None, 9  # unsaved, as the import's are
+    for instance in (resident, household, stay, entry):
+        fields = [field for field in type(instance)._meta.concrete_fields if not field.primary_key
+                  and not getattr(field, "personal_data", False)]  # encrypted: a random IV each time
+        fast = _preparer(fields, connection)(instance)
+        expected = [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
+        for field, got, want in zip(fields, fast, expected, strict=True):
+            if field.attname in ("created_at", "updated_at", "time"):  # now(): a little later the second time
+                assert type(got) is type(want) and got <= want, field.attname
+            else:
+                assert (type(got), repr(got)) == (type(want), repr(want)), field.attname
+
+
+def test_the_commit_takes_the_checked_documents_and_values_from_the_dry_run(cast, tmp_path, monkeypatch):
+    job = checked(cast, tmp_path)
+
+    def not_again(*args, **kwargs):
+        raise AssertionError("the commit checked the cells again")
+
+    monkeypatch.setattr(planners, "validate_document", not_again)
+    monkeypatch.setattr(planners, "normalise_name", not_again)
+    run_job(job, commit=True)
+
+    assert job.status == ImportStatus.DONE and job.created_count == 2, job.report
+    stored = Resident.objects.get(name="张秀兰")
+    number = valid_id(31, female=True)
+    assert stored.id_number == number and stored.id_number_index == document_index("id_card", number)
+    assert stored.gender == "F" and stored.birth_date == id_birth_date(number)
+    assert stored.phone == "13800001111" and stored.phone_index == index_value("phone", "13800001111")
+    assert Resident.objects.get(name="李建国").political_status == "party_member"
+
+
+def test_the_commit_checks_the_registry_as_it_is_then(cast, tmp_path):
+    """Residents registered between the dry run and the commit: the commit merges into the one
+    with the same name, and refuses the row whose number now belongs to someone else's name."""
+    job = checked(cast, tmp_path)
+    assert job.report["counts"]["created"] == 2
+    Resident.objects.create(grid=cast.grid_a, name="张秀兰", id_number=valid_id(31, female=True), gender="F")
+    Resident.objects.create(grid=cast.grid_a, name="李四", id_number=valid_id(32), gender="M")
+
+    run_job(job, commit=True)
+
+    assert job.status == ImportStatus.DONE, job.report
+    assert (job.created_count, job.merged_count, job.rejected_count) == (0, 1, 1)
+    assert "第4行「姓名」：与系统中同一证件号码的居民姓名（李*）不一致，请核对。" in [
+        row["reason"] for row in job.report["rejected"]]
+    merged = Resident.objects.get(name="张秀兰")
+    assert merged.phone == "13800001111"
+    assert Resident.objects.count() == 2
+
+
+def test_a_cache_written_under_another_index_key_is_not_used(cast, tmp_path, monkeypatch, settings):
+    job = checked(cast, tmp_path)
+    settings.PII_INDEX_KEY = "another-blind-index-key-of-at-least-32-characters"
+    opened = []
+    real = importer.open_roster
+    monkeypatch.setattr(importer, "open_roster", lambda *a, **k: opened.append(a) or real(*a, **k))
+    run_job(job, commit=True)
+
+    assert opened, "the commit should have read the file"
+    number = valid_id(32)
+    assert Resident.objects.get(name="李建国").id_number_index == document_index("id_card", number)
+
+
+def test_instance_maker_makes_what_the_model_makes(cast):
+    """``instance_maker(model)(**values)`` is ``model(**values)``: the same values, defaults and cached relations."""
+    resident = Resident(grid=cast.grid_a, name="王芳", gender="F")
+    household = Household(grid=cast.grid_a, dwelling_id=5)
+    made = [
+        (Resident, {"grid": cast.grid_a, "id_number_index": "a" * 64, "name": "王芳", "gender": "F",
+                    "birth_date": datetime.date(1980, 5, 6), "phone": "13800002222", "residency_type": "floating"}),
+        (Household, {"grid": cast.grid_a, "dwelling_id": 5}),
+        (HouseholdMember, {"household": household, "resident": resident, "relation": "head",
+                           "moved_in_on": datetime.date(2026, 1, 2)}),
+        (HouseholdMember, {"household_id": 3, "resident_id": 4, "relation": "child"}),  # moved_in_on: its default
+    ]
+    for model, values in made:
+        expected, got = model(**values), instance_maker(model)(**values)
+        state = ("_state",)
+        assert ({k: v for k, v in got.__dict__.items() if k not in state}
+                == {k: v for k, v in expected.__dict__.items() if k not in state}), model
+        assert got._state.fields_cache == expected._state.fields_cache and got._state.adding
+    with pytest.raises(TypeError):
+        instance_maker(Resident)(nickname="芳")
