@@ -12,7 +12,8 @@ docs/performance.md).
 ``--report`` profiles the anonymous 随手拍 POST instead (``/s/report/`` without a photo, as the
 ``make bench-load`` scenario sends it: a CSRF-checking client, a new phone per request; answer
 302). ``--cprofile N`` also prints the N functions with the most cumulative time (all repeats);
-``PROFILE_SORT=tottime`` sorts them by their own time instead.
+``PROFILE_SORT=tottime`` sorts them by their own time instead; ``PROFILE_CALLERS=name`` also
+prints the callers of the functions whose names match ``name``.
 """
 
 from __future__ import annotations
@@ -133,7 +134,10 @@ def measure(label: str, request: Any, options: argparse.Namespace) -> None:
     for _seconds, text, params in sorted(last, key=lambda found: found[0], reverse=True)[: options.explain]:
         explain(connection, text, params)
     if profiler is not None:
-        pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(options.cprofile)
+        stats = pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "cumulative"))
+        stats.print_stats(options.cprofile)
+        if os.environ.get("PROFILE_CALLERS"):  # who calls the functions whose names match it
+            stats.print_callers(os.environ["PROFILE_CALLERS"])
 
 
 def explain(connection: Any, sql: str, params: Any) -> None:

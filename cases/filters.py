@@ -29,7 +29,7 @@ from areas.models import PREFIX_LENGTH, Area, Level, code_prefix
 from cases.choices import category_rows, leading_unit_ids
 from cases.models import OPEN_STATUSES, Case, Channel, Rating, Status
 from cases.models.catalog import translated_catalog_text
-from core.forms import BoundedDateField, PlainSelect
+from core.forms import BoundedDateField, LazyChoices, PlainSelect
 
 # The levels an area filter can choose: above the grid, every level where cases are summed up.
 AREA_LEVELS = (Level.DISTRICT, Level.STREET, Level.COMMUNITY, Level.GRID)
@@ -101,8 +101,8 @@ class CaseFilterForm(forms.Form):
         self.user = user
         fields = self.fields
         # Callables: the queries run only when the choices are rendered or validated.
-        self._choice(fields["area"]).choices = self._area_choices
-        self._choice(fields["category"]).choices = self._category_choices
+        self._choice(fields["area"]).choices = LazyChoices(self._area_choices)
+        self._choice(fields["category"]).choices = LazyChoices(self._category_choices)
         self._choice(fields["status"]).choices = [ALL, *Status.choices]
         self._choice(fields["channel"]).choices = [ALL, *Channel.choices]
         self._choice(fields["overdue"]).choices = [ALL, (YES, _("曾超期或已超期")), (NO, _("未超期"))]
@@ -284,7 +284,7 @@ class CaseFilterForm(forms.Form):
         if isinstance(value, datetime.date):
             return value.isoformat()
         if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
-            choices = cast(Iterable[tuple[Any, Any]], field.choices)  # a list or a CallableChoiceIterator
+            choices = cast(Iterable[tuple[Any, Any]], field.choices)  # a list or lazy choices
             labels = {str(key): label for key, label in choices}
             return str(labels.get(str(value), value)).strip("\u3000")
         return str(value)

@@ -23,8 +23,8 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
-from functools import cached_property
-from typing import Any
+from functools import cached_property, partial
+from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.db.models import Count, DateField, F, Q, QuerySet, Sum
@@ -47,8 +47,9 @@ SUMS = {name: Sum(name) for name in COUNT_FIELDS}
 SLICE_AREA_LENGTH = max(SLICE_LEVELS)  # the finest slices are per community
 COARSE_FILTERS = ("area", "date_from", "date_to")
 LATE_WEIGHTS = {"": (0, 0, 1), YES: (1, 1, 1), NO: (-1, -1, 0)}
-# How long the units' ranking from the slices is kept (its key changes when the slices do).
-RANKING_TTL = 3600
+# How long sums of the slices are kept in the cache (their key changes when the slices do).
+FROZEN_TTL = 3600
+T = TypeVar("T")
 
 LateRow = Any
 
@@ -170,9 +171,13 @@ def _month_aligned(form: CaseFilterForm) -> bool:
 
 def _summed(rows: Iterable[Any], remap: Callable[[Any], Any], found: dict[Any, Counts]) -> None:
     for row in rows:
-        total = found.setdefault(remap(row.pop("group_key")), {})
-        for name in COUNT_FIELDS:
-            total[name] = total.get(name, 0) + int(row[name] or 0)
+        key = remap(row["group_key"])
+        total = found.get(key)
+        if total is None:
+            found[key] = {name: int(row[name] or 0) for name in COUNT_FIELDS}
+        else:
+            for name in COUNT_FIELDS:
+                total[name] += int(row[name] or 0)
 
 
 class RollupStatistics:
@@ -209,9 +214,10 @@ class RollupStatistics:
             and self.finest <= SLICE_AREA_LENGTH
             and _month_aligned(form)
         )
-        self.mark: datetime.date | None = None
+        self.frozen = ""  # what the slices' sums are cached under (see ``_frozen``)
         if self.coarse:
-            self.mark = mark = watermark()
+            mark = watermark()
+            self.frozen = f"{mark}|{slices_generation()}"
             self.slices = CaseRollupSlice.objects.filter(_slice_condition(form)).order_by()
             # Where the slices may come from: under one of the user's areas, and under the chosen one.
             self.slice_areas = [] if user.is_superuser else [prefixes]
@@ -248,7 +254,8 @@ class RollupStatistics:
         found: dict[Any, Counts] = {}
         if self.coarse:
             totals = self.slices_of(SliceDimension.TOTAL, self.slice_level())
-            _summed([{"group_key": "", **totals.aggregate(**SUMS)}], str, found)
+            summed = _frozen(self.frozen, "total", totals, lambda: totals.aggregate(**SUMS))
+            _summed([{"group_key": "", **summed}], str, found)
             _summed([{"group_key": "", **self.recent.aggregate(**SUMS)}], str, found)
         else:
             _summed([{"group_key": "", **self.rows.aggregate(**SUMS)}], str, found)
@@ -279,13 +286,13 @@ class RollupStatistics:
             return [(self.slices_of(dimension, self.slice_level(finest)), True), (self.recent, False)]
         return [(self.rows, False)]
 
-    @staticmethod
-    def _sums(sources: list[tuple[QuerySet[Any], bool]], on_slices: Any, on_rows: Any,
+    def _sums(self, sources: list[tuple[QuerySet[Any], bool]], on_slices: Any, on_rows: Any,
               remap: Callable[[Any], Any]) -> dict[Any, Counts]:
         found: dict[Any, Counts] = {}
         for rows, sliced in sources:
             grouped = rows.values(group_key=on_slices if sliced else on_rows).annotate(**SUMS).order_by()
-            _summed(grouped, remap, found)
+            _summed(_frozen(self.frozen, "grouped", grouped, partial(list, grouped)) if sliced else grouped,
+                    remap, found)
         return found
 
     @staticmethod
@@ -381,7 +388,8 @@ class RollupStatistics:
         for rows, sliced in sources:
             column = "value" if sliced else "unit_id"
             grouped = rows.values(column).annotate(n=Sum("reported")).order_by().values_list(column, "n")
-            found = _frozen_counts(grouped, self.mark) if sliced else [(int(key), int(n or 0)) for key, n in grouped]
+            found = (_frozen(self.frozen, "ranking", grouped, partial(_counts, grouped)) if sliced
+                     else _counts(grouped))
             for key, reported in found:
                 counts[key] = counts.get(key, 0) + reported
         return counts
@@ -414,17 +422,24 @@ class RollupStatistics:
         return Table("period", str(statistics.PERIODS[period]), rows)
 
 
-def _frozen_counts(grouped: QuerySet[Any], mark: datetime.date | None) -> list[tuple[int, int]]:
-    """(unit id, cases reported) from the slices: the slices up to the watermark do not change
-    until it moves or they are rebuilt, so the sums are kept in the cache under the query, the
-    watermark and the slices' generation. They only rank the units: the figures shown are summed
-    live, and the rest row is the totals less the units listed."""
-    digest = hashlib.sha256(f"{mark}|{slices_generation()}|{grouped.query}".encode()).hexdigest()
-    key = f"cases:stats:unit-ranking:{digest}"
-    found: list[tuple[int, int]] | None = cache.get(key)
+def _counts(grouped: QuerySet[Any]) -> list[tuple[int, int]]:
+    return [(int(key), int(n or 0)) for key, n in grouped]
+
+
+def _frozen(frozen: str, kind: str, query: QuerySet[Any], compute: Callable[[], T]) -> T:
+    """What ``compute`` works out from the slices of ``query``, from the cache if it is there.
+
+    The slices up to the watermark do not change until it moves (``compact``) or they are
+    rebuilt (``slices_generation``), so their sums are kept under both (``frozen``), the kind
+    of sum and the query's SQL (which holds the scope and the filter) for ``FROZEN_TTL``. Only
+    the rows booked after the watermark and the cases running late are read every time.
+    """
+    digest = hashlib.sha256(f"{frozen}|{kind}|{query.query}".encode()).hexdigest()
+    key = f"cases:stats:slices:{digest}"
+    found: T | None = cache.get(key)
     if found is None:
-        found = [(int(unit), int(n or 0)) for unit, n in grouped]
-        cache.set(key, found, RANKING_TTL)
+        found = compute()
+        cache.set(key, found, FROZEN_TTL)
     return found
 
 

@@ -313,7 +313,7 @@ def slices_generation() -> int:
     return int(cache.get_or_set(SLICES_GENERATION, 1, None) or 1)
 
 
-def _new_slices_generation() -> None:
+def new_slices_generation() -> None:
     try:
         cache.incr(SLICES_GENERATION)
     except ValueError:  # evicted meanwhile
@@ -323,8 +323,8 @@ def _new_slices_generation() -> None:
 def _rebuild_slices(since: datetime.date | None, chunk: int) -> None:
     """Recompute the slices from the rollup rows (months from ``since``'s on), up to the watermark."""
     # At once, and again once the new slices are committed (a page may cache the old ones meanwhile).
-    _new_slices_generation()
-    transaction.on_commit(_new_slices_generation)
+    new_slices_generation()
+    transaction.on_commit(new_slices_generation)
     mark = watermark()
     if since is None or mark is None:
         CaseRollupSlice.objects.all().delete()
