@@ -49,6 +49,7 @@ class RowParts:
     url: str
     category: str  # the category's name, with the priority badge when urgent
     status: str  # the status badge
+    summary: str  # the description's first 80 characters
     deadline: str  # the lamp and the due time (or 超期 N 天, or the lamp's label)
     reported: str  # the channel and the report time
 
@@ -81,6 +82,7 @@ def empty_markup(words: RowWords, *, bulk: bool) -> QueueMarkup:
 
 
 def row_parts(row: QueueRow) -> RowParts:
+    """The escaped texts and badges a row shows in both its card and its table row."""
     case, labels = row.case, row.labels
     category: str = escape(row.category)
     if case.priority > Priority.NORMAL:
@@ -92,6 +94,7 @@ def row_parts(row: QueueRow) -> RowParts:
         category=category,
         status=(f'<span class="badge wg-status wg-status-{status}" data-status="{status}">'
                 f'{escape(labels.get("status", ""))}</span>'),
+        summary=escape(row.summary),
         deadline=deadline_markup(row),
         reported=f'{escape(labels.get("channel", ""))} · {escape(row.reported)}',
     )
@@ -121,7 +124,7 @@ def case_card(row: QueueRow, parts: RowParts) -> str:
         f'<span class="fw-semibold text-truncate" data-field="category">{parts.category}</span>'
         f'<span class="flex-none">{parts.status}</span></div>'
         f'<div class="small text-truncate" data-field="place">{escape(case.address or case.grid.name)}</div>'
-        f'<div class="small text-truncate text-secondary" data-field="description">{escape(row.summary)}</div>'
+        f'<div class="small text-truncate text-secondary" data-field="description">{parts.summary}</div>'
         '<div class="d-flex flex-wrap align-items-center column-gap-2 small text-muted mt-1">'
         f'<span class="text-nowrap" data-field="deadline">{parts.deadline}</span>'
         f'<span class="text-nowrap" data-field="reported">{parts.reported}</span>'
@@ -144,7 +147,7 @@ def case_table_row(row: QueueRow, parts: RowParts, words: RowWords, *, bulk: boo
         f'<div class="small text-muted" data-field="reported">{parts.reported}</div></td>'
         f'<td class="wg-min-w-7">{parts.category}</td>'
         f'<td class="text-truncate wg-max-w-16" title="{escape(row.summary_title)}" data-field="description">'
-        f'{escape(row.summary)}</td>'
+        f'{parts.summary}</td>'
         f'<td class="text-truncate wg-max-w-16" title="{address}">{address or "—"}</td>'
         f'<td class="wg-min-w-7">{escape(case.grid.name)}</td>'
         f'<td class="text-nowrap">{parts.status}</td>'
