@@ -1,16 +1,20 @@
 """The workbench's rows and the tab it opens on: a row shows one line of the description, the
 channel and the report time (with the year when it is not this year's); an overdue row says
-"超期 N 天"; a user without a chosen tab lands on their first queue of work, a leader on 已超期."""
+"超期 N 天"; a case's own words are text, never markup, in the card and the row; a tick for 批量派遣
+only where the queue offers it; a user without a chosen tab lands on their first queue of work, a
+leader on 已超期."""
 
 from __future__ import annotations
 
 import datetime
 import math
 import re
+from collections.abc import Iterator
 
+from django.test.html import Element, parse_html
 from django.utils import timezone
 
-from cases.models import Case, Channel, Status
+from cases.models import Case, Category, Channel, Status
 from cases.selectors import overdue_days, short_time
 from cases.testing import advance, report
 from cases.workflow import REPORTER
@@ -26,6 +30,23 @@ def card_html(html: str, number: str) -> str:
     match = re.search(rf'<li class="list-group-item p-0" data-card="{number}">(.*?)</li>', html, re.S)
     assert match, number
     return match.group(1)
+
+
+def elements(node: Element) -> Iterator[Element]:
+    yield node
+    for child in node.children:
+        if isinstance(child, Element):
+            yield from elements(child)
+
+
+def text(node: Element) -> str:
+    return "".join(child if isinstance(child, str) else text(child) for child in node.children)
+
+
+def with_attribute(node: Element, name: str, value: str) -> Element:
+    found = [element for element in elements(node) if (name, value) in element.attributes]
+    assert len(found) == 1, (name, value, found)
+    return found[0]
 
 
 def current_tab(html: str) -> str:
@@ -120,3 +141,56 @@ def test_it_lists_a_users_own_open_reports(cc, client):  # type: ignore[no-untyp
     numbers = re.findall(r'data-case="(\d+)"', html)
     assert numbers == [mine.number]
     assert done.number not in numbers and other.number not in numbers
+
+
+MARKUP = '<script>alert("x")</script><img src=x onerror=\'alert(1)\'>'
+
+
+def test_a_cases_markup_is_shown_as_text_in_the_card_and_the_row(cc, client):  # type: ignore[no-untyped-def]
+    case = report(cc, description="楼道" + MARKUP, address="3号楼" + MARKUP)
+    Category.objects.filter(pk=case.category_id).update(name="堆物" + MARKUP)
+    client.force_login(cc.dispatcher)
+    html = client.get("/cases/", {"queue": "all"}).content.decode()
+    assert "<script>alert" not in html and "<img" not in html
+    card = parse_html(f"<li>{card_html(html, case.number)}</li>")
+    row = parse_html(f"<tr>{row_html(html, case.number)}</tr>")
+    for part, tags in ((card, {"li", "a", "div", "span"}), (row, {"tr", "td", "a", "div", "span"})):
+        assert {element.name for element in elements(part)} == tags  # nothing injected
+        assert not [name for element in elements(part) for name, _ in element.attributes if name.startswith("on")]
+        assert text(with_attribute(part, "data-field", "description")) == "楼道" + MARKUP
+        assert "堆物" + MARKUP in text(part)
+    assert text(with_attribute(card, "data-field", "place")) == "3号楼" + MARKUP
+    assert text(with_attribute(row, "title", "3号楼" + MARKUP)) == "3号楼" + MARKUP  # the address cell
+    assert ("title", "楼道" + MARKUP) in with_attribute(row, "data-field", "description").attributes
+    escaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;img src=x onerror=&#x27;alert(1)&#x27;&gt;"
+    assert card_html(html, case.number).count(escaped) == 3  # category, place, description
+    assert row_html(html, case.number).count(escaped) == 5  # … and the address's and description's titles
+
+
+def test_only_a_queue_that_offers_bulk_dispatch_gives_each_row_a_labelled_tick(cc, client):  # type: ignore[no-untyped-def]
+    waiting = advance(report(cc), Status.PENDING_DISPATCH, cc)
+    tick = (f'<td><input type="checkbox" class="form-check-input" name="bulk-cases" value="{waiting.pk}" '
+            f'form="bulk-dispatch-form" aria-label="选择 {waiting.number}"></td>')
+    client.force_login(cc.dispatcher)
+    html = client.get("/cases/", {"queue": "pending_dispatch"}).content.decode()
+    assert row_html(html, waiting.number).startswith(tick)
+    assert "bulk-cases" not in card_html(html, waiting.number)  # the ticks are desk work
+    assert 'id="select-all-cases"' in html and 'id="bulk-dispatch-form"' in html
+    client.cookies["django_language"] = "en"
+    english = client.get("/cases/", {"queue": "pending_dispatch"}).content.decode()
+    assert f'aria-label="Select {waiting.number}"' in row_html(english, waiting.number)
+    client.cookies.pop("django_language")
+    empty = client.get("/cases/", {"queue": "pending_dispatch", "q": "没有这样的事件"}).content.decode()
+    assert '<td colspan="9" class="text-muted" id="empty-queue">这个队列里没有事件。</td>' in empty
+    assert 'id="empty-queue-cards">这个队列里没有事件。</li>' in empty
+
+    # The same case in 全部事件, and in 待派遣 for a grid worker who may handle it but not dispatch.
+    html = client.get("/cases/", {"queue": "all"}).content.decode()
+    assert "bulk-cases" not in html and "select-all-cases" not in html
+    assert row_html(html, waiting.number).startswith('<td class="text-nowrap"><a class="wg-number"')
+    client.force_login(cc.cast.grid_worker_a)
+    html = client.get("/cases/", {"queue": "pending_dispatch"}).content.decode()
+    assert 'id="queue-pending_dispatch"' in html and f'data-case="{waiting.number}"' in html
+    assert "bulk-cases" not in html and "select-all-cases" not in html
+    empty = client.get("/cases/", {"queue": "pending_dispatch", "q": "没有这样的事件"}).content.decode()
+    assert '<td colspan="8" class="text-muted" id="empty-queue">' in empty

@@ -28,6 +28,7 @@ from cases import paging, search, selectors
 from cases.filters import CaseFilterForm
 from cases.forms.actions import BulkDispatchForm
 from cases.models import Case
+from cases.queue_markup import queue_markup
 from registry import lookups
 from registry.pii import mask_phone
 
@@ -111,6 +112,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
     bulk = None
     if current.key == "pending_dispatch" and desk.holds("accept_case"):
         bulk = BulkDispatchForm(user=request.user)
+    rows = selectors.queue_rows(page.rows, now)
     context = {
         "queues": queues,
         "current": current,
@@ -118,7 +120,8 @@ def workbench(request: HttpRequest) -> HttpResponse:
         "sorts": [("deadline", _("按时限")), ("newest", _("最新上报")), ("oldest", _("最早上报"))],
         "filters": filters,
         "page": page,
-        "rows": selectors.queue_rows(page.rows, now),
+        "rows": rows,
+        "markup": queue_markup(rows, bulk=bulk is not None),
         "query_string": _query_string(request, *PAGE_KEYS),
         "filter_string": _query_string(request, *PAGE_KEYS, "queue", "sort"),
         "carried": [(name, value) for name, value in request.GET.items()
