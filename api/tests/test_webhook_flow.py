@@ -67,7 +67,8 @@ def test_nothing_is_sent_when_the_transaction_rolls_back(cast, cc, receiver, dja
     make_subscription(cast.district_admin, area=cast.grid_a, url=receiver.url)
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         report(cc)
-        assert not DBTaskResult.objects.exists()  # not before the commit
+        # On the database queue the task row is written in the report's transaction.
+        assert DBTaskResult.objects.count() == 1
         transaction.set_rollback(True)
 
     run_tasks()
@@ -76,11 +77,14 @@ def test_nothing_is_sent_when_the_transaction_rolls_back(cast, cc, receiver, dja
     assert not WebhookDelivery.objects.exists() and not DBTaskResult.objects.exists()
 
 
-def test_the_event_is_queued_when_the_transaction_commits(cast, cc, receiver, django_capture_on_commit_callbacks):
+def test_the_event_is_queued_with_the_transaction(cast, cc, receiver, django_capture_on_commit_callbacks):
+    """On the database queue the task row is part of the report's transaction (it commits with
+    it, one commit); nothing is left for after the commit."""
     make_subscription(cast.district_admin, area=cast.grid_a, url=receiver.url)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         report(cc)
-    assert not DBTaskResult.objects.exists()
+    assert DBTaskResult.objects.count() == 1
+    assert receiver.requests == []  # queued, not sent in the request
     for callback in callbacks:
         callback()  # the commit
     assert DBTaskResult.objects.count() == 1
