@@ -30,6 +30,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.numbers import FORMAT_DATE_DATETIME, FORMAT_DATE_YYYYMMDD2
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -72,6 +73,13 @@ def _column_style(sheet: Any, kind: str) -> int:
         cell.number_format = FORMATS[kind]
     if kind == WRAP:  # other cells keep the default (bottom) alignment, like the plain ones
         cell.alignment = Alignment(wrap_text=True)
+    return int(cell.style_id)
+
+
+def _date_style(sheet: Any, with_time: bool) -> int:
+    """The style of a date in a column without a date format: openpyxl's default formats."""
+    cell = WriteOnlyCell(sheet)
+    cell.number_format = FORMAT_DATE_DATETIME if with_time else FORMAT_DATE_YYYYMMDD2
     return int(cell.style_id)
 
 
@@ -130,7 +138,7 @@ def write_ledger(
     heading = _heading(sheet, title, subtitle, columns)
     styles = [_column_style(sheet, column.kind) for column in columns]
     writer = RowWriter(styles, [column.kind in (DATE, DATETIME) for column in columns],
-                       lambda with_time: _column_style(sheet, DATETIME if with_time else DATE))
+                       lambda with_time: _date_style(sheet, with_time))
     with TemporaryFile() as body, TemporaryFile() as frame:
         count = writer.write(body, HEADER_ROW + 1, rows, progress, progress_every)
         # Set before the first row (write-only mode writes the sheet's head with it).

@@ -55,7 +55,8 @@ class RowWriter:
 
     ``styles`` holds the style id of each column (0 for the default); ``dated`` says which of
     them have a date format. A date in any other column gets the style ``date_style(with_time)``
-    returns (asked only when it happens), so it still reads as a date, as openpyxl would do.
+    returns (asked only when it happens), so it still reads as a date, as openpyxl does with
+    its default formats.
     """
 
     def __init__(self, styles: Sequence[int], dated: Sequence[bool], date_style: Callable[[bool], int]) -> None:
@@ -79,12 +80,14 @@ class RowWriter:
         return "".join(cells)
 
     def cell(self, reference: str, column: int, value: Any) -> str:
-        """The ``<c>`` element of any value; "" for an empty text."""
+        """The ``<c>`` element of any value (for "", nothing: the cell stays empty)."""
         style = self.styles[column]
         if isinstance(value, str):
-            text = escaped_text(value)
-            if not text:
+            if not value:
                 return ""
+            text = escaped_text(value)
+            if not text:  # only characters XML cannot hold: an empty text cell, as openpyxl writes it
+                return f'{reference}"{style} t="inlineStr"></c>'
             space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
             return f'{reference}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>'
         if isinstance(value, datetime.date):

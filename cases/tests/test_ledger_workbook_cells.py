@@ -66,6 +66,7 @@ def test_it_keeps_a_date_a_date_in_a_text_column():
 
     first = HEADER_ROW + 1
     assert sheet[f"A{first}"].value == moment and sheet[f"A{first}"].is_date
+    assert sheet[f"A{first}"].number_format == "yyyy-mm-dd h:mm:ss"  # openpyxl's own default
     assert sheet[f"A{first + 1}"].value == moment.replace(hour=0, minute=0) and sheet[f"A{first + 1}"].is_date
     assert (sheet[f"B{first + 1}"].value, sheet[f"B{first + 1}"].data_type) == (7, "n")
     assert (sheet[f"A{first + 2}"].value, sheet[f"A{first + 2}"].data_type) == (True, "b")
