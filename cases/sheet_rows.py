@@ -125,7 +125,7 @@ def splice(frame: IO[bytes], rows: IO[bytes], target: IO[bytes]) -> None:
           ZipFile(target, "w", ZIP_DEFLATED, allowZip64=True, compresslevel=SHEET_COMPRESSION) as copy):
         for info in source.infolist():
             part = source.read(info)
-            if not info.filename.startswith("xl/worksheets/"):
+            if not (info.filename.startswith("xl/worksheets/sheet") and info.filename.endswith(".xml")):
                 copy.writestr(info, part)
                 continue
             head, tail = part.split(_SHEET_DATA_END)
