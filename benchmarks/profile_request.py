@@ -84,7 +84,7 @@ def main() -> None:
 
 
 def report(options: argparse.Namespace) -> None:
-    """The 随手拍 POST, anonymous and CSRF-checked, a new phone each time (the rate limit counts)."""
+    """The 随手拍 POST, anonymous and CSRF-checked, a new phone and address each time (the rate limits count)."""
     from django.test import Client
 
     from cases.models import Category
@@ -96,10 +96,13 @@ def report(options: argparse.Namespace) -> None:
     counter = iter(range(10**8))
 
     def post() -> int:
+        # Each report from its own resident (address and phone), as in bench_load: the rate limits as shipped.
+        n = (next(counter) + os.getpid() * 1000) % 2**24
         fields = {"category": str(category), "description": "楼道里堆放杂物，影响通行。", "address": "1号楼",
-                  "grid": "410199001001001", "reporter_phone": f"138{next(counter) + os.getpid() * 1000:08d}",
+                  "grid": "410199001001001", "reporter_phone": f"138{n:08d}",
                   "csrfmiddlewaretoken": client.cookies["csrftoken"].value}
-        response = client.post("/s/report/", fields, secure=True)
+        response = client.post("/s/report/", fields, secure=True,
+                               HTTP_X_REAL_IP=f"10.{n >> 16}.{(n >> 8) & 255}.{n & 255}")
         assert response.status_code == 302, (response.status_code, response.content[:2000])
         return response.status_code
 
