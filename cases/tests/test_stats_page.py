@@ -235,14 +235,20 @@ def _unit_table(response):
     return rows, note
 
 
-@pytest.mark.parametrize("compacted", [False, True])
-def test_a_long_unit_table_lists_the_busiest_units_and_sums_the_rest(cast, login, monkeypatch, compacted):
+def _three_units(cast):
+    """繁忙物业 leading 3 cases, 清闲物业 2 and 少事物业 1 (all 路灯); returns the category and 少事物业."""
     lamp = make_category("t-lamp", "路灯")
     busy, quiet, idle = (Organisation.objects.create(name=name, kind=OrganisationKind.PROPERTY, home_area=cast.street1)
                          for name in ("繁忙物业", "清闲物业", "少事物业"))
     for unit, count in ((busy, 3), (quiet, 2), (idle, 1)):
         for _ in range(count):
             make_row(cast, lamp, lead_organisation=unit)
+    return lamp, idle
+
+
+@pytest.mark.parametrize("compacted", [False, True])
+def test_a_long_unit_table_lists_the_busiest_units_and_sums_the_rest(cast, login, monkeypatch, compacted):
+    lamp, _idle = _three_units(cast)
     make_row(cast, lamp)  # no unit
     if compacted:  # the booked rows summed into the slices: the page reads slices, not rows
         rollups.compact(until=datetime.date.today() + datetime.timedelta(days=1))
@@ -262,12 +268,7 @@ def test_a_long_unit_table_lists_the_busiest_units_and_sums_the_rest(cast, login
 def test_the_units_ranking_follows_a_rebuild_of_the_slices(cast, login, monkeypatch):
     """The ranking from the slices is cached under the watermark: a rebuild that leaves the
     watermark where it was still shows the new ranking at once."""
-    lamp = make_category("t-lamp", "路灯")
-    busy, quiet, idle = (Organisation.objects.create(name=name, kind=OrganisationKind.PROPERTY, home_area=cast.street1)
-                         for name in ("繁忙物业", "清闲物业", "少事物业"))
-    for unit, count in ((busy, 3), (quiet, 2), (idle, 1)):
-        for _ in range(count):
-            make_row(cast, lamp, lead_organisation=unit)
+    lamp, idle = _three_units(cast)
     rollups.rebuild()  # every row summed into the slices, the watermark at yesterday
     monkeypatch.setattr(stats, "UNIT_ROWS", 2)
     client = login(cast.street_leader)
