@@ -11,6 +11,7 @@ from typing import Any
 from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Permission
+from django.db import transaction
 
 from accounts.default_roles import DEFAULT_ROLES
 from accounts.models import Role
@@ -19,24 +20,42 @@ __all__ = ["DEFAULT_ROLES", "ensure_default_roles", "grant_app_permissions", "on
 
 
 def _permissions(names: list[str]) -> list[Permission]:
-    found = []
-    for name in names:
-        app_label, codename = name.split(".")
-        found.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
-    return found
+    """The permissions named ``app_label.codename``, in the order given, read in one query."""
+    if not names:
+        return []
+    wanted = [(name.partition(".")[0], name.partition(".")[2]) for name in names]
+    rows = Permission.objects.filter(codename__in={codename for _app, codename in wanted}).select_related(
+        "content_type"
+    )
+    found = {(row.content_type.app_label, row.codename): row for row in rows}
+    missing = [name for name, key in zip(names, wanted, strict=True) if key not in found]
+    if missing:
+        raise Permission.DoesNotExist(f"No permission {', '.join(missing)} (is its app installed and migrated?)")
+    return [found[key] for key in wanted]
 
 
 def ensure_default_roles() -> int:
-    """Create missing default roles; returns how many were created."""
+    """Create missing default roles; returns how many were created.
+
+    Runs after every ``migrate`` and after each flush of a test database, so a catalog that is
+    complete costs one query; the permissions of every app are created first only when a role
+    has to be made (this runs for the accounts app, before later apps have theirs).
+    """
+    existing = set(Role.objects.filter(code__in=[role[0] for role in DEFAULT_ROLES]).values_list("code", flat=True))
+    missing = [(order, role) for order, role in enumerate(DEFAULT_ROLES) if role[0] not in existing]
+    if not missing:
+        return 0
     for app_config in global_apps.get_app_configs():
         create_permissions(app_config, verbosity=0)
+    wanted = _permissions(sorted({perm for _order, role in missing for perm in role[3]}))
+    by_name = {f"{perm.content_type.app_label}.{perm.codename}": perm for perm in wanted}
     created = 0
-    for order, (code, name, description, permissions) in enumerate(DEFAULT_ROLES):
+    for order, (code, name, description, permissions) in missing:
         role, was_created = Role.objects.get_or_create(
             code=code, defaults={"name": name, "description": description, "sort_order": order * 10}
         )
         if was_created:
-            role.permissions.set(_permissions(permissions))
+            role.permissions.add(*(by_name[perm] for perm in permissions))
             created += 1
     return created
 
@@ -49,18 +68,25 @@ def grant_app_permissions(app_label: str) -> int:
     permissions. A role holding any permission of the app is left exactly as it is: that is
     the catalog's or an administrator's choice. Returns how many roles were given permissions.
     """
-    granted = 0
-    for code, _name, _description, permissions in DEFAULT_ROLES:
-        wanted = [perm for perm in permissions if perm.startswith(f"{app_label}.")]
-        role = Role.objects.filter(code=code).first()
-        if role is None or not wanted or role.permissions.filter(content_type__app_label=app_label).exists():
-            continue
-        role.permissions.add(*_permissions(wanted))
-        granted += 1
-    return granted
+    wanted = {
+        code: [perm for perm in permissions if perm.startswith(f"{app_label}.")]
+        for code, _name, _description, permissions in DEFAULT_ROLES
+    }
+    wanted = {code: names for code, names in wanted.items() if names}
+    if not wanted:
+        return 0
+    roles = list(Role.objects.filter(code__in=wanted).exclude(permissions__content_type__app_label=app_label))
+    if not roles:
+        return 0
+    found = _permissions(sorted({name for role in roles for name in wanted[role.code]}))
+    by_name = {f"{perm.content_type.app_label}.{perm.codename}": perm for perm in found}
+    for role in roles:
+        role.permissions.add(*(by_name[name] for name in wanted[role.code]))
+    return len(roles)
 
 
 def on_post_migrate(sender: Any, **kwargs: Any) -> None:
     """After migrate (and after a test database flush, which also sends post_migrate)."""
     if sender.name == "accounts":
-        ensure_default_roles()
+        with transaction.atomic():  # one commit, not one per row
+            ensure_default_roles()

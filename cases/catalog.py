@@ -279,6 +279,7 @@ def on_post_migrate(sender: Any, **kwargs: Any) -> None:
     """After ``migrate`` (and after a test database flush): the catalog and this year's holidays."""
     if sender.name != "cases":
         return
-    grant_app_permissions("cases")  # roles of an installation older than the cases app
-    ensure_default_catalog()
-    seed_default_years()
+    with transaction.atomic():  # one commit, not one per row
+        grant_app_permissions("cases")  # roles of an installation older than the cases app
+        ensure_default_catalog()
+        seed_default_years()

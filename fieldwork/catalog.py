@@ -44,5 +44,6 @@ def ensure_default_checklists() -> int:
 def on_post_migrate(sender: Any, **kwargs: Any) -> None:
     if sender.name != "fieldwork":
         return
-    grant_app_permissions("fieldwork")
-    ensure_default_checklists()
+    with transaction.atomic():  # one commit, not one per row
+        grant_app_permissions("fieldwork")
+        ensure_default_checklists()

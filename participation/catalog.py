@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import Permission
+from django.db import transaction
 
 from accounts.catalog import grant_app_permissions
 from accounts.default_roles import DEFAULT_ROLES
@@ -84,7 +85,8 @@ def ensure_stage_sets() -> int:
 
 def on_post_migrate(sender: Any, **kwargs: Any) -> None:
     if sender.name == "participation":
-        grant_app_permissions("participation")
-        grant_deliberation_permissions()
-        grant_convention_permissions()
-        ensure_stage_sets()
+        with transaction.atomic():  # one commit, not one per row
+            grant_app_permissions("participation")
+            grant_deliberation_permissions()
+            grant_convention_permissions()
+            ensure_stage_sets()
