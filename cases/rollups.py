@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -310,14 +311,15 @@ def compact(until: datetime.date | None = None) -> int:
 def slices_generation() -> int:
     """A number that changes whenever the slices are rebuilt (``compact`` moves the watermark
     instead): what is worked out from the slices up to one watermark can be cached under both."""
-    return int(cache.get_or_set(SLICES_GENERATION, 1, None) or 1)
+    # A generation lost from the cache comes back as a new number, never as one sums were cached under.
+    return int(cache.get_or_set(SLICES_GENERATION, time.time_ns, None) or 1)
 
 
 def new_slices_generation() -> None:
     try:
         cache.incr(SLICES_GENERATION)
     except ValueError:  # evicted meanwhile
-        cache.set(SLICES_GENERATION, 2, None)
+        cache.set(SLICES_GENERATION, time.time_ns(), None)
 
 
 def _rebuild_slices(since: datetime.date | None, chunk: int) -> None:
