@@ -403,3 +403,15 @@ def test_each_page_sums_the_coarsest_slices_that_answer_it_exactly(cc):  # type:
                 assert not figures.coarse
             else:
                 assert figures.coarse and figures.slice_level(figures.area_length) == area_level, (user, query)
+
+
+def test_a_slices_generation_lost_from_the_cache_comes_back_as_a_number_never_used_before():
+    first = rollups.slices_generation()
+    assert rollups.slices_generation() == first
+    rollups.new_slices_generation()
+    second = rollups.slices_generation()
+    assert second != first
+    cache.delete(rollups.SLICES_GENERATION)  # evicted
+    third = rollups.slices_generation()
+    assert third not in {1, first, second}
+    assert rollups.slices_generation() == third
