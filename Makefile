@@ -15,6 +15,9 @@ PIP_INSTALL := $(PY) -m pip install --disable-pip-version-check --require-hashes
 BASE_STAMP := $(VENV)/.installed-base
 DEV_STAMP := $(VENV)/.installed-dev
 PYTEST_WORKERS ?= auto
+# `make test` hands each worker whole test files (--dist loadfile), so a module's costly fixture
+# (the demo street, the scope matrix's world) is built once; pyproject's testpaths list the
+# slowest folders first, so the last files to run are short ones.
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 CHROMIUM_PATH ?= /usr/bin/chromium
@@ -69,7 +72,7 @@ test: $(DEV_STAMP)
 	  echo "      Install Debian's Chromium (apt-get install chromium) or set CHROMIUM_PATH." >&2; \
 	fi
 	@echo "==> Running the test suite on $$([ -n "$${DATABASE_URL:-}" ] && echo "the DATABASE_URL database" || echo "SQLite")"
-	CHROMIUM_PATH=$(CHROMIUM_PATH) $(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	CHROMIUM_PATH=$(CHROMIUM_PATH) $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 bench: $(DEV_STAMP)
 	$(VENV)/bin/pytest benchmarks --benchmark-sort=mean --benchmark-columns=min,median,mean,max,rounds $(BENCH_ARGS)
