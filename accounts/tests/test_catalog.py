@@ -42,7 +42,7 @@ def test_permissions_are_read_in_one_query_in_the_order_asked_and_an_unknown_one
         found = _permissions(names)
     assert [f"{p.content_type.app_label}.{p.codename}" for p in found] == names
     assert len(queries) == 1
-    with pytest.raises(Permission.DoesNotExist, match="areas.fly_away"):
+    with pytest.raises(Permission.DoesNotExist, match=r"areas\.fly_away"):
         _permissions(["areas.view_area", "areas.fly_away"])
 
 
