@@ -58,9 +58,14 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
     """The test databases on PostgreSQL commit without waiting for the disk
     (``synchronous_commit=off``): a crash could lose the last commits of a database that is
     thrown away anyway. Browser and concurrency tests commit every statement, and the
-    migrations that build each worker's database commit hundreds of times."""
+    migrations that build each worker's database commit hundreds of times. Not with streaming
+    replicas: their tests wait for the primary's WAL position to reach the replica, and an
+    asynchronous commit is not in that position yet."""
+    from django.conf import settings
     from django.db import connections
 
+    if settings.DATABASE_REPLICA_URLS:
+        return
     for alias in connections:
         settings_dict = connections[alias].settings_dict
         if settings_dict["ENGINE"].endswith("postgresql"):
