@@ -7,7 +7,11 @@ Starts a private ``redis-server`` (Debian's package; CI installs it) on a free p
 import shutil
 import socket
 import subprocess
+import sys
+import threading
 import time
+import traceback
+import warnings
 from collections.abc import Iterator
 
 import pytest
@@ -18,6 +22,26 @@ from cases.models import Notification
 from cases.tests.test_announce_task import post_report
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def where_it_waits() -> Iterator[None]:
+    """In some full runs (3 of 7 on 2026-12-06, never alone) this test took 60 s instead of 0.5 s.
+    If it takes over 20 s again, a warning in the run's summary shows where it was waiting."""
+    main, seen = threading.main_thread().ident, []
+
+    def look() -> None:
+        frame = sys._current_frames().get(main or 0)
+        seen.append("".join(traceback.format_stack(frame)) if frame else "(no frame)")
+
+    timer = threading.Timer(20, look)
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+        if seen:
+            warnings.warn(f"test_announce_redis_queue waited over 20 s here:\n{seen[0]}", stacklevel=1)
 
 
 def free_port() -> int:
