@@ -65,7 +65,7 @@ class QuietWorker(SimpleWorker):
 
     Stopping that listener waited up to 60 s at the end of ``work()``: RQ runs it with
     ``sleep_time=60`` and redis-py's ``PubSubWorkerThread.stop()`` joins the thread, which sits
-    in ``get_message(timeout=60)``. Seen in 4 of 8 full runs (never alone); a burst has no
+    in ``get_message(timeout=60)``. Seen in 6 of 10 full runs (never alone); a burst has no
     commands to take."""
 
     def subscribe(self) -> None:
