@@ -19,19 +19,24 @@ from accounts.models import Role
 __all__ = ["DEFAULT_ROLES", "ensure_default_roles", "grant_app_permissions", "on_post_migrate"]
 
 
-def _permissions(names: list[str]) -> list[Permission]:
-    """The permissions named ``app_label.codename``, in the order given, read in one query."""
+def _permission_map(names: list[str]) -> dict[str, Permission]:
+    """The permissions named ``app_label.codename``, by name, read in one query."""
     if not names:
-        return []
-    wanted = [(name.partition(".")[0], name.partition(".")[2]) for name in names]
-    rows = Permission.objects.filter(codename__in={codename for _app, codename in wanted}).select_related(
+        return {}
+    rows = Permission.objects.filter(codename__in={name.partition(".")[2] for name in names}).select_related(
         "content_type"
     )
-    found = {(row.content_type.app_label, row.codename): row for row in rows}
-    missing = [name for name, key in zip(names, wanted, strict=True) if key not in found]
+    found = {f"{row.content_type.app_label}.{row.codename}": row for row in rows}
+    missing = [name for name in names if name not in found]
     if missing:
         raise Permission.DoesNotExist(f"No permission {', '.join(missing)} (is its app installed and migrated?)")
-    return [found[key] for key in wanted]
+    return {name: found[name] for name in names}
+
+
+def _permissions(names: list[str]) -> list[Permission]:
+    """The permissions named ``app_label.codename``, in the order given, read in one query."""
+    by_name = _permission_map(names)
+    return [by_name[name] for name in names]
 
 
 def ensure_default_roles() -> int:
@@ -47,8 +52,7 @@ def ensure_default_roles() -> int:
         return 0
     for app_config in global_apps.get_app_configs():
         create_permissions(app_config, verbosity=0)
-    wanted = _permissions(sorted({perm for _order, role in missing for perm in role[3]}))
-    by_name = {f"{perm.content_type.app_label}.{perm.codename}": perm for perm in wanted}
+    by_name = _permission_map(sorted({perm for _order, role in missing for perm in role[3]}))
     created = 0
     for order, (code, name, description, permissions) in missing:
         role, was_created = Role.objects.get_or_create(
@@ -78,8 +82,7 @@ def grant_app_permissions(app_label: str) -> int:
     roles = list(Role.objects.filter(code__in=wanted).exclude(permissions__content_type__app_label=app_label))
     if not roles:
         return 0
-    found = _permissions(sorted({name for role in roles for name in wanted[role.code]}))
-    by_name = {f"{perm.content_type.app_label}.{perm.codename}": perm for perm in found}
+    by_name = _permission_map(sorted({name for role in roles for name in wanted[role.code]}))
     for role in roles:
         role.permissions.add(*(by_name[name] for name in wanted[role.code]))
     return len(roles)
