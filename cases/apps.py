@@ -12,7 +12,7 @@ class CasesConfig(AppConfig):
         from accounts.installation import actor_top_area_code
         from accounts.worklist import register_work
         from audit.registry import register
-        from cases import calendar, checks, choices, models  # noqa: F401 -- checks registers the system checks
+        from cases import calendar, checks, choices, models, queue_counts  # noqa: F401 -- checks registers the system checks
         from cases.catalog import DEFAULT_CATALOG_TEXTS, on_post_migrate
         from cases.models.catalog import register_default_texts
         from cases.photos import configure_pillow
@@ -24,6 +24,7 @@ class CasesConfig(AppConfig):
         register_default_texts(DEFAULT_CATALOG_TEXTS)
         choices.connect()  # the filter's cached menus follow the catalog and the cases
         calendar.connect()  # the cached working calendar follows CalendarDay
+        queue_counts.connect()  # kept queue counts end with each change in their areas
         configure_pillow()  # Pillow refuses decompression bombs in this whole process
         register_work("cases", case_work)  # the home page's 我的待办 counts the workbench queues
 

@@ -30,6 +30,7 @@ from django.utils.translation import ngettext, pgettext_lazy
 from accounts.models import Organisation, OrganisationMember
 from accounts.scope import permission_prefixes
 from areas.models import PREFIX_LENGTH, Area, Level
+from cases import queue_counts
 from cases.models import (
     FINAL_STATUSES,
     OPEN_STATUSES,
@@ -217,14 +218,16 @@ def workbench_queues(
     desk = desk or desk_of(user)
     shown = [(key, QUEUE_LABELS[key], condition) for key, condition, visible in _queue_definitions(desk, now)
              if visible and key not in leave_out]
-    cases = Case.objects.visible_to(user) if cases is None else cases
+    counted = Case.objects.visible_to(user) if cases is None else cases
+    kind = ",".join(key for key, _label, _condition in shown) + f"|{cap}"
     if cap is not None:
-        capped = capped_counts({key: cases.filter(condition) for key, _label, condition in shown}, cap)
+        capped = queue_counts.remembered(user, counted, kind, lambda: capped_counts(
+            {key: counted.filter(condition) for key, _label, condition in shown}, cap))
         return [Queue(key, label, condition, min(capped[key], cap), capped[key] > cap)
                 for key, label, condition in shown]
-    counts = cases.aggregate(**{
+    counts = queue_counts.remembered(user, counted, kind, lambda: counted.aggregate(**{
         key: Count("pk", filter=condition) if condition else Count("pk") for key, _label, condition in shown
-    })
+    }))
     return [Queue(key, label, condition, counts[key] or 0) for key, label, condition in shown]
 
 
@@ -283,15 +286,25 @@ SORTS: dict[str, SortKey] = {
 }
 
 
+# What a workbench row reads of a case (``queue_rows``, ``running_lamp``, ``cases.queue_markup``)
+# and what its cursor reads (``SORTS``); a column left out would be read again per row.
+ROW_FIELDS = (
+    "number", "status", "priority", "channel", "level", "address", "description", "self_handled",
+    "reported_at", "stage_started_at", "stage_due_at", "warned_at",
+    "category__name", "grid__name", "desk_area__name", "lead_organisation__name",
+)
+
+
 def queue_cases(user: Any, queue: Queue, sort: str = "deadline", *, cases: QuerySet[Case] | None = None,
                 ) -> QuerySet[Case]:
     """The cases of one queue, with what a row shows, sorted (by the running deadline by default)."""
     cases = Case.objects.visible_to(user) if cases is None else cases
     if queue.condition:
         cases = cases.filter(queue.condition)
-    # A row shows neither the reporter's phone (decrypted per row) nor the long texts.
+    # Only the columns a row shows (``queue_rows``, ``cases.queue_markup``) and the sort keys: a
+    # case has some sixty, and the areas their boundaries (GeoJSON, parsed per row otherwise).
     return (cases.select_related("category", "grid", "desk_area", "lead_organisation")
-            .defer("reporter_phone", "attributes", "closing_note", "rating_comment", "cancel_reason")
+            .only(*ROW_FIELDS)
             .order_by(*SORTS.get(sort, SORTS["deadline"]).ordering()))
 
 

@@ -372,6 +372,9 @@ CASES_PUBLIC_REPORTS_PER_IP_HOUR = env_int("CASES_PUBLIC_REPORTS_PER_IP_HOUR", 5
 CASES_PUBLIC_REPORTS_PER_PHONE_HOUR = env_int("CASES_PUBLIC_REPORTS_PER_PHONE_HOUR", 3)
 CASES_TRACK_FAILED_LOOKUPS_PER_IP_HOUR = env_int("CASES_TRACK_FAILED_LOOKUPS_PER_IP_HOUR", 20)
 CASES_RATELIMIT_CACHE = env_str("CASES_RATELIMIT_CACHE", "default")
+# Seconds the workbench's queue counts are kept while no case in the user's areas changes
+# (cases/queue_counts.py); off by default unless the cache is shared between processes.
+CASES_QUEUE_COUNT_SECONDS = env_int("CASES_QUEUE_COUNT_SECONDS", 30 if CACHE_URL else 0)
 
 # Participation (共建共治, docs/participation.md): days a wish claim lasts before the wish returns
 # to the wall, and public claims per client address and per phone per hour.

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import re
 
+import pytest
 from django.utils import timezone
 
 from cases import transitions as t
@@ -14,6 +15,13 @@ from cases.testing import advance, report
 from cases.workflow import REPORTER
 
 ROW = re.compile(r'data-case="(\d+)"')
+
+
+@pytest.fixture(autouse=True, params=[0, 30], ids=["counted", "kept"])
+def count_keeping(request, settings):  # type: ignore[no-untyped-def]
+    """Every specification twice: counted on each request (the default without a shared cache),
+    and with the counts kept between changes (``cases.queue_counts``, as with ``CACHE_URL``)."""
+    settings.CASES_QUEUE_COUNT_SECONDS = request.param
 
 
 

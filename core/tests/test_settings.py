@@ -27,7 +27,7 @@ CONTROLLED = (
     "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_PRELOAD", "STATIC_ROOT", "MEDIA_ROOT",
     "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE", "PII_ENCRYPTION_KEYS", "PII_INDEX_KEY", "CACHE_URL",
     "PUBLIC_BASE_URL", "S3_BUCKET", "S3_ENDPOINT_URL", "S3_REGION", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY",
-    "S3_PREFIX", "S3_ADDRESSING_STYLE",
+    "S3_PREFIX", "S3_ADDRESSING_STYLE", "CASES_QUEUE_COUNT_SECONDS",
 )
 SHOW_SETTINGS = """
 import json, django
@@ -39,6 +39,7 @@ print(json.dumps({
     "time_zone": settings.TIME_ZONE, "language_code": settings.LANGUAGE_CODE, "debug": settings.DEBUG,
     "cache": settings.CACHES["default"]["BACKEND"], "cache_location": settings.CACHES["default"].get("LOCATION", ""),
     "session_engine": settings.SESSION_ENGINE, "storage": settings.STORAGES["default"],
+    "queue_count_seconds": settings.CASES_QUEUE_COUNT_SECONDS,
 }))
 """
 
@@ -147,11 +148,13 @@ def test_cache_url_shares_the_cache_and_the_sessions_through_redis():
     assert seen["cache"] == "django.core.cache.backends.redis.RedisCache"
     assert seen["cache_location"] == "redis://127.0.0.1:6379/3"
     assert seen["session_engine"] == "django.contrib.sessions.backends.cached_db"  # core/tests/test_sessions_redis.py
+    assert seen["queue_count_seconds"] == 30  # every process sees the stamps (cases/queue_counts.py)
 
 
 def test_sessions_and_files_stay_local_by_default():
     seen = settings_seen()
     assert seen["session_engine"] == "django.contrib.sessions.backends.db"
+    assert seen["queue_count_seconds"] == 0  # each process's own cache: counted on every request
     assert seen["storage"] == {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 
 
