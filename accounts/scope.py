@@ -14,12 +14,8 @@ from django.db import models
 from django.db.models import Q
 
 from accounts.backends import RoleBackend
-from accounts.models import RoleAssignment
-from areas.models import code_prefix
 
 QS = TypeVar("QS", bound=models.QuerySet[Any])
-
-_CACHE_ATTRIBUTE = "_wangge_scope_rows"
 
 # Roles whose holders see the registry (people, dwellings) only in the buildings they head,
 # not in their whole area: a 楼栋长 knows their building, not the grid.
@@ -29,13 +25,9 @@ Narrow = Callable[[list[str]], Q]
 
 
 def _assignment_rows(user: Any) -> list[tuple[str, str]]:
-    """(area prefix, role code) of the user's active assignments, cached on the user object."""
-    cached: list[tuple[str, str]] | None = getattr(user, _CACHE_ATTRIBUTE, None)
-    if cached is None:
-        rows = RoleAssignment.objects.active().filter(user=user).values_list("area__code", "area__level", "role__code")
-        cached = [(code_prefix(code, level), role) for code, level, role in rows]
-        setattr(user, _CACHE_ATTRIBUTE, cached)
-    return cached
+    """(area prefix, role code) of the user's active assignments, cached on the user object (read
+    with their permissions: ``RoleBackend.role_permissions``)."""
+    return RoleBackend().scope_rows(user)
 
 
 def scope_prefixes(user: Any, *, full_only: bool = False) -> list[str] | None:
@@ -87,9 +79,9 @@ def minimal_prefixes(prefixes: Any) -> list[str]:
 
 
 def forget_scope(user: Any) -> None:
-    """Drop the per-request cache (after assignments change)."""
-    if hasattr(user, _CACHE_ATTRIBUTE):
-        delattr(user, _CACHE_ATTRIBUTE)
+    """Drop the per-request cache (after assignments change): the roles, which the permissions
+    are read with (``RoleBackend.role_permissions``)."""
+    RoleBackend.forget(user)
 
 
 def _prefix_condition(code_field: str, prefixes: list[str]) -> Q:

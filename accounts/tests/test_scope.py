@@ -42,6 +42,21 @@ def test_scope_prefixes_of_an_outsider_is_nothing(cast, django_user_model):
     assert scope_prefixes(django_user_model(username="anonymous-like", is_active=False)) == []
 
 
+def test_the_roles_are_read_once_for_permissions_and_scope(cast, django_assert_num_queries):
+    user = type(cast.street_leader).objects.get(pk=cast.street_leader.pk)  # nothing cached on it
+    with django_assert_num_queries(1):
+        assert user.has_perm("cases.view_case")
+        assert scope_prefixes(user) == ["410102001"]
+
+
+def test_a_role_without_permissions_still_scopes(cast):
+    bare = Role.objects.create(code="observer", name="观察员")
+    RoleAssignment.objects.create(user=cast.outsider, role=bare, area=cast.grid_c)
+    forget_scope(cast.outsider)
+    assert scope_prefixes(cast.outsider) == [cast.grid_c.code]
+    assert not cast.outsider.get_all_permissions()
+
+
 def test_a_street_leader_sees_the_street_and_nothing_of_the_next(cast):
     visible = codes(Area.objects.visible_to(cast.street_leader))
     assert visible == [cast.street1.code, cast.community1.code, cast.grid_a.code, cast.grid_b.code]
