@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.db.models import F, Q, QuerySet
@@ -99,8 +99,10 @@ def keyset_page(
     *,
     after: str = "",
     before: str = "",
+    rows: Callable[[QuerySet[Case]], QuerySet[Case]] | None = None,
 ) -> KeysetPage:
-    """``size`` rows of ``cases`` after (or before) a cursor, in ``key``'s order: one query."""
+    """``size`` rows of ``cases`` after (or before) a cursor, in ``key``'s order: one query.
+    ``rows`` adds to the query of the page's rows what the ids' subquery needs not (joins)."""
     position = decode(before) if before else decode(after) if after else None
     forward = not (before and position is not None)
     if position is not None:
@@ -109,16 +111,17 @@ def keyset_page(
     # The page's ids first, in a subquery of the case table alone, then the rows with what they
     # join: the planner otherwise may join every matching case before sorting (a grid worker's
     # 2,500 cases at 1 M), since it cannot see that the sort and the limit bound the page.
-    found = list(ordered.filter(pk__in=ordered.values("pk")[: size + 1]))
-    more, rows = len(found) > size, found[:size]
+    page = ordered.filter(pk__in=ordered.values("pk")[: size + 1])
+    found = list(rows(page) if rows else page)
+    more, shown = len(found) > size, found[:size]
     if not forward:
-        rows.reverse()
-    if not rows:
-        return KeysetPage(rows, None, None)
+        shown.reverse()
+    if not shown:
+        return KeysetPage(shown, None, None)
     started = position is not None
     has_next, has_previous = (more, started) if forward else (True, more)
     return KeysetPage(
-        rows,
-        encode(rows[-1], key) if has_next else None,
-        encode(rows[0], key) if has_previous else None,
+        shown,
+        encode(shown[-1], key) if has_next else None,
+        encode(shown[0], key) if has_previous else None,
     )

@@ -102,7 +102,7 @@ def remembered(user: Any, cases: QuerySet[Case], kind: str, compute: Callable[[]
     if not prefixes:
         return compute()
     try:
-        sql, params = cases.query.sql_with_params()
+        sql, params = cases.order_by().values("pk").query.sql_with_params()  # the conditions are what counts
     except EmptyResultSet:  # nothing can match (an empty scope or filter): nothing to keep
         return compute()
     held = sorted(f"{prefix}:{permission}" for prefix, permission in RoleBackend().role_permissions(user))

@@ -123,7 +123,7 @@ def case_card(row: QueueRow, parts: RowParts) -> str:
         '<div class="d-flex justify-content-between align-items-start gap-2">'
         f'<span class="fw-semibold text-truncate" data-field="category">{parts.category}</span>'
         f'<span class="flex-none">{parts.status}</span></div>'
-        f'<div class="small text-truncate" data-field="place">{escape(case.address or case.grid.name)}</div>'
+        f'<div class="small text-truncate" data-field="place">{escape(case.address or row.place)}</div>'
         f'<div class="small text-truncate text-secondary" data-field="description">{parts.summary}</div>'
         '<div class="d-flex flex-wrap align-items-center column-gap-2 small text-muted mt-1">'
         f'<span class="text-nowrap" data-field="deadline">{parts.deadline}</span>'
@@ -149,7 +149,7 @@ def case_table_row(row: QueueRow, parts: RowParts, words: RowWords, *, bulk: boo
         f'<td class="text-truncate wg-max-w-16" title="{escape(row.summary_title)}" data-field="description">'
         f'{parts.summary}</td>'
         f'<td class="text-truncate wg-max-w-16" title="{address}">{address or "—"}</td>'
-        f'<td class="wg-min-w-7">{escape(case.grid.name)}</td>'
+        f'<td class="wg-min-w-7">{escape(row.place)}</td>'
         f'<td class="text-nowrap">{parts.status}</td>'
         f'<td class="text-nowrap" data-field="deadline">{parts.deadline}</td>'
         f'<td>{handling_unit(row, words)}</td></tr>'
@@ -158,9 +158,8 @@ def case_table_row(row: QueueRow, parts: RowParts, words: RowWords, *, bulk: boo
 
 def handling_unit(row: QueueRow, words: RowWords) -> str:
     """办理单位: the lead unit, 网格自办, or (no one yet) the level and area of the desk that holds it."""
-    case = row.case
-    if case.lead_organisation is not None:
-        return escape(case.lead_organisation.name)
-    if case.self_handled:
+    if row.lead_unit is not None:
+        return escape(row.lead_unit)
+    if row.case.self_handled:
         return escape(words.self_handled)
-    return f'<span class="text-muted">{escape(row.labels.get("level", ""))} · {escape(case.desk_area.name)}</span>'
+    return f'<span class="text-muted">{escape(row.labels.get("level", ""))} · {escape(row.desk_area)}</span>'

@@ -108,7 +108,8 @@ def workbench(request: HttpRequest) -> HttpResponse:
     sort = sort if sort in selectors.SORTS else "deadline"
     cases = selectors.queue_cases(request.user, current, sort, cases=in_filter)
     page = paging.keyset_page(cases, selectors.SORTS[sort], selectors.PAGE_SIZE,
-                              after=request.GET.get("after", ""), before=request.GET.get("before", ""))
+                              after=request.GET.get("after", ""), before=request.GET.get("before", ""),
+                              rows=selectors.with_row_names)
     bulk = None
     if current.key == "pending_dispatch" and desk.holds("accept_case"):
         bulk = BulkDispatchForm(user=request.user)
