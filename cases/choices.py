@@ -1,9 +1,11 @@
-"""Cached choices of the case filter (``cases.filters``): the category tree and the units that
-lead cases in a user's areas, so that a list page does not read the case table to fill a menu;
+"""Cached choices of the case filter (``cases.filters``): the category tree, the areas in a
+user's scope, and the units that lead cases in a user's areas, so that a list page does not read
+the case table (or the area tree) to fill a menu;
 and the public categories with their questions, so that a 随手拍 report does not read them.
 
 Each family has a version number in the cache; the entries' keys carry it, and a change that can
-alter the answer (``connect``: a category or one of its questions saved or deleted; an
+alter the answer (``connect``: a category or one of its questions saved or deleted; an area
+saved or deleted; an
 assignment, a membership or a case deleted, a case created with a lead unit) bumps it, which
 orphans every entry at once. Entries also expire after ``CHOICES_TTL`` seconds, the longest a
 per-process cache (several web workers without a shared ``CACHE_URL``) can lag behind another
@@ -17,14 +19,18 @@ import hashlib
 from typing import Any
 
 from django.core.cache import cache
+from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
 
 from accounts.models import UNIT_WORK_PERMISSION, OrganisationMember
-from accounts.scope import permission_prefixes
+from accounts.scope import permission_prefixes, scope_prefixes
+from areas.models import Area
 from cases.models import Case, CaseAssignment, Category, CategoryAttribute
 
 CHOICES_TTL = 300
 CATEGORIES = "categories"
+AREAS = "areas"
 LEAD_UNITS = "lead-units"
 
 
@@ -65,6 +71,22 @@ def public_category(pk: int) -> Category | None:
     return category
 
 
+def area_rows(user: Any, levels: Q, variant: str) -> list[tuple[str, str, int]]:
+    """(code, name, level) of the areas at ``levels`` the user sees and that are active today, in
+    code order; ``variant`` names ``levels`` in the key (the filter asks a few fixed shapes)."""
+    prefixes = scope_prefixes(user)
+    scope = "*" if prefixes is None else "|".join(prefixes)
+    day = timezone.localdate().isoformat()  # an area's end date arrives without a save
+    digest = hashlib.blake2b(f"{scope}\x1f{variant}\x1f{day}".encode(), digest_size=12).hexdigest()
+    key = f"cases:choices:{AREAS}:{_version(AREAS)}:{digest}"
+    rows: list[tuple[str, str, int]] | None = cache.get(key)
+    if rows is None:
+        found = Area.objects.visible_to(user).active().filter(levels).order_by("code")
+        rows = list(found.values_list("code", "name", "level"))
+        cache.set(key, rows, CHOICES_TTL)
+    return rows
+
+
 def _scope_signature(user: Any) -> str:
     """What decides which cases the user sees (``Case.objects.visible_to``), as a short key."""
     if user.is_superuser:
@@ -95,6 +117,10 @@ def _lead_units_changed(**kwargs: Any) -> None:
     bump(LEAD_UNITS)
 
 
+def _areas_changed(**kwargs: Any) -> None:
+    bump(AREAS)
+
+
 def _case_saved(instance: Case, created: bool, **kwargs: Any) -> None:
     # A dispatch writes an assignment (caught below); a case created with its lead unit already
     # set (an import, a split) is the other way a unit starts leading a case.
@@ -110,5 +136,6 @@ def connect() -> None:
                        dispatch_uid=f"cases-choices-category-attribute-{name}")
         signal.connect(_lead_units_changed, sender=CaseAssignment, dispatch_uid=f"cases-choices-assignment-{name}")
         signal.connect(_lead_units_changed, sender=OrganisationMember, dispatch_uid=f"cases-choices-member-{name}")
+        signal.connect(_areas_changed, sender=Area, dispatch_uid=f"cases-choices-area-{name}")
     post_save.connect(_case_saved, sender=Case, dispatch_uid="cases-choices-case-saved")
     post_delete.connect(_lead_units_changed, sender=Case, dispatch_uid="cases-choices-case-deleted")

@@ -25,11 +25,11 @@ from django.utils.translation import gettext_lazy, pgettext
 
 from accounts.models import Organisation
 from accounts.scope import scope_prefixes
-from areas.models import PREFIX_LENGTH, Area, Level, code_prefix
-from cases.choices import category_rows, leading_unit_ids
+from areas.models import PREFIX_LENGTH, Level, code_prefix
+from cases.choices import area_rows, category_rows, leading_unit_ids
 from cases.models import OPEN_STATUSES, Case, Channel, Rating, Status
 from cases.models.catalog import translated_catalog_text
-from core.forms import BoundedDateField, LazyChoices, PlainSelect
+from core.forms import BoundedDateField, LazyChoices, PlainDateInput, PlainSelect
 
 # The levels an area filter can choose: above the grid, every level where cases are summed up.
 AREA_LEVELS = (Level.DISTRICT, Level.STREET, Level.COMMUNITY, Level.GRID)
@@ -40,7 +40,7 @@ CODE_LENGTH, GRID_CODE_LENGTH = PREFIX_LENGTH[Level.COMMUNITY], PREFIX_LENGTH[Le
 UNRATED = "unrated"
 YES, NO = "yes", "no"
 DISPUTE = "dispute"
-DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d")
+DATE_WIDGET = PlainDateInput(attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d")
 SELECT = {"class": "form-select form-select-sm"}
 
 
@@ -135,15 +135,15 @@ class CaseFilterForm(forms.Form):
         a community's grids, and a link to a grid stays valid, but a district's thousands of grids
         are not listed. Grid codes follow their community's code, so they sort under it.
         """
-        levels = Q(level__in=AREA_LEVELS)
+        levels, variant = Q(level__in=AREA_LEVELS), "all"
         if self._wide_scope():
-            levels = Q(level__in=AREA_LEVELS[:-1])
+            levels, variant = Q(level__in=AREA_LEVELS[:-1]), "wide"
             chosen = self.data.get(self.add_prefix("area")) if self.is_bound else None
             if isinstance(chosen, str) and chosen.isdigit() and len(chosen) in (CODE_LENGTH, GRID_CODE_LENGTH):
                 levels |= Q(level=Level.GRID, code__startswith=chosen[:CODE_LENGTH])
-        rows = (Area.objects.visible_to(self.user).active().filter(levels)
-                .order_by("code").values_list("code", "name", "level"))
-        return {code: (name, level) for code, name, level in rows}
+                variant = f"wide:{chosen[:CODE_LENGTH]}"
+        # Cached per scope (``cases.choices.area_rows``): areas change seldom, the menu is on every list.
+        return {code: (name, level) for code, name, level in area_rows(self.user, levels, variant)}
 
     def _wide_scope(self) -> bool:
         """Whether the user sees a district or more (a superuser sees everything)."""

@@ -100,3 +100,14 @@ class PlainSelect(forms.Select):
         )
         markup = flatatt(self.build_attrs(self.attrs, attrs))
         return mark_safe(f'<select name="{escape(name)}"{markup}>{options}</select>')
+
+
+class PlainDateInput(forms.DateInput):
+    """A date ``<input>`` written in Python, with the markup of Django's ``DateInput`` (which
+    renders two templates per field: most of a list page's filter panel)."""
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        shown = self.format_value(value)
+        current = "" if shown is None else f' value="{escape(shown)}"'
+        markup = flatatt(self.build_attrs(self.attrs, attrs))
+        return mark_safe(f'<input type="{escape(self.input_type)}" name="{escape(name)}"{current}{markup}>')

@@ -52,6 +52,18 @@ def test_it_offers_only_areas_in_scope(cast, db):
     assert labels[cast.grid_a.code] == "\u3000\u3000百花社区第一网格"
 
 
+def test_the_area_menu_is_read_once_per_scope_and_follows_changes(cast, db, django_assert_num_queries):
+    """The menu is cached across requests (``cases.choices.area_rows``); saving an area renews it."""
+    options(CaseFilterForm(user=cast.street_leader))
+    with django_assert_num_queries(0):
+        assert cast.grid_a.code in options(CaseFilterForm(user=cast.street_leader))
+    assert cast.grid_a.code not in options(CaseFilterForm(user=cast.grid_worker_b))  # another scope
+    cast.grid_a.name = "百花社区一号网格"
+    cast.grid_a.save()
+    labels = dict(CaseFilterForm(user=cast.street_leader).fields["area"].choices)
+    assert labels[cast.grid_a.code] == "\u3000\u3000百花社区一号网格"
+
+
 def options(form):
     return [code for code, _label in form.fields["area"].choices if code]
 

@@ -1,11 +1,14 @@
-"""``core.forms.PlainSelect``: the same ``<select>`` as Django's, written without a template per option."""
+"""``core.forms.PlainSelect`` and ``PlainDateInput``: the same markup as Django's widgets, written without
+templates."""
 
 from __future__ import annotations
+
+import datetime
 
 from django import forms
 from django.test.html import Element, parse_html
 
-from core.forms import PlainSelect
+from core.forms import PlainDateInput, PlainSelect
 
 CHOICES = [("", "全部"), ("410102", "中原区"), ("x<1>", 'A & "B"'), ("3", "<script>alert(1)</script>")]
 
@@ -36,3 +39,23 @@ def test_values_and_labels_are_escaped_and_one_option_is_selected() -> None:
     assert "<script>" not in markup and "&lt;script&gt;alert(1)&lt;/script&gt;" in markup
     assert markup.count(" selected") == 1
     assert markup.startswith('<select name="plain" class="form-select" id="id_plain">')
+
+
+class Dates(forms.Form):
+    plain = forms.DateField(required=False, widget=PlainDateInput(
+        attrs={"type": "date", "class": "form-control", "required": True, "disabled": False}, format="%Y-%m-%d"))
+    django = forms.DateField(required=False, widget=forms.DateInput(
+        attrs={"type": "date", "class": "form-control", "required": True, "disabled": False}, format="%Y-%m-%d"))
+
+
+def test_the_date_input_renders_what_djangos_renders() -> None:
+    for data in (None, {"plain": "2026-12-06", "django": "2026-12-06"}, {"plain": '"><b>', "django": '"><b>'},
+                 {"plain": "", "django": ""}):
+        form = Dates(data)
+        form.is_valid()
+        plain = _normalised(str(form["plain"]), "plain")
+        django = _normalised(str(form["django"]), "django")
+        assert plain == django, (data, plain, django)
+    initial = Dates(initial={"plain": datetime.date(2026, 1, 2)})
+    assert 'value="2026-01-02"' in str(initial["plain"])
+    assert "&quot;&gt;&lt;b&gt;" in str(Dates({"plain": '"><b>'})["plain"])
