@@ -16,12 +16,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from cases.models import Priority
 from cases.selectors import QueueRow
+from core.markup import escape
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils.choices import BaseChoiceIterator
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
+
+from core.markup import escape
 
 EARLIEST_DAY = datetime.date(1900, 1, 1)
 LATEST_DAY = datetime.date(2100, 12, 31)
