@@ -27,6 +27,8 @@ from functools import cached_property, partial
 from typing import Any, TypeVar
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet, FullResultSet
+from django.db import connections
 from django.db.models import Count, DateField, F, Q, QuerySet, Sum
 from django.db.models.functions import Substr, Trunc, TruncDate
 from django.utils.translation import gettext as _
@@ -180,6 +182,96 @@ def _summed(rows: Iterable[Any], remap: Callable[[Any], Any], found: dict[Any, C
                 total[name] += int(row[name] or 0)
 
 
+class SumStatement:
+    """``SUM`` of every count (``COUNT_FIELDS``) over ``rows`` (rollup rows or slices), grouped by
+    ``group`` (an expression, as ``group_key``) or not at all: the statement's text is written
+    once per model, and only the filter's ``WHERE`` and the group are compiled per query.
+
+    The ORM's ``values(...).annotate(**SUMS)`` resolved and compiled some ninety aggregates for
+    each of a page's ten queries, most of the statistics page's time (docs/performance.md).
+    A query set that joins another table (none of this module's do) takes that path still.
+    """
+
+    def __init__(self, rows: QuerySet[Any], group: Any = None) -> None:
+        self.queryset, self.group = rows, group
+        self.database = rows.db
+        self.statement = self._written()
+
+    @property
+    def key(self) -> str:
+        """The statement with its parameters (what the slices' cache keys are made of)."""
+        if self.statement is None:
+            return str(self._orm().query)
+        sql, params = self.statement
+        return f"{sql}|{params!r}"
+
+    def rows(self) -> list[dict[str, Any]]:
+        """``group_key`` and the sums, one dict per group (one row when not grouped)."""
+        if self.statement is None:
+            ormed = self._orm()
+            return [{"group_key": "", **ormed}] if isinstance(ormed, dict) else list(ormed)
+        sql, params = self.statement
+        connection = connections[self.database]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            names = [column[0] for column in cursor.description]
+            fetched = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        if self.group is None:
+            return [{**row, "group_key": ""} for row in fetched]
+        convert = self._converters()
+        for row in fetched:
+            for converter in convert:
+                row["group_key"] = converter(row["group_key"], self._group, connection)
+        return fetched
+
+    def _written(self) -> tuple[str, tuple[Any, ...]] | None:
+        query = self.queryset.query
+        if len(query.alias_map) > 1 or query.combinator or query.distinct or query.is_sliced:
+            return None
+        model = query.model
+        assert model is not None
+        table = connections[self.database].ops.quote_name(model._meta.db_table)
+        compiler = query.get_compiler(self.database)
+        try:
+            where, params = compiler.compile(query.where)
+        except EmptyResultSet:
+            where, params = "1 = 0", []
+        except FullResultSet:
+            where, params = "", []
+        condition = f" WHERE {where}" if where else ""
+        if self.group is None:
+            return f"SELECT {_sums_sql(model, self.database)} FROM {table}{condition}", tuple(params)
+        self._group = self.group.resolve_expression(query, allow_joins=False)
+        group, group_params = compiler.compile(self._group)
+        sql = f"SELECT {group} AS group_key, {_sums_sql(model, self.database)} FROM {table}{condition} GROUP BY 1"
+        return sql, (*group_params, *params)
+
+    def _converters(self) -> list[Callable[..., Any]]:
+        connection = connections[self.database]
+        return [*connection.ops.get_db_converters(self._group), *self._group.get_db_converters(connection)]
+
+    def _orm(self) -> Any:
+        if self.group is None:
+            return self.queryset.aggregate(**SUMS)
+        return self.queryset.values(group_key=self.group).annotate(**SUMS).order_by()
+
+
+def _sums_sql(model: Any, database: str) -> str:
+    """``SUM("table"."column") AS "name"`` for every count, written once per model and database."""
+    key = (model._meta.label, database)
+    found = _SUMS_SQL.get(key)
+    if found is None:
+        quote = connections[database].ops.quote_name
+        table = quote(model._meta.db_table)
+        found = ", ".join(f"SUM({table}.{quote(model._meta.get_field(name).column)}) AS {quote(name)}"
+                          for name in COUNT_FIELDS)
+        _SUMS_SQL[key] = found
+    return found
+
+
+_SUMS_SQL: dict[tuple[str, str], str] = {}
+
+
 class RollupStatistics:
     """The figures of one page: the rollup rows in scope and filter, and the cases running late now.
 
@@ -253,12 +345,11 @@ class RollupStatistics:
     def _totals(self) -> Counts:
         found: dict[Any, Counts] = {}
         if self.coarse:
-            totals = self.slices_of(SliceDimension.TOTAL, self.slice_level())
-            summed = _frozen(self.frozen, "total", totals, lambda: totals.aggregate(**SUMS))
-            _summed([{"group_key": "", **summed}], str, found)
-            _summed([{"group_key": "", **self.recent.aggregate(**SUMS)}], str, found)
+            totals = SumStatement(self.slices_of(SliceDimension.TOTAL, self.slice_level()))
+            _summed(_frozen(self.frozen, "total", totals.key, totals.rows), str, found)
+            _summed(SumStatement(self.recent).rows(), str, found)
         else:
-            _summed([{"group_key": "", **self.rows.aggregate(**SUMS)}], str, found)
+            _summed(SumStatement(self.rows).rows(), str, found)
         return found.get("", {})
 
     def headline(self) -> Figures:
@@ -290,8 +381,8 @@ class RollupStatistics:
               remap: Callable[[Any], Any]) -> dict[Any, Counts]:
         found: dict[Any, Counts] = {}
         for rows, sliced in sources:
-            grouped = rows.values(group_key=on_slices if sliced else on_rows).annotate(**SUMS).order_by()
-            _summed(_frozen(self.frozen, "grouped", grouped, partial(list, grouped)) if sliced else grouped,
+            grouped = SumStatement(rows, on_slices if sliced else on_rows)
+            _summed(_frozen(self.frozen, "grouped", grouped.key, grouped.rows) if sliced else grouped.rows(),
                     remap, found)
         return found
 
@@ -388,7 +479,7 @@ class RollupStatistics:
         for rows, sliced in sources:
             column = "value" if sliced else "unit_id"
             grouped = rows.values(column).annotate(n=Sum("reported")).order_by().values_list(column, "n")
-            found = (_frozen(self.frozen, "ranking", grouped, partial(_counts, grouped)) if sliced
+            found = (_frozen(self.frozen, "ranking", str(grouped.query), partial(_counts, grouped)) if sliced
                      else _counts(grouped))
             for key, reported in found:
                 counts[key] = counts.get(key, 0) + reported
@@ -426,15 +517,16 @@ def _counts(grouped: QuerySet[Any]) -> list[tuple[int, int]]:
     return [(int(key), int(n or 0)) for key, n in grouped]
 
 
-def _frozen(frozen: str, kind: str, query: QuerySet[Any], compute: Callable[[], T]) -> T:
-    """What ``compute`` works out from the slices of ``query``, from the cache if it is there.
+def _frozen(frozen: str, kind: str, query: str, compute: Callable[[], T]) -> T:
+    """What ``compute`` works out from the slices that ``query`` (SQL) reads, from the cache if it
+    is there.
 
     The slices up to the watermark do not change until it moves (``compact``) or they are
     rebuilt (``slices_generation``), so their sums are kept under both (``frozen``), the kind
     of sum and the query's SQL (which holds the scope and the filter) for ``FROZEN_TTL``. Only
     the rows booked after the watermark and the cases running late are read every time.
     """
-    digest = hashlib.sha256(f"{frozen}|{kind}|{query.query}".encode()).hexdigest()
+    digest = hashlib.sha256(f"{frozen}|{kind}|{query}".encode()).hexdigest()
     key = f"cases:stats:slices:{digest}"
     found: T | None = cache.get(key)
     if found is None:
