@@ -6,7 +6,10 @@
 The database (``BENCH_DATABASE_URL``, default ``postgres://postgres@127.0.0.1:5432/wangge_bench_<cases>``)
 is created, migrated and filled by ``generate_city`` the first time, then reused. The server runs
 in production mode (``WANGGE_PRODUCTION=1``, 2 sync workers, manifest static files) with the
-public benchmark keys below; requests come as from nginx (``X-Forwarded-Proto: https``). Each
+public benchmark keys below and, as docs/production.md sets it up, the cache in Redis
+(``BENCH_CACHE_URL``, default ``redis://127.0.0.1:6379/9``, emptied before the server starts;
+set it empty for each process's own memory); requests come as from nginx
+(``X-Forwarded-Proto: https``). Each
 scenario's figures are compared with the framework floor (``/healthz``) of the same run.
 Results: ``benchmarks/results/<time>-<cases>.json`` and ``.md``, and ``latest-<cases>.md``.
 """
@@ -105,7 +108,20 @@ print(json.dumps({
 
 def environment(database_url: str, var_dir: Path) -> dict[str, str]:
     return {**os.environ, **BENCH_ENV, "DATABASE_URL": database_url, "WANGGE_VAR_DIR": str(var_dir),
-            "STATIC_ROOT": str(var_dir / "static")}
+            "STATIC_ROOT": str(var_dir / "static"), "CACHE_URL": cache_url()}
+
+
+def cache_url() -> str:
+    """The server's cache: Redis as in production (docs/production.md), unless set otherwise."""
+    return os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/9")
+
+
+def empty_cache() -> None:
+    """A run starts from an empty shared cache (no sessions or counts of an earlier run or city)."""
+    if cache_url():
+        import redis
+
+        redis.Redis.from_url(cache_url()).flushdb()
 
 
 def manage(env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -314,6 +330,7 @@ def main() -> None:
     print(f"    {note}", flush=True)
     script = FACTS.replace("__REPORT_TEXT__", repr(REPORT_TEXT))
     facts = json.loads(manage(env, "shell", "--no-imports", "-c", script).stdout.strip().splitlines()[-1])
+    empty_cache()
     server = start_server(env, options.port, var_dir / "gunicorn.log")
     rows: list[dict[str, Any]] = []
     try:
@@ -339,9 +356,10 @@ def main() -> None:
     peak = max((row["worker_peak_rss_mb"] for row in rows), default=0.0)
     report = {"time": stamp, "cases": options.cases, "duration_s": options.duration,
               "concurrency": options.concurrency, "data": note, "machine": machine(),
-              "worker_peak_rss_mb": peak, "results": rows}
+              "cache": cache_url() or "each process", "worker_peak_rss_mb": peak, "results": rows}
     markdown = (f"Wangge load benchmark, {stamp}: {options.cases:,} cases, concurrency {options.concurrency}, "
-                f"{options.duration:g} s per scenario, gunicorn 2 sync workers, PostgreSQL.\n"
+                f"{options.duration:g} s per scenario, gunicorn 2 sync workers, PostgreSQL, "
+                f"cache {cache_url() or 'in each process'}.\n"
                 f"Machine: {report['machine']}\n\n{table(rows, floor)}\n\n"
                 f"Largest gunicorn worker peak RSS (VmHWM) over the run: {peak:.0f} MB.\n")
     results = ROOT / "benchmarks" / "results"
