@@ -1,8 +1,8 @@
 """Queue counts kept between requests, for as long as no case in the user's areas changes.
 
 The workbench's tabs and the home page's 我的待办 count the user's queues in one statement
-(``selectors.workbench_queues``). At a million cases that statement is a good part of the page
-(docs/performance.md, "Queue counts kept between requests"), and a dispatcher reloads the same
+(``selectors.workbench_queues``). At a million cases that statement was a third of the page
+(docs/performance.md, "The fourth session"), and a dispatcher reloads the same
 page many times between two changes in their street. So the counts are kept in the cache under a
 key made of:
 
@@ -14,8 +14,8 @@ Every timeline entry (``CaseEvent``: each operation on a case, 上报 included, 
 supervision issues) and every deleted case gives the prefixes of its grid, from the province down
 to the grid, a new stamp, at once and again **after its transaction commits**: counts read before
 the commit are kept under a stamp that is then gone, and the next request counts again. Counts
-also expire after ``CASES_QUEUE_COUNT_SECONDS`` seconds (the 即将超期 and 已超期 tabs move with the clock, and
-bulk writes without a timeline entry, such as ``generate_city``, bump nothing).
+also expire after ``CASES_QUEUE_COUNT_SECONDS`` seconds: the 即将超期 and 已超期 tabs move with
+the clock, and bulk writes without a timeline entry (``generate_city``) stamp nothing.
 
 Users who work for a unit (``UNIT_WORK_PERMISSION``) see cases by assignment, not by area: their
 counts are not kept. The stamps must be seen by every web process, so the setting is 0 (off)
