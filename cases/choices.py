@@ -19,6 +19,7 @@ import hashlib
 from typing import Any
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
@@ -118,7 +119,9 @@ def _lead_units_changed(**kwargs: Any) -> None:
 
 
 def _areas_changed(**kwargs: Any) -> None:
+    # Again after the commit: a request may have read (and cached) the areas as they were meanwhile.
     bump(AREAS)
+    transaction.on_commit(lambda: bump(AREAS))
 
 
 def _case_saved(instance: Case, created: bool, **kwargs: Any) -> None:
