@@ -201,7 +201,7 @@ class SumStatement:
     def key(self) -> str:
         """The statement with its parameters (what the slices' cache keys are made of)."""
         if self.statement is None:
-            return str(self._orm().query)
+            return f"{self.queryset.query}|{self.group!r}"
         sql, params = self.statement
         return f"{sql}|{params!r}"
 

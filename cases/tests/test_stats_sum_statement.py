@@ -79,3 +79,5 @@ def test_a_query_set_it_cannot_write_takes_the_orm_path(cc: CaseCast) -> None:
     assert statement.statement is None
     assert written_rows(distinct, F("channel")) == orm_rows(distinct, F("channel"))
     assert "DISTINCT" in statement.key
+    [total] = SumStatement(distinct).rows()  # not grouped: the ORM's aggregate
+    assert int(total["reported"]) == 4 and "DISTINCT" in SumStatement(distinct).key
