@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from cases import queue_counts
 from cases import transitions as t
@@ -122,3 +123,16 @@ def test_nothing_is_kept_when_the_setting_is_zero(cc: CaseCast, client: Any, set
 def test_a_grid_stamps_every_level_above_it() -> None:
     assert queue_counts.prefixes_of("410102001001001") == [
         "", "41", "4101", "410102", "410102001", "410102001001", "410102001001001"]
+
+
+def test_kept_counts_expire_after_the_setting(cc: CaseCast, client: Any, time_machine: Any) -> None:
+    """The clock's tabs (即将超期, 已超期) change without a change in the area: counts are at most
+    ``CASES_QUEUE_COUNT_SECONDS`` old."""
+    time_machine.move_to(timezone.now(), tick=False)
+    report(cc)
+    client.force_login(cc.dispatcher)
+    assert load(client) == (1, 1)
+    time_machine.shift(29)
+    assert load(client) == (1, 0)
+    time_machine.shift(2)
+    assert load(client) == (1, 1)
