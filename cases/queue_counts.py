@@ -12,8 +12,8 @@ key made of:
 
 Every timeline entry (``CaseEvent``: each operation on a case, 上报 included, and each rung the
 supervision issues) and every deleted case gives the prefixes of its grid, from the province down
-to the grid, a new stamp, at once and again **after its transaction commits**: counts read before
-the commit are kept under a stamp that is then gone, and the next request counts again. Counts
+to the grid, a new stamp **when its transaction commits**: counts read before the commit are
+kept under a stamp nobody reads after it, and the next request counts again. Counts
 also expire after ``CASES_QUEUE_COUNT_SECONDS`` seconds: the 即将超期 and 已超期 tabs move with
 the clock, and bulk writes without a timeline entry (``generate_city``) stamp nothing.
 
@@ -59,17 +59,13 @@ def prefixes_of(grid_code: str) -> list[str]:
 
 
 def touch(grid_codes: Iterable[str]) -> None:
-    """New stamps for the areas of these grids, at once and again when the transaction commits
-    (counts read in between, from the database as it was before the commit, are orphaned too)."""
+    """New stamps for the areas of these grids once the transaction commits (at once outside one).
+
+    Counts taken before the commit are kept under the old stamps, which nobody reads after it;
+    counts taken between the commit and the new stamps are already the new ones."""
     keys = {STAMP + prefix for code in grid_codes if code for prefix in prefixes_of(code)}
-    if not keys or not lifetime():
-        return
-
-    def stamp() -> None:
-        cache.set_many(dict.fromkeys(keys, uuid.uuid4().hex), None)
-
-    stamp()
-    transaction.on_commit(stamp)
+    if keys and lifetime():
+        transaction.on_commit(lambda: cache.set_many(dict.fromkeys(keys, uuid.uuid4().hex), None))
 
 
 def _stamps(prefixes: Sequence[str]) -> list[str]:

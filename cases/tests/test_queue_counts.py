@@ -5,10 +5,11 @@ the user's areas, and only then. (Every queue specification also runs with count
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -18,10 +19,21 @@ from cases.models import Case
 from cases.selectors import work_queues
 from cases.testing import CaseCast, report
 
+T = TypeVar("T")
+
 
 @pytest.fixture(autouse=True)
 def kept(settings: Any) -> None:
     settings.CASES_QUEUE_COUNT_SECONDS = 30
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks: Any) -> Callable[[Callable[[], T]], T]:
+    """Runs a change and what its commit runs (the stamps): a test's own transaction never commits."""
+    def run(change: Callable[[], T]) -> T:
+        with django_capture_on_commit_callbacks(execute=True):
+            return change()
+    return run
 
 
 def load(client: Any) -> tuple[int, int]:
@@ -35,39 +47,39 @@ def load(client: Any) -> tuple[int, int]:
     return int(found.group(1)), counted
 
 
-def test_it_counts_once_until_a_case_in_the_users_areas_changes(cc: CaseCast, client: Any) -> None:
-    report(cc)
+def test_it_counts_once_until_a_case_in_the_users_areas_changes(cc: CaseCast, client: Any, committed: Any) -> None:
+    committed(lambda: report(cc))
     client.force_login(cc.dispatcher)
     assert load(client) == (1, 1)
     assert load(client) == (1, 0)  # kept
     # A report in the other street changes nothing of this dispatcher's.
-    report(cc, grid=cc.cast.grid_c, actor=cc.cast.superuser)
+    committed(lambda: report(cc, grid=cc.cast.grid_c, actor=cc.cast.superuser))
     assert load(client) == (1, 0)
     # One in their street: counted again, with it.
-    report(cc)
+    committed(lambda: report(cc))
     assert load(client) == (2, 1)
     assert load(client) == (2, 0)
 
 
-def test_any_operation_on_a_case_counts_again(cc: CaseCast, client: Any) -> None:
+def test_any_operation_on_a_case_counts_again(cc: CaseCast, client: Any, committed: Any) -> None:
     case = report(cc)
     client.force_login(cc.dispatcher)
     assert load(client) == (1, 1)
-    t.case_accept(case=case, actor=cc.dispatcher)
+    committed(lambda: t.case_accept(case=case, actor=cc.dispatcher))
     assert load(client) == (0, 1)
 
 
-def test_a_deleted_case_counts_again(cc: CaseCast, client: Any) -> None:
+def test_a_deleted_case_counts_again(cc: CaseCast, client: Any, committed: Any) -> None:
     case = report(cc)
     client.force_login(cc.dispatcher)
     assert load(client) == (1, 1)
-    Case.objects.filter(pk=case.pk).delete()
+    committed(lambda: Case.objects.filter(pk=case.pk).delete())
     assert load(client) == (0, 1)
 
 
 def test_counts_read_before_a_commit_are_not_kept_after_it(cc: CaseCast, django_capture_on_commit_callbacks: Any,
                                                           ) -> None:
-    """A change stamps its areas again when it commits: what was counted while it ran is orphaned."""
+    """A change stamps its areas when it commits: what was counted while it ran is orphaned."""
     street = "410102001"
     with django_capture_on_commit_callbacks(execute=True):
         report(cc)
@@ -75,7 +87,7 @@ def test_counts_read_before_a_commit_are_not_kept_after_it(cc: CaseCast, django_
         # see the case yet: its counts would be from before the commit).
         work_queues(cc.dispatcher)
         during = queue_counts._stamps([street])
-    assert queue_counts._stamps([street]) != during  # stamped again at the commit
+    assert queue_counts._stamps([street]) != during  # stamped at the commit
     with CaptureQueriesContext(connection) as queries:
         work_queues(cc.dispatcher)
     assert any("COUNT(" in query["sql"] for query in queries.captured_queries)
@@ -102,13 +114,13 @@ def test_unit_workers_are_counted_every_time(cc: CaseCast, client: Any) -> None:
         assert sum("capped_0" in query["sql"] for query in queries.captured_queries) == 1
 
 
-def test_the_home_pages_counts_are_kept_too(cc: CaseCast) -> None:
+def test_the_home_pages_counts_are_kept_too(cc: CaseCast, committed: Any) -> None:
     report(cc)
     assert next(queue.count for queue in work_queues(cc.dispatcher) if queue.key == "reported") == 1
     with CaptureQueriesContext(connection) as again:
         work_queues(cc.dispatcher)
     assert again.captured_queries == []  # the same user object: its roles are read already
-    report(cc)
+    committed(lambda: report(cc))
     assert next(queue.count for queue in work_queues(cc.dispatcher) if queue.key == "reported") == 2
 
 
@@ -136,3 +148,18 @@ def test_kept_counts_expire_after_the_setting(cc: CaseCast, client: Any, time_ma
     assert load(client) == (1, 0)
     time_machine.shift(2)
     assert load(client) == (1, 1)
+
+
+def test_a_change_that_rolls_back_keeps_the_counts(cc: CaseCast, client: Any, committed: Any) -> None:
+    committed(lambda: report(cc))
+    client.force_login(cc.dispatcher)
+    assert load(client) == (1, 1)
+
+    def refused() -> None:
+        with transaction.atomic():
+            report(cc)
+            raise RuntimeError("refused")
+
+    with pytest.raises(RuntimeError):
+        committed(refused)
+    assert load(client) == (1, 0)
