@@ -8,7 +8,7 @@ repeated markup is written here instead; ``cases/workbench/index.html`` keeps th
 The markup is the template's: the same classes, ``data-*`` attributes, labels, titles and links.
 Every server value goes through ``escape`` (the case's texts are the public's and the staff's
 words); the words every row shares are translated once per page (``RowWords``), the rows' own
-texts come translated from ``selectors.queue_rows``.
+texts come translated from ``queue_rows.queue_rows``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from cases.models import Priority
-from cases.selectors import QueueRow
+from cases.queue_rows import QueueRow
 from core.markup import escape
 
 

@@ -15,7 +15,8 @@ from django.test.html import Element, parse_html
 from django.utils import timezone
 
 from cases.models import Case, Category, Channel, Status
-from cases.selectors import overdue_days, short_time
+from cases.queue_rows import short_time
+from cases.selectors import overdue_days
 from cases.testing import advance, report
 from cases.workflow import REPORTER
 

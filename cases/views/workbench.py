@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from cases import paging, search, selectors
+from cases import paging, queue_rows, search, selectors
 from cases.filters import CaseFilterForm
 from cases.forms.actions import BulkDispatchForm
 from cases.models import Case
@@ -109,11 +109,11 @@ def workbench(request: HttpRequest) -> HttpResponse:
     cases = selectors.queue_cases(request.user, current, sort, cases=in_filter)
     page = paging.keyset_page(cases, selectors.SORTS[sort], selectors.PAGE_SIZE,
                               after=request.GET.get("after", ""), before=request.GET.get("before", ""),
-                              rows=selectors.with_row_names)
+                              rows=queue_rows.with_row_names)
     bulk = None
     if current.key == "pending_dispatch" and desk.holds("accept_case"):
         bulk = BulkDispatchForm(user=request.user)
-    rows = selectors.queue_rows(page.rows, now)
+    rows = queue_rows.queue_rows(page.rows, now)
     context = {
         "queues": queues,
         "current": current,
