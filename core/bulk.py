@@ -100,8 +100,9 @@ def insert_rows(instances: Sequence[M], batch_size: int = 500) -> list[M]:
     if any(getattr(field, "db_default", models.NOT_PROVIDED) is not models.NOT_PROVIDED
            or getattr(field, "generated", False) for field in fields):
         raise ValueError(f"insert_rows cannot insert {meta.label}: it has database defaults or generated fields")
+    prepare_related = _related_preparer(model)
     for instance in instances:
-        instance._prepare_related_fields_for_save(operation_name="insert_rows")  # type: ignore[attr-defined]
+        prepare_related(instance)
     if connection.vendor == "postgresql":
         _insert_with_keys(connection, model, instances, fields, batch_size)
     else:
@@ -110,6 +111,50 @@ def insert_rows(instances: Sequence[M], batch_size: int = 500) -> list[M]:
         instance._state.adding = False
         instance._state.db = alias
     return list(instances)
+
+
+def _related_preparer(model: type[models.Model]) -> Callable[[models.Model], None]:
+    """What ``Model._prepare_related_fields_for_save`` does before a save, worked out once per model.
+
+    A related object assigned before it was saved (a new household for a new member) gives the
+    instance its key now; one still unsaved is refused (``ValueError``, as ``save()`` refuses it);
+    a cached object whose key no longer matches is forgotten. Done here with one dictionary look-up
+    per relation instead of Django's descriptors, which ask the database router on every
+    assignment. Models with one-to-one, multi-column or generic relations take Django's own method.
+    """
+    def django(instance: models.Model) -> None:
+        instance._prepare_related_fields_for_save(operation_name="insert_rows")  # type: ignore[attr-defined]
+
+    meta = model._meta
+    if any(field.is_relation for field in meta.private_fields):
+        return django
+    relations: list[tuple[str, str, str, str, list[Any]]] = []
+    for concrete in meta.concrete_fields:
+        if not concrete.is_relation:
+            continue
+        field: Any = concrete  # a ForeignKey (its relation attributes are not in the stubs' Field)
+        if not field.remote_field.multiple or len(field.related_fields) != 1:
+            return django
+        relations.append((field.name, field.cache_name, field.attname, field.target_field.attname,
+                          list(field.empty_values)))
+
+    def prepare(instance: models.Model) -> None:
+        cache = instance._state.fields_cache  # type: ignore[attr-defined]
+        for name, cache_name, attname, target, empty in relations:
+            related = cache.get(cache_name)
+            if related is None:
+                continue
+            key = getattr(related, target)
+            if not related._is_pk_set():
+                raise ValueError(
+                    f"insert_rows() prohibited to prevent data loss due to unsaved related object '{name}'.")
+            value = instance.__dict__.get(attname)
+            if value in empty:
+                instance.__dict__[attname] = key  # as the descriptor sets it (setting ``attname`` would drop the cache)
+            elif key != value:
+                del cache[cache_name]
+
+    return prepare
 
 
 def _plain_text(field: Any) -> bool:

@@ -94,7 +94,9 @@ class ReplicaRouter:
         return next(self._turns)
 
     def db_for_write(self, model: type[Any], **hints: Any) -> str:
-        if model._meta.app_label not in PRIMARY_ONLY_APPS:
+        # Setting a context variable copies the context: a bulk import asks once per related
+        # object assigned (tens of thousands of times), so it is set only when it changes.
+        if model._meta.app_label not in PRIMARY_ONLY_APPS and not _wrote.get():
             _wrote.set(True)
         return DEFAULT_DB_ALIAS
 

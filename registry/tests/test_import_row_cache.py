@@ -10,11 +10,11 @@ import pytest
 from django.db import connection
 
 from audit.models import ChangeLogEntry
-from core.bulk import _preparer, insert_rows, instance_maker
+from core.bulk import _preparer, _related_preparer, insert_rows, instance_maker
 from registry.imports import importer, planners
 from registry.imports.importer import run_job
 from registry.imports.rowcache import SUFFIX, _decoded, _encoded
-from registry.models import Household, HouseholdMember, ImportStatus, Resident
+from registry.models import Building, Dwelling, Household, HouseholdMember, ImportStatus, Resident
 from registry.pii import document_index, index_value
 from registry.tests.fixtures import RESIDENT_HEADER, make_job, valid_id, xlsx_file
 from registry.validators import id_birth_date
@@ -143,6 +143,54 @@ def test_insert_rows_prepares_every_value_as_django_does(cast):
                 assert type(got) is type(want) and got <= want, field.attname
             else:
                 assert (type(got), repr(got)) == (type(want), repr(want)), field.attname
+
+
+def _state_of(instance):
+    return {k: v for k, v in instance.__dict__.items() if k != "_state"}, dict(instance._state.fields_cache)
+
+
+def test_insert_rows_keys_relations_as_save_does(cast, django_assert_num_queries):
+    """Before inserting, a related object saved after it was assigned gives its key, a cached object
+    whose key was changed since is forgotten, an unsaved one is refused: what ``save()`` does
+    (``_prepare_related_fields_for_save``), compared on the same instances."""
+    resident = Resident.objects.create(grid=cast.grid_a, name="王芳", id_number=valid_id(61), gender="F")
+    other = Resident.objects.create(grid=cast.grid_a, name="李四", id_number=valid_id(62), gender="M")
+    third = Resident.objects.create(grid=cast.grid_a, name="赵五", id_number=valid_id(63), gender="M")
+    building = Building.objects.create(grid=cast.grid_a, estate="百花小区", name="1号楼", address="百花路1号")
+    dwelling = Dwelling.objects.create(grid=cast.grid_a, building=building, floor=1, room="101")
+
+    def stays():
+        saved_later = Household(grid=cast.grid_a, dwelling=dwelling)
+        assigned = HouseholdMember(household=saved_later, resident=resident, relation="head")
+        saved_later.save()  # after the assignment: the member has no household_id yet
+        stand_in = Resident.objects.get(pk=other.pk)
+        changed = HouseholdMember(household=saved_later, resident=stand_in, relation="child")
+        stand_in.pk = third.pk  # the cached resident's key no longer matches the member's
+        plain = HouseholdMember(household_id=saved_later.pk, resident_id=third.pk, relation="spouse")
+        return [assigned, changed, plain]
+
+    ours, django = stays(), stays()
+    prepare = _related_preparer(HouseholdMember)
+    for fast, slow in zip(ours, django, strict=True):
+        prepare(fast)
+        slow._prepare_related_fields_for_save(operation_name="insert_rows")
+        assert fast._state.fields_cache.keys() == slow._state.fields_cache.keys()  # read before any lazy load
+        assert _state_of(fast)[0] | {"household_id": None} == _state_of(slow)[0] | {"household_id": None}
+        assert (fast.household_id, slow.household_id) == (fast.household.pk, slow.household.pk)
+        assert fast.household_id is not None
+    assert "resident" not in ours[1]._state.fields_cache and ours[1].resident == other
+    with django_assert_num_queries(0):  # the household assigned before it was saved is still the one in memory
+        assert ours[0].household.dwelling == dwelling
+
+    saved = insert_rows(ours)
+    assert [HouseholdMember.objects.get(pk=stay.pk).resident_id for stay in saved] == [resident.pk, other.pk, third.pk]
+
+    unsaved = HouseholdMember(household=Household(grid=cast.grid_a, dwelling=dwelling), resident=resident,
+                              relation="head")
+    before = HouseholdMember.objects.count()
+    with pytest.raises(ValueError, match="unsaved related object 'household'"):
+        insert_rows([unsaved])
+    assert HouseholdMember.objects.count() == before
 
 
 def test_the_commit_takes_the_checked_documents_and_values_from_the_dry_run(cast, tmp_path, monkeypatch):
