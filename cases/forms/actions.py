@@ -12,6 +12,7 @@ text the tracking page shows.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
@@ -32,7 +33,7 @@ from cases.models import Case, Category, ExtensionState, Outcome, Rating, Superv
 from cases.routing import route_for, suggested_units
 from cases.selectors import desk_of, dispatch_units
 from cases.workflow import TRANSITIONS
-from core.forms import BoundedDateTimeField
+from core.forms import BoundedDateTimeField, LazyChoices, PlainCheckboxSelectMultiple, PlainSelect
 
 SPLIT_ROWS = 4
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
@@ -137,6 +138,7 @@ UNIT_ERRORS = {"required": gettext_lazy("请选择主办单位。"), "invalid_ch
 class UnitChoiceField(forms.ModelChoiceField):
     """Units, the one the routing rules name marked as suggested (推荐)."""
 
+    widget = PlainSelect
     suggested: frozenset[int] = frozenset()
 
     def label_from_instance(self, obj: Any) -> str:
@@ -184,7 +186,7 @@ class DispatchForm(ActionForm):
     lead = UnitChoiceField(label=gettext_lazy("主办单位"), queryset=Organisation.objects.none(),
                            empty_label=gettext_lazy("请选择主办单位"), error_messages=UNIT_ERRORS)
     assists = UnitsChoiceField(label=gettext_lazy("协办单位"), queryset=Organisation.objects.none(), required=False,
-                               widget=forms.CheckboxSelectMultiple)
+                               widget=PlainCheckboxSelectMultiple)
     due_at = _due_at_field()
     assist_due_at = _assist_due_at_field()
     comment = _text(gettext_lazy("派遣意见"))
@@ -200,8 +202,15 @@ class DispatchForm(ActionForm):
         if routed is not None:
             lead.suggested, lead.initial = frozenset({routed.pk}), routed.pk
         assists = self.fields["assists"]
-        assert isinstance(assists, forms.ModelMultipleChoiceField)
+        assert isinstance(assists, UnitsChoiceField)
         assists.queryset = units
+        # Both lists show the same units: read once, when the form is shown (a POST only looks its choice up).
+        listed = functools.cache(lambda: list(units))
+        lead.widget.choices = LazyChoices(lambda: [
+            *([("", lead.empty_label)] if lead.empty_label is not None else []),
+            *((unit.pk, lead.label_from_instance(unit)) for unit in listed())])
+        assists.widget.choices = LazyChoices(
+            lambda: [(unit.pk, assists.label_from_instance(unit)) for unit in listed()])
 
     def perform(self) -> Any:
         return t.case_dispatch(case=self.case, actor=self.user, lead=self.cleaned_data["lead"],
@@ -429,10 +438,15 @@ class SplitForm(ActionForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         categories = Category.objects.active().order_by("sort_order", "code")
+        menu: LazyChoices | None = None
         for row in range(1, SPLIT_ROWS + 1):
-            self.fields[f"category_{row}"] = forms.ModelChoiceField(
+            field = self.fields[f"category_{row}"] = forms.ModelChoiceField(
                 label=_("类别 %(row)s") % {"row": row}, queryset=categories, required=False,
-                widget=forms.Select(attrs={"class": "form-select"}))
+                widget=PlainSelect(attrs={"class": "form-select"}))
+            # The four rows offer the same categories: read once, when the form is shown.
+            menu = menu or LazyChoices(lambda field=field: [("", field.empty_label), *(
+                (category.pk, field.label_from_instance(category)) for category in categories)])
+            field.widget.choices = menu
             self.fields[f"text_{row}"] = forms.CharField(
                 label=_("描述 %(row)s") % {"row": row}, required=False, max_length=2000,
                 widget=forms.TextInput(attrs={"class": "form-control"}))
@@ -488,7 +502,7 @@ class BulkDispatchForm(forms.Form):
     lead = UnitChoiceField(label=gettext_lazy("主办单位"), queryset=Organisation.objects.none(),
                            empty_label=gettext_lazy("请选择主办单位"), error_messages=UNIT_ERRORS)
     assists = UnitsChoiceField(label=gettext_lazy("协办单位"), queryset=Organisation.objects.none(), required=False,
-                               widget=forms.CheckboxSelectMultiple)
+                               widget=PlainCheckboxSelectMultiple)
     due_at = _due_at_field()
     assist_due_at = _assist_due_at_field()
     comment = _text(gettext_lazy("派遣意见"))

@@ -8,7 +8,7 @@ import datetime
 from django import forms
 from django.test.html import Element, parse_html
 
-from core.forms import PlainDateInput, PlainSelect
+from core.forms import PlainCheckboxSelectMultiple, PlainDateInput, PlainSelect
 
 CHOICES = [("", "全部"), ("410102", "中原区"), ("x<1>", 'A & "B"'), ("3", "<script>alert(1)</script>")]
 
@@ -59,3 +59,43 @@ def test_the_date_input_renders_what_djangos_renders() -> None:
     initial = Dates(initial={"plain": datetime.date(2026, 1, 2)})
     assert 'value="2026-01-02"' in str(initial["plain"])
     assert "&quot;&gt;&lt;b&gt;" in str(Dates({"plain": '"><b>'})["plain"])
+
+
+UNITS = [(1, "城管中队（执法单位）"), ("x<1>", 'A & "B"'), (3, "<script>alert(1)</script>"), (4, "物业")]
+
+
+class Boxes(forms.Form):
+    plain = forms.MultipleChoiceField(choices=UNITS, required=False, widget=PlainCheckboxSelectMultiple)
+    django = forms.MultipleChoiceField(choices=UNITS, required=False, widget=forms.CheckboxSelectMultiple)
+
+
+class StyledBoxes(forms.Form):
+    plain = forms.MultipleChoiceField(choices=UNITS, widget=PlainCheckboxSelectMultiple(attrs={"class": "wg-units"}))
+    django = forms.MultipleChoiceField(choices=UNITS, widget=forms.CheckboxSelectMultiple(attrs={"class": "wg-units"}))
+
+
+def test_the_checkbox_list_renders_what_djangos_renders() -> None:
+    for form_class in (Boxes, StyledBoxes):
+        for data in (None, {"plain": ["1", "x<1>"], "django": ["1", "x<1>"]}, {"plain": ["9"], "django": ["9"]}, {}):
+            form = form_class(data)
+            form.is_valid()
+            plain = _normalised(str(form["plain"]), "plain")
+            django = _normalised(str(form["django"]), "django")
+            assert plain == django, (form_class, data, plain, django)
+    unnamed = PlainCheckboxSelectMultiple(choices=UNITS).render("u", ["4"])
+    assert _normalised(unnamed, "u") == _normalised(forms.CheckboxSelectMultiple(choices=UNITS).render("u", ["4"]), "u")
+
+
+def test_the_checkbox_list_escapes_and_checks_what_was_chosen() -> None:
+    markup = str(Boxes({"plain": ["x<1>", "3"]})["plain"])
+    assert '<input type="checkbox" name="plain" value="x&lt;1&gt;" id="id_plain_1" checked>' in markup
+    assert "<script>" not in markup and "&lt;script&gt;alert(1)&lt;/script&gt;" in markup
+    assert markup.count(" checked") == 2 and markup.startswith('<div id="id_plain">')
+    assert '<label for="id_plain_0"><input type="checkbox" name="plain" value="1" id="id_plain_0"> 城管中队' in markup
+
+
+def test_the_checkbox_list_leaves_option_groups_to_django() -> None:
+    grouped = [("执法", [(1, "城管")]), ("服务", [(2, "物业")])]
+    plain = PlainCheckboxSelectMultiple(choices=grouped).render("u", ["2"], attrs={"id": "id_u"})
+    assert _normalised(plain, "u") == _normalised(
+        forms.CheckboxSelectMultiple(choices=grouped).render("u", ["2"], attrs={"id": "id_u"}), "u")
