@@ -12,7 +12,6 @@ text the tracking page shows.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
@@ -24,7 +23,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import Organisation
+from accounts.models import Organisation, OrganisationKind
 from cases import followup
 from cases import transitions as t
 from cases.forms.intake import staff_photo_limit
@@ -142,7 +141,7 @@ class UnitChoiceField(forms.ModelChoiceField):
     suggested: frozenset[int] = frozenset()
 
     def label_from_instance(self, obj: Any) -> str:
-        label = f"{obj.name}（{obj.get_kind_display()}）"
+        label = unit_label(obj)
         return label + _("（推荐）") if obj.pk in self.suggested else label
 
 
@@ -150,7 +149,17 @@ class UnitsChoiceField(forms.ModelMultipleChoiceField):
     default_error_messages = {"invalid_choice": gettext_lazy("请从列表中选择处置单位。")}
 
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name}（{obj.get_kind_display()}）"
+        return unit_label(obj)
+
+
+def unit_label(unit: Organisation) -> str:
+    """A unit as the dispatch lists name it: its name and its kind, as ``get_kind_display`` names
+    it (which hashes every kind's translated label again for each unit)."""
+    try:
+        kind: Any = OrganisationKind(unit.kind).label
+    except ValueError:
+        kind = unit.kind
+    return f"{unit.name}（{kind}）"
 
 
 def unit_choices(user: Any, suggested: Sequence[Organisation]) -> QuerySet[Organisation]:
@@ -204,13 +213,12 @@ class DispatchForm(ActionForm):
         assists = self.fields["assists"]
         assert isinstance(assists, UnitsChoiceField)
         assists.queryset = units
-        # Both lists show the same units: read once, when the form is shown (a POST only looks its choice up).
-        listed = functools.cache(lambda: list(units))
+        # Both lists show the same units, read once when the form is shown (``units`` keeps its rows;
+        # the fields' own choices would read them again for each). A POST only looks its choice up.
         lead.widget.choices = LazyChoices(lambda: [
             *([("", lead.empty_label)] if lead.empty_label is not None else []),
-            *((unit.pk, lead.label_from_instance(unit)) for unit in listed())])
-        assists.widget.choices = LazyChoices(
-            lambda: [(unit.pk, assists.label_from_instance(unit)) for unit in listed()])
+            *((unit.pk, lead.label_from_instance(unit)) for unit in units)])
+        assists.widget.choices = LazyChoices(lambda: [(unit.pk, assists.label_from_instance(unit)) for unit in units])
 
     def perform(self) -> Any:
         return t.case_dispatch(case=self.case, actor=self.user, lead=self.cleaned_data["lead"],
@@ -438,15 +446,17 @@ class SplitForm(ActionForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         categories = Category.objects.active().order_by("sort_order", "code")
-        menu: LazyChoices | None = None
+
+        def menu() -> list[tuple[Any, Any]]:  # the fields' choices; ``categories`` keeps its rows for the four
+            return [("", field.empty_label), *((category.pk, field.label_from_instance(category))
+                                               for category in categories)]
+
+        shared = LazyChoices(menu)
         for row in range(1, SPLIT_ROWS + 1):
             field = self.fields[f"category_{row}"] = forms.ModelChoiceField(
                 label=_("类别 %(row)s") % {"row": row}, queryset=categories, required=False,
                 widget=PlainSelect(attrs={"class": "form-select"}))
-            # The four rows offer the same categories: read once, when the form is shown.
-            menu = menu or LazyChoices(lambda field=field: [("", field.empty_label), *(
-                (category.pk, field.label_from_instance(category)) for category in categories)])
-            field.widget.choices = menu
+            field.widget.choices = shared
             self.fields[f"text_{row}"] = forms.CharField(
                 label=_("描述 %(row)s") % {"row": row}, required=False, max_length=2000,
                 widget=forms.TextInput(attrs={"class": "form-control"}))

@@ -120,3 +120,38 @@ def test_the_dispatch_form_offers_the_routed_unit(cast, cc):
     case = case_accept(case=report(cc), actor=cc.dispatcher)
     form = DispatchForm(case=case, user=cc.dispatcher)
     assert form.fields["lead"].initial == cc.enforcement.pk
+
+
+def test_the_dispatch_form_shows_its_units_read_once(cast, cc, django_assert_num_queries):
+    """The 主办单位 menu and the 协办单位 checkboxes list the same units, the routed one first and
+    marked, each with its kind; the units are read once for both, when the form is shown."""
+    from django.test.html import parse_html
+
+    from cases.forms.actions import DispatchForm
+    from cases.transitions import case_accept
+
+    RoutingRule.objects.create(category=cc.category("t-clutter"), area=cast.community1, organisation=cc.enforcement)
+    case = case_accept(case=report(cc), actor=cc.dispatcher)
+    form = DispatchForm(case=case, user=cc.dispatcher)
+    with django_assert_num_queries(1):
+        lead, assists = str(form["lead"]), str(form["assists"])
+    kind = OrganisationKind(cc.enforcement.kind).label
+    assert f'<option value="{cc.enforcement.pk}" selected>{cc.enforcement.name}（{kind}）（推荐）</option>' in lead
+    assert lead.startswith('<select name="dispatch-lead" class="form-select" id="id_dispatch-lead" required>')
+    assert lead.count("<option") == assists.count('type="checkbox"') + 1  # the menu's 请选择主办单位
+    first = parse_html(assists)[0]
+    assert first == parse_html(f'<div><label for="id_dispatch-assists_0"><input type="checkbox" '
+                               f'name="dispatch-assists" value="{cc.enforcement.pk}" id="id_dispatch-assists_0"> '
+                               f'{cc.enforcement.name}（{kind}）</label></div>')
+
+
+def test_the_split_form_reads_the_categories_once_for_its_four_rows(cast, cc, django_assert_num_queries):
+    from cases.forms.actions import SplitForm
+
+    form = SplitForm(case=report(cc), user=cc.dispatcher)
+    with django_assert_num_queries(1):
+        menus = [str(category) for category, _text in form.rows()]
+    names = list(Category.objects.active().order_by("sort_order", "code").values_list("name", flat=True))
+    for row, menu in enumerate(menus, start=1):
+        assert menu.startswith(f'<select name="split-category_{row}" class="form-select" id="id_split-category_{row}">')
+        assert menu.count("<option") == len(names) + 1 and names[0] in menu
