@@ -21,8 +21,9 @@ from django.utils.translation import gettext as _
 
 from cases.models import AssignmentState, Case, Rating, RatingSource, Status
 from cases.rules import begin
-from cases.transitions import _end_assignments, _now, _required
-from cases.workflow import Actor, actor_user, end_stage, record, save_case
+from cases.transitions import _end_assignments
+from cases.workflow import Actor, actor_user, end_stage, operation_time, record, save_case
+from core.validators import required_text
 
 __all__ = ["case_callback", "case_decide_cancel", "case_request_cancel", "case_spot_check"]
 
@@ -33,7 +34,7 @@ def case_request_cancel(
     """申请撤销: the reporter asks to withdraw a case a unit already has; the desk decides."""
     with transaction.atomic():
         case = begin(case, actor, "request_cancel")
-        now = _now(now)  # after the lock: the timeline follows the order of the commits
+        now = operation_time(now)  # after the lock: the timeline follows the order of the commits
         case.cancel_requested_at, case.cancel_reason = now, reason.strip()
         save_case(case)
         record(case, "request_cancel", actor, from_status=case.status, comment=reason.strip(), public=True,
@@ -48,10 +49,10 @@ def case_decide_cancel(
     """审批撤销申请: approved cancels the case (its units' parts are withdrawn); declined, the
     work goes on and the reporter is told why (``reply``)."""
     if not approve:
-        note = _required("note", note, _("请填写不同意撤销的理由。"))
+        note = required_text("note", note, _("请填写不同意撤销的理由。"))
     with transaction.atomic():
         case = begin(case, actor, "decide_cancel")
-        now = _now(now)  # after the lock: the timeline follows the order of the commits
+        now = operation_time(now)  # after the lock: the timeline follows the order of the commits
         previous = case.status
         if approve:
             _end_assignments(case, AssignmentState.WITHDRAWN, now)
@@ -73,12 +74,12 @@ def case_callback(
     if rating not in Rating.values:
         raise ValidationError({"rating": [_("请选择评价。")]})
     if rating == Rating.DISSATISFIED:
-        comment = _required("comment", comment, _("请说明不满意的原因。"))
+        comment = required_text("comment", comment, _("请说明不满意的原因。"))
     if called_at is None:
         raise ValidationError({"called_at": [_("请填写回访时间。")]})
     with transaction.atomic():
         case = begin(case, actor, "callback")
-        now = _now(now)  # after the lock: the timeline follows the order of the commits
+        now = operation_time(now)  # after the lock: the timeline follows the order of the commits
         closed_minute = case.closed_at.replace(second=0, microsecond=0) if case.closed_at else None
         if called_at > now or (closed_minute and called_at < closed_minute):  # the form asks to the minute
             raise ValidationError({"called_at": [_("回访时间应在结案之后、现在之前。")]})
@@ -98,10 +99,10 @@ def case_spot_check(
     """抽查: the 网格长 looks again at a case the grid handled itself; a flag says the work or its
     check was not right (with the reason), for the grid's review."""
     if flagged:
-        note = _required("note", note, _("请说明抽查发现的问题。"))
+        note = required_text("note", note, _("请说明抽查发现的问题。"))
     with transaction.atomic():
         case = begin(case, actor, "spot_check")
-        now = _now(now)  # after the lock: the timeline follows the order of the commits
+        now = operation_time(now)  # after the lock: the timeline follows the order of the commits
         case.spot_checked_at, case.spot_checked_by, case.spot_check_flagged = now, actor_user(actor), flagged
         save_case(case)
         record(case, "spot_check", actor, from_status=case.status, comment=note.strip(), now=now,

@@ -13,23 +13,16 @@ bad input; nothing is saved then. Pages, the API, the admin and commands only ca
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
-from areas.geo import CoordinateSystem
-from areas.grid_cache import grid_by_code
-from areas.locator import locate
-from areas.models import Area
 from cases import calendar
-from cases.attributes import clean_attributes
 from cases.models import (
-    RESIDENT_CHANNELS,
     AssignmentRole,
     AssignmentState,
     AttachmentKind,
@@ -38,7 +31,6 @@ from cases.models import (
     CaseSupervision,
     Category,
     Channel,
-    Dispute,
     ExtensionRequest,
     ExtensionState,
     HandlingLevel,
@@ -49,14 +41,14 @@ from cases.models import (
     Status,
     SupervisionSource,
 )
+from cases.reporting import case_report
+from cases.reshaping import case_merge, case_split
 from cases.rules import allowed_verbs, assignment_of, begin, extension_assignment, may
 from cases.workflow import (
     REPORTER,
     ActionRefused,
     Actor,
     Photo,
-    PublicReporter,
-    accept_deadline,
     actor_user,
     attach,
     await_close,
@@ -66,6 +58,7 @@ from cases.workflow import (
     extend_unit,
     handle_deadline,
     next_level,
+    operation_time,
     record,
     save_case,
     shift_unit_deadlines,
@@ -73,8 +66,7 @@ from cases.workflow import (
     start_stage,
     verify_deadline,
 )
-from registry.normalise import normalise_phone
-from registry.validators import validate_phone
+from core.validators import required_text
 
 # A deadline set by hand reaches at most this far: far enough for any real work, near enough that
 # extensions and pauses added to it stay within the dates the calendar and the database handle.
@@ -91,102 +83,7 @@ __all__ = [
 
 
 
-def _required(field: str, value: str, message: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError({field: [message]})
-    return value
-
-
-def _now(now: datetime.datetime | None) -> datetime.datetime:
-    return now or timezone.now()
-
-
-# ----- intake --------------------------------------------------------------------------------
-
-def _place(
-    *, actor: Actor, grid: Area | None, longitude: float | None, latitude: float | None, system: str,
-) -> tuple[Area, float | None, float | None]:
-    """The grid of the report and its WGS-84 point: located from coordinates, or the grid given."""
-    if longitude is not None and latitude is not None:
-        try:
-            result = locate(latitude, longitude, system)
-        except ValueError as error:
-            raise ValidationError({"location": [str(error)]}) from error
-        if result.area is None:
-            raise ValidationError({"location": [result.message]})
-        located = grid_by_code(result.area.code) or Area.objects.get(code=result.area.code)
-        if grid is not None and not (located.code.startswith(grid.code) or grid.code.startswith(located.code)):
-            raise ValidationError({"location": [_("地图上的位置不在所选网格内。")]})
-        return located, result.lng, result.lat
-    if grid is None:
-        raise ValidationError({"location": [_("请在地图上选择位置，或选择所在网格。")]})
-    if not grid.is_grid:
-        raise ValidationError({"grid": [_("请选择网格。")]})
-    return grid, None, None
-
-
-def _check_reporter_contact(name: str, phone: str, anonymous: bool) -> str:
-    if anonymous or not phone:
-        return ""
-    phone = normalise_phone(phone)
-    try:
-        validate_phone(phone)
-    except ValidationError as error:
-        raise ValidationError({"reporter_phone": error.messages}) from error
-    return phone
-
-
-def case_report(
-    *, actor: Actor, category: Category, description: str, channel: str, grid: Area | None = None,
-    longitude: float | None = None, latitude: float | None = None, system: str = CoordinateSystem.WGS84,
-    address: str = "", attributes: dict[str, Any] | None = None, level: int | None = None,
-    building: Any = None, household: Any = None, resident: Any = None, reporter_name: str = "",
-    reporter_phone: str = "", anonymous: bool = False, photos: Sequence[Photo] = (), source_key: str = "",
-    now: datetime.datetime | None = None, saved: Callable[[Case], Any] | None = None,
-) -> Case:
-    """上报: a new case in 待受理 at the desk of its grid (or of ``level``), with the accept clock running.
-
-    Staff report with ``cases.report_case`` on the grid; ``REPORTER`` (a resident on the public
-    page) may report only public categories. ``saved(case)`` runs last, in the same transaction
-    (what a caller records with the case, e.g. the Open311 submission).
-    """
-    now = _now(now)
-    description = _required("description", description, _("请描述问题。"))
-    if not category.is_active or (isinstance(actor, PublicReporter) and not category.public):
-        raise ValidationError({"category": [_("请选择有效的事件类别。")]})
-    if channel not in Channel.values:
-        raise ValidationError({"channel": [_("请选择来源渠道。")]})
-    values = clean_attributes(category, attributes)
-    phone = _check_reporter_contact(reporter_name, reporter_phone, anonymous)
-    with transaction.atomic():
-        place, lng, lat = _place(actor=actor, grid=grid, longitude=longitude, latitude=latitude, system=system)
-        user = actor_user(actor)
-        if not isinstance(actor, PublicReporter) and not (user and user.has_perm("cases.report_case", place)):
-            raise ActionRefused(_("您没有权限在这个网格上报事件。"))
-        case = Case(
-            category=category, description=description, attributes=values, channel=channel,
-            priority=category.priority, longitude=lng, latitude=lat, address=address.strip()[:200], grid=place,
-            building=building, household=household, resident=resident, reporter=user,
-            reporter_name="" if anonymous else reporter_name.strip()[:50], reporter_phone=phone,
-            anonymous=anonymous, source_key=source_key, reported_at=now,
-        )
-        case.grid_code = place.code
-        case.community_code, case.street_code = place.code[:12], place.code[:9] + "000"
-        case.level = level or (HandlingLevel.GRID if channel == Channel.GRID_WORKER or channel in RESIDENT_CHANNELS
-                               else category.default_level)
-        case.desk_area = desk_for(case, case.level)
-        case.accept_due_at = accept_deadline(case, now)
-        start_stage(case, Stage.ACCEPT, case.accept_due_at, now)
-        case.save()
-        if category.is_dispute:
-            Dispute.objects.create(case=case)
-        record(case, "report", actor, from_status="", comment="", public=True, photos=photos,
-               photo_kind=AttachmentKind.REPORT, now=now, dispute=category.is_dispute)
-        if saved is not None:
-            saved(case)
-    return case
-
+# ----- intake: case_report is in cases.reporting -------------------------------------------
 
 def case_report_resolved(
     *, actor: User, category: Category, description: str, note: str, photos: Sequence[Photo] = (),
@@ -195,8 +92,8 @@ def case_report_resolved(
     """当场解决: reported, accepted, self-handled and fed back in one step. The case then waits in
     待核查 for someone other than the worker (another member of the grid team, the community,
     or the reporter) to verify it: 小事不出网格 is checked by someone else."""
-    now = _now(now)
-    note = _required("note", note, _("请说明处理情况。"))
+    now = operation_time(now)
+    note = required_text("note", note, _("请说明处理情况。"))
     with transaction.atomic():
         case = case_report(actor=actor, category=category, description=description, photos=photos, now=now,
                            channel=report.pop("channel", Channel.GRID_WORKER), level=HandlingLevel.GRID, **report)
@@ -213,7 +110,7 @@ def case_report_resolved(
 def _accept(case: Case, actor: Actor, comment: str, now: datetime.datetime | None, *, force: bool = False,
             reply: str = "") -> Case:
     case = begin(case, actor, "accept", force=force)
-    now = _now(now)  # after the lock: the timeline follows the order of the commits
+    now = operation_time(now)  # after the lock: the timeline follows the order of the commits
     previous = case.status
     end_stage(case, now)
     case.accepted_at = now
@@ -236,10 +133,10 @@ def case_reject(
     *, case: Case, actor: Actor, reason: str, reply: str = "", now: datetime.datetime | None = None,
 ) -> Case:
     """不予受理: the desk declines the case (not its business, not a problem), with a reason."""
-    reason = _required("reason", reason, _("请填写不予受理的理由。"))
+    reason = required_text("reason", reason, _("请填写不予受理的理由。"))
     with transaction.atomic():
         case = begin(case, actor, "reject")
-        now = _now(now)  # after the lock: the timeline follows the order of the commits
+        now = operation_time(now)  # after the lock: the timeline follows the order of the commits
         end_stage(case, now)
         case.status = Status.REJECTED
         save_case(case)
@@ -249,7 +146,7 @@ def case_reject(
 
 def _self_handle(case: Case, actor: Actor, comment: str, now: datetime.datetime | None, reply: str = "") -> Case:
     case = begin(case, actor, "self_handle")
-    now = _now(now)  # after the lock: the timeline follows the order of the commits
+    now = operation_time(now)  # after the lock: the timeline follows the order of the commits
     case.self_handled, case.handler = True, actor_user(actor)
     _start_handling(case, handle_deadline(case, now), now)
     case.status = Status.HANDLING
@@ -275,10 +172,10 @@ def _start_handling(case: Case, due: datetime.datetime, now: datetime.datetime) 
 
 def case_escalate(*, case: Case, actor: Actor, reason: str, now: datetime.datetime | None = None) -> Case:
     """上报上级: to the next desk up (grid → community → street → district), or further by rule."""
-    reason = _required("reason", reason, _("请填写上报理由。"))
+    reason = required_text("reason", reason, _("请填写上报理由。"))
     with transaction.atomic():
         case = begin(case, actor, "escalate")
-        now = _now(now)  # after the lock: the timeline follows the order of the commits
+        now = operation_time(now)  # after the lock: the timeline follows the order of the commits
         target = next_level(case)
         assert target is not None  # _condition refused the top level
         previous_desk = case.desk_area
@@ -307,7 +204,7 @@ def case_dispatch(
         raise ValidationError({"assists": [_("协办单位中有已停用的单位。")]})
     with transaction.atomic():
         case = begin(case, actor, "dispatch")
-        now = _now(now)  # after the lock: the timeline follows the order of the commits
+        now = operation_time(now)  # after the lock: the timeline follows the order of the commits
         due = due_at or handle_deadline(case, now)
         if due <= now:
             raise ValidationError({"due_at": [_("办理时限必须晚于现在。")]})
@@ -341,7 +238,7 @@ def case_sign(*, case: Case, actor: Actor, now: datetime.datetime | None = None)
     """签收: the actor's unit acknowledges its part; the lead's signature starts 处置中."""
     with transaction.atomic():
         case = begin(case, actor, "sign")
-        now = _now(now)  # after the lock: the timeline follows the order of the commits
+        now = operation_time(now)  # after the lock: the timeline follows the order of the commits
         assignment = assignment_of(case, actor, states=(AssignmentState.DISPATCHED,), lead_only=False)
         assert assignment is not None
         assignment.state, assignment.signed_at, assignment.signed_by = AssignmentState.SIGNED, now, actor_user(actor)
@@ -365,10 +262,10 @@ def _end_assignments(case: Case, lead_state: str, now: datetime.datetime) -> Non
 
 def case_return(*, case: Case, actor: Actor, reason: str, now: datetime.datetime | None = None) -> Case:
     """退单: the lead unit sends the case back to the dispatcher (not its business), with a reason."""
-    reason = _required("reason", reason, _("请填写退单理由。"))
+    reason = required_text("reason", reason, _("请填写退单理由。"))
     with transaction.atomic():
         case = begin(case, actor, "return")
-        now = _now(now)  # after the lock: the timeline follows the order of the commits
+        now = operation_time(now)  # after the lock: the timeline follows the order of the commits
         previous = case.status
         _end_assignments(case, AssignmentState.RETURNED, now)
         end_stage(case, now)
@@ -386,10 +283,10 @@ def case_feedback(
 ) -> Case:
     """反馈: the handler reports the work done, with before/after photos; the lead's feedback
     stops the handle clock and the case waits for verification (待核查)."""
-    comment = _required("comment", comment, _("请填写办理情况。"))
+    comment = required_text("comment", comment, _("请填写办理情况。"))
     with transaction.atomic():
         case = begin(case, actor, "feedback")
-        now = _now(now)  # after the lock: the timeline follows the order of the commits
+        now = operation_time(now)  # after the lock: the timeline follows the order of the commits
         assignment = None if case.self_handled else assignment_of(
             case, actor, states=(AssignmentState.SIGNED,), lead_only=False)
         if assignment is not None:
@@ -419,12 +316,12 @@ def case_request_extension(
 ) -> ExtensionRequest:
     """延期申请: a unit on the case (the lead, or an assisting unit for its own deadline) asks the
     dispatcher for more working days; one pending request per unit."""
-    reason = _required("reason", reason, _("请填写延期理由。"))
+    reason = required_text("reason", reason, _("请填写延期理由。"))
     if not 1 <= int(extra_days) <= 30:
         raise ValidationError({"extra_days": [_("延长天数应在1到30个工作日之间。")]})
     with transaction.atomic():
         case = begin(case, actor, "request_extension")
-        now = _now(now)  # after the lock: the timeline follows the order of the commits
+        now = operation_time(now)  # after the lock: the timeline follows the order of the commits
         assignment = extension_assignment(case, actor, pending_allowed=False)
         assert assignment is not None  # begin checked who may ask
         request = ExtensionRequest.objects.create(case=case, assignment=assignment, requested_by=actor_user(actor),
@@ -444,10 +341,10 @@ def case_decide_extension(
     lead's request moves the handle deadline by the working days asked; an assisting unit's moves
     only that unit's deadline. Denied keeps them."""
     if not approve:
-        note = _required("note", note, _("请填写驳回理由。"))
+        note = required_text("note", note, _("请填写驳回理由。"))
     with transaction.atomic():
         case = begin(case, actor, "decide_extension")
-        now = _now(now)  # after the lock: the timeline follows the order of the commits
+        now = operation_time(now)  # after the lock: the timeline follows the order of the commits
         pending = case.extensions.select_for_update().filter(state=ExtensionState.PENDING).order_by("created_at", "pk")
         request = pending.filter(pk=extension).first() if extension is not None else pending.first()
         if request is None:
@@ -477,10 +374,10 @@ def case_hold(
     *, case: Case, actor: Actor, reason: str, reply: str = "", now: datetime.datetime | None = None,
 ) -> Case:
     """挂账: the case waits on something outside anyone's hands; its clock stops."""
-    reason = _required("reason", reason, _("请填写挂账原因。"))
+    reason = required_text("reason", reason, _("请填写挂账原因。"))
     with transaction.atomic():
         case = begin(case, actor, "hold")
-        now = _now(now)  # after the lock: the timeline follows the order of the commits
+        now = operation_time(now)  # after the lock: the timeline follows the order of the commits
         previous = case.status
         case.held_at, case.held_from, case.hold_reason = now, previous, reason[:200]
         case.status = Status.ON_HOLD
@@ -495,7 +392,7 @@ def case_resume(
     """恢复办理: back to where it was; the running deadline moves by the time spent on hold."""
     with transaction.atomic():
         case = begin(case, actor, "resume")
-        now = _now(now)  # after the lock: the timeline follows the order of the commits
+        now = operation_time(now)  # after the lock: the timeline follows the order of the commits
         held_at = case.held_at or now
         if case.stage_due_at:
             moved = calendar.shift_for_pause(case.stage_due_at, held_at, now, stage_unit(case))
@@ -516,7 +413,7 @@ def case_resume(
 def _verified(case: Case, actor: Actor, passed: bool, comment: str, now: datetime.datetime | None,
               photos: Sequence[Photo] = (), *, force: bool = False, reply: str = "") -> Case:
     case = begin(case, actor, "verify", force=force)
-    now = _now(now)  # after the lock: the timeline follows the order of the commits
+    now = operation_time(now)  # after the lock: the timeline follows the order of the commits
     end_stage(case, now)
     if passed:
         case.verified_at = now
@@ -542,7 +439,7 @@ def case_verify(
     """核查: the grid worker (or the reporter) checks the work: pass → closable; fail → rework (重办).
     A self-handled case is checked by someone other than the worker who handled it."""
     if not passed:
-        comment = _required("comment", comment, _("请说明核查不通过的原因。"))
+        comment = required_text("comment", comment, _("请说明核查不通过的原因。"))
     with transaction.atomic():
         return _verified(case, actor, passed, comment, now, photos, reply=reply)
 
@@ -550,7 +447,7 @@ def case_verify(
 def _closed(case: Case, actor: Actor, outcome: str, note: str, now: datetime.datetime | None, *,
             force: bool = False, reply: str = "") -> Case:
     case = begin(case, actor, "close", force=force)
-    now = _now(now)  # after the lock: the timeline follows the order of the commits
+    now = operation_time(now)  # after the lock: the timeline follows the order of the commits
     end_stage(case, now)
     case.outcome, case.closing_note, case.closed_at = outcome, note, now
     case.status = Status.CLOSED
@@ -566,7 +463,7 @@ def case_close(
     """结案: with an outcome (已解决/部分解决/无法解决并已说明/不属实/重复); the reporter is asked to rate."""
     if outcome not in Outcome.values:
         raise ValidationError({"outcome": [_("请选择办理结果。")]})
-    note = _required("note", note, _("请填写结案说明。"))
+    note = required_text("note", note, _("请填写结案说明。"))
     with transaction.atomic():
         return _closed(case, actor, outcome, note, now, reply=reply)
 
@@ -580,10 +477,10 @@ def case_rate(
     if rating not in Rating.values:
         raise ValidationError({"rating": [_("请选择评价。")]})
     if rating == Rating.DISSATISFIED:
-        comment = _required("comment", comment, _("请说明不满意的原因。"))
+        comment = required_text("comment", comment, _("请说明不满意的原因。"))
     with transaction.atomic():
         case = begin(case, actor, "rate")
-        now = _now(now)  # after the lock: the timeline follows the order of the commits
+        now = operation_time(now)  # after the lock: the timeline follows the order of the commits
         data = {"rating": rating}
         if case.rating_source == RatingSource.CALLBACK:
             data["replaces"] = case.rating
@@ -599,10 +496,10 @@ def case_reopen(
     *, case: Case, actor: Actor, reason: str, reply: str = "", now: datetime.datetime | None = None,
 ) -> Case:
     """重新办理: a closed case goes back to its desk to be dispatched again."""
-    reason = _required("reason", reason, _("请填写重新办理的理由。"))
+    reason = required_text("reason", reason, _("请填写重新办理的理由。"))
     with transaction.atomic():
         case = begin(case, actor, "reopen")
-        now = _now(now)  # after the lock: the timeline follows the order of the commits
+        now = operation_time(now)  # after the lock: the timeline follows the order of the commits
         case.reopen_count += 1
         case.reopen_requested = False
         case.rating, case.rating_comment, case.rated_at = "", "", None
@@ -619,10 +516,10 @@ def case_decline_reopen(
     *, case: Case, actor: Actor, reason: str, reply: str = "", now: datetime.datetime | None = None,
 ) -> Case:
     """不予重办: the dispatcher answers an unhappy rating without reopening, with the reason."""
-    reason = _required("reason", reason, _("请填写不予重办的理由。"))
+    reason = required_text("reason", reason, _("请填写不予重办的理由。"))
     with transaction.atomic():
         case = begin(case, actor, "decline_reopen")
-        now = _now(now)  # after the lock: the timeline follows the order of the commits
+        now = operation_time(now)  # after the lock: the timeline follows the order of the commits
         case.reopen_requested = False
         save_case(case)
         record(case, "decline_reopen", actor, from_status=Status.CLOSED, comment=reason, reply=reply, public=True,
@@ -630,14 +527,14 @@ def case_decline_reopen(
     return case
 
 
-# ----- cancelling, merging, splitting, supervising ----------------------------------------------------
+# ----- cancelling and supervising (merging and splitting: cases.reshaping) ------------------------
 
 def case_cancel(*, case: Case, actor: Actor, reason: str = "", now: datetime.datetime | None = None) -> Case:
     """撤销: the reporter withdraws the case before it is dispatched (after that, the reporter asks
     the desk: ``cases.followup.case_request_cancel``)."""
     with transaction.atomic():
         case = begin(case, actor, "cancel")
-        now = _now(now)  # after the lock: the timeline follows the order of the commits
+        now = operation_time(now)  # after the lock: the timeline follows the order of the commits
         previous = case.status
         _end_assignments(case, AssignmentState.WITHDRAWN, now)
         end_stage(case, now)
@@ -647,77 +544,16 @@ def case_cancel(*, case: Case, actor: Actor, reason: str = "", now: datetime.dat
     return case
 
 
-def case_merge(
-    *, case: Case, actor: Actor, into: Case, comment: str = "", reply: str = "", now: datetime.datetime | None = None,
-) -> Case:
-    """合并: a duplicate report joins the case it repeats; its reporter follows that case."""
-    with transaction.atomic():
-        case = begin(case, actor, "merge")
-        now = _now(now)  # after the lock: the timeline follows the order of the commits
-        user = actor_user(actor)
-        target = Case.objects.visible_to(user).filter(pk=into.pk).first()
-        if target is None or target.pk == case.pk:
-            raise ValidationError({"into": [_("请填写另一个您能查看的事件编号。")]})
-        if target.status in (Status.MERGED, Status.CANCELLED, Status.REJECTED, Status.SPLIT):
-            raise ValidationError({"into": [_("不能合并到已撤销、已合并、已拆分或不予受理的事件。")]})
-        previous = case.status
-        end_stage(case, now)
-        case.duplicate_of = target
-        case.status = Status.MERGED
-        save_case(case)
-        record(case, "merge", actor, from_status=previous, comment=comment, reply=reply, public=True, now=now,
-               data={"into": target.number})
-        record(target, "merged_in", actor, from_status=target.status, comment=comment, now=now,
-               data={"from": case.number})
-    return case
-
-
-def case_split(
-    *, case: Case, actor: Actor, parts: Sequence[tuple[Category, str]], now: datetime.datetime | None = None,
-) -> list[Case]:
-    """拆分: one report that holds several problems becomes child cases, each accepted at this desk."""
-    parts = [(category, (text or "").strip()) for category, text in parts if category is not None]
-    if len(parts) < 2 or any(not text for _category, text in parts):
-        raise ValidationError({"parts": [_("拆分至少要有两项，每项都要有类别和描述。")]})
-    with transaction.atomic():
-        case = begin(case, actor, "split")
-        now = _now(now)  # after the lock: the timeline follows the order of the commits
-        children = [_child(case, category, text, actor, now) for category, text in parts]
-        end_stage(case, now)
-        case.status = Status.SPLIT
-        save_case(case)
-        record(case, "split", actor, from_status=Status.PENDING_DISPATCH, public=True, now=now,
-               data={"children": [child.number for child in children]})
-    return children
-
-
-def _child(parent: Case, category: Category, text: str, actor: Actor, now: datetime.datetime) -> Case:
-    child = Case(
-        category=category, description=text, channel=parent.channel, priority=category.priority,
-        longitude=parent.longitude, latitude=parent.latitude, address=parent.address, grid=parent.grid,
-        building=parent.building, household=parent.household, resident=parent.resident, reporter=parent.reporter,
-        reporter_name=parent.reporter_name, reporter_phone=parent.reporter_phone, anonymous=parent.anonymous,
-        reported_at=parent.reported_at, accept_due_at=parent.accept_due_at, accepted_at=now,
-        level=parent.level, desk_area=parent.desk_area, parent=parent, status=Status.PENDING_DISPATCH,
-    )
-    await_dispatch(child, now)
-    child.save()
-    if category.is_dispute:
-        Dispute.objects.create(case=child)
-    record(child, "split_from", actor, from_status="", public=True, now=now, data={"parent": parent.number})
-    return child
-
-
 def case_supervise(
     *, case: Case, actor: Actor, kind: str, comment: str, now: datetime.datetime | None = None,
 ) -> CaseSupervision:
     """督办 by hand: a leader issues a reminder or a card on an open case."""
     if kind not in ("reminder", "yellow", "red"):
         raise ValidationError({"kind": [_("请选择督办方式。")]})
-    comment = _required("comment", comment, _("请填写督办意见。"))
+    comment = required_text("comment", comment, _("请填写督办意见。"))
     with transaction.atomic():
         case = begin(case, actor, "supervise")
-        now = _now(now)  # after the lock: the timeline follows the order of the commits
+        now = operation_time(now)  # after the lock: the timeline follows the order of the commits
         supervision = CaseSupervision.objects.create(
             case=case, kind=kind, stage=case.stage, source=SupervisionSource.MANUAL, issued_by=actor_user(actor),
             issued_at=now, comment=comment,

@@ -136,6 +136,12 @@ REPORTER = PublicReporter()
 Actor = User | PublicReporter
 
 
+def operation_time(now: datetime.datetime | None) -> datetime.datetime:
+    """The time an operation records: ``now`` when the caller gives one (imports and the demo write
+    past timelines), the current time otherwise."""
+    return now or timezone.now()
+
+
 def actor_user(actor: Actor) -> User | None:
     return actor if isinstance(actor, User) else None
 

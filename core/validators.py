@@ -1,6 +1,7 @@
 """Validators shared by the domain apps."""
 
 import unicodedata
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -34,3 +35,12 @@ def validate_no_markup(value: str) -> None:
         raise ValidationError(
             _("不能包含 < > \" ' & 等符号或控制字符。"), code="markup",
         )
+
+
+def required_text(field: str, value: str | None, message: Any) -> str:
+    """``value`` without surrounding blanks; an empty one is refused with ``message`` on ``field``
+    (the named operations' check of a required note, title or name)."""
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: [message]})
+    return value

@@ -29,7 +29,7 @@ from areas.models import Area
 from cases import transitions
 from cases.models import Case, Category, Channel
 from cases.workflow import ActionRefused, Photo
-from core.validators import without_control_characters
+from core.validators import required_text, without_control_characters
 from participation.models import (
     Decision,
     Meeting,
@@ -84,12 +84,6 @@ def _require(actor: User, permission: str, area: Area) -> None:
         raise ActionRefused(_("您没有在该区域办理此操作的权限。"))
 
 
-def _required(name: str, value: str, message: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError({name: [message]})
-    return value
-
 
 def _log(proposal: Proposal, verb: str, actor: User | None, note: str = "", *, stage: Stage | None = None,
          meeting: Meeting | None = None, label: str = "", now: datetime.datetime | None = None) -> None:
@@ -104,7 +98,7 @@ def default_stage_set() -> StageSet | None:
 
 
 def _title_and_details(title: str, details: str) -> tuple[str, str]:
-    title = _required("title", title, _("请填写议题。"))
+    title = required_text("title", title, _("请填写议题。"))
     if len(title) > 100:
         raise ValidationError({"title": [_("议题不能超过100个字。")]})
     return title, (details or "").strip()
@@ -128,7 +122,7 @@ def proposal_propose(*, area: Area, title: str, details: str, name: str, phone: 
                      now: datetime.datetime | None = None) -> Proposal:
     """民事民提 from the public page: a resident (no account) puts a matter to the community."""
     title, details = _title_and_details(title, details)
-    name = _required("name", name, _("请填写您的称呼。"))
+    name = required_text("name", name, _("请填写您的称呼。"))
     proposal = Proposal.objects.create(
         area=area, title=title, details=details, source=ProposalSource.RESIDENT, proposer_name=name[:50],
         proposer_phone=_phone(phone, required=True), source_key=source_key,
@@ -181,7 +175,7 @@ def proposal_spawn_case(*, actor: User, proposal: Proposal, category: Category, 
     _require(actor, "add_proposal", proposal.area)
     if not proposal.area.is_grid:
         raise ValidationError({"category": [_("社区的议题请在网格中上报事件。")]})
-    description = _required("description", description, _("请填写事件描述。"))
+    description = required_text("description", description, _("请填写事件描述。"))
     case = transitions.case_report(actor=actor, category=category, description=description,
                                    channel=Channel.GRID_WORKER, grid=proposal.area, now=now)
     proposal.spawned_cases.add(case)
@@ -220,8 +214,8 @@ def proposal_submit(*, actor: User, proposal: Proposal, stage_set: StageSet | No
 
 def _record_meeting(proposal: Proposal, stage: Stage, actor: User, record: MeetingRecord, decision: str = "",
                     reason: str = "") -> Meeting:
-    place = _required("place", record.place, _("请填写会议地点。"))
-    minutes = _required("minutes", record.minutes, _("请填写会议纪要。"))
+    place = required_text("place", record.place, _("请填写会议地点。"))
+    minutes = required_text("minutes", record.minutes, _("请填写会议纪要。"))
     outside = [resident for resident in record.attendees if not resident.grid_code.startswith(proposal.area_code[:9])]
     if outside:
         raise ValidationError({"attendees": [_("参会居民不在本街道：%(name)s。") % {"name": outside[0].name}]})
@@ -282,7 +276,7 @@ def proposal_implement(*, actor: User, proposal: Proposal, stage: Stage | None, 
     """实施: what was done (with photos of the meeting or the site); on to 居民评议."""
     proposal, stage = _lock(proposal, stage, StageKind.IMPLEMENT)
     _require(actor, "decide_proposal", proposal.area)
-    note = _required("note", note, _("请填写实施情况。"))
+    note = required_text("note", note, _("请填写实施情况。"))
     now = now or timezone.now()
     record = _record_meeting(proposal, stage, actor, meeting, Decision.PASS)
     proposal.implementation_note, proposal.implemented_at = note, now
@@ -298,7 +292,7 @@ def proposal_close(*, actor: User, proposal: Proposal, stage: Stage | None, note
     """办结 after 居民评议: the evaluations so far are the result; no more are taken."""
     proposal, stage = _lock(proposal, stage, StageKind.EVALUATE)
     _require(actor, "decide_proposal", proposal.area)
-    note = _required("note", note, _("请填写办结说明。"))
+    note = required_text("note", note, _("请填写办结说明。"))
     now = now or timezone.now()
     record = _record_meeting(proposal, stage, actor, meeting, Decision.PASS)
     proposal.closing_note = note

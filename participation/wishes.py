@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Organisation, User
 from areas.models import Area
 from cases.workflow import ActionRefused, Photo
+from core.validators import required_text
 from fieldwork.models import Visit
 from participation.models import ClaimantKind, Wish, WishEvent, WishState
 from registry.models import CareTag, Household, Resident
@@ -48,12 +49,6 @@ def _require(actor: User, permission: str, area: Area) -> None:
     if not actor.has_perm(f"participation.{permission}", area):
         raise ActionRefused(_("您没有在该区域办理此操作的权限。"))
 
-
-def _required(field: str, value: str, message: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationError({field: [message]})
-    return value
 
 
 def _lock(wish: Wish, *expected: str) -> Wish:
@@ -100,7 +95,7 @@ def wish_record(
     _require(actor, "add_wish", area)
     if not area.is_grid:
         raise ValidationError({"area": [_("请选择网格。")]})
-    title = _required("title", title, _("请填写心愿内容。"))
+    title = required_text("title", title, _("请填写心愿内容。"))
     if resident is None and household is None:
         raise ValidationError({"resident": [_("请选择心愿人或户。")]})
     for field, record in (("resident", resident), ("household", household)):
@@ -112,7 +107,7 @@ def wish_record(
         raise ValidationError({"estimated_value": [_("预估价值不能为负数。")]})
     public_label = (public_label or "").strip()
     if consent_to_publish:
-        _required("public_label", public_label, _("同意公开时请填写公开称呼。"))
+        required_text("public_label", public_label, _("同意公开时请填写公开称呼。"))
         check_public_label(public_label, resident, household)
     wish = Wish.objects.create(
         area=area, care_tag=care_tag, title=title, details=details.strip(), estimated_value=estimated_value,
@@ -129,7 +124,7 @@ def wish_approve(*, actor: User, wish: Wish, meeting: str, reason: str = "",
     """审核通过: the community (e.g. its party committee meeting) approves the wish."""
     wish = _lock(wish, WishState.COLLECTED)
     _require(actor, "review_wish", wish.area)
-    wish.review_meeting = _required("meeting", meeting, _("请填写审核会议。"))
+    wish.review_meeting = required_text("meeting", meeting, _("请填写审核会议。"))
     wish.review_reason = reason.strip()
     wish.state = WishState.APPROVED
     wish.save()
@@ -143,8 +138,8 @@ def wish_decline(*, actor: User, wish: Wish, meeting: str, reason: str,
     """审核不通过, with the reason and the meeting that decided it."""
     wish = _lock(wish, WishState.COLLECTED)
     _require(actor, "review_wish", wish.area)
-    wish.review_meeting = _required("meeting", meeting, _("请填写审核会议。"))
-    wish.review_reason = _required("reason", reason, _("请填写不通过的理由。"))
+    wish.review_meeting = required_text("meeting", meeting, _("请填写审核会议。"))
+    wish.review_reason = required_text("reason", reason, _("请填写不通过的理由。"))
     wish.state = WishState.DECLINED
     wish.save()
     _log(wish, "decline", WishState.COLLECTED, actor, wish.review_reason, now=now)
@@ -190,7 +185,7 @@ def wish_claim(
         _require(actor, "handle_wish", wish.area)
     if kind not in ClaimantKind.values:
         raise ValidationError({"kind": [_("请选择认领人类别。")]})
-    name = _required("name", name, _("请填写认领人姓名或单位名称。"))
+    name = required_text("name", name, _("请填写认领人姓名或单位名称。"))
     if len(name) > 100:
         raise ValidationError({"name": [_("认领人名称太长。")]})
     now = now or timezone.now()
