@@ -61,8 +61,9 @@ class ChangeLogEntry(AppendOnlyModel):
     request_id = models.CharField(_("请求编号"), max_length=64, blank=True, db_index=True)
     remote_addr = models.CharField(_("来源地址"), max_length=45, blank=True)
     action = models.CharField(_("操作"), max_length=10, choices=Action.choices)
+    # No index of its own: (content_type, object_id, -time) below leads with it.
     content_type = models.ForeignKey(
-        ContentType, verbose_name=_("对象类型"), on_delete=models.PROTECT, related_name="+"
+        ContentType, verbose_name=_("对象类型"), on_delete=models.PROTECT, related_name="+", db_index=False,
     )
     object_id = models.CharField(_("对象编号"), max_length=64, db_index=True)
     object_repr = models.CharField(_("对象"), max_length=200)
@@ -99,8 +100,9 @@ class AccessLogEntry(AppendOnlyModel):
     user_name = models.CharField(_("查看人名称"), max_length=150)
     request_id = models.CharField(_("请求编号"), max_length=64, blank=True)
     remote_addr = models.CharField(_("来源地址"), max_length=45, blank=True)
+    # No index of its own: (content_type, object_id, -time) below leads with it.
     content_type = models.ForeignKey(
-        ContentType, verbose_name=_("对象类型"), on_delete=models.PROTECT, related_name="+"
+        ContentType, verbose_name=_("对象类型"), on_delete=models.PROTECT, related_name="+", db_index=False,
     )
     object_id = models.CharField(_("对象编号"), max_length=64, db_index=True)
     object_repr = models.CharField(_("对象"), max_length=200)
