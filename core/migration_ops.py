@@ -23,6 +23,7 @@ def drop_pattern_indexes(*fields: tuple[str, str, str]) -> migrations.RunPython:
         for app_label, model_name, field_name in fields:
             model = apps.get_model(app_label, model_name)
             table, column = model._meta.db_table, model._meta.get_field(field_name).column
+            # Django names the index so (``BaseDatabaseSchemaEditor._create_index_name``, suffix "_like").
             found.append((schema_editor._create_index_name(table, [column], suffix="_like"), table, column))
         return found
 

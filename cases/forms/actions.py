@@ -446,20 +446,21 @@ class SplitForm(ActionForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         categories = Category.objects.active().order_by("sort_order", "code")
-
-        def menu() -> list[tuple[Any, Any]]:  # the fields' choices; ``categories`` keeps its rows for the four
-            return [("", field.empty_label), *((category.pk, field.label_from_instance(category))
-                                               for category in categories)]
-
-        shared = LazyChoices(menu)
+        menus: list[forms.ModelChoiceField[Any]] = []
         for row in range(1, SPLIT_ROWS + 1):
-            field = self.fields[f"category_{row}"] = forms.ModelChoiceField(
+            menus.append(forms.ModelChoiceField(
                 label=_("类别 %(row)s") % {"row": row}, queryset=categories, required=False,
-                widget=PlainSelect(attrs={"class": "form-select"}))
-            field.widget.choices = shared
+                widget=PlainSelect(attrs={"class": "form-select"})))
+            self.fields[f"category_{row}"] = menus[-1]
             self.fields[f"text_{row}"] = forms.CharField(
                 label=_("描述 %(row)s") % {"row": row}, required=False, max_length=2000,
                 widget=forms.TextInput(attrs={"class": "form-control"}))
+        # The four menus show the same choices: one read of ``categories``, which keeps its rows.
+        first = menus[0]
+        shared = LazyChoices(lambda: [("", first.empty_label), *(
+            (category.pk, first.label_from_instance(category)) for category in categories)])
+        for menu in menus:
+            menu.widget.choices = shared
 
     def rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
         return [(self[f"category_{row}"], self[f"text_{row}"]) for row in range(1, SPLIT_ROWS + 1)]
