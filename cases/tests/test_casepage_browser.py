@@ -131,3 +131,27 @@ def test_it_keeps_a_case_when_the_confirm_dialog_is_dismissed(cast, page, browse
     page.locator("#action-reject").get_by_role("button", name=re.compile("确认")).click()
     expect(page.locator("#action-reject")).to_be_visible()
     assert Case.objects.get(pk=case.pk).status == Status.REPORTED
+
+
+def test_the_dispatch_dialogs_unit_boxes_are_easy_to_tap_on_a_phone(cast, page, browser_login, artifacts_dir):  # type: ignore[no-untyped-def]
+    cc = build_case_cast(cast)
+    case = advance(report(cc), Status.PENDING_DISPATCH, cc)
+    page.set_viewport_size({"width": 390, "height": 844})
+    browser_login(cc.dispatcher)
+    page.goto(f"/cases/{case.number}/")
+    page.click("#do-dispatch")
+    dialog = page.locator("#action-dispatch")
+    expect(dialog).to_be_visible()
+    options = dialog.locator("#id_dispatch-assists label")
+    assert options.count() >= 2
+    for index in range(options.count()):
+        row = options.nth(index).bounding_box()
+        box = options.nth(index).locator("input").bounding_box()
+        assert row is not None and box is not None
+        assert row["height"] >= 44 and row["width"] >= 300, row  # a full-width row a thumb can hit
+        assert box["width"] >= 19.5 and box["height"] >= 19.5, box  # 1.25rem, give or take a subpixel
+    expect(dialog).to_have_css("opacity", "1")  # faded in
+    page.screenshot(path=str(artifacts_dir / "cases-dispatch-dialog-phone.png"))
+    # Tapping the row well right of the box (on the unit's name) ticks the box.
+    options.filter(has_text="林山寨综合执法中队").click(position={"x": 200, "y": 20})
+    expect(dialog.get_by_label(re.compile("林山寨综合执法中队"))).to_be_checked()
