@@ -107,7 +107,8 @@ print(json.dumps({
 
 
 def environment(database_url: str, var_dir: Path) -> dict[str, str]:
-    return {**os.environ, **BENCH_ENV, "DATABASE_URL": database_url, "WANGGE_VAR_DIR": str(var_dir),
+    return {**os.environ, **BENCH_ENV, "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
+            "DATABASE_URL": database_url, "WANGGE_VAR_DIR": str(var_dir),
             "STATIC_ROOT": str(var_dir / "static"), "CACHE_URL": cache_url()}
 
 
@@ -137,6 +138,17 @@ def ensure_database(database_url: str) -> None:
     with psycopg.connect(admin, autocommit=True) as connection:
         if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def floor_table(database_url: str) -> None:
+    """The write floor's table (``benchmarks.floors``), empty at the start of each run."""
+    import psycopg
+
+    from benchmarks.floors import CREATE_TABLE, TABLE
+
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        connection.execute(CREATE_TABLE)
+        connection.execute(f"TRUNCATE {TABLE}")
 
 
 def prepare_data(env: dict[str, str], cases: int) -> str:
@@ -246,6 +258,11 @@ def scenarios(facts: dict[str, Any], cases: int) -> list[tuple[str, Callable[[Se
             return Request("POST", "/s/report/", body, kind, headers=address, expect=(302,))
         return make
 
+    def write_floor(session: Session, index: int) -> Request:
+        body, kind = form_body({"description": REPORT_TEXT, "reporter_phone": citizen(index)[0],
+                                "csrfmiddlewaretoken": session.cookies.get("csrftoken", "")})
+        return Request("POST", "/bench/write-floor/", body, kind, expect=(302,))
+
     def open311_report(session: Session, index: int) -> Request:
         lat, lng = facts["grid_point"]
         phone, address = citizen(index)
@@ -268,9 +285,12 @@ def scenarios(facts: dict[str, Any], cases: int) -> list[tuple[str, Callable[[Se
     month = f"date_from={today - datetime.timedelta(days=30)}&date_to={today - datetime.timedelta(days=1)}"
     return [
         ("health (floor)", anonymous, get("/healthz")),
+        ("write floor: CSRF-checked POST, one INSERT (benchmarks/floors.py)", anonymous, write_floor),
         ("随手拍 POST", anonymous, report(False)),
         ("Open311 POST", nobody, open311_report),
         ("随手拍 POST + photo", anonymous, report(True)),
+        ("page floor: an empty page in the layout, signed in (benchmarks/floors.py)", as_user(dispatcher),
+         get("/bench/page-floor/")),
         ("workbench, street dispatcher", as_user(dispatcher), get("/cases/?queue=all")),
         ("workbench, street dispatcher, page 1,000", as_user(dispatcher),
          get(f"/cases/?queue=all&after={facts['deep_cursor']}")),
@@ -330,6 +350,7 @@ def main() -> None:
     print(f"    {note}", flush=True)
     script = FACTS.replace("__REPORT_TEXT__", repr(REPORT_TEXT))
     facts = json.loads(manage(env, "shell", "--no-imports", "-c", script).stdout.strip().splitlines()[-1])
+    floor_table(database_url)
     empty_cache()
     server = start_server(env, options.port, var_dir / "gunicorn.log")
     rows: list[dict[str, Any]] = []
