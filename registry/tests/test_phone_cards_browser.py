@@ -1,4 +1,5 @@
-"""The resident search and the care-tag list on a phone (390×844): cards, not a crushed table.
+"""The resident search, the care-tag list and a household's members on a phone (390×844): cards,
+not a crushed table.
 
 Each resident is a card with the name, the address (楼栋-单元-房号) and the tags, never the
 masked ID number; nothing is wider than the screen. On a desk the table stays.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from core.tests.phone_tables import assert_labelled, assert_stacked, assert_table_layout
 from registry.models import CareTag
 from registry.tests.test_pages import ZHANG_ID, build_world
 
@@ -61,3 +63,20 @@ def test_the_care_tag_list_is_cards_on_a_phone(cast, page, browser_login, artifa
     expect(cards.first.locator(".resident-tags")).to_contain_text(tag.display_name)
     assert_fits_the_screen(page)
     page.screenshot(path=str(artifacts_dir / "registry-care-tag-list-phone.png"), full_page=True)
+
+
+def test_the_household_members_are_cards_on_a_phone(cast, page, browser_login, artifacts_dir):
+    world = build_world(cast)
+    page.set_viewport_size(PHONE)
+    browser_login(cast.grid_worker_a)
+    page.goto(f"/registry/households/{world.household.pk}/")
+    expect(page.locator("#member-table tbody tr")).to_have_count(2)
+    assert_stacked(page, "#member-table")
+    li = page.locator("#member-table tbody tr", has_text="李四")
+    assert_labelled(li.locator("td").nth(1), "与户主关系")
+    expect(li.locator("td").nth(1)).to_have_text("配偶")
+    assert_labelled(li.locator("td").nth(3), "入住日期")
+    page.screenshot(path=str(artifacts_dir / "registry-household-phone.png"), full_page=True)
+
+    page.set_viewport_size(DESK)
+    assert_table_layout(page, "#member-table")
