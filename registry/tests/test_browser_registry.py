@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from audit.models import AccessLogEntry
+from registry.models import Building, BuildingUnit, Dwelling
 from registry.tests.test_pages import ZHANG_ID, ZHANG_PHONE, build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -76,3 +77,25 @@ def test_it_searches_by_phone_without_the_number_in_the_address(cast, page, brow
     page.screenshot(path=str(artifacts_dir / "registry-search-by-phone.png"), full_page=True)
     entry = AccessLogEntry.objects.get()
     assert entry.fields == "lookup:search" and entry.object_id == str(world.zhang.pk)
+
+
+def test_a_three_unit_floor_grid_fits_a_phone(cast, page, browser_login, artifacts_dir):
+    """The floor plan stays a plan (no stacking), but the common 3 单元 × 2 户 building fits 390 px."""
+    building = Building.objects.create(
+        grid=cast.grid_a, estate="百花小区", name="5号楼", address="百花路5号", floors=2, unit_count=3
+    )
+    for number in ("1单元", "2单元", "3单元"):
+        unit = BuildingUnit.objects.create(building=building, number=number)
+        for floor in (1, 2):
+            for door in (1, 2):
+                Dwelling.objects.create(
+                    grid=cast.grid_a, building=building, unit=unit, floor=floor, room=f"{floor}0{door}"
+                )
+    page.set_viewport_size({"width": 390, "height": 844})
+    browser_login(cast.grid_worker_a)
+    page.goto(f"/registry/buildings/{building.pk}/")
+    grid = page.locator("#floor-grid")
+    expect(grid.locator("td.wg-cell")).to_have_count(12)
+    wrapper = page.locator(".wg-floor-grid-wrap")
+    assert wrapper.evaluate("box => box.scrollWidth - box.clientWidth") <= 0
+    page.screenshot(path=str(artifacts_dir / "registry-building-grid-three-units-phone.png"), full_page=True)
