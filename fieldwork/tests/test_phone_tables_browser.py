@@ -80,3 +80,23 @@ def test_the_progress_by_grid_is_a_card_per_grid_on_a_phone(cast, page, browser_
 
     page.set_viewport_size(DESK)
     assert_table_layout(page, "#grid-rectification")
+
+
+def test_the_grid_leaders_compliance_figures_are_cards_on_a_phone(cast, page, browser_login, artifacts_dir):
+    fc = build_field_cast(cast)
+    page.set_viewport_size(PHONE)
+    browser_login(fc.grid_leader)
+    page.goto(f"/fieldwork/compliance/{cast.grid_a.code}/")
+    expect(page.locator("#campaign-figures tr[data-campaign]")).to_have_count(1)
+    for table in ("#campaign-figures", "#visit-coverage"):
+        assert_stacked(page, table)
+    campaign = page.locator("#campaign-figures tr[data-campaign]")
+    expect(campaign.locator("td").first).to_contain_text("消防安全专项")
+    assert_labelled(campaign.locator("td").nth(3), "待检查")
+    grid = page.locator(f"#visit-coverage tr[data-grid='{cast.grid_a.code}']")
+    assert_labelled(grid.locator("td").nth(6), "见面率")
+    page.screenshot(path=str(artifacts_dir / "fieldwork-compliance-phone.png"), full_page=True)
+
+    page.set_viewport_size(DESK)
+    for table in ("#campaign-figures", "#visit-coverage"):
+        assert_table_layout(page, table)
