@@ -1,5 +1,5 @@
-"""The fieldwork tables on a phone (390 × 844) in a real Chromium: the 民情日志 and the 各网格整改进度
-are stacks of cards, one line "label value" per column, no column squeezed to a character or
+"""The fieldwork tables on a phone (390 × 844) in a real Chromium: the 民情日志, the 各网格整改进度
+and the 巡查考核's 专项巡查进度 and 走访覆盖 are stacks of cards, one line "label value" per column, no column squeezed to a character or
 behind a sideways scroll; on a desk they are tables again.
 
 Screenshots go to the artifacts directory so a person can look at them.
@@ -7,19 +7,15 @@ Screenshots go to the artifacts directory so a person can look at them.
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from cases.models import RoutingRule
 from core.tests.phone_tables import DESK, PHONE, assert_labelled, assert_stacked, assert_table_layout
 from fieldwork.diary import diary_add
 from fieldwork.models import DiaryTag
-from fieldwork.rectification import rectification_create_from_patrol, rectification_send
-from fieldwork.testing import build_field_cast, build_rectify_cast
-from fieldwork.tests.test_rectification import checked
+from fieldwork.testing import build_field_cast
+from fieldwork.tests.test_rectification_browser import sent_rectification
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -60,14 +56,7 @@ def test_the_diary_is_a_stack_of_days_on_a_phone(cast, page, browser_login, arti
 
 
 def test_the_progress_by_grid_is_a_card_per_grid_on_a_phone(cast, page, browser_login, artifacts_dir):
-    fc = build_field_cast(cast)
-    rc = build_rectify_cast(fc)
-    patrol, _answers = checked(fc, fc.building1, i0="no", i1="no")
-    RoutingRule.objects.filter(category__code="facility-damage").update(organisation=rc.property_company)
-    rectification = rectification_create_from_patrol(
-        patrol=patrol, actor=fc.grid_leader, deadline=timezone.localdate() + datetime.timedelta(days=3)
-    ).lists[0]
-    rectification_send(rectification=rectification, actor=fc.grid_leader)
+    sent_rectification(cast)
     page.set_viewport_size(PHONE)
     browser_login(cast.grid_worker_a)
     page.goto("/fieldwork/rectification/")

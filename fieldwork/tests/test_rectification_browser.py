@@ -18,7 +18,9 @@ from fieldwork.tests.test_rectification import checked
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_property_handler_fixes_the_items_on_the_phone(cast, page, browser_login, artifacts_dir):
+def sent_rectification(cast):  # type: ignore[no-untyped-def]
+    """(field cast, rectify cast, list): a patrol's two problems in grid A made into a 整改清单 for
+    the property company, due in three days, and sent."""
     fc = build_field_cast(cast)
     rc = build_rectify_cast(fc)
     patrol, _answers = checked(fc, fc.building1, i0="no", i1="no")
@@ -27,6 +29,11 @@ def test_the_property_handler_fixes_the_items_on_the_phone(cast, page, browser_l
         patrol=patrol, actor=fc.grid_leader, deadline=timezone.localdate() + datetime.timedelta(days=3)
     ).lists[0]
     rectification_send(rectification=rectification, actor=fc.grid_leader)
+    return fc, rc, rectification
+
+
+def test_the_property_handler_fixes_the_items_on_the_phone(cast, page, browser_login, artifacts_dir):
+    _fc, rc, rectification = sent_rectification(cast)
     first, last = list(rectification.items.order_by("position"))
 
     page.set_viewport_size({"width": 390, "height": 844})
