@@ -42,3 +42,42 @@ def test_redoc_has_its_own_policy_for_styles_only(client):
     assert "script-src 'self';" in policy
     assert "style-src 'self' 'unsafe-inline'" in policy
     assert "worker-src 'self' blob:" in policy
+
+
+def test_a_process_builds_one_schema_at_a_time(client, monkeypatch):
+    """drf-spectacular's first use of its extensions is not thread-safe (upstream #1122: two schema
+    requests at once under a threaded server answered 500): the view builds one schema at a time."""
+    import threading
+    import time
+
+    from django.db import connections
+    from drf_spectacular.generators import SchemaGenerator
+
+    building, most = [0], [0]
+    guard = threading.Lock()
+
+    def slow_schema(self, request=None, public=False):  # type: ignore[no-untyped-def]
+        with guard:
+            building[0] += 1
+            most[0] = max(most[0], building[0])
+        time.sleep(0.05)
+        with guard:
+            building[0] -= 1
+        return {"openapi": "3.0.3", "info": {"title": "x", "version": "1"}, "paths": {}}
+
+    monkeypatch.setattr(SchemaGenerator, "get_schema", slow_schema)
+    statuses: list[int] = []
+
+    def ask() -> None:
+        try:
+            statuses.append(client.get("/api/v1/schema/", HTTP_ACCEPT="application/json").status_code)
+        finally:
+            connections.close_all()  # the thread's own connections, if the request opened any
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [200] * 4
+    assert most[0] == 1

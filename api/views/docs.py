@@ -9,8 +9,10 @@ styles and blob workers; scripts stay ``'self'`` only.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
+from django.http import HttpRequest
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.permissions import AllowAny
@@ -18,6 +20,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.security_headers import content_security_policy
+
+# drf-spectacular loads its extensions' target classes on first use, and two threads doing so at
+# once fail (upstream: tfranzel/drf-spectacular#1122, "'NoneType' object has no attribute
+# 'startswith'"): under a threaded server two schema requests at once answered 500. A process
+# builds one schema at a time; the sync workers of production never had two anyway.
+SCHEMA_LOCK = threading.Lock()
 
 REDOC_EXTRA = {"style-src": "'self' 'unsafe-inline'", "worker-src": "'self' blob:"}
 
@@ -34,6 +42,10 @@ def redoc_policy() -> str:
 
 class SchemaView(SpectacularAPIView):
     permission_classes = [AllowAny]
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        with SCHEMA_LOCK:
+            return super().dispatch(request, *args, **kwargs)
 
 
 class SwaggerView(SpectacularSwaggerSplitView):
