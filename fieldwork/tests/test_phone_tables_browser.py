@@ -1,6 +1,6 @@
 """The fieldwork tables on a phone (390 × 844) in a real Chromium: the 民情日志, the 各网格整改进度
-and the 巡查考核's 专项巡查进度 and 走访覆盖 are stacks of cards, one line "label value" per column, no column squeezed to a character or
-behind a sideways scroll; on a desk they are tables again.
+and the 巡查考核's 专项巡查进度 and 走访覆盖 are stacks of cards, one line "label value" per column,
+no column squeezed to a character or behind a sideways scroll; on a desk they are tables again.
 
 Screenshots go to the artifacts directory so a person can look at them.
 """
