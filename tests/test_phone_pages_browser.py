@@ -15,6 +15,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.testing import PASSWORD
+from core.tests.phone_tables import PHONE
 from tests.test_scope_matrix import KWARGS, ROUTES, TABLE, expected
 from tests.world import build_world
 
@@ -22,7 +23,6 @@ from tests.world import build_world
 # panels a page loads side by side (an area's figures and coverage) deadlock on it.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.postgres_only]
 
-PHONE = {"width": 390, "height": 844}
 PHONE_ROLES = ("anonymous", "grid_worker", "grid_leader", "building_head", "property_handler", "department_handler")
 DESK = {
     "cases:stats": "statistics: a figures table per dimension, read on a desk (it scrolls in its card)",
